@@ -1,0 +1,11 @@
+//! The pure core: no UI crate, no browser API, no I/O beyond the bytes it is handed.
+//! Everything here is natively testable and never panics on user data.
+
+pub mod analysis;
+pub mod dataset;
+pub mod demo;
+pub mod explain;
+pub mod ingest;
+pub mod recipe;
+pub mod results;
+pub mod stats;

@@ -1,0 +1,186 @@
+//! The recipe: what the user chose (column roles and settings), never data.
+//! Format: `shared/design/CONTRACT.md` §1. Unknown keys are ignored, so a reference case
+//! file loads as a recipe as it is. Every key is optional.
+
+use serde::{Deserialize, Serialize};
+
+/// Column roles: names of columns in the file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Columns {
+    pub id: Option<String>,
+    pub group: Option<String>,
+    pub pre: Option<String>,
+    pub post: Option<String>,
+    pub followup: Option<String>,
+    pub help_pre: Option<String>,
+    pub help_post: Option<String>,
+    pub subgroup: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupLevels {
+    pub intervention: Option<String>,
+    pub control: Option<String>,
+}
+
+/// Cell values meaning yes / no for the help-seeking columns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HelpCoding {
+    pub yes: Vec<String>,
+    pub no: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Scale {
+    pub name: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub lower_is_better: Option<bool>,
+    pub decimals: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RciInputs {
+    pub rxx: Option<f64>,
+    /// Normative SD; `None` = the sample SD of pre scores over complete pairs.
+    pub sd_pre: Option<f64>,
+    pub threshold: Option<f64>,
+}
+
+/// Everything the user chose. Serialises to `lantern-recipe.json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Recipe {
+    pub columns: Columns,
+    pub group_levels: Option<GroupLevels>,
+    pub help_coding: Option<HelpCoding>,
+    pub scale: Option<Scale>,
+    /// Item-level scoring settings (kept as given; interpreted by the scoring module).
+    pub items: Option<serde_json::Value>,
+    pub rci_inputs: Option<RciInputs>,
+    /// Cost settings (kept as given; interpreted by the cost module).
+    pub cost_inputs: Option<serde_json::Value>,
+    pub alpha: Option<f64>,
+}
+
+/// Why a recipe file was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecipeError(pub String);
+
+impl std::fmt::Display for RecipeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "This recipe file could not be read: {}", self.0)
+    }
+}
+
+impl Recipe {
+    /// Parses a recipe (or a reference case file) from JSON text.
+    pub fn from_json(text: &str) -> Result<Recipe, RecipeError> {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| RecipeError(format!("it is not valid JSON ({e}).")))?;
+        if !v.is_object() {
+            return Err(RecipeError("it should be a JSON object with keys such as “columns”.".into()));
+        }
+        serde_json::from_value(v).map_err(|e| RecipeError(format!("a setting has the wrong type ({e}).")))
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// The significance level in force (default 0.05; out-of-range values fall back to it).
+    pub fn alpha(&self) -> f64 {
+        match self.alpha {
+            Some(a) if a > 0.0 && a < 1.0 => a,
+            _ => 0.05,
+        }
+    }
+
+    /// Suggests pre/post roles from column names (`pre`, `post`, `baseline`, `stigma_pre`, ...),
+    /// filling only roles that are still empty.
+    pub fn suggest_columns(&mut self, names: &[String]) {
+        let find = |keys: &[&str], avoid: &[&str]| -> Option<String> {
+            names
+                .iter()
+                .find(|n| {
+                    let l = n.to_lowercase();
+                    let toks: Vec<&str> = l.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
+                    keys.iter().any(|k| toks.contains(k) || l == *k) && !avoid.iter().any(|a| toks.contains(a))
+                })
+                .cloned()
+        };
+        let c = &mut self.columns;
+        if c.pre.is_none() {
+            c.pre = find(&["pre", "baseline", "before", "t0", "time1"], &["help", "helpseeking", "seeking"]);
+        }
+        if c.post.is_none() {
+            c.post = find(&["post", "after", "endline", "t1", "time2"], &["help", "helpseeking", "seeking"]);
+        }
+        if c.followup.is_none() {
+            c.followup = find(&["followup", "fu", "fu3m", "follow"], &["help", "seeking"]);
+        }
+        if c.help_pre.is_none() {
+            c.help_pre = find(&["help"], &["post"]).filter(|n| n.to_lowercase().contains("pre"));
+        }
+        if c.help_post.is_none() {
+            c.help_post = find(&["help"], &["pre"]).filter(|n| n.to_lowercase().contains("post"));
+        }
+        if c.group.is_none() {
+            c.group = find(&["group", "arm", "condition"], &[]);
+        }
+        if c.id.is_none() {
+            c.id = find(&["id", "participant", "participant_id", "respondent"], &[]);
+        }
+        if c.subgroup.is_none() {
+            c.subgroup = find(&["age", "band", "language", "subgroup"], &[]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn reference_case_loads_as_recipe() {
+        let text = r#"{"case_id":"x","columns":{"pre":"stigma_pre","post":"stigma_post","group":null},
+            "help_coding":{"yes":["1"],"no":["0"]},"rci_inputs":{"rxx":0.85,"sd_pre":null,"direction":"..."},
+            "results":{"paired":{}}}"#;
+        let r = Recipe::from_json(text).unwrap();
+        assert_eq!(r.columns.pre.as_deref(), Some("stigma_pre"));
+        assert_eq!(r.rci_inputs.as_ref().unwrap().rxx, Some(0.85));
+        assert_eq!(r.alpha(), 0.05);
+    }
+
+    #[test]
+    fn bad_recipe_is_a_plain_error() {
+        assert!(Recipe::from_json("not json").is_err());
+        assert!(Recipe::from_json("[1,2]").is_err());
+        assert!(Recipe::from_json(r#"{"columns": 5}"#).is_err());
+    }
+
+    #[test]
+    fn suggests_roles_from_names() {
+        let mut r = Recipe::default();
+        r.suggest_columns(&names(&["participant_id", "group", "stigma_pre", "stigma_post", "stigma_fu3m", "help_seeking_pre", "help_seeking_post", "age_band"]));
+        assert_eq!(r.columns.pre.as_deref(), Some("stigma_pre"));
+        assert_eq!(r.columns.post.as_deref(), Some("stigma_post"));
+        assert_eq!(r.columns.followup.as_deref(), Some("stigma_fu3m"));
+        assert_eq!(r.columns.help_pre.as_deref(), Some("help_seeking_pre"));
+        assert_eq!(r.columns.help_post.as_deref(), Some("help_seeking_post"));
+        assert_eq!(r.columns.group.as_deref(), Some("group"));
+        assert_eq!(r.columns.subgroup.as_deref(), Some("age_band"));
+        let mut r = Recipe::default();
+        r.suggest_columns(&names(&["Baseline score", "Endline score"]));
+        assert_eq!(r.columns.pre.as_deref(), Some("Baseline score"));
+        assert_eq!(r.columns.post.as_deref(), Some("Endline score"));
+    }
+}
