@@ -1,0 +1,102 @@
+//! The app shell: header with the promise, section navigation by URL fragment, the status
+//! element of the test contract, error banners, and the current page.
+
+use crate::ui::browser::{fragment, sync_status};
+use crate::ui::change::ChangePage;
+use crate::ui::pages::{AboutPage, CostPage, PlanPage};
+use crate::ui::state::{Action, AppState, Status};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+pub type AppContext = UseReducerHandle<AppState>;
+
+/// The page a fragment names: `#/plan?design=...` → "plan".
+pub fn page_of(route: &str) -> &str {
+    let r = route.trim_start_matches('/');
+    let r = r.split(['?', '/']).next().unwrap_or("");
+    match r {
+        "plan" | "cost" | "about" => r,
+        _ => "change",
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(AppState::default);
+
+    // Start-up: load the demo dataset and follow the URL fragment.
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            state.dispatch(Action::Route(fragment()));
+            state.dispatch(Action::LoadDemo);
+            let s2 = state.clone();
+            let on_hash = Closure::<dyn Fn()>::new(move || s2.dispatch(Action::Route(fragment())));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+                }
+                drop(on_hash);
+            }
+        });
+    }
+
+    // Keep the status attribute exact after every render (see browser::mark_busy).
+    {
+        let s = state.status;
+        use_effect(move || {
+            sync_status(s.as_str());
+        });
+    }
+
+    let page = page_of(&state.route).to_string();
+    let tab = |id: &str, label: &str| {
+        let current = if page == id { Some("page") } else { None };
+        html! { <a href={format!("#/{id}")} aria-current={current} class={classes!("tab", (page == id).then_some("active"))}>{label}</a> }
+    };
+    let status_text = match state.status {
+        Status::Idle => "Load a file to begin.".to_string(),
+        Status::Busy => "Working…".to_string(),
+        Status::Ready => match &state.dataset {
+            Some(ds) => format!("Results are up to date for “{}” ({} rows).", ds.file, ds.n_rows),
+            None => "Ready.".to_string(),
+        },
+        Status::Error => "The last action did not work: see the message below.".to_string(),
+    };
+
+    html! {
+        <ContextProvider<AppContext> context={state.clone()}>
+            <header class="masthead">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true"></span>
+                    <h1>{"Lantern"}</h1>
+                </div>
+                <p class="promise">{"Your data stays on this device. Nothing you load is sent anywhere."}</p>
+            </header>
+            <nav class="tabs" aria-label="Sections">
+                {tab("change", "Change")}
+                {tab("plan", "Plan")}
+                {tab("cost", "Cost")}
+                {tab("about", "About & privacy")}
+            </nav>
+            <p class="status" data-testid="status" data-state={state.status.as_str()} aria-live="polite">{status_text}</p>
+            if let Some(err) = &state.error {
+                <div class="banner error" role="alert">{err}</div>
+            }
+            <main id="main">
+                {match page.as_str() {
+                    "plan" => html! { <PlanPage /> },
+                    "cost" => html! { <CostPage /> },
+                    "about" => html! { <AboutPage /> },
+                    _ => html! { <ChangePage /> },
+                }}
+            </main>
+            <footer class="foot">{"Lantern runs entirely in your browser. "}<a href="#/about">{"How we keep your data private"}</a></footer>
+        </ContextProvider<AppContext>>
+    }
+}

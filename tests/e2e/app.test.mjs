@@ -1,0 +1,75 @@
+// End-to-end: the release build in Debian Chromium, used the way a person (or a hidden
+// test) uses it: through the CONTRACT.md hooks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { start, waitReady, download, compare, REFERENCE } from './helpers.mjs';
+
+let t;
+before(async () => { t = await start(); });
+after(async () => { await t?.close(); });
+
+test('opens with the demo dataset analysed', async () => {
+  await t.page.goto(t.server.url + '/');
+  await waitReady(t.page);
+  const status = await t.page.textContent('[data-testid="status"]');
+  assert.match(status, /lantern-demo\.csv \(120 rows\)/);
+  assert.equal(await t.page.locator('article.arm').count(), 2, 'intervention and control');
+  assert.match(await t.page.textContent('article[data-arm="intervention"] .reading'), /improved/);
+  assert.match(await t.page.textContent('header'), /Your data stays on this device/);
+});
+
+test('p01 upload → recipe → export equals R', async () => {
+  const dir = join(REFERENCE, 'analysis');
+  const spec = JSON.parse(await readFile(join(dir, 'p01_single_group_n10.json'), 'utf8'));
+  await t.page.setInputFiles('[data-testid="data-file"]', join(dir, 'p01_single_group_n10.csv'));
+  await waitReady(t.page);
+  await t.page.setInputFiles('[data-testid="recipe-file"]', join(dir, 'p01_single_group_n10.json'));
+  await waitReady(t.page);
+  const { name, text } = await download(t.page, 'export-results');
+  assert.equal(name, 'lantern-results.json');
+  const got = JSON.parse(text);
+  assert.equal(got.lantern.results_format, 1);
+  assert.equal(got.dataset.file, 'p01_single_group_n10.csv');
+  assert.equal(got.dataset.rows, 10);
+  assert.equal(got.recipe.columns.pre, 'stigma_pre');
+  const failures = [];
+  const counter = { n: 0 };
+  compare(spec.results.paired, got.results.paired, 'paired', failures, counter);
+  assert.deepEqual(failures, []);
+  assert.equal(counter.n, 24);
+});
+
+test('recipe first, then data: the recipe applies to the new file', async () => {
+  const dir = join(REFERENCE, 'analysis');
+  const spec = JSON.parse(await readFile(join(dir, 'p11_trial_n20_exact_ranks.json'), 'utf8'));
+  await t.page.setInputFiles('[data-testid="recipe-file"]', join(dir, 'p11_trial_n20_exact_ranks.json'));
+  await waitReady(t.page);
+  await t.page.setInputFiles('[data-testid="data-file"]', join(dir, 'p11_trial_n20_exact_ranks.csv'));
+  await waitReady(t.page);
+  const got = JSON.parse((await download(t.page, 'export-results')).text);
+  const failures = [];
+  const counter = { n: 0 };
+  compare(spec.results.paired, got.results.paired, 'paired', failures, counter);
+  assert.deepEqual(failures, []);
+  assert.ok(counter.n >= 40, `${counter.n} values compared`);
+});
+
+test('a broken file gives a plain alert and the page keeps working', async () => {
+  await t.page.setInputFiles('[data-testid="data-file"]', { name: 'broken.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2, 0, 0]) });
+  await t.page.waitForSelector('[data-testid="status"][data-state="error"]');
+  assert.match(await t.page.textContent('[role="alert"]'), /could not be opened/);
+  await t.page.click('text=Use the demo data');
+  await waitReady(t.page);
+  assert.equal(await t.page.locator('[role="alert"]').count(), 0);
+});
+
+test('the cleaned-data export neutralises formulas and header text renders as text', async () => {
+  const csv = 'id,<img src=x onerror=alert(1)>,pre,post\n1,=HYPERLINK("http://evil"),3,2\n2,ok,4,3\n3,fine,2,2\n';
+  await t.page.setInputFiles('[data-testid="data-file"]', { name: 'evil.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await waitReady(t.page);
+  assert.equal(await t.page.locator('img').count(), 0, 'header text is never HTML');
+  const { text } = await download(t.page, 'export-clean-csv');
+  assert.match(text, /'=HYPERLINK/);
+});
