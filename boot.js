@@ -5,6 +5,7 @@ init({ module_or_path: new URL('./lantern_bg.wasm', import.meta.url) }).catch((e
   const box = document.getElementById('fatal');
   if (box) {
     box.hidden = false;
+    box.setAttribute('role', 'alert');
     box.textContent = 'Lantern could not start in this browser: ' + err;
   }
   const status = document.querySelector('[data-testid="status"]');

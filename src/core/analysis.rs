@@ -6,6 +6,8 @@ use crate::core::recipe::Recipe;
 use crate::core::results::Results;
 use crate::core::stats::paired::paired;
 
+pub mod change;
+
 /// The outcome of an analysis run: results plus located notes about the data.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Analysis {
@@ -61,6 +63,18 @@ pub fn arms(ds: &Dataset, recipe: &Recipe, notes: &mut Vec<String>) -> Option<Ar
 /// Runs every analysis the recipe's roles allow.
 pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
     let mut out = Analysis::default();
+    // Item-level scales (issue 5): their scores stand in for absent pre/post columns (as derived
+    // columns of a copy of the file) and alpha of the pre items is the default rxx.
+    let applied = crate::core::scales::apply(ds, recipe);
+    let (ds, recipe) = match &applied {
+        Some(a) => {
+            out.results.items = a.items.clone();
+            out.diagnostics.extend(a.diagnostics.iter().cloned());
+            out.notes.extend(a.notes.iter().cloned());
+            (&a.dataset, &a.recipe)
+        }
+        None => (ds, recipe),
+    };
     let alpha = recipe.alpha();
     let Some(arms) = arms(ds, recipe, &mut out.notes) else { return out };
     let numeric = |name: &Option<String>, out: &mut Analysis| -> Option<Vec<Option<f64>>> {
@@ -89,6 +103,7 @@ pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
     } else if recipe.columns.pre.is_none() || recipe.columns.post.is_none() {
         out.notes.push("Choose a pre and a post column to see the change.".into());
     }
+    change::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
     out
 }
 

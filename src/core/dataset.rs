@@ -23,8 +23,69 @@ pub struct Column {
     pub cells: Vec<String>,
 }
 
+/// The survey tool a file was recognised as coming from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum ExportFormat {
+    /// A plain table (for example saved from Excel).
+    #[default]
+    Plain,
+    Qualtrics,
+    SurveyMonkey,
+    GoogleForms,
+    KoboToolbox,
+    Redcap,
+}
+
+impl ExportFormat {
+    /// The tool's name as users know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Plain => "plain table",
+            ExportFormat::Qualtrics => "Qualtrics",
+            ExportFormat::SurveyMonkey => "SurveyMonkey",
+            ExportFormat::GoogleForms => "Google Forms",
+            ExportFormat::KoboToolbox => "KoboToolbox",
+            ExportFormat::Redcap => "REDCap",
+        }
+    }
+}
+
+/// How the text answers of one column are read as numbers (Likert wording, yes/no).
+/// Shown to the user and editable; [`Dataset::numeric`] applies it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueMap {
+    pub column: String,
+    /// What the map is, in words ("5-point agree–disagree scale").
+    pub description: String,
+    /// Answer text as written in the file → number. Matched ignoring case and extra spaces.
+    pub entries: Vec<(String, f64)>,
+}
+
+impl ValueMap {
+    /// The number for a cell, if the cell is one of the mapped answers.
+    pub fn lookup(&self, cell: &str) -> Option<f64> {
+        let t = cell.trim();
+        // Fast path: the answer as written in the map, in any case.
+        if let Some((_, v)) = self.entries.iter().find(|(label, _)| label.eq_ignore_ascii_case(t)) {
+            return Some(*v);
+        }
+        let key = normalise_answer(t);
+        self.entries.iter().find(|(label, _)| normalise_answer(label) == key).map(|(_, v)| *v)
+    }
+}
+
+/// A row left out while reading, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DroppedRow {
+    /// 1-based physical line of the file where the row starts.
+    pub line: usize,
+    pub reason: String,
+}
+
 /// A parsed file: always rectangular (short rows are padded with blanks and reported).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Cells keep the file's text; the reading rules (missing codes, value maps, decimal commas)
+/// sit beside them, so the user can see and change them, and [`Dataset::numeric`] applies them.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     pub file: String,
     pub columns: Vec<Column>,
@@ -32,6 +93,57 @@ pub struct Dataset {
     pub diagnostics: Vec<Diagnostic>,
     /// What the reader did, in words (encoding, delimiter), for the data description.
     pub notes: Vec<String>,
+    /// Text encoding the bytes were read as: "UTF-8", "UTF-16LE", "UTF-16BE" or "Windows-1252".
+    pub encoding: String,
+    /// True when the file started with a byte-order mark.
+    pub had_bom: bool,
+    /// The field separator used.
+    pub delimiter: char,
+    /// The survey tool the file was recognised as coming from.
+    pub format: ExportFormat,
+    /// Rows at the top of the file read as column names or question text (not data).
+    pub header_rows: usize,
+    /// Question text per column, when the export had it: (column name, text).
+    pub labels: Vec<(String, String)>,
+    /// Columns the survey tool adds (dates, IP address, response IDs, ...): not answers.
+    pub metadata_columns: Vec<String>,
+    /// Cell values read as missing (compared after trimming; blank cells always are).
+    pub missing_codes: Vec<String>,
+    /// Text → number maps applied by [`Dataset::numeric`], one per column at most.
+    pub value_maps: Vec<ValueMap>,
+    /// Columns whose numbers are written with a decimal comma ("2,5" = 2.5).
+    pub decimal_comma_columns: Vec<String>,
+    /// Rows left out while reading (survey previews, unfinished responses when asked).
+    pub dropped_rows: Vec<DroppedRow>,
+    /// Data rows (1-based) the survey tool marks as unfinished; kept unless asked otherwise.
+    pub unfinished_rows: Vec<usize>,
+    /// Physical line of the file where each data row starts (for messages).
+    pub row_lines: Vec<usize>,
+}
+
+impl Default for Dataset {
+    fn default() -> Self {
+        Dataset {
+            file: String::new(),
+            columns: Vec::new(),
+            n_rows: 0,
+            diagnostics: Vec::new(),
+            notes: Vec::new(),
+            encoding: "UTF-8".into(),
+            had_bom: false,
+            delimiter: ',',
+            format: ExportFormat::Plain,
+            header_rows: 1,
+            labels: Vec::new(),
+            metadata_columns: Vec::new(),
+            missing_codes: DEFAULT_MISSING_CODES.iter().map(|c| c.to_string()).collect(),
+            value_maps: Vec::new(),
+            decimal_comma_columns: Vec::new(),
+            dropped_rows: Vec::new(),
+            unfinished_rows: Vec::new(),
+            row_lines: Vec::new(),
+        }
+    }
 }
 
 impl Dataset {
@@ -43,20 +155,44 @@ impl Dataset {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// True when a cell is blank or one of this dataset's missing codes.
+    pub fn is_missing_value(&self, cell: &str) -> bool {
+        let t = cell.trim();
+        t.is_empty() || self.missing_codes.iter().any(|c| c.trim() == t)
+    }
+
+    /// The text → number map in force for a column, if any.
+    pub fn value_map(&self, name: &str) -> Option<&ValueMap> {
+        self.value_maps.iter().find(|m| m.column == name)
+    }
+
+    /// Text values of a column: `None` for blank cells and missing codes.
+    pub fn text(&self, name: &str) -> Option<Vec<Option<String>>> {
+        let col = self.column(name)?;
+        Some(col.cells.iter().map(|c| if self.is_missing_value(c) { None } else { Some(c.trim().to_string()) }).collect())
+    }
+
     /// Numeric values of a column: `None` for missing codes and for text that is not a number.
-    /// Each non-number that is not a missing code is returned as a diagnostic.
+    /// Mapped answers (Likert wording, yes/no) give their number; decimal-comma columns read
+    /// "2,5" as 2.5. Each non-number that is not a missing code is returned as a diagnostic.
     pub fn numeric(&self, name: &str) -> Option<(Vec<Option<f64>>, Vec<Diagnostic>)> {
         let col = self.column(name)?;
+        let map = self.value_map(name);
+        let comma = self.decimal_comma_columns.iter().any(|c| c == name);
         let mut diags = Vec::new();
         let values = col
             .cells
             .iter()
             .enumerate()
             .map(|(i, cell)| {
-                if is_missing(cell) {
+                if self.is_missing_value(cell) {
                     return None;
                 }
-                match parse_number(cell) {
+                let mapped = map.and_then(|m| m.lookup(cell));
+                let parsed = mapped
+                    .or_else(|| parse_number(cell))
+                    .or_else(|| if comma { parse_decimal_comma(cell) } else { None });
+                match parsed {
                     Some(v) => Some(v),
                     None => {
                         diags.push(Diagnostic {
@@ -91,6 +227,26 @@ pub fn parse_number(cell: &str) -> Option<f64> {
         return None;
     }
     t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Parses a number written with a decimal comma ("2,5", "-0,75"); `None` for anything else.
+pub fn parse_decimal_comma(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    let (int, frac) = t.split_once(',')?;
+    let digits = int.strip_prefix(['-', '+']).unwrap_or(int);
+    let ok = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !frac.is_empty()
+        && frac.bytes().all(|b| b.is_ascii_digit());
+    if !ok {
+        return None;
+    }
+    format!("{int}.{frac}").parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Answer text compared for value maps: lower case, single spaces, no spaces at the ends.
+pub fn normalise_answer(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// Cuts long cell text for messages (on a character boundary).
@@ -130,5 +286,45 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].row, Some(2));
         assert!(d[0].message.contains("abc"));
+    }
+
+    #[test]
+    fn reading_rules_are_applied_by_numeric() {
+        let ds = Dataset {
+            columns: vec![
+                Column { name: "q".into(), cells: vec!["Strongly  AGREE".into(), "disagree".into(), "-99".into(), "7".into()] },
+                Column { name: "h".into(), cells: vec!["2,5".into(), "3".into(), "x".into(), "".into()] },
+            ],
+            n_rows: 4,
+            value_maps: vec![ValueMap {
+                column: "q".into(),
+                description: "test".into(),
+                entries: vec![("Disagree".into(), 2.0), ("Strongly agree".into(), 5.0)],
+            }],
+            decimal_comma_columns: vec!["h".into()],
+            ..Default::default()
+        };
+        let (q, d) = ds.numeric("q").unwrap();
+        assert_eq!(q, vec![Some(5.0), Some(2.0), None, Some(7.0)]);
+        assert!(d.is_empty());
+        let (h, d) = ds.numeric("h").unwrap();
+        assert_eq!(h, vec![Some(2.5), Some(3.0), None, None]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(ds.text("h").unwrap(), vec![Some("2,5".into()), Some("3".into()), Some("x".into()), None]);
+        // An edited missing-code list is what counts.
+        let ds2 = Dataset { missing_codes: vec!["x".into()], ..ds };
+        assert_eq!(ds2.numeric("h").unwrap().0, vec![Some(2.5), Some(3.0), None, None]);
+        assert!(ds2.numeric("h").unwrap().1.is_empty());
+        assert_eq!(ds2.numeric("q").unwrap().0[2], Some(-99.0));
+    }
+
+    #[test]
+    fn decimal_comma_parsing_is_strict() {
+        assert_eq!(parse_decimal_comma("2,5"), Some(2.5));
+        assert_eq!(parse_decimal_comma(" -0,75 "), Some(-0.75));
+        assert_eq!(parse_decimal_comma("1,5 hours"), None);
+        assert_eq!(parse_decimal_comma("1,2,3"), None);
+        assert_eq!(parse_decimal_comma(",5"), None);
+        assert_eq!(parse_decimal_comma("2.5"), None);
     }
 }

@@ -44,7 +44,15 @@ pub fn paired_reading(s: &PairedStats, lower_is_better: bool) -> String {
     } else {
         format!("The {level}% confidence interval ({lo:.2} to {hi:.2}) includes zero, so the data are also consistent with no change")
     };
-    format!("Among the {} people with both scores, stigma {direction}. {sure} (p = {}).", s.n, pval(s.p))
+    format!("Among the {} people with both scores, stigma {direction}. {sure} ({}).", s.n, p_phrase(s.p))
+}
+
+/// "p = 0.012" or "p < 0.001".
+pub fn p_phrase(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p < 0.001 => "p < 0.001".into(),
+        other => format!("p = {}", pval(other)),
+    }
 }
 
 #[cfg(test)]

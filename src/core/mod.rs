@@ -2,10 +2,13 @@
 //! Everything here is natively testable and never panics on user data.
 
 pub mod analysis;
+pub mod clean_csv;
+pub mod cost;
 pub mod dataset;
 pub mod demo;
 pub mod explain;
 pub mod ingest;
 pub mod recipe;
 pub mod results;
+pub mod scales;
 pub mod stats;

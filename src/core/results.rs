@@ -3,7 +3,11 @@
 
 use crate::core::dataset::{Dataset, Diagnostic};
 use crate::core::recipe::Recipe;
+use crate::core::stats::ancova::AncovaStats;
+use crate::core::stats::binary::{HelpBetweenStats, HelpPairedStats};
 use crate::core::stats::paired::PairedStats;
+use crate::core::stats::rci::RciStats;
+use crate::core::stats::two_group::TwoGroupStats;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -15,6 +19,46 @@ pub const RESULTS_FORMAT: u32 = 1;
 pub struct Results {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub paired: BTreeMap<String, PairedStats>,
+    /// Pre → follow-up, per arm.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub paired_followup: BTreeMap<String, PairedStats>,
+    /// Intervention vs control on post scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub two_group_post: Option<TwoGroupStats>,
+    /// Intervention vs control on change scores `round(post − pre, 9)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub two_group_change: Option<TwoGroupStats>,
+    /// post ~ group + pre.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ancova: Option<AncovaStats>,
+    /// Help-seeking pre vs post, per arm.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub help_paired: BTreeMap<String, HelpPairedStats>,
+    /// Help-seeking at post, intervention vs control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_between_post: Option<HelpBetweenStats>,
+    /// Reliable change index counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rci: Option<RciStats>,
+    /// `subgroups.<arm>.<level>`: paired statistics per subgroup level.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub subgroups: BTreeMap<String, BTreeMap<String, SubgroupStats>>,
+    /// Item scoring and reliability, when the recipe defines item-level scales (`items`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<crate::core::scales::ItemsResult>,
+    /// Cost per outcome and cost-effectiveness, when a cost table is given (issue 7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::core::cost::CostResult>,
+}
+
+/// One subgroup level within one arm: the paired statistics, plus a warning when it has fewer
+/// than 10 complete pairs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubgroupStats {
+    #[serde(flatten)]
+    pub stats: PairedStats,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub small_n_warning: Option<String>,
 }
 
 /// The downloadable results document.

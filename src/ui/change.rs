@@ -12,9 +12,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Reads the first file of a list and dispatches what `make` builds from its bytes.
-fn load_first(ctx: &AppContext, files: Option<web_sys::FileList>, make: fn(String, Vec<u8>) -> Action) {
-    let Some(file) = files.and_then(|f| f.get(0)) else { return };
+/// Reads a file and dispatches what `make` builds from its bytes.
+fn load_file(ctx: &AppContext, file: Option<web_sys::File>, make: fn(String, Vec<u8>) -> Action) {
+    let Some(file) = file else { return };
     mark_busy();
     ctx.dispatch(Action::Busy);
     let ctx = ctx.clone();
@@ -34,12 +34,13 @@ fn recipe_action(_name: String, bytes: Vec<u8>) -> Action {
     Action::LoadRecipe(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn input_files(e: &Event) -> Option<web_sys::FileList> {
+/// The chosen file of a file input. Taken before the input is cleared (its FileList is live).
+fn input_file(e: &Event) -> Option<web_sys::File> {
     let input: HtmlInputElement = e.target()?.dyn_into().ok()?;
-    let files = input.files();
+    let file = input.files().and_then(|f| f.get(0));
     // Let the same file be chosen again later.
     input.set_value("");
-    files
+    file
 }
 
 #[function_component(ChangePage)]
@@ -50,15 +51,13 @@ pub fn change_page() -> Html {
     let on_data = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
-            let files = input_files(&e);
-            load_first(&ctx, files, data_action)
+            load_file(&ctx, input_file(&e), data_action)
         })
     };
     let on_recipe = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
-            let files = input_files(&e);
-            load_first(&ctx, files, recipe_action)
+            load_file(&ctx, input_file(&e), recipe_action)
         })
     };
     let on_drop = {
@@ -67,7 +66,7 @@ pub fn change_page() -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            load_first(&ctx, e.data_transfer().and_then(|d| d.files()), data_action)
+            load_file(&ctx, e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)), data_action)
         })
     };
     let on_drag_over = {
@@ -213,9 +212,9 @@ fn paired_results() -> Html {
         <section class="card" aria-labelledby="paired-title">
             <h3 id="paired-title">{"Change from before to after"}</h3>
             { for a.notes.iter().map(|n| html! { <p role="status" class="banner warning">{n}</p> }) }
-            { for a.results.paired.iter().map(|(arm, s)| html! {
-                <PairedArm arm={arm.clone()} stats={s.clone()} {lower_is_better} />
-            }) }
+            { for ["all", "intervention", "control"].iter().filter_map(|arm| a.results.paired.get(*arm).map(|s| html! {
+                <PairedArm arm={arm.to_string()} stats={s.clone()} {lower_is_better} />
+            })) }
         </section>
     }
 }

@@ -34,6 +34,7 @@ fn show_fatal(message: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     if let Some(el) = doc.get_element_by_id("fatal").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         el.set_hidden(false);
+        let _ = el.set_attribute("role", "alert");
         el.set_text_content(Some(message));
     }
     if let Ok(Some(status)) = doc.query_selector("[data-testid=status]") {

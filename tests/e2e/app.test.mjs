@@ -14,7 +14,7 @@ test('opens with the demo dataset analysed', async () => {
   await t.page.goto(t.server.url + '/');
   await waitReady(t.page);
   const status = await t.page.textContent('[data-testid="status"]');
-  assert.match(status, /lantern-demo\.csv \(120 rows\)/);
+  assert.match(status, /lantern-demo\.csv” \(120 rows\)/);
   assert.equal(await t.page.locator('article.arm').count(), 2, 'intervention and control');
   assert.match(await t.page.textContent('article[data-arm="intervention"] .reading'), /improved/);
   assert.match(await t.page.textContent('header'), /Your data stays on this device/);

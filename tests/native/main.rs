@@ -1,5 +1,9 @@
 //! The one native integration-test binary: reference cases and architecture invariants.
+#![cfg(not(target_arch = "wasm32"))]
 
+mod cost_reference;
+mod formats;
 mod invariants;
+mod nct_grid;
 mod reference;
 mod support;

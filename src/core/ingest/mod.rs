@@ -1,8 +1,31 @@
 //! File bytes → [`Dataset`]. Reading never fails as a whole: problems become located
-//! [`Diagnostic`]s, and only a file with no usable header is an error.
+//! [`Diagnostic`]s ("row 12 (line 15 of the file), column “q3”"), and only a file that is
+//! empty, not text, or without column names is an error.
+//!
+//! The steps, one file each:
+//! - [`decode`]: bytes → text (UTF-8 with/without BOM, UTF-16 LE/BE, Windows-1252).
+//! - [`sniff`]: which delimiter (`,` `;` tab `|`), which line endings.
+//! - [`tokenize`]: text → records (quotes, doubled quotes, line breaks in cells, CRLF/LF/CR).
+//! - [`formats`]: which survey tool wrote the file (Qualtrics, SurveyMonkey, Google Forms,
+//!   KoboToolbox, REDCap, plain): header rows, column names, metadata columns, preview rows.
+//! - [`values`]: reading rules per column (missing codes, Likert text, yes/no, decimal comma).
+//! - [`reshape`]: long layout (one row per participant and wave) → wide.
 
-use crate::core::dataset::{Column, Dataset, Diagnostic};
+pub mod decode;
+pub mod formats;
+pub mod reshape;
+pub mod sniff;
+pub mod tokenize;
+pub mod values;
+
+pub use values::DecimalMark;
+
+use crate::core::dataset::{shorten, Column, Dataset, Diagnostic, DroppedRow, DEFAULT_MISSING_CODES};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::fmt;
+use tokenize::Record;
+use values::list_names;
 
 /// Why a file could not be read at all (everything smaller is a diagnostic).
 #[derive(Debug, Clone, PartialEq)]
@@ -20,153 +43,394 @@ impl fmt::Display for IngestError {
                 f,
                 "This file does not look like a text table (CSV). If it is an Excel workbook, save it as “CSV UTF-8” first."
             ),
-            IngestError::NoHeader => write!(f, "The first line of the file has no column names."),
+            IngestError::NoHeader => write!(
+                f,
+                "The file has no column names: its first line is empty or holds only separators. Add a first line with a name for each column."
+            ),
         }
     }
 }
 
-/// Decodes bytes to text: UTF-8 (BOM removed). Returns the text and the encoding's name.
-fn decode(bytes: &[u8]) -> Result<(String, &'static str), IngestError> {
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
-    if body.contains(&0) {
-        return Err(IngestError::NotText);
-    }
-    match std::str::from_utf8(body) {
-        Ok(s) => Ok((s.to_string(), "UTF-8")),
-        // Not valid UTF-8: read as Windows-1252 (byte → char, the Excel "ANSI" default in the West).
-        Err(_) => Ok((body.iter().map(|&b| cp1252(b)).collect(), "Windows-1252")),
-    }
+/// Reading settings the user can change (shown beside the preview).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IngestOptions {
+    /// Cell values read as missing (compared after trimming; blank cells always are).
+    pub missing_codes: Vec<String>,
+    /// Leave out responses the survey tool marks as unfinished (Qualtrics `Finished` = False).
+    pub drop_unfinished: bool,
+    /// Rows at the top that are headers (0 = the file has no header row); `None` = recognise.
+    pub header_rows: Option<usize>,
+    /// Decimal mark of numbers; `Auto` decides per column.
+    pub decimal_mark: DecimalMark,
+    /// Field separator; `None` = guess from the file.
+    pub delimiter: Option<char>,
 }
 
-/// Windows-1252 byte to char (0x80–0x9F differ from Latin-1).
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
-        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
-    ];
-    if (0x80..0xA0).contains(&b) {
-        HIGH[(b - 0x80) as usize]
-    } else {
-        b as char
-    }
-}
-
-/// Picks the delimiter that splits the first lines most consistently into more than one field.
-fn sniff_delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
-    let mut best = (b',', 0usize);
-    for &d in &[b',', b';', b'\t', b'|'] {
-        let counts: Vec<usize> = lines.iter().map(|l| l.bytes().filter(|&b| b == d).count()).collect();
-        let Some(&first) = counts.first() else { continue };
-        if first == 0 {
-            continue;
-        }
-        let consistent = counts.iter().filter(|&&c| c == first).count();
-        let score = consistent * 1000 + first;
-        if score > best.1 {
-            best = (d, score);
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            missing_codes: DEFAULT_MISSING_CODES.iter().map(|c| c.to_string()).collect(),
+            drop_unfinished: false,
+            header_rows: None,
+            decimal_mark: DecimalMark::Auto,
+            delimiter: None,
         }
     }
-    best.0
 }
 
-fn delimiter_name(d: u8) -> &'static str {
-    match d {
-        b';' => "semicolon",
-        b'\t' => "tab",
-        b'|' => "vertical bar",
-        _ => "comma",
-    }
-}
+/// Row-level messages of one kind shown before they are summarised.
+const MAX_ROW_MESSAGES: usize = 50;
 
-/// Reads a delimited text file into a rectangular dataset.
+/// Reads a delimited text file into a rectangular dataset with the default settings.
 pub fn read_csv(bytes: &[u8], file_name: &str) -> Result<Dataset, IngestError> {
+    read_with_options(bytes, file_name, &IngestOptions::default())
+}
+
+/// "row 3 (line 5 of the file)".
+fn where_row(row: usize, line: usize) -> String {
+    format!("Row {row} (line {line} of the file)")
+}
+
+/// Collects row-level diagnostics of one kind, summarising past [`MAX_ROW_MESSAGES`].
+struct Capped {
+    shown: usize,
+    more: usize,
+    what: &'static str,
+}
+
+impl Capped {
+    fn new(what: &'static str) -> Self {
+        Capped { shown: 0, more: 0, what }
+    }
+    fn push(&mut self, out: &mut Vec<Diagnostic>, d: Diagnostic) {
+        if self.shown < MAX_ROW_MESSAGES {
+            out.push(d);
+            self.shown += 1;
+        } else {
+            self.more += 1;
+        }
+    }
+    fn finish(self, out: &mut Vec<Diagnostic>) {
+        if self.more > 0 {
+            out.push(Diagnostic { row: None, column: None, message: format!("… and {} more rows {}.", self.more, self.what) });
+        }
+    }
+}
+
+/// Makes every name non-blank and unique; returns the renamings made.
+fn fix_names(names: &mut [String]) -> Vec<String> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut renamed = Vec::new();
+    for (i, n) in names.iter_mut().enumerate() {
+        let original = n.trim().to_string();
+        let base = if original.is_empty() { format!("column_{}", i + 1) } else { original.clone() };
+        let mut candidate = base.clone();
+        let mut k = 2;
+        while used.contains(&candidate) {
+            candidate = format!("{base}_{k}");
+            k += 1;
+        }
+        if candidate != original {
+            renamed.push(if original.is_empty() {
+                format!("column {} had no name and is called “{candidate}”", i + 1)
+            } else {
+                format!("a second “{original}” is called “{candidate}”")
+            });
+        }
+        used.insert(candidate.clone());
+        *n = candidate;
+    }
+    renamed
+}
+
+/// Groups dropped rows by reason, one sentence each.
+fn dropped_notes(dropped: &[DroppedRow]) -> Vec<String> {
+    let mut by_reason: Vec<(String, Vec<usize>)> = Vec::new();
+    for d in dropped {
+        match by_reason.iter_mut().find(|(r, _)| *r == d.reason) {
+            Some(e) => e.1.push(d.line),
+            None => by_reason.push((d.reason.clone(), vec![d.line])),
+        }
+    }
+    by_reason
+        .into_iter()
+        .map(|(reason, lines)| {
+            let ls: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            format!(
+                "Left out {} {} {reason}: {} {} of the file.",
+                lines.len(),
+                if lines.len() == 1 { "row," } else { "rows, each" },
+                if lines.len() == 1 { "line" } else { "lines" },
+                list_names(&ls).replace(['“', '”'], "")
+            )
+        })
+        .collect()
+}
+
+/// Reads a delimited text file with the user's settings.
+pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result<Dataset, IngestError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty);
     }
-    let (text, encoding) = decode(bytes)?;
-    let delimiter = sniff_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let decoded = decode::decode(bytes)?;
+    let text = decoded.text.as_str();
+    let delimiter = match opts.delimiter {
+        Some(d) if d.is_ascii() && !matches!(d, '"' | '\r' | '\n') => d,
+        _ => sniff::sniff_delimiter(text),
+    };
+    let tokenized = tokenize::tokenize(text, delimiter);
+    let line_endings = tokenized.line_endings;
 
-    let mut diagnostics = Vec::new();
-    let mut header: Option<Vec<String>> = None;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                diagnostics.push(Diagnostic {
-                    row: if i == 0 { None } else { Some(i) },
-                    column: None,
-                    message: format!("A line could not be read and was skipped ({e})."),
+    // Blank records (empty lines, lines of separators) are not rows.
+    let total_records = tokenized.records.len();
+    let mut kept_index: Vec<Option<usize>> = Vec::with_capacity(total_records);
+    let mut records: Vec<Record> = Vec::with_capacity(total_records);
+    let mut blank_inside = 0usize;
+    let mut pending_blank = 0usize;
+    for r in tokenized.records {
+        if r.is_blank() {
+            kept_index.push(None);
+            pending_blank += 1;
+        } else {
+            kept_index.push(Some(records.len()));
+            if !records.is_empty() {
+                blank_inside += pending_blank;
+            }
+            pending_blank = 0;
+            records.push(r);
+        }
+    }
+    if records.is_empty() {
+        return Err(IngestError::NoHeader);
+    }
+
+    let layout = formats::recognise(&records, delimiter, opts.header_rows);
+    if layout.header_rows > 0 && layout.names.iter().all(|n| n.trim().is_empty()) {
+        return Err(IngestError::NoHeader);
+    }
+    let mut names = layout.names.clone();
+    let renamed = fix_names(&mut names);
+
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut dropped_rows: Vec<DroppedRow> = Vec::new();
+    let mut unfinished_rows: Vec<usize> = Vec::new();
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::new(); // (line, fields)
+    // Data row number (1-based, after dropping) of each kept record, for quote messages.
+    let mut row_of_record: Vec<Option<usize>> = vec![None; records.len()];
+    for (k, r) in records.into_iter().enumerate().skip(layout.header_rows) {
+        if let Some(reason) = layout.drop_reason(&r.fields) {
+            dropped_rows.push(DroppedRow { line: r.line, reason });
+            continue;
+        }
+        if layout.is_unfinished(&r.fields) {
+            if opts.drop_unfinished {
+                dropped_rows.push(DroppedRow {
+                    line: r.line,
+                    reason: format!("an unfinished response ({} = False), as you chose", layout.finished_column.and_then(|c| names.get(c)).map_or("Finished", String::as_str)),
                 });
                 continue;
             }
+            unfinished_rows.push(rows.len() + 1);
+        }
+        if let Some(slot) = row_of_record.get_mut(k) {
+            *slot = Some(rows.len() + 1);
+        }
+        let fields = r.fields.into_iter().map(|f| if f.trim().len() == f.len() { f } else { f.trim().to_string() }).collect();
+        rows.push((r.line, fields));
+    }
+
+    // Quotes never closed.
+    for q in &tokenized.open_quotes {
+        let kept = kept_index.get(q.record).copied().flatten();
+        let column = names.get(q.field).cloned();
+        let col_words = column.as_ref().map_or(String::new(), |c| format!(", column “{c}”"));
+        let (row, place) = match kept {
+            Some(k) if k < layout.header_rows => (None, format!("The column names (line {}{col_words})", q.line)),
+            Some(k) => match row_of_record.get(k).copied().flatten() {
+                Some(row) => (Some(row), format!("{}{col_words}", where_row(row, q.line))),
+                None => (None, format!("Line {} of the file{col_words}", q.line)),
+            },
+            None => (None, format!("Line {} of the file", q.line)),
         };
-        let fields: Vec<String> = rec.iter().map(|f| f.trim().to_string()).collect();
-        if fields.iter().all(|f| f.is_empty()) {
-            continue; // blank line
+        diagnostics.push(Diagnostic {
+            row,
+            column,
+            message: format!(
+                "{place}: a quotation mark opens a cell but is never closed. It was read as an ordinary character; \
+                 if the cell should continue on the next lines, add the closing quotation mark in the file."
+            ),
+        });
+    }
+
+    // Ragged rows: pad short rows; widen the table for rows with extra non-blank cells.
+    let width_names = names.len();
+    let used_len = |f: &[String]| f.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1);
+    let width = rows.iter().map(|(_, f)| used_len(f)).max().unwrap_or(0).max(width_names);
+    if width > width_names {
+        let mut extra: Vec<String> = (width_names + 1..=width).map(|i| format!("column_{i}")).collect();
+        let mut all = names.clone();
+        all.append(&mut extra);
+        fix_names(&mut all);
+        names = all;
+    }
+    let mut short = Capped::new("with fewer cells than columns");
+    let mut long = Capped::new("with more cells than column names");
+    for (i, (line, fields)) in rows.iter_mut().enumerate() {
+        let row = i + 1;
+        let n = fields.len();
+        if n < width_names {
+            let missing: Vec<String> = names.get(n..width_names).unwrap_or_default().to_vec();
+            short.push(
+                &mut diagnostics,
+                Diagnostic {
+                    row: Some(row),
+                    column: missing.first().cloned(),
+                    message: format!(
+                        "{} has {n} {} but there are {width_names} column names, so {} {} read as blank. Check this row in the file: a cell may be missing or two cells merged.",
+                        where_row(row, *line),
+                        if n == 1 { "cell" } else { "cells" },
+                        list_names(&missing),
+                        if missing.len() == 1 { "is" } else { "are" },
+                    ),
+                },
+            );
+        } else if used_len(fields) > width_names {
+            let extra: Vec<String> = fields.get(width_names..).unwrap_or_default().iter().filter(|c| !c.is_empty()).map(|c| shorten(c)).collect();
+            long.push(
+                &mut diagnostics,
+                Diagnostic {
+                    row: Some(row),
+                    column: names.get(width_names).cloned(),
+                    message: format!(
+                        "{} has {} cells but only {width_names} column names; the extra {} ({}) {} kept in new columns. \
+                         A cell may contain a {} that is not inside quotation marks.",
+                        where_row(row, *line),
+                        used_len(fields),
+                        if extra.len() == 1 { "cell" } else { "cells" },
+                        list_names(&extra),
+                        if extra.len() == 1 { "is" } else { "are" },
+                        sniff::delimiter_name(delimiter),
+                    ),
+                },
+            );
         }
-        match header {
-            None => header = Some(fields),
-            Some(_) => rows.push(fields),
+        fields.resize(width, String::new());
+    }
+    short.finish(&mut diagnostics);
+    long.finish(&mut diagnostics);
+
+    let n_rows = rows.len();
+    let mut cells: Vec<Vec<String>> = vec![Vec::with_capacity(n_rows); width];
+    let mut row_lines = Vec::with_capacity(n_rows);
+    for (line, fields) in rows {
+        row_lines.push(line);
+        for (c, v) in fields.into_iter().enumerate() {
+            if let Some(col) = cells.get_mut(c) {
+                col.push(v);
+            }
         }
     }
-    let mut names = header.ok_or(IngestError::NoHeader)?;
-    if names.iter().all(|n| n.is_empty()) {
-        return Err(IngestError::NoHeader);
+    let columns: Vec<Column> = names.iter().cloned().zip(cells).map(|(name, cells)| Column { name, cells }).collect();
+
+    // Reading rules.
+    let missing_codes: Vec<String> = opts.missing_codes.iter().map(|c| c.trim().to_string()).collect();
+    let is_missing = |c: &str| {
+        let t = c.trim();
+        t.is_empty() || missing_codes.iter().any(|m| m == t)
+    };
+    let metadata_columns: Vec<String> = layout.metadata.iter().filter_map(|&i| names.get(i).cloned()).collect();
+    let value_maps = values::detect_value_maps(&columns, &is_missing, &metadata_columns);
+    let decimal_comma_columns = values::detect_decimal_comma(&columns, delimiter, opts.decimal_mark, &is_missing);
+
+    // Notes: what the reader did, in words.
+    let mut notes = vec![format!(
+        "Read as {}{}, {}-separated, {}.",
+        decoded.encoding,
+        if decoded.bom { " (with a byte-order mark)" } else { "" },
+        sniff::delimiter_name(delimiter),
+        sniff::line_endings(line_endings)
+    )];
+    notes.extend(decoded.notes.iter().cloned());
+    notes.extend(layout.notes.iter().cloned());
+    if !renamed.is_empty() {
+        notes.push(format!("Some column names were blank or repeated: {}.", renamed.join("; ")));
     }
-    // Unique, non-empty names.
-    for i in 0..names.len() {
-        if names[i].is_empty() {
-            names[i] = format!("column_{}", i + 1);
-        }
-        let base = names[i].clone();
-        let mut k = 2;
-        while names[..i].contains(&names[i]) {
-            names[i] = format!("{base}_{k}");
-            k += 1;
-        }
+    if blank_inside > 0 {
+        notes.push(format!("Skipped {blank_inside} empty {} between rows.", if blank_inside == 1 { "line" } else { "lines" }));
     }
-    let width = names.len();
-    let mut cells: Vec<Vec<String>> = vec![Vec::with_capacity(rows.len()); width];
-    for (r, mut row) in rows.into_iter().enumerate() {
-        if row.len() != width {
-            diagnostics.push(Diagnostic {
-                row: Some(r + 1),
-                column: None,
-                message: format!(
-                    "Row {} has {} cells but the header has {}; {}.",
-                    r + 1,
-                    row.len(),
-                    width,
-                    if row.len() < width { "the missing cells are read as blank" } else { "the extra cells are ignored" }
-                ),
-            });
-            row.resize(width, String::new());
-        }
-        for (c, v) in row.into_iter().enumerate() {
-            cells[c].push(v);
-        }
+    notes.extend(dropped_notes(&dropped_rows));
+    if !unfinished_rows.is_empty() {
+        let rs: Vec<String> = unfinished_rows.iter().map(|r| r.to_string()).collect();
+        notes.push(format!(
+            "{} {} marked unfinished by the survey tool ({} {}). {} kept; choose “leave out unfinished responses” to drop {}.",
+            unfinished_rows.len(),
+            if unfinished_rows.len() == 1 { "response is" } else { "responses are" },
+            if unfinished_rows.len() == 1 { "row" } else { "rows" },
+            list_names(&rs).replace(['“', '”'], ""),
+            if unfinished_rows.len() == 1 { "It is" } else { "They are" },
+            if unfinished_rows.len() == 1 { "it" } else { "them" },
+        ));
     }
-    let n_rows = cells.first().map_or(0, Vec::len);
-    let columns = names.into_iter().zip(cells).map(|(name, cells)| Column { name, cells }).collect();
+    notes.extend(values::describe_value_maps(&value_maps));
+    if !decimal_comma_columns.is_empty() {
+        notes.push(format!(
+            "Numbers with a decimal comma (“2,5” = 2.5) in {}.",
+            list_names(&decimal_comma_columns)
+        ));
+    }
+    let counts = values::missing_code_counts(&columns, &missing_codes);
+    if !counts.is_empty() {
+        let parts: Vec<String> = counts.iter().map(|(c, n)| format!("{c}” ({n} {})", if *n == 1 { "cell" } else { "cells" })).collect();
+        notes.push(format!(
+            "Read as missing: “{}; blank cells are missing too. You can change this list.",
+            parts.join(", “")
+        ));
+    }
+    if n_rows == 0 {
+        diagnostics.push(Diagnostic {
+            row: None,
+            column: None,
+            message: "The file has column names but no rows of answers below them.".into(),
+        });
+    } else if width == 1 {
+        diagnostics.push(Diagnostic {
+            row: None,
+            column: names.first().cloned(),
+            message: format!(
+                "Only one column (“{}”) was found. If the file should have several columns, choose its separator by hand.",
+                shorten(names.first().map_or("", String::as_str))
+            ),
+        });
+    }
+
+    let labels = layout.labels.iter().filter_map(|(i, l)| Some((names.get(*i)?.clone(), l.clone()))).collect();
     Ok(Dataset {
         file: file_name.to_string(),
         columns,
         n_rows,
         diagnostics,
-        notes: vec![format!("Read as {encoding}, {}-separated.", delimiter_name(delimiter))],
+        notes,
+        encoding: decoded.encoding.to_string(),
+        had_bom: decoded.bom,
+        delimiter,
+        format: layout.format,
+        header_rows: layout.header_rows,
+        labels,
+        metadata_columns,
+        missing_codes,
+        value_maps,
+        decimal_comma_columns,
+        dropped_rows,
+        unfinished_rows,
+        row_lines,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::dataset::ExportFormat;
 
     #[test]
     fn reads_simple_csv_with_bom_and_crlf() {
@@ -174,29 +438,154 @@ mod tests {
         assert_eq!(ds.column_names(), vec!["id", "pre", "post"]);
         assert_eq!(ds.n_rows, 2);
         assert_eq!(ds.column("post").unwrap().cells, vec!["2", ""]);
+        assert!(ds.had_bom);
+        assert_eq!(ds.encoding, "UTF-8");
+        assert_eq!(ds.row_lines, vec![2, 3]);
     }
 
     #[test]
     fn semicolons_and_ragged_rows_are_reported_not_fatal() {
         let ds = read_csv(b"a;b;c\n1;2\n4;5;6;7\n", "b.csv").unwrap();
+        assert_eq!(ds.delimiter, ';');
         assert_eq!(ds.n_rows, 2);
         assert_eq!(ds.diagnostics.len(), 2);
         assert_eq!(ds.diagnostics[0].row, Some(1));
+        assert_eq!(ds.diagnostics[0].column.as_deref(), Some("c"));
+        assert!(ds.diagnostics[0].message.starts_with("Row 1 (line 2 of the file)"), "{}", ds.diagnostics[0].message);
+        assert_eq!(ds.diagnostics[1].row, Some(2));
+        assert!(ds.diagnostics[1].message.contains("“7”"), "{}", ds.diagnostics[1].message);
         assert_eq!(ds.column("c").unwrap().cells, vec!["", "6"]);
+        // The extra cell is kept, not lost.
+        assert_eq!(ds.column("column_4").unwrap().cells, vec!["", "7"]);
+    }
+
+    #[test]
+    fn trailing_empty_cells_are_not_ragged() {
+        let ds = read_csv(b"a,b\n1,2,,\n3,4\n", "t.csv").unwrap();
+        assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
+        assert_eq!(ds.column_names(), vec!["a", "b"]);
     }
 
     #[test]
     fn junk_gives_a_plain_error() {
         assert_eq!(read_csv(b"", "e.csv"), Err(IngestError::Empty));
         assert_eq!(read_csv(b"\x00\x01\x02PK", "x.xlsx"), Err(IngestError::NotText));
+        assert_eq!(read_csv(b",,,\n , ,\n", "n.csv"), Err(IngestError::NoHeader));
         // Invalid UTF-8 falls back to Windows-1252 instead of failing.
         let ds = read_csv(b"name,score\nJos\xe9,3\n", "w.csv").unwrap();
         assert_eq!(ds.column("name").unwrap().cells[0], "José");
+        assert_eq!(ds.encoding, "Windows-1252");
     }
 
     #[test]
     fn duplicate_and_blank_headers_get_unique_names() {
         let ds = read_csv(b"x,x,\n1,2,3\n", "d.csv").unwrap();
         assert_eq!(ds.column_names(), vec!["x", "x_2", "column_3"]);
+        assert!(ds.notes.iter().any(|n| n.contains("“x_2”")));
+    }
+
+    #[test]
+    fn options_override_delimiter_header_rows_and_decimal_mark() {
+        let bytes = b"title line\nid|score\n1|2,5\n";
+        let opts = IngestOptions { delimiter: Some('|'), header_rows: Some(2), ..Default::default() };
+        let ds = read_with_options(bytes, "o.csv", &opts).unwrap();
+        assert_eq!(ds.column_names(), vec!["title line | id", "score"]);
+        assert_eq!(ds.numeric("score").unwrap().0, vec![Some(2.5)]);
+        let opts = IngestOptions { delimiter: Some('|'), header_rows: Some(2), decimal_mark: DecimalMark::Point, ..Default::default() };
+        let ds = read_with_options(bytes, "o.csv", &opts).unwrap();
+        assert_eq!(ds.numeric("score").unwrap().0, vec![None]);
+        let none = IngestOptions { header_rows: Some(0), ..Default::default() };
+        let ds = read_with_options(b"1,2\n3,4\n", "n.csv", &none).unwrap();
+        assert_eq!(ds.column_names(), vec!["column_1", "column_2"]);
+        assert_eq!(ds.n_rows, 2);
+    }
+
+    #[test]
+    fn missing_codes_are_editable() {
+        let bytes = b"x\n1\n-99\nNA\nskip\n";
+        let ds = read_csv(bytes, "m.csv").unwrap();
+        assert_eq!(ds.numeric("x").unwrap().0, vec![Some(1.0), None, None, None]);
+        assert!(ds.notes.iter().any(|n| n.contains("Read as missing") && n.contains("“-99” (1 cell)")), "{:?}", ds.notes);
+        let opts = IngestOptions { missing_codes: vec!["skip".into()], ..Default::default() };
+        let ds = read_with_options(bytes, "m.csv", &opts).unwrap();
+        let (v, d) = ds.numeric("x").unwrap();
+        assert_eq!(v, vec![Some(1.0), Some(-99.0), None, None]);
+        assert_eq!(d.len(), 1, "NA is now text, reported");
+        assert_eq!(d[0].row, Some(3));
+    }
+
+    #[test]
+    fn qualtrics_unfinished_rows_are_offered_then_dropped_on_request() {
+        let text = "StartDate,EndDate,Status,Finished,Q1\n\
+                    Start Date,End Date,Response Type,Finished,Score\n\
+                    \"{\"\"ImportId\"\":\"\"startDate\"\"}\",x,x,x,x\n\
+                    2024-01-01,2024-01-01,IP Address,True,4\n\
+                    2024-01-01,2024-01-01,Survey Preview,True,9\n\
+                    2024-01-02,2024-01-02,IP Address,False,2\n";
+        let ds = read_csv(text.as_bytes(), "q.csv").unwrap();
+        assert_eq!(ds.format, ExportFormat::Qualtrics);
+        assert_eq!(ds.n_rows, 2);
+        assert_eq!(ds.dropped_rows, vec![DroppedRow { line: 5, reason: ds.dropped_rows[0].reason.clone() }]);
+        assert_eq!(ds.unfinished_rows, vec![2]);
+        assert!(ds.notes.iter().any(|n| n.contains("Survey Preview") && n.contains("line 5")), "{:?}", ds.notes);
+        assert!(ds.notes.iter().any(|n| n.contains("unfinished")));
+        let opts = IngestOptions { drop_unfinished: true, ..Default::default() };
+        let ds = read_with_options(text.as_bytes(), "q.csv", &opts).unwrap();
+        assert_eq!(ds.n_rows, 1);
+        assert_eq!(ds.column("Q1").unwrap().cells, vec!["4"]);
+        assert_eq!(ds.dropped_rows.len(), 2);
+        assert_eq!(ds.labels.iter().find(|(c, _)| c == "Q1").map(|(_, l)| l.as_str()), Some("Score"));
+    }
+
+    #[test]
+    fn kobotoolbox_export_end_to_end() {
+        let text = "start;end;respondent/code;respondent/arm;attitudes/q1;attitudes/hours;_id;_uuid;_submission_time\r\n\
+                    2024-03-04;2024-03-04;P01;intervention;Agree;2,5;1;ab;2024-03-04\r\n\
+                    2024-03-04;2024-03-04;P02;control;neutral;0,5;2;cd;2024-03-04\r\n";
+        let ds = read_csv(text.as_bytes(), "kobo.csv").unwrap();
+        assert_eq!(ds.format, ExportFormat::KoboToolbox);
+        assert_eq!(ds.delimiter, ';');
+        assert_eq!(ds.metadata_columns, vec!["start", "end", "_id", "_uuid", "_submission_time"]);
+        assert_eq!(ds.numeric("attitudes/hours").unwrap().0, vec![Some(2.5), Some(0.5)]);
+        assert_eq!(ds.numeric("attitudes/q1").unwrap().0, vec![Some(4.0), Some(3.0)]);
+        assert!(ds.notes.iter().any(|n| n.contains("KoboToolbox") && n.contains("4 column names start with their group")), "{:?}", ds.notes);
+    }
+
+    #[test]
+    fn redcap_export_end_to_end() {
+        let text = "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,help___1,help___2,score,survey_complete\n\
+                    1,baseline_arm_1,,,1,0,3,2\n\
+                    1,followup_arm_1,,,0,1,2,2\n\
+                    1,followup_arm_1,contacts,1,,,,\n";
+        let ds = read_csv(text.as_bytes(), "redcap.csv").unwrap();
+        assert_eq!(ds.format, ExportFormat::Redcap);
+        assert_eq!(ds.n_rows, 3);
+        assert_eq!(ds.metadata_columns, vec!["redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance", "survey_complete"]);
+        assert!(ds.notes.iter().any(|n| n.contains("checkbox question (“help”)")), "{:?}", ds.notes);
+        assert!(ds.notes.iter().any(|n| n.contains("“baseline_arm_1” and “followup_arm_1”")), "{:?}", ds.notes);
+        assert!(ds.notes.iter().any(|n| n.contains("“contacts”")), "{:?}", ds.notes);
+        // The long layout can then be made one row per participant.
+        let wide = reshape::long_to_wide(&ds, "record_id", "redcap_event_name").unwrap();
+        assert_eq!(wide.n_rows, 1);
+        assert_eq!(wide.numeric("score_baseline_arm_1").unwrap().0, vec![Some(3.0)]);
+        assert_eq!(wide.numeric("score_followup_arm_1").unwrap().0, vec![Some(2.0)]);
+    }
+
+    #[test]
+    fn google_forms_in_another_language() {
+        let ds = read_csv("Marca temporal,Código,Edad\n3/4/2024 11:39:15,P01,30\n".as_bytes(), "g.csv").unwrap();
+        assert_eq!(ds.format, ExportFormat::GoogleForms);
+        assert_eq!(ds.metadata_columns, vec!["Marca temporal"]);
+    }
+
+    #[test]
+    fn unterminated_quote_is_located() {
+        let ds = read_csv(b"id,comment\n1,\"oops\n2,fine\n", "q.csv").unwrap();
+        assert_eq!(ds.n_rows, 2);
+        let d = &ds.diagnostics[0];
+        assert_eq!(d.row, Some(1));
+        assert_eq!(d.column.as_deref(), Some("comment"));
+        assert!(d.message.starts_with("Row 1 (line 2 of the file), column “comment”"), "{}", d.message);
+        assert_eq!(ds.column("comment").unwrap().cells, vec!["\"oops", "fine"]);
     }
 }

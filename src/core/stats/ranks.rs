@@ -26,6 +26,18 @@ pub fn average_ranks(x: &[f64]) -> (Vec<f64>, Vec<usize>) {
     (ranks, ties)
 }
 
+/// R's `sign`: −1, 0 or 1 (unlike `f64::signum`, which gives 1 for 0). The continuity
+/// correction 0.5·sign(z) must vanish when the statistic equals its mean.
+pub fn sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
 /// Rounds to 9 decimals (the reference's rule for differences before ranking).
 pub fn round9(v: f64) -> f64 {
     (v * 1e9).round() / 1e9
@@ -58,13 +70,14 @@ pub fn signed_rank(diffs: &[f64]) -> SignedRank {
     let abs: Vec<f64> = nonzero.iter().map(|d| d.abs()).collect();
     let (ranks, ties) = average_ranks(&abs);
     let v: f64 = nonzero.iter().zip(&ranks).filter(|(d, _)| **d > 0.0).map(|(_, r)| r).sum();
-    out.v = Some(v);
+    // `+ 0.0` turns the -0.0 of an empty float sum (no positive differences) into 0.
+    out.v = Some(v + 0.0);
     let nf = n as f64;
     let tie_sum: f64 = ties.iter().map(|&t| (t as f64).powi(3) - t as f64).sum();
     let sigma = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - tie_sum / 48.0).sqrt();
     let z0 = v - nf * (nf + 1.0) / 4.0;
     if sigma > 0.0 {
-        let z = (z0 - 0.5 * z0.signum()) / sigma;
+        let z = (z0 - 0.5 * sign(z0)) / sigma;
         out.p_approx = z_two_sided_p(z);
     }
     if n < 50 && ties.is_empty() && n_zero == 0 {
@@ -116,6 +129,15 @@ mod tests {
         let s = signed_rank(&[1.5, -0.5, 2.25, 3.0, 4.125]);
         assert_eq!(s.v, Some(14.0));
         assert!((s.p_exact.unwrap() - 0.125).abs() < 1e-12);
+        // V at its mean: R's correction 0.5*sign(0) is 0, so p = 1
+        // (R: wilcox.test(c(1,-1,2,-2), exact = FALSE)$p.value = 1; SciPy agrees).
+        let mid = signed_rank(&[1.0, -1.0, 2.0, -2.0]);
+        assert_eq!(mid.v, Some(5.0));
+        assert_eq!(mid.p_approx, Some(1.0));
+        assert_eq!(sign(0.0), 0.0);
+        // No positive differences: V = 0, exported as 0 rather than -0.
+        let neg = signed_rank(&[-1.0, -2.0]);
+        assert!(neg.v.is_some_and(|v| v == 0.0 && v.is_sign_positive()));
         let none = signed_rank(&[0.0, 0.0]);
         assert_eq!(none.v, None);
         assert_eq!(none.n_zero, 2);
