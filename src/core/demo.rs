@@ -29,6 +29,17 @@ fn score(v: f64) -> String {
     format!("{:.1}", v.clamp(1.0, 5.0))
 }
 
+/// The recipe that goes with the demo: roles from the column names, a 1–5 mean scale, and a
+/// reliability of 0.80 for reliable change (a typical value for such scales; the user can change it).
+pub fn demo_recipe() -> crate::core::recipe::Recipe {
+    use crate::core::recipe::{Recipe, RciInputs, Scale};
+    Recipe {
+        scale: Some(Scale { name: Some("stigma, mean of items 1–5".into()), min: Some(1.0), max: Some(5.0), lower_is_better: Some(true), decimals: Some(1) }),
+        rci_inputs: Some(RciInputs { rxx: Some(0.8), sd_pre: None, threshold: Some(1.96) }),
+        ..Recipe::default()
+    }
+}
+
 /// The demo CSV text.
 pub fn demo_csv() -> String {
     let mut rng = Rng(20261126);

@@ -7,6 +7,7 @@ use crate::core::results::export_json;
 use crate::core::stats::paired::PairedStats;
 use crate::ui::app::AppContext;
 use crate::ui::browser::{download, mark_busy, read_file};
+use crate::ui::sections::MoreResults;
 use crate::ui::state::{Action, Role};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -209,6 +210,7 @@ fn paired_results() -> Html {
     let Some(a) = &ctx.analysis else { return html! {} };
     let lower_is_better = ctx.recipe.scale.as_ref().and_then(|s| s.lower_is_better).unwrap_or(true);
     html! {
+        <>
         <section class="card" aria-labelledby="paired-title">
             <h3 id="paired-title">{"Change from before to after"}</h3>
             { for a.notes.iter().map(|n| html! { <p role="status" class="banner warning">{n}</p> }) }
@@ -216,6 +218,8 @@ fn paired_results() -> Html {
                 <PairedArm arm={arm.to_string()} stats={s.clone()} {lower_is_better} />
             })) }
         </section>
+        <MoreResults results={a.results.clone()} {lower_is_better} />
+        </>
     }
 }
 

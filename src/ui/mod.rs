@@ -5,6 +5,7 @@ pub mod app;
 mod browser;
 mod change;
 mod pages;
+mod sections;
 pub mod state;
 
 use wasm_bindgen::JsCast;

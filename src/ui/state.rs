@@ -3,7 +3,7 @@
 
 use crate::core::analysis::{analyse, Analysis};
 use crate::core::dataset::Dataset;
-use crate::core::demo::{demo_csv, DEMO_FILE_NAME};
+use crate::core::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
 use crate::core::ingest::read_csv;
 use crate::core::recipe::Recipe;
 use std::rc::Rc;
@@ -97,6 +97,8 @@ pub enum Action {
     /// A recipe file's text arrived.
     LoadRecipe(String),
     SetRole(Role, Option<String>),
+    /// The scale's reliability for reliable change (None clears it).
+    SetRxx(Option<f64>),
     /// Reading something failed before the core saw it.
     Failed(String),
     Route(String),
@@ -170,9 +172,20 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::LoadDemo => s.load_data(DEMO_FILE_NAME, demo_csv().as_bytes()),
+            Action::LoadDemo => {
+                if !s.recipe_from_user {
+                    s.recipe = demo_recipe();
+                }
+                s.load_data(DEMO_FILE_NAME, demo_csv().as_bytes())
+            }
             Action::Busy => s.status = Status::Busy,
-            Action::LoadData { name, bytes } => s.load_data(&name, &bytes),
+            Action::LoadData { name, bytes } => {
+                if !s.recipe_from_user {
+                    // The demo's settings (scale, reliability) do not describe the user's file.
+                    s.recipe = Recipe::default();
+                }
+                s.load_data(&name, &bytes)
+            }
             Action::LoadRecipe(text) => match Recipe::from_json(&text) {
                 Ok(r) => {
                     s.recipe = r;
@@ -187,6 +200,12 @@ impl Reducible for AppState {
             },
             Action::SetRole(role, col) => {
                 *s.role_mut(role) = col;
+                s.rerun();
+            }
+            Action::SetRxx(rxx) => {
+                let mut inputs = s.recipe.rci_inputs.clone().unwrap_or_default();
+                inputs.rxx = rxx.filter(|r| (0.0..1.0).contains(r));
+                s.recipe.rci_inputs = Some(inputs);
                 s.rerun();
             }
             Action::Failed(msg) => {

@@ -1,0 +1,174 @@
+//! Chart geometry (pure): scales, ticks and point positions in SVG pixel coordinates. The UI
+//! only draws what this computes, so the geometry is tested natively.
+
+use crate::core::results::Results;
+
+/// "Nice" tick values covering [lo, hi] (1, 2, 2.5 or 5 × 10^k steps), at most ~`n` ticks.
+pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || n < 2 {
+        return Vec::new();
+    }
+    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 0.5, lo + 0.5) };
+    let raw = (hi - lo) / (n - 1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let start = (lo / step).floor() * step;
+    let mut ticks = Vec::new();
+    let mut v = start;
+    while v <= hi + step * 1e-9 && ticks.len() < 50 {
+        ticks.push((v / step).round() * step);
+        v += step;
+    }
+    if ticks.last().is_some_and(|&t| t < hi - step * 1e-9) {
+        ticks.push(ticks.last().copied().unwrap_or(hi) + step);
+    }
+    ticks
+}
+
+/// A linear map from data values to pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    pub d0: f64,
+    pub d1: f64,
+    pub p0: f64,
+    pub p1: f64,
+}
+
+impl Scale {
+    pub fn px(&self, v: f64) -> f64 {
+        if self.d1 == self.d0 {
+            return (self.p0 + self.p1) / 2.0;
+        }
+        self.p0 + (v - self.d0) / (self.d1 - self.d0) * (self.p1 - self.p0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+    /// Text for screen readers and tooltips.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// `intervention`, `control` or `all` (the UI colours by it).
+    pub arm: String,
+    pub points: Vec<Point>,
+}
+
+/// A line chart of mean scores over time, one line per arm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineChart {
+    pub width: f64,
+    pub height: f64,
+    pub series: Vec<Series>,
+    /// (pixel y, label).
+    pub y_ticks: Vec<(f64, String)>,
+    /// (pixel x, label).
+    pub x_labels: Vec<(f64, String)>,
+    pub plot_left: f64,
+    pub plot_right: f64,
+    /// One sentence describing the chart for screen readers.
+    pub description: String,
+}
+
+/// Mean score before, after and (when present) at follow-up, per arm. Pre and post means are
+/// over complete pre/post pairs; the follow-up mean is over complete pre/follow-up pairs.
+pub fn means_over_time(r: &Results) -> Option<LineChart> {
+    let (width, height) = (520.0, 260.0);
+    let (left, right, top, bottom) = (48.0, width - 140.0, 16.0, height - 36.0);
+    let has_fu = !r.paired_followup.is_empty();
+    let times: Vec<&str> = if has_fu { vec!["Before", "After", "Follow-up"] } else { vec!["Before", "After"] };
+    let mut raw: Vec<(String, Vec<(usize, f64)>)> = Vec::new();
+    for arm in ["intervention", "control", "all"] {
+        let Some(p) = r.paired.get(arm) else { continue };
+        let mut pts = Vec::new();
+        if let Some(m) = p.mean_pre {
+            pts.push((0, m));
+        }
+        if let Some(m) = p.mean_post {
+            pts.push((1, m));
+        }
+        if let Some(m) = r.paired_followup.get(arm).and_then(|f| f.mean_post) {
+            pts.push((2, m));
+        }
+        if !pts.is_empty() {
+            raw.push((arm.to_string(), pts));
+        }
+    }
+    let values: Vec<f64> = raw.iter().flat_map(|(_, p)| p.iter().map(|x| x.1)).collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() {
+        return None;
+    }
+    let pad = ((hi - lo) * 0.15).max(0.05);
+    let ticks = nice_ticks(lo - pad, hi + pad, 5);
+    let (t0, t1) = (*ticks.first()?, *ticks.last()?);
+    let ys = Scale { d0: t0, d1: t1, p0: bottom, p1: top };
+    let xs = Scale { d0: 0.0, d1: (times.len() - 1) as f64, p0: left + 20.0, p1: right - 20.0 };
+    let series: Vec<Series> = raw
+        .into_iter()
+        .map(|(arm, pts)| Series {
+            points: pts
+                .iter()
+                .map(|&(t, m)| Point { x: xs.px(t as f64), y: ys.px(m), label: format!("{arm}, {}: mean {m:.2}", times[t].to_lowercase()) })
+                .collect(),
+            arm,
+        })
+        .collect();
+    let description = series
+        .iter()
+        .map(|s| format!("{}: {}", s.arm, s.points.iter().map(|p| p.label.split(": ").nth(1).unwrap_or("")).collect::<Vec<_>>().join(" → ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(LineChart {
+        width,
+        height,
+        y_ticks: ticks.iter().map(|&t| (ys.px(t), format_tick(t))).collect(),
+        x_labels: times.iter().enumerate().map(|(i, t)| (xs.px(i as f64), t.to_string())).collect(),
+        series,
+        plot_left: left,
+        plot_right: right,
+        description: format!("Mean scores over time. {description}."),
+    })
+}
+
+fn format_tick(t: f64) -> String {
+    if (t - t.round()).abs() < 1e-9 {
+        format!("{t:.0}")
+    } else {
+        let s = format!("{t:.2}");
+        s.trim_end_matches('0').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::stats::paired::paired;
+
+    #[test]
+    fn ticks_are_nice_and_cover_the_range() {
+        assert_eq!(nice_ticks(0.0, 10.0, 6), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        let t = nice_ticks(2.63, 3.41, 5);
+        assert!(t[0] <= 2.63 && *t.last().unwrap() >= 3.41, "{t:?}");
+        assert!(nice_ticks(f64::NAN, 1.0, 5).is_empty());
+        assert!(!nice_ticks(3.0, 3.0, 5).is_empty(), "a flat range still gets ticks");
+    }
+
+    #[test]
+    fn lower_means_are_drawn_lower() {
+        let mut r = Results::default();
+        r.paired.insert("all".into(), paired(&[(4.0, 3.0), (4.5, 3.0), (3.5, 3.0)], 0.05));
+        let c = means_over_time(&r).unwrap();
+        let pts = &c.series[0].points;
+        assert_eq!(pts.len(), 2);
+        assert!(pts[1].y > pts[0].y, "post mean is smaller so its pixel y is larger (SVG y grows down)");
+        assert!(pts[0].x < pts[1].x);
+        assert!(c.description.contains("mean 4.00") && c.description.contains("mean 3.00"), "{}", c.description);
+        assert!(means_over_time(&Results::default()).is_none());
+    }
+}
