@@ -9,6 +9,8 @@
 //!   - `core::results`: everything computed; the results JSON export.
 //!   - `core::explain`: plain-language sentences from results.
 //!   - `core::demo`: the built-in synthetic demo dataset.
+//!   - `core::service`: the engine that holds the loaded data and answers requests.
+//! - `worker` (wasm only): the Web Worker that runs `core::service` off the main thread.
 //! - `ui` (wasm only): the Yew app. Holds state, renders, never computes statistics.
 //!
 //! # Architecture invariants
@@ -22,3 +24,6 @@ pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

@@ -9,7 +9,7 @@ use crate::core::stats::paired::paired;
 pub mod change;
 
 /// The outcome of an analysis run: results plus located notes about the data.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Analysis {
     pub results: Results,
     pub diagnostics: Vec<Diagnostic>,

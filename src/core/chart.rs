@@ -136,6 +136,62 @@ pub fn means_over_time(r: &Results) -> Option<LineChart> {
     })
 }
 
+/// A generic x–y chart: points and/or a polyline, with ticks and zero lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct XyChart {
+    pub width: f64,
+    pub height: f64,
+    pub plot: (f64, f64, f64, f64),
+    pub points: Vec<(f64, f64)>,
+    /// The highlighted point (the point estimate), if any.
+    pub mark: Option<(f64, f64)>,
+    /// A polyline through `line` (already in pixels), if any.
+    pub line: Vec<(f64, f64)>,
+    pub x_ticks: Vec<(f64, String)>,
+    pub y_ticks: Vec<(f64, String)>,
+    /// Pixel positions of x = 0 and y = 0 when inside the plot.
+    pub zero_x: Option<f64>,
+    pub zero_y: Option<f64>,
+    pub x_label: String,
+    pub y_label: String,
+    pub description: String,
+}
+
+fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    let (lo, hi) = values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// Scatter of (x, y) data with an optional marked point; both axes include zero.
+pub fn xy_chart(data: &[(f64, f64)], mark: Option<(f64, f64)>, line: bool, x_label: &str, y_label: &str, description: String) -> Option<XyChart> {
+    let (width, height) = (520.0, 300.0);
+    let plot = (64.0, 14.0, width - 14.0, height - 44.0);
+    let all: Vec<(f64, f64)> = data.iter().copied().chain(mark).filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+    let (x0, x1) = range(all.iter().map(|p| p.0).chain([0.0]))?;
+    let (y0, y1) = range(all.iter().map(|p| p.1).chain([0.0]))?;
+    let xt = nice_ticks(x0, x1, 6);
+    let yt = nice_ticks(y0, y1, 6);
+    let xs = Scale { d0: *xt.first()?, d1: *xt.last()?, p0: plot.0, p1: plot.2 };
+    let ys = Scale { d0: *yt.first()?, d1: *yt.last()?, p0: plot.3, p1: plot.1 };
+    let inside = |v: f64, t: &[f64]| t.first().is_some_and(|a| *a < v) && t.last().is_some_and(|b| v < *b);
+    let px: Vec<(f64, f64)> = all.iter().take(data.len().min(all.len())).map(|&(x, y)| (xs.px(x), ys.px(y))).collect();
+    Some(XyChart {
+        width,
+        height,
+        plot,
+        line: if line { px.clone() } else { Vec::new() },
+        points: if line { Vec::new() } else { px },
+        mark: mark.filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(x, y)| (xs.px(x), ys.px(y))),
+        x_ticks: xt.iter().map(|&t| (xs.px(t), format_tick(t))).collect(),
+        y_ticks: yt.iter().map(|&t| (ys.px(t), format_tick(t))).collect(),
+        zero_x: inside(0.0, &xt).then(|| xs.px(0.0)),
+        zero_y: inside(0.0, &yt).then(|| ys.px(0.0)),
+        x_label: x_label.into(),
+        y_label: y_label.into(),
+        description,
+    })
+}
+
 fn format_tick(t: f64) -> String {
     if (t - t.round()).abs() < 1e-9 {
         format!("{t:.0}")
@@ -157,6 +213,18 @@ mod tests {
         assert!(t[0] <= 2.63 && *t.last().unwrap() >= 3.41, "{t:?}");
         assert!(nice_ticks(f64::NAN, 1.0, 5).is_empty());
         assert!(!nice_ticks(3.0, 3.0, 5).is_empty(), "a flat range still gets ticks");
+    }
+
+    #[test]
+    fn xy_chart_places_points_and_zero_lines() {
+        let c = xy_chart(&[(0.1, 50.0), (-0.05, 20.0)], Some((0.2, 60.0)), false, "x", "y", "d".into()).unwrap();
+        assert_eq!(c.points.len(), 2);
+        let (mx, my) = c.mark.unwrap();
+        assert!(mx > c.points[0].0 && my < c.points[0].1, "the mark is right of and above the first point");
+        assert!(c.zero_x.is_some(), "x spans zero");
+        assert!(c.zero_y.is_none(), "y starts at zero, so its zero line is the axis");
+        assert!(xy_chart(&[], None, false, "x", "y", String::new()).is_some(), "zero alone still gives axes");
+        assert!(xy_chart(&[(f64::NAN, 1.0)], None, true, "x", "y", String::new()).unwrap().line.is_empty());
     }
 
     #[test]

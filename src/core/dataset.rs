@@ -1,13 +1,13 @@
 //! The in-memory table every analysis reads: named columns of trimmed cell text, plus the
 //! located diagnostics collected while reading the file.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Cell values read as "missing" by default (shown to the user; see README).
 pub const DEFAULT_MISSING_CODES: &[&str] = &["", "NA", "N/A", "n/a", "na", "-99", "-999", "."];
 
 /// A located, plain-language note about the file (a ragged row, a non-number, ...).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// 1-based data row (the first row after the header is row 1), when it concerns one row.
     pub row: Option<usize>,
@@ -24,7 +24,7 @@ pub struct Column {
 }
 
 /// The survey tool a file was recognised as coming from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ExportFormat {
     /// A plain table (for example saved from Excel).
     #[default]
@@ -52,7 +52,7 @@ impl ExportFormat {
 
 /// How the text answers of one column are read as numbers (Likert wording, yes/no).
 /// Shown to the user and editable; [`Dataset::numeric`] applies it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValueMap {
     pub column: String,
     /// What the map is, in words ("5-point agree–disagree scale").
@@ -75,7 +75,7 @@ impl ValueMap {
 }
 
 /// A row left out while reading, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DroppedRow {
     /// 1-based physical line of the file where the row starts.
     pub line: usize,
@@ -146,7 +146,28 @@ impl Default for Dataset {
     }
 }
 
+/// What the page needs to know about a loaded file (the rows stay where they were parsed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DatasetSummary {
+    pub file: String,
+    pub n_rows: usize,
+    pub columns: Vec<String>,
+    pub notes: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 impl Dataset {
+    /// The summary sent to the page.
+    pub fn summary(&self) -> DatasetSummary {
+        DatasetSummary {
+            file: self.file.clone(),
+            n_rows: self.n_rows,
+            columns: self.column_names(),
+            notes: self.notes.clone(),
+            diagnostics: self.diagnostics.clone(),
+        }
+    }
+
     pub fn column_names(&self) -> Vec<String> {
         self.columns.iter().map(|c| c.name.clone()).collect()
     }

@@ -2,6 +2,7 @@
 //! Everything here is natively testable and never panics on user data.
 
 pub mod analysis;
+pub mod chart;
 pub mod clean_csv;
 pub mod cost;
 pub mod dataset;
@@ -11,4 +12,5 @@ pub mod ingest;
 pub mod recipe;
 pub mod results;
 pub mod scales;
+pub mod service;
 pub mod stats;

@@ -1,26 +1,27 @@
 //! Everything computed, and the results export (`lantern-results.json`,
 //! `shared/design/CONTRACT.md` §2). Section and key names equal the reference cases'.
 
-use crate::core::dataset::{Dataset, Diagnostic};
+use crate::core::dataset::{DatasetSummary, Diagnostic};
+use crate::core::analysis::Analysis;
 use crate::core::recipe::Recipe;
 use crate::core::stats::ancova::AncovaStats;
 use crate::core::stats::binary::{HelpBetweenStats, HelpPairedStats};
 use crate::core::stats::paired::PairedStats;
 use crate::core::stats::rci::RciStats;
 use crate::core::stats::two_group::TwoGroupStats;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
 
 pub const RESULTS_FORMAT: u32 = 1;
 
 /// All results sections. Arms are `all` (single group) or `intervention` / `control`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Results {
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub paired: BTreeMap<String, PairedStats>,
     /// Pre → follow-up, per arm.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub paired_followup: BTreeMap<String, PairedStats>,
     /// Intervention vs control on post scores.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,7 +33,7 @@ pub struct Results {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ancova: Option<AncovaStats>,
     /// Help-seeking pre vs post, per arm.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub help_paired: BTreeMap<String, HelpPairedStats>,
     /// Help-seeking at post, intervention vs control.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,7 +42,7 @@ pub struct Results {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rci: Option<RciStats>,
     /// `subgroups.<arm>.<level>`: paired statistics per subgroup level.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub subgroups: BTreeMap<String, BTreeMap<String, SubgroupStats>>,
     /// Item scoring and reliability, when the recipe defines item-level scales (`items`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,7 +54,7 @@ pub struct Results {
 
 /// One subgroup level within one arm: the paired statistics, plus a warning when it has fewer
 /// than 10 complete pairs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubgroupStats {
     #[serde(flatten)]
     pub stats: PairedStats,
@@ -62,17 +63,19 @@ pub struct SubgroupStats {
 }
 
 /// The downloadable results document.
-pub fn export_json(recipe: &Recipe, dataset: &Dataset, diagnostics: &[Diagnostic], results: &Results) -> String {
+/// `dataset.diagnostics` lists what reading the file found, then what the analysis found.
+pub fn export_json(recipe: &Recipe, dataset: &DatasetSummary, analysis: &Analysis) -> String {
+    let diagnostics: Vec<&Diagnostic> = dataset.diagnostics.iter().chain(&analysis.diagnostics).collect();
     let doc = json!({
         "lantern": {"version": env!("CARGO_PKG_VERSION"), "results_format": RESULTS_FORMAT},
         "recipe": recipe,
         "dataset": {
             "file": dataset.file,
             "rows": dataset.n_rows,
-            "columns": dataset.column_names(),
+            "columns": dataset.columns,
             "diagnostics": diagnostics,
         },
-        "results": results,
+        "results": analysis.results,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

@@ -2,8 +2,12 @@
 //! element of the test contract, error banners, and the current page.
 
 use crate::ui::browser::{fragment, sync_status};
+use crate::ui::engine::Engine;
+use std::rc::Rc;
 use crate::ui::change::ChangePage;
-use crate::ui::pages::{AboutPage, CostPage, PlanPage};
+use crate::ui::cost::CostPage;
+use crate::ui::files::FileBar;
+use crate::ui::pages::{AboutPage, PlanPage};
 use crate::ui::state::{Action, AppState, Status};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -29,6 +33,9 @@ pub fn app() -> Html {
     {
         let state = state.clone();
         use_effect_with((), move |_| {
+            let dispatcher = state.dispatcher();
+            let engine = Engine::start(Rc::new(move |reply| dispatcher.dispatch(Action::Reply(reply))));
+            state.dispatch(Action::SetEngine(engine));
             state.dispatch(Action::Route(fragment()));
             state.dispatch(Action::LoadDemo);
             let s2 = state.clone();
@@ -61,7 +68,10 @@ pub fn app() -> Html {
     };
     let status_text = match state.status {
         Status::Idle => "Load a file to begin.".to_string(),
-        Status::Busy => "Working…".to_string(),
+        Status::Busy => match &state.progress {
+            Some((f, what)) => format!("Working… {what}: {:.0}%", f * 100.0),
+            None => "Working…".to_string(),
+        },
         Status::Ready => match &state.dataset {
             Some(ds) => format!("Results are up to date for “{}” ({} rows).", ds.file, ds.n_rows),
             None => "Ready.".to_string(),
@@ -85,6 +95,7 @@ pub fn app() -> Html {
                 {tab("about", "About & privacy")}
             </nav>
             <p class="status" data-testid="status" data-state={state.status.as_str()} aria-live="polite">{status_text}</p>
+            <FileBar />
             if let Some(err) = &state.error {
                 <div class="banner error" role="alert">{err}</div>
             }

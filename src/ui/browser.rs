@@ -3,12 +3,17 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Reads a `File` into bytes (the browser reads it; nothing is uploaded anywhere).
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+/// Reads a `File` into an `ArrayBuffer` (the browser reads it; nothing is uploaded anywhere).
+pub async fn read_file(file: &web_sys::File) -> Result<js_sys::ArrayBuffer, String> {
     let buf = JsFuture::from(file.array_buffer())
         .await
         .map_err(|e| format!("The browser could not read this file ({e:?})."))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+    buf.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| "The browser gave no file contents.".to_string())
+}
+
+/// Bytes as an `ArrayBuffer` (for text made in the page, such as the demo data).
+pub fn array_buffer(bytes: &[u8]) -> js_sys::ArrayBuffer {
+    js_sys::Uint8Array::from(bytes).buffer()
 }
 
 /// Offers `text` as a file download (a local blob URL; no network involved).

@@ -1,144 +1,20 @@
-//! The Change section: load data (drop zone, file input, demo), choose column roles, read
-//! the paired change per arm in words and numbers, and export results and the recipe.
+//! The Change section: what was loaded, which column is which, and the change in words,
+//! numbers and a chart.
 
 use crate::core::explain::{num, paired_reading, pval};
-use crate::core::clean_csv::safe_csv;
-use crate::core::results::export_json;
 use crate::core::stats::paired::PairedStats;
 use crate::ui::app::AppContext;
-use crate::ui::browser::{download, mark_busy, read_file};
 use crate::ui::sections::MoreResults;
 use crate::ui::state::{Action, Role};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
-
-/// Reads a file and dispatches what `make` builds from its bytes.
-fn load_file(ctx: &AppContext, file: Option<web_sys::File>, make: fn(String, Vec<u8>) -> Action) {
-    let Some(file) = file else { return };
-    mark_busy();
-    ctx.dispatch(Action::Busy);
-    let ctx = ctx.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        match read_file(&file).await {
-            Ok(bytes) => ctx.dispatch(make(file.name(), bytes)),
-            Err(e) => ctx.dispatch(Action::Failed(e)),
-        }
-    });
-}
-
-fn data_action(name: String, bytes: Vec<u8>) -> Action {
-    Action::LoadData { name, bytes }
-}
-
-fn recipe_action(_name: String, bytes: Vec<u8>) -> Action {
-    Action::LoadRecipe(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// The chosen file of a file input. Taken before the input is cleared (its FileList is live).
-fn input_file(e: &Event) -> Option<web_sys::File> {
-    let input: HtmlInputElement = e.target()?.dyn_into().ok()?;
-    let file = input.files().and_then(|f| f.get(0));
-    // Let the same file be chosen again later.
-    input.set_value("");
-    file
-}
 
 #[function_component(ChangePage)]
 pub fn change_page() -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
-    let dragging = use_state(|| false);
-
-    let on_data = {
-        let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            load_file(&ctx, input_file(&e), data_action)
-        })
-    };
-    let on_recipe = {
-        let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            load_file(&ctx, input_file(&e), recipe_action)
-        })
-    };
-    let on_drop = {
-        let ctx = ctx.clone();
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            load_file(&ctx, e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)), data_action)
-        })
-    };
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(true);
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
-    let on_demo = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::LoadDemo))
-    };
-    let on_export = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let (Some(ds), Some(a)) = (&ctx.dataset, &ctx.analysis) {
-                let json = export_json(&ctx.recipe, ds, &a.diagnostics, &a.results);
-                if let Err(e) = download("lantern-results.json", "application/json", &json) {
-                    ctx.dispatch(Action::Failed(e));
-                }
-            }
-        })
-    };
-    let on_export_csv = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(ds) = &ctx.dataset {
-                let name = format!("{}-clean.csv", ds.file.trim_end_matches(".csv"));
-                if let Err(e) = download(&name, "text/csv", &&safe_csv(ds)) {
-                    ctx.dispatch(Action::Failed(e));
-                }
-            }
-        })
-    };
-    let on_save_recipe = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Err(e) = download("lantern-recipe.json", "application/json", &ctx.recipe.to_json()) {
-                ctx.dispatch(Action::Failed(e));
-            }
-        })
-    };
-
-    let has_data = ctx.dataset.is_some();
     html! {
         <section class="page" aria-labelledby="change-title">
             <h2 id="change-title">{"Did stigma change?"}</h2>
-            <div class={classes!("dropzone", (*dragging).then_some("dragging"))}
-                 ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
-                <p><strong>{"Drop a survey export here"}</strong>{" (CSV), or "}</p>
-                <label class="button">
-                    {"Choose a data file…"}
-                    <input type="file" accept=".csv,.tsv,.txt,text/csv" data-testid="data-file" class="visually-hidden" onchange={on_data} />
-                </label>
-                <button type="button" class="secondary" onclick={on_demo}>{"Use the demo data"}</button>
-                <p class="hint">{"The file is read by this browser tab only. It is not uploaded or stored."}</p>
-            </div>
-            <div class="toolbar">
-                <label class="button secondary">
-                    {"Load recipe…"}
-                    <input type="file" accept=".json,application/json" data-testid="recipe-file" class="visually-hidden" onchange={on_recipe} />
-                </label>
-                <button type="button" class="secondary" onclick={on_save_recipe}>{"Save recipe"}</button>
-                <button type="button" data-testid="export-results" onclick={on_export} disabled={!has_data}>{"Download results (JSON)"}</button>
-                <button type="button" class="secondary" data-testid="export-clean-csv" onclick={on_export_csv} disabled={!has_data}>{"Download cleaned data (CSV)"}</button>
-            </div>
             <DataSummary />
             <RolePickers />
             <PairedResults />
@@ -157,6 +33,9 @@ fn data_summary() -> Html {
         <section class="card" aria-labelledby="data-title">
             <h3 id="data-title">{"Your data"}</h3>
             <p>{format!("“{}”: {} rows, {} columns. ", ds.file, ds.n_rows, ds.columns.len())}{ds.notes.join(" ")}</p>
+            if let Some(e) = &ctx.engine {
+                <p class="hint">{format!("Computed in {}.", e.kind.borrow())}</p>
+            }
             if !diags.is_empty() {
                 <div role="status" class="banner warning">
                     <p>{format!("{} note(s) about the file:", diags.len())}</p>
@@ -174,7 +53,7 @@ fn data_summary() -> Html {
 fn role_pickers() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
     let Some(ds) = &ctx.dataset else { return html! {} };
-    let names = ds.column_names();
+    let names = ds.columns.clone();
     html! {
         <section class="card" aria-labelledby="roles-title">
             <h3 id="roles-title">{"Which column is which?"}</h3>

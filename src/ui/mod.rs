@@ -4,6 +4,9 @@
 pub mod app;
 mod browser;
 mod change;
+mod cost;
+mod engine;
+mod files;
 mod pages;
 mod sections;
 pub mod state;

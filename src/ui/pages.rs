@@ -12,16 +12,6 @@ pub fn plan_page() -> Html {
     }
 }
 
-#[function_component(CostPage)]
-pub fn cost_page() -> Html {
-    html! {
-        <section class="page" aria-labelledby="cost-title">
-            <h2 id="cost-title">{"Cost per outcome"}</h2>
-            <p class="banner warning" role="status">{"Cost per outcome is not in this version yet."}</p>
-        </section>
-    }
-}
-
 #[function_component(AboutPage)]
 pub fn about_page() -> Html {
     html! {

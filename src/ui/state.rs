@@ -1,11 +1,14 @@
 //! The one app state and its actions (Yew `Reducible`). Every change goes through
-//! [`Action`]; the reducer calls the pure core and stores its results.
+//! [`Action`]. Work is sent to the engine (a Web Worker) as a request with a sequence
+//! number; its reply comes back as [`Action::Reply`] and only the newest one is shown.
 
-use crate::core::analysis::{analyse, Analysis};
-use crate::core::dataset::Dataset;
+use crate::core::analysis::Analysis;
+use crate::core::dataset::DatasetSummary;
 use crate::core::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
-use crate::core::ingest::read_csv;
 use crate::core::recipe::Recipe;
+use crate::core::service::{CostsSummary, Reply, Request};
+use crate::ui::browser::{array_buffer, download};
+use crate::ui::engine::Engine;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -62,7 +65,8 @@ impl Role {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub status: Status,
-    pub dataset: Option<Rc<Dataset>>,
+    pub dataset: Option<Rc<DatasetSummary>>,
+    pub costs: Option<Rc<CostsSummary>>,
     pub recipe: Recipe,
     /// True once the user loaded a recipe: its roles are kept for new data, not re-guessed.
     pub recipe_from_user: bool,
@@ -71,6 +75,11 @@ pub struct AppState {
     pub error: Option<String>,
     /// The current page, from the URL fragment.
     pub route: String,
+    /// Long work under way: (share done, what).
+    pub progress: Option<(f64, String)>,
+    pub engine: Option<Rc<Engine>>,
+    /// Number of the newest request; older replies are ignored.
+    pub seq: u64,
 }
 
 impl Default for AppState {
@@ -78,28 +87,44 @@ impl Default for AppState {
         AppState {
             status: Status::Idle,
             dataset: None,
+            costs: None,
             recipe: Recipe::default(),
             recipe_from_user: false,
             analysis: None,
             error: None,
             route: String::new(),
+            progress: None,
+            engine: None,
+            seq: 0,
         }
     }
 }
 
 pub enum Action {
+    /// The engine is running (set once at start-up).
+    SetEngine(Rc<Engine>),
     /// Loads the built-in demo dataset.
     LoadDemo,
     /// Something started that will end in another action (file reading).
     Busy,
-    /// A data file's bytes arrived.
-    LoadData { name: String, bytes: Vec<u8> },
+    /// A data file's contents arrived.
+    LoadData { name: String, bytes: js_sys::ArrayBuffer },
+    /// A cost table's contents arrived.
+    LoadCosts { name: String, bytes: js_sys::ArrayBuffer },
     /// A recipe file's text arrived.
     LoadRecipe(String),
     SetRole(Role, Option<String>),
     /// The scale's reliability for reliable change (None clears it).
     SetRxx(Option<f64>),
-    /// Reading something failed before the core saw it.
+    /// Number of bootstrap resamples for the cost interval.
+    SetBootstrapB(u64),
+    /// Stop the running bootstrap.
+    Cancel,
+    /// Ask for the cleaned data as CSV (downloaded when it arrives).
+    CleanCsv,
+    /// The engine answered.
+    Reply(Reply),
+    /// Reading something failed before the engine saw it.
     Failed(String),
     Route(String),
 }
@@ -133,35 +158,52 @@ impl AppState {
         }
     }
 
-    fn load_data(&mut self, name: &str, bytes: &[u8]) {
-        match read_csv(bytes, name) {
-            Ok(ds) => {
-                if !self.recipe_from_user {
-                    self.recipe.columns = Default::default();
-                    self.recipe.suggest_columns(&ds.column_names());
-                }
-                self.dataset = Some(Rc::new(ds));
-                self.error = None;
-                self.rerun();
-            }
-            Err(e) => {
+    /// Sends a request built with the next sequence number; the state is busy until it answers.
+    fn send(&mut self, make: impl FnOnce(u64) -> Request, bytes: Option<js_sys::ArrayBuffer>) {
+        self.seq += 1;
+        self.status = Status::Busy;
+        match &self.engine {
+            Some(engine) => engine.send(make(self.seq), bytes),
+            None => {
                 self.status = Status::Error;
-                self.error = Some(format!("“{name}” could not be opened. {e}"));
+                self.error = Some("Lantern's engine has not started; reload the page.".into());
             }
         }
     }
 
-    /// Recomputes every result from the dataset and recipe in force.
-    fn rerun(&mut self) {
-        match &self.dataset {
-            Some(ds) => {
-                self.analysis = Some(Rc::new(analyse(ds, &self.recipe)));
-                self.status = Status::Ready;
+    fn reanalyse(&mut self) {
+        let recipe = self.recipe.clone();
+        self.send(|seq| Request::Analyse { seq, recipe }, None);
+    }
+
+    fn apply_reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Ready => {}
+            Reply::Analysed { seq, dataset, costs, recipe, analysis } if seq == self.seq => {
+                self.dataset = dataset.map(Rc::new);
+                self.costs = costs.map(Rc::new);
+                self.recipe = recipe;
+                self.analysis = analysis.map(Rc::new);
+                self.progress = None;
+                self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
             }
-            None => {
-                self.analysis = None;
-                self.status = Status::Idle;
+            Reply::Progress { seq, fraction, label } if seq == self.seq => {
+                self.progress = Some((fraction, label));
+                self.status = Status::Busy;
             }
+            Reply::Failed { seq, message } if seq == self.seq || seq == 0 => {
+                self.progress = None;
+                self.status = Status::Error;
+                self.error = Some(message);
+            }
+            Reply::CleanCsv { seq, name, text } if seq == self.seq => {
+                self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
+                if let Err(e) = download(&name, "text/csv", &text) {
+                    self.status = Status::Error;
+                    self.error = Some(e);
+                }
+            }
+            _ => {} // an answer to an older request: a newer one is on its way
         }
     }
 }
@@ -172,26 +214,35 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            Action::SetEngine(e) => s.engine = Some(e),
             Action::LoadDemo => {
-                if !s.recipe_from_user {
-                    s.recipe = demo_recipe();
-                }
-                s.load_data(DEMO_FILE_NAME, demo_csv().as_bytes())
+                let recipe = if s.recipe_from_user { s.recipe.clone() } else { demo_recipe() };
+                let keep_roles = s.recipe_from_user;
+                s.error = None;
+                s.send(
+                    |seq| Request::LoadData { seq, name: DEMO_FILE_NAME.into(), recipe, keep_roles },
+                    Some(array_buffer(demo_csv().as_bytes())),
+                );
             }
             Action::Busy => s.status = Status::Busy,
             Action::LoadData { name, bytes } => {
-                if !s.recipe_from_user {
-                    // The demo's settings (scale, reliability) do not describe the user's file.
-                    s.recipe = Recipe::default();
-                }
-                s.load_data(&name, &bytes)
+                // Without a recipe from the user, the demo's settings do not describe the new file.
+                let recipe = if s.recipe_from_user { s.recipe.clone() } else { Recipe::default() };
+                let keep_roles = s.recipe_from_user;
+                s.error = None;
+                s.send(|seq| Request::LoadData { seq, name, recipe, keep_roles }, Some(bytes));
+            }
+            Action::LoadCosts { name, bytes } => {
+                let recipe = s.recipe.clone();
+                s.error = None;
+                s.send(|seq| Request::LoadCosts { seq, name, recipe }, Some(bytes));
             }
             Action::LoadRecipe(text) => match Recipe::from_json(&text) {
                 Ok(r) => {
                     s.recipe = r;
                     s.recipe_from_user = true;
                     s.error = None;
-                    s.rerun();
+                    s.reanalyse();
                 }
                 Err(e) => {
                     s.status = Status::Error;
@@ -200,14 +251,30 @@ impl Reducible for AppState {
             },
             Action::SetRole(role, col) => {
                 *s.role_mut(role) = col;
-                s.rerun();
+                s.reanalyse();
             }
             Action::SetRxx(rxx) => {
                 let mut inputs = s.recipe.rci_inputs.clone().unwrap_or_default();
                 inputs.rxx = rxx.filter(|r| (0.0..1.0).contains(r));
                 s.recipe.rci_inputs = Some(inputs);
-                s.rerun();
+                s.reanalyse();
             }
+            Action::SetBootstrapB(b) => {
+                let mut ci = match s.recipe.cost_inputs.take() {
+                    Some(serde_json::Value::Object(m)) => m,
+                    _ => serde_json::Map::new(),
+                };
+                ci.insert("bootstrap_B".into(), serde_json::Value::from(b.min(200_000)));
+                s.recipe.cost_inputs = Some(serde_json::Value::Object(ci));
+                s.reanalyse();
+            }
+            Action::Cancel => {
+                if let Some(e) = &s.engine {
+                    e.send(Request::Cancel, None);
+                }
+            }
+            Action::CleanCsv => s.send(|seq| Request::CleanCsv { seq }, None),
+            Action::Reply(r) => s.apply_reply(r),
             Action::Failed(msg) => {
                 s.status = Status::Error;
                 s.error = Some(msg);

@@ -18,6 +18,7 @@ test('opens with the demo dataset analysed', async () => {
   assert.equal(await t.page.locator('article.arm').count(), 2, 'intervention and control');
   assert.match(await t.page.textContent('article[data-arm="intervention"] .reading'), /improved/);
   assert.match(await t.page.textContent('header'), /Your data stays on this device/);
+  assert.match(await t.page.textContent('#main'), /Computed in a background worker/, 'parsing and statistics run off the main thread');
 });
 
 test('p01 upload → recipe → export equals R', async () => {

@@ -40,7 +40,7 @@ fn p08_cost_equals_reference() {
         true
     });
     assert_eq!(calls, 100, "progress about every 1%");
-    let got: Value = serde_json::from_str(&export_json(&recipe, &ds, &a.diagnostics, &a.results)).unwrap();
+    let got: Value = serde_json::from_str(&export_json(&recipe, &ds.summary(), &a)).unwrap();
     let cost = &got["results"]["cost"];
     let mut failures = Vec::new();
     let n = compare(&spec["results"]["cost"], cost, "cost", &mut failures);
@@ -60,7 +60,8 @@ fn p08_cost_equals_reference() {
     // The reference limits from numpy and R boot differ by up to 1.1%; ours must be as close.
     let info = &spec["info"]["cost"];
     for (k, r) in [("boot_ci_low", "boot_ci_low_R_boot_type7"), ("boot_ci_high", "boot_ci_high_R_boot_type7")] {
-        let (ours, numpy, rboot) = (cost[k].as_f64().unwrap(), spec["results"]["cost"][k]["value"].as_f64().unwrap(), info[r].as_f64().unwrap());
+        let (ours, numpy, rboot) =
+            (cost[k].as_f64().unwrap(), spec["results"]["cost"][k]["value"].as_f64().unwrap(), info[r].as_f64().unwrap());
         println!("{k}: lantern {ours}, numpy {numpy}, R boot {rboot}");
         assert!((ours - rboot).abs() <= 0.05 * rboot);
     }
@@ -77,7 +78,8 @@ fn p08_cost_equals_reference() {
     // participants is ±6 per participant, so the ratio moves by 6/Δp either way.
     let s0 = &cost["sensitivity"][0];
     assert!(s0["label"].as_str().unwrap().starts_with("stipends"));
-    let dp = spec["results"]["cost"]["p_help_intervention"]["value"].as_f64().unwrap() - spec["results"]["cost"]["p_help_control"]["value"].as_f64().unwrap();
+    let dp = spec["results"]["cost"]["p_help_intervention"]["value"].as_f64().unwrap()
+        - spec["results"]["cost"]["p_help_control"]["value"].as_f64().unwrap();
     let icer = spec["results"]["cost"]["incremental_cost_per_additional_help_seeker"]["value"].as_f64().unwrap();
     assert!((s0["icer_at_high"].as_f64().unwrap() - (icer + 6.0 / dp)).abs() < 1e-9);
     assert!((s0["icer_at_low"].as_f64().unwrap() - (icer - 6.0 / dp)).abs() < 1e-9);
@@ -130,4 +132,57 @@ fn cost_without_help_seeking_still_gives_costs_per_outcome() {
     }
     assert_eq!(cost["classification"], "undefined");
     assert!(a.notes.iter().any(|n| n.contains("help-seeking")));
+}
+
+#[test]
+fn every_case_gives_cost_counts_equal_to_the_reference_sections() {
+    // Any data file with the p08 cost table: the counts and shares the cost analysis takes from
+    // the data equal the reference's own RCI and help-seeking sections, and nothing is NaN.
+    let (_, _, cost_bytes) = case_files();
+    let table = parse_cost_csv(&cost_bytes, None).unwrap().table;
+    let dir = reference_dir().join("analysis");
+    let mut cases: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10);
+    let boot = BootstrapSettings { replicates: 200, ..Default::default() };
+    for name in cases {
+        let spec_text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let spec: Value = serde_json::from_str(&spec_text).unwrap();
+        let ds = read_csv(&std::fs::read(dir.join(spec["csv"].as_str().unwrap())).unwrap(), &name).unwrap();
+        let recipe = Recipe::from_json(&spec_text).unwrap();
+        let mut a = analyse(&ds, &recipe);
+        add_to_analysis(&mut a, &ds, &recipe, &table, &boot, &mut |_| true);
+        let json = serde_json::to_string(&a.results).unwrap();
+        assert!(!json.contains("NaN") && !json.contains("inf"), "{name}");
+        let cost = serde_json::to_value(a.results.cost.as_ref().unwrap()).unwrap();
+        let r = &spec["results"];
+        let two_arm = spec["design"] == "two_arm";
+        let rci_arm = if two_arm { "intervention" } else { "all" };
+        assert_eq!(cost["n_reliably_improved_intervention"], r["rci"][rci_arm]["improved"]["value"], "{name}");
+        if two_arm {
+            let hb = &r["help_between_post"];
+            let mut failures = Vec::new();
+            compare(&hb["p_int"], &cost["p_help_intervention"], &format!("{name}.p_int"), &mut failures);
+            compare(&hb["p_ctrl"], &cost["p_help_control"], &format!("{name}.p_ctrl"), &mut failures);
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
+            assert_eq!(cost["n_help_answered_intervention"], hb["n_int"]["value"], "{name}");
+            assert_eq!(
+                cost["n_enrolled_intervention"].as_u64().unwrap() + cost["n_enrolled_control"].as_u64().unwrap(),
+                spec["n_rows"].as_u64().unwrap(),
+                "{name}"
+            );
+            if hb["p_int"]["value"] == hb["p_ctrl"]["value"] {
+                assert!(cost["incremental_cost_per_additional_help_seeker"].is_null(), "{name}");
+                assert_eq!(cost["classification"], "undefined", "{name}");
+            }
+        } else {
+            assert_eq!(cost["n_enrolled_intervention"], spec["n_rows"], "{name}");
+            assert!(cost["incremental_cost_per_additional_help_seeker"].is_null() && cost["total_control"].is_null(), "{name}");
+        }
+    }
 }

@@ -27,7 +27,7 @@ fn run_case(case: &str) -> (Value, Value) {
     let ds = read_csv(&bytes, case).unwrap();
     let recipe = Recipe::from_json(&spec_text).unwrap();
     let a = analyse(&ds, &recipe);
-    let exported: Value = serde_json::from_str(&export_json(&recipe, &ds, &a.diagnostics, &a.results)).unwrap();
+    let exported: Value = serde_json::from_str(&export_json(&recipe, &ds.summary(), &a)).unwrap();
     (spec, exported)
 }
 
@@ -124,4 +124,21 @@ fn p06_item_scores_alpha_and_change_equal_r() {
     // 1 - (1 - a) * scipy.stats.f.ppf(0.975 / 0.025, 26, 234).
     let (lo, hi) = (got["results"]["items"]["alpha_pre_ci_low"].as_f64().unwrap(), got["results"]["items"]["alpha_pre_ci_high"].as_f64().unwrap());
     assert!((lo - 0.8320519244735921).abs() < 1e-9 && (hi - 0.9477016365973562).abs() < 1e-9, "{lo} {hi}");
+}
+
+/// The page receives results from the worker as JSON: every case must survive the round trip
+/// exactly (same numbers, same "not computable" nulls), or the page would show other numbers.
+#[test]
+fn every_case_survives_the_worker_round_trip() {
+    use lantern::core::analysis::Analysis;
+    for case in cases() {
+        let dir = reference_dir().join("analysis");
+        let spec_text = std::fs::read_to_string(dir.join(format!("{case}.json"))).unwrap();
+        let spec: Value = serde_json::from_str(&spec_text).unwrap();
+        let bytes = std::fs::read(dir.join(spec["csv"].as_str().unwrap())).unwrap();
+        let ds = read_csv(&bytes, &case).unwrap();
+        let a = analyse(&ds, &Recipe::from_json(&spec_text).unwrap());
+        let back: Analysis = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(back, a, "{case}");
+    }
 }

@@ -9,7 +9,7 @@
 //! - Item-rest r: Pearson correlation of an item with the sum of the other items.
 
 use crate::core::stats::describe::{correlation, finite, variance};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 /// Rows with every item answered, as one vector per item (column-major).
@@ -52,7 +52,7 @@ pub fn feldt_ci(alpha: f64, n: usize, k: usize, level: f64) -> Option<(f64, f64)
 }
 
 /// Per-item reliability figures on complete cases.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemRest {
     /// Correlation of the item with the sum of the other items.
     pub item_rest_r: Option<f64>,

@@ -3,18 +3,18 @@
 //! the others (intervals, item statistics, the key in force) are extra.
 
 use crate::core::scales::spec::{DontKnow, Method};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One participant's scale scores (`None` = not scored: too few items answered).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScorePair {
     pub pre: Option<f64>,
     pub post: Option<f64>,
 }
 
 /// One item at one time point.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemStat {
     /// Item number in the scale.
     pub item: usize,
@@ -32,7 +32,7 @@ pub struct ItemStat {
 }
 
 /// Scale scoring and reliability for one scale. Counts are plain numbers; `None` = not computable.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemsResult {
     pub name: Option<String>,
     /// Id of the built-in key used, and its published source.
@@ -79,6 +79,6 @@ pub struct ItemsResult {
     /// Plain sentences: warnings (an item correlating negatively with the rest) and assumptions.
     pub notes: Vec<String>,
     /// Further scales defined in the recipe (the first one gives the pre/post scores).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_scales: Vec<ItemsResult>,
 }

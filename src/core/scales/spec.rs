@@ -11,11 +11,11 @@
 //! The recipe's `items` may also be an array of such objects, or `{"scales": [...]}`.
 
 use crate::core::scales::presets::{find_preset, Preset};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// How the answered items become one score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Mean of the answered items.
@@ -25,7 +25,7 @@ pub enum Method {
 }
 
 /// What a "don't know" answer counts as.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DontKnow {
     /// Unanswered (left out of the score and of the minimum-answered count).

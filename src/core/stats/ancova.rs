@@ -5,10 +5,10 @@
 
 use crate::core::stats::describe::{finite, mean};
 use crate::core::stats::dist::{t_quantile, t_two_sided_p};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The group term (intervention − control, adjusted for pre) and the rest of the fit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AncovaStats {
     pub n: usize,
     pub coef_group: Option<f64>,

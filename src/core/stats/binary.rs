@@ -6,7 +6,7 @@
 use crate::core::stats::describe::finite;
 use crate::core::stats::dist::{z_quantile, z_two_sided_p};
 use crate::core::stats::exact::{binom_test_two_sided, fisher_exact_two_sided};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Upper-tail p of a chi-square statistic with 1 df (= 2·Φ(−√x), exact identity).
 fn chisq1_p(x: f64) -> Option<f64> {
@@ -34,7 +34,7 @@ pub fn wilson(x: usize, n: usize, alpha: f64) -> Option<(f64, f64)> {
 }
 
 /// Paired yes/no (pre, post) within one arm.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HelpPairedStats {
     pub n: usize,
     pub n_yes_pre: usize,
@@ -99,7 +99,7 @@ pub fn help_paired(pairs: &[(bool, bool)], alpha: f64) -> HelpPairedStats {
 }
 
 /// Yes/no at post, intervention vs control.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HelpBetweenStats {
     pub n_int: usize,
     pub yes_int: usize,

@@ -5,11 +5,11 @@
 use crate::core::stats::describe::{correlation, finite, mean, sd};
 use crate::core::stats::dist::{t_quantile, t_two_sided_p};
 use crate::core::stats::ranks::signed_rank;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Every paired statistic; `None` = not computable for these data (serialised as `null`).
 #[allow(non_snake_case)]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairedStats {
     pub n: usize,
     pub mean_pre: Option<f64>,

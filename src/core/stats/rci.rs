@@ -3,11 +3,11 @@
 //! participants. Definitions and direction: `shared/reference/README.md`.
 
 use crate::core::stats::describe::finite;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Counts for one group of complete pairs. Counts are `None` when SE_diff is not computable.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RciCounts {
     pub n: usize,
     pub improved: Option<usize>,
@@ -16,7 +16,7 @@ pub struct RciCounts {
 }
 
 /// The `rci` results section: `all` plus one entry per arm (flattened), the SD used and SE_diff.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RciStats {
     #[serde(flatten)]
     pub groups: BTreeMap<String, RciCounts>,

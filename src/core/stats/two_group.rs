@@ -6,11 +6,11 @@
 use crate::core::stats::describe::{finite, mean, variance};
 use crate::core::stats::dist::{t_quantile, t_two_sided_p, z_quantile};
 use crate::core::stats::rank_sum::rank_sum;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Every two-group statistic; `None` = not computable for these data (serialised as `null`).
 #[allow(non_snake_case)]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TwoGroupStats {
     pub n_int: usize,
     pub n_ctrl: usize,

@@ -1,0 +1,256 @@
+//! The engine behind the page: holds the loaded data and cost table, answers requests with
+//! results. Runs inside the Web Worker (`src/worker`), or in the page when a worker cannot
+//! start. Only small JSON messages cross to the page; file bytes come in as a transferred
+//! buffer. The bootstrap runs in steps so that progress can be shown and Cancel honoured.
+
+use crate::core::analysis::{analyse, Analysis};
+use crate::core::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
+use crate::core::clean_csv::safe_csv;
+use crate::core::dataset::{Dataset, DatasetSummary, Diagnostic};
+use crate::core::ingest::read_csv;
+use crate::core::recipe::Recipe;
+use serde::{Deserialize, Serialize};
+
+/// A request from the page. File bytes travel beside the JSON, not inside it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    /// New data file. `keep_roles`: the recipe's column roles were chosen by the user (or a
+    /// loaded recipe) and are kept; otherwise they are guessed from the column names.
+    LoadData { seq: u64, name: String, recipe: Recipe, keep_roles: bool },
+    /// New cost table (category, arm, amount).
+    LoadCosts { seq: u64, name: String, recipe: Recipe },
+    /// Recompute with these settings.
+    Analyse { seq: u64, recipe: Recipe },
+    /// The loaded data as formula-safe CSV.
+    CleanCsv { seq: u64 },
+    /// Stop the running bootstrap (its point estimates are kept, without an interval).
+    Cancel,
+}
+
+/// Summary of the loaded cost table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostsSummary {
+    pub file: String,
+    pub items: usize,
+    pub currency: String,
+    pub notes: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// An answer to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply {
+    /// The worker has started and takes requests.
+    Ready,
+    /// Everything is up to date for `seq`.
+    Analysed { seq: u64, dataset: Option<DatasetSummary>, costs: Option<CostsSummary>, recipe: Recipe, analysis: Option<Analysis> },
+    /// Long work in progress (0..1).
+    Progress { seq: u64, fraction: f64, label: String },
+    /// The request failed; what was loaded before is still there.
+    Failed { seq: u64, message: String },
+    CleanCsv { seq: u64, name: String, text: String },
+}
+
+/// Bootstrap work between two progress messages.
+const STEP: usize = 2_000;
+
+struct Pending {
+    seq: u64,
+    analysis: Analysis,
+    run: CostRun,
+    cancelled: bool,
+}
+
+/// The engine's state.
+#[derive(Default)]
+pub struct Service {
+    dataset: Option<Dataset>,
+    costs: Option<(String, ParsedCosts)>,
+    recipe: Recipe,
+    pending: Option<Pending>,
+}
+
+impl Service {
+    pub fn new() -> Service {
+        Service::default()
+    }
+
+    /// Handles one request. When a bootstrap is needed the answer comes from [`Service::work`].
+    pub fn handle(&mut self, req: Request, bytes: Option<&[u8]>) -> Option<Reply> {
+        match req {
+            Request::Cancel => {
+                if let Some(p) = self.pending.as_mut() {
+                    p.cancelled = true;
+                }
+                None
+            }
+            Request::LoadData { seq, name, mut recipe, keep_roles } => {
+                let bytes = bytes.unwrap_or_default();
+                match read_csv(bytes, &name) {
+                    Ok(ds) => {
+                        if !keep_roles {
+                            recipe.columns = Default::default();
+                            recipe.suggest_columns(&ds.column_names());
+                        }
+                        self.dataset = Some(ds);
+                        self.start(seq, recipe)
+                    }
+                    Err(e) => Some(Reply::Failed { seq, message: format!("“{name}” could not be opened. {e}") }),
+                }
+            }
+            Request::LoadCosts { seq, name, recipe } => {
+                let levels = recipe.group_levels.clone();
+                match parse_cost_csv(bytes.unwrap_or_default(), levels.as_ref()) {
+                    Ok(parsed) => {
+                        self.costs = Some((name, parsed));
+                        self.start(seq, recipe)
+                    }
+                    Err(e) => Some(Reply::Failed { seq, message: format!("The cost table “{name}” could not be read: {e}") }),
+                }
+            }
+            Request::Analyse { seq, recipe } => self.start(seq, recipe),
+            Request::CleanCsv { seq } => Some(match &self.dataset {
+                Some(ds) => {
+                    let stem = ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s);
+                    Reply::CleanCsv { seq, name: format!("{stem}-clean.csv"), text: safe_csv(ds) }
+                }
+                None => Reply::Failed { seq, message: "Load a data file first.".into() },
+            }),
+        }
+    }
+
+    /// True while a bootstrap is running: call [`Service::work`] until it answers.
+    pub fn busy(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Does one step of the running bootstrap: a progress message, or the final answer.
+    pub fn work(&mut self) -> Option<Reply> {
+        let p = self.pending.as_mut()?;
+        if !p.cancelled && !p.run.is_done() {
+            p.run.step(STEP);
+            if !p.run.is_done() {
+                return Some(Reply::Progress { seq: p.seq, fraction: p.run.fraction_done(), label: "Bootstrap resampling".into() });
+            }
+        }
+        let Pending { seq, mut analysis, run, .. } = self.pending.take()?;
+        let result = run.finish();
+        for note in &result.notes {
+            if !analysis.notes.contains(note) {
+                analysis.notes.push(note.clone());
+            }
+        }
+        analysis.results.cost = Some(result);
+        Some(self.analysed(seq, Some(analysis)))
+    }
+
+    fn start(&mut self, seq: u64, recipe: Recipe) -> Option<Reply> {
+        self.recipe = recipe;
+        self.pending = None;
+        let Some(ds) = &self.dataset else { return Some(self.analysed(seq, None)) };
+        let analysis = analyse(ds, &self.recipe);
+        match &self.costs {
+            Some((_, parsed)) => {
+                let settings = BootstrapSettings::from_recipe(&self.recipe);
+                let run = CostRun::new(ds, &self.recipe, &parsed.table, &settings);
+                self.pending = Some(Pending { seq, analysis, run, cancelled: false });
+                self.work()
+            }
+            None => Some(self.analysed(seq, Some(analysis))),
+        }
+    }
+
+    fn analysed(&self, seq: u64, analysis: Option<Analysis>) -> Reply {
+        Reply::Analysed {
+            seq,
+            dataset: self.dataset.as_ref().map(Dataset::summary),
+            costs: self.costs.as_ref().map(|(file, p)| CostsSummary {
+                file: file.clone(),
+                items: p.table.items.len(),
+                currency: p.table.currency.clone(),
+                notes: p.notes.clone(),
+                diagnostics: p.diagnostics.clone(),
+            }),
+            recipe: self.recipe.clone(),
+            analysis,
+        }
+    }
+}
+
+/// Runs a request to its final answer in one go (tests, and hosts without a worker loop).
+pub fn handle_to_end(service: &mut Service, req: Request, bytes: Option<&[u8]>) -> Vec<Reply> {
+    let mut out: Vec<Reply> = service.handle(req, bytes).into_iter().collect();
+    while service.busy() {
+        out.extend(service.work());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last_analysis(replies: &[Reply]) -> (Option<DatasetSummary>, Recipe, Option<Analysis>) {
+        match replies.last() {
+            Some(Reply::Analysed { dataset, recipe, analysis, .. }) => (dataset.clone(), recipe.clone(), analysis.clone()),
+            other => panic!("expected an analysis, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn load_guesses_roles_and_analyses() {
+        let mut s = Service::new();
+        let csv = b"id,pre,post\n1,3,2\n2,4,2\n3,5,4\n";
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let (ds, recipe, a) = last_analysis(&r);
+        assert_eq!(ds.unwrap().n_rows, 3);
+        assert_eq!(recipe.columns.pre.as_deref(), Some("pre"));
+        assert_eq!(a.unwrap().results.paired["all"].n, 3);
+    }
+
+    #[test]
+    fn kept_roles_are_not_guessed_and_bad_files_keep_the_old_data() {
+        let mut s = Service::new();
+        let mut recipe = Recipe::default();
+        recipe.columns.pre = Some("post".into());
+        recipe.columns.post = Some("pre".into());
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe, keep_roles: true }, Some(b"pre,post\n1,2\n2,4\n4,5\n"));
+        let (_, _, a) = last_analysis(&r);
+        assert!(a.unwrap().results.paired["all"].mean_diff.unwrap() < 0.0, "roles swapped as the recipe said");
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 2, name: "b.bin".into(), recipe: Recipe::default(), keep_roles: false }, Some(b"\x00\x01PK\x03"));
+        assert!(matches!(&r[0], Reply::Failed { seq: 2, message } if message.contains("could not be opened")));
+        let r = handle_to_end(&mut s, Request::CleanCsv { seq: 3 }, None);
+        assert!(matches!(&r[0], Reply::CleanCsv { name, .. } if name == "a-clean.csv"));
+    }
+
+    #[test]
+    fn bootstrap_reports_progress_and_can_be_cancelled() {
+        let mut data = String::from("id,group,pre,post,help_pre,help_post\n");
+        for i in 0..60 {
+            let g = if i % 2 == 0 { "intervention" } else { "control" };
+            let yes = if (i % 2 == 0 && i % 3 != 0) || i % 7 == 0 { "1" } else { "0" };
+            data.push_str(&format!("{i},{g},{},{},0,{yes}\n", 20 + i % 9, 18 + i % 11));
+        }
+        let mut recipe = Recipe::default();
+        recipe.cost_inputs = Some(serde_json::json!({"bootstrap_B": 10000, "bootstrap_seed": 7}));
+        let mut s = Service::new();
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "d.csv".into(), recipe, keep_roles: false }, Some(data.as_bytes()));
+        let (_, mut recipe, _) = last_analysis(&r);
+        recipe.columns.help_post = Some("help_post".into());
+        let costs = b"category,arm,amount\nstipends,intervention,5000\nmaterials,control,300\n";
+        let first = s.handle(Request::LoadCosts { seq: 2, name: "c.csv".into(), recipe }, Some(costs));
+        assert!(matches!(first, Some(Reply::Progress { seq: 2, .. })), "{first:?}");
+        assert!(s.busy());
+        s.handle(Request::Cancel, None);
+        let done = s.work();
+        let Some(Reply::Analysed { analysis: Some(a), costs: Some(c), .. }) = done else { panic!("{done:?}") };
+        assert_eq!(c.items, 2);
+        let cost = a.results.cost.unwrap();
+        assert!(cost.cost_per_participant_intervention.is_some(), "point estimates kept");
+        assert!(cost.incremental_cost_per_additional_help_seeker.is_some(), "{:?}", cost.classification_sentence);
+        assert!(cost.boot_ci_low.is_none(), "no interval after cancel");
+        assert!(!s.busy());
+    }
+}

@@ -1,0 +1,160 @@
+//! The page's handle on the engine: a Web Worker running `crate::worker`, or — when a worker
+//! cannot start (an old browser, a test page without the worker files) — the same host in the
+//! page. Requests sent before the worker is ready are queued and, if it fails, replayed locally.
+
+use crate::core::service::{Reply, Request};
+use crate::worker::{decode_message, encode_message, Host};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+type Queued = (Request, Option<js_sys::ArrayBuffer>);
+
+enum Mode {
+    Starting { worker: web_sys::Worker, queue: Vec<Queued> },
+    Worker(web_sys::Worker),
+    Local(Rc<Host>),
+}
+
+pub struct Engine {
+    mode: RefCell<Mode>,
+    on_reply: Rc<dyn Fn(Reply)>,
+    /// Where the computation runs, in words (shown on the About page).
+    pub kind: RefCell<&'static str>,
+}
+
+impl PartialEq for Engine {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Engine({})", self.kind.borrow())
+    }
+}
+
+/// The worker's loader, as a same-origin blob so the worker inherits this page's
+/// Content-Security-Policy (a worker loaded from a URL would get only its response's policy).
+fn worker_script() -> Option<String> {
+    let base = web_sys::window()?.location().href().ok()?;
+    let base = base.split('#').next()?.to_string();
+    let url = |f: &str| -> Option<String> { web_sys::Url::new_with_base(f, &base).ok().map(|u| u.href()) };
+    Some(format!(
+        "importScripts({js:?});\nwasm_bindgen({{module_or_path: {wasm:?}}}).catch(function (e) {{ self.postMessage({{json: JSON.stringify({{kind: 'failed', seq: 0, message: 'worker: ' + e}})}}); self.close(); }});\n",
+        js = url("./worker.js")?,
+        wasm = url("./worker_bg.wasm")?
+    ))
+}
+
+fn spawn_worker() -> Option<web_sys::Worker> {
+    let script = worker_script()?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(&script));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let worker = web_sys::Worker::new(&url).ok();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    worker
+}
+
+impl Engine {
+    /// Starts the engine; replies arrive through `on_reply`.
+    pub fn start(on_reply: Rc<dyn Fn(Reply)>) -> Rc<Engine> {
+        let engine = Rc::new(Engine { mode: RefCell::new(Mode::Local(Engine::local_host(&on_reply))), on_reply, kind: RefCell::new("this page (no worker)") });
+        if let Some(worker) = spawn_worker() {
+            let weak = Rc::downgrade(&engine);
+            let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let Some(engine) = weak.upgrade() else { return };
+                let reply = decode_message(&e.data())
+                    .and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string()));
+                match reply {
+                    Ok(Reply::Ready) => engine.worker_ready(),
+                    Ok(Reply::Failed { seq: 0, message }) if message.starts_with("worker:") => engine.fall_back(),
+                    Ok(r) => (engine.on_reply)(r),
+                    Err(e) => (engine.on_reply)(Reply::Failed { seq: 0, message: format!("The worker's answer could not be read ({e}).") }),
+                }
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            on_message.forget();
+            let weak = Rc::downgrade(&engine);
+            let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+                e.prevent_default();
+                if let Some(engine) = weak.upgrade() {
+                    engine.fall_back();
+                }
+            });
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            on_error.forget();
+            *engine.mode.borrow_mut() = Mode::Starting { worker, queue: Vec::new() };
+            *engine.kind.borrow_mut() = "starting a background worker";
+        }
+        engine
+    }
+
+    fn local_host(on_reply: &Rc<dyn Fn(Reply)>) -> Rc<Host> {
+        let on_reply = on_reply.clone();
+        Host::new(Box::new(move |r| on_reply(r)))
+    }
+
+    fn worker_ready(&self) {
+        let old = std::mem::replace(&mut *self.mode.borrow_mut(), Mode::Local(Engine::local_host(&self.on_reply)));
+        match old {
+            Mode::Starting { worker, queue } => {
+                for (req, buf) in queue {
+                    post(&worker, &req, buf);
+                }
+                *self.mode.borrow_mut() = Mode::Worker(worker);
+                *self.kind.borrow_mut() = "a background worker (the page stays responsive)";
+            }
+            other => *self.mode.borrow_mut() = other,
+        }
+    }
+
+    /// The worker could not start: run in the page instead, replaying what was queued.
+    fn fall_back(&self) {
+        let host = Engine::local_host(&self.on_reply);
+        let old = std::mem::replace(&mut *self.mode.borrow_mut(), Mode::Local(host.clone()));
+        *self.kind.borrow_mut() = "this page (the background worker could not start)";
+        if let Mode::Starting { worker, queue } = old {
+            worker.terminate();
+            for (req, buf) in queue {
+                host.receive(req, buf.map(|b| js_sys::Uint8Array::new(&b).to_vec()));
+            }
+        }
+    }
+
+    /// Sends a request; `bytes` (a file's contents) is transferred, not copied, to a worker.
+    pub fn send(&self, req: Request, bytes: Option<js_sys::ArrayBuffer>) {
+        let mut mode = self.mode.borrow_mut();
+        match &mut *mode {
+            Mode::Starting { queue, .. } => queue.push((req, bytes)),
+            Mode::Worker(w) => post(w, &req, bytes),
+            Mode::Local(host) => {
+                let host = host.clone();
+                drop(mode);
+                // Let the page render "busy" first, as it would with a worker.
+                wasm_bindgen_futures::spawn_local(async move {
+                    host.receive(req, bytes.map(|b| js_sys::Uint8Array::new(&b).to_vec()));
+                });
+            }
+        }
+    }
+}
+
+fn post(worker: &web_sys::Worker, req: &Request, bytes: Option<js_sys::ArrayBuffer>) {
+    let json = serde_json::to_string(req).unwrap_or_default();
+    let msg = encode_message(&json);
+    match bytes {
+        Some(buf) => {
+            let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("bytes"), &buf);
+            let _ = worker.post_message_with_transfer(&msg, &js_sys::Array::of1(&buf));
+        }
+        None => {
+            let _ = worker.post_message(&msg);
+        }
+    }
+}

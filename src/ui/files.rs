@@ -1,0 +1,149 @@
+//! The file bar, on every page: drop zone and inputs for the data file, the recipe and the
+//! cost table (the test hooks of CONTRACT.md), and the exports. Always in the page, so files
+//! can be loaded in any order from any section.
+
+use crate::core::results::export_json;
+use crate::ui::app::AppContext;
+use crate::ui::browser::{download, mark_busy, read_file};
+use crate::ui::state::Action;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Reads a file and dispatches what `make` builds from its contents.
+pub fn load_file(ctx: &AppContext, file: Option<web_sys::File>, make: fn(String, js_sys::ArrayBuffer) -> Action) {
+    let Some(file) = file else { return };
+    mark_busy();
+    ctx.dispatch(Action::Busy);
+    let ctx = ctx.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match read_file(&file).await {
+            Ok(bytes) => ctx.dispatch(make(file.name(), bytes)),
+            Err(e) => ctx.dispatch(Action::Failed(e)),
+        }
+    });
+}
+
+fn data_action(name: String, bytes: js_sys::ArrayBuffer) -> Action {
+    Action::LoadData { name, bytes }
+}
+
+fn cost_action(name: String, bytes: js_sys::ArrayBuffer) -> Action {
+    Action::LoadCosts { name, bytes }
+}
+
+fn recipe_action(_name: String, bytes: js_sys::ArrayBuffer) -> Action {
+    Action::LoadRecipe(String::from_utf8_lossy(&js_sys::Uint8Array::new(&bytes).to_vec()).into_owned())
+}
+
+/// The chosen file of a file input. Taken before the input is cleared (its FileList is live).
+fn input_file(e: &Event) -> Option<web_sys::File> {
+    let input: HtmlInputElement = e.target()?.dyn_into().ok()?;
+    let file = input.files().and_then(|f| f.get(0));
+    // Let the same file be chosen again later.
+    input.set_value("");
+    file
+}
+
+#[function_component(FileBar)]
+pub fn file_bar() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let dragging = use_state(|| false);
+    let on_cost = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| load_file(&ctx, input_file(&e), cost_action))
+    };
+    let on_data = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            load_file(&ctx, input_file(&e), data_action)
+        })
+    };
+    let on_recipe = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            load_file(&ctx, input_file(&e), recipe_action)
+        })
+    };
+    let on_drop = {
+        let ctx = ctx.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            load_file(&ctx, e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)), data_action)
+        })
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let on_demo = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::LoadDemo))
+    };
+    let on_export = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let (Some(ds), Some(a)) = (&ctx.dataset, &ctx.analysis) {
+                let json = export_json(&ctx.recipe, ds, a);
+                if let Err(e) = download("lantern-results.json", "application/json", &json) {
+                    ctx.dispatch(Action::Failed(e));
+                }
+            }
+        })
+    };
+    let on_export_csv = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| {
+            if ctx.dataset.is_some() {
+                mark_busy();
+                ctx.dispatch(Action::CleanCsv);
+            }
+        })
+    };
+    let on_save_recipe = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Err(e) = download("lantern-recipe.json", "application/json", &ctx.recipe.to_json()) {
+                ctx.dispatch(Action::Failed(e));
+            }
+        })
+    };
+
+    let has_data = ctx.dataset.is_some();
+    html! {
+        <section class="filebar" aria-label="Files">
+            <div class={classes!("dropzone", (*dragging).then_some("dragging"))}
+                 ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
+                <p><strong>{"Drop a survey export here"}</strong>{" (CSV), or "}</p>
+                <label class="button">
+                    {"Choose a data file…"}
+                    <input type="file" accept=".csv,.tsv,.txt,text/csv" data-testid="data-file" class="visually-hidden" onchange={on_data} />
+                </label>
+                <button type="button" class="secondary" onclick={on_demo}>{"Use the demo data"}</button>
+                <p class="hint">{"Files are read by this browser tab only. They are not uploaded or stored."}</p>
+            </div>
+            <div class="toolbar">
+                <label class="button secondary">
+                    {"Load recipe…"}
+                    <input type="file" accept=".json,application/json" data-testid="recipe-file" class="visually-hidden" onchange={on_recipe} />
+                </label>
+                <button type="button" class="secondary" onclick={on_save_recipe}>{"Save recipe"}</button>
+                <label class="button secondary">
+                    {"Cost table…"}
+                    <input type="file" accept=".csv,.txt,text/csv" data-testid="cost-file" class="visually-hidden" onchange={on_cost} />
+                </label>
+                <button type="button" data-testid="export-results" onclick={on_export} disabled={!has_data}>{"Download results (JSON)"}</button>
+                <button type="button" class="secondary" data-testid="export-clean-csv" onclick={on_export_csv} disabled={!has_data}>{"Download cleaned data (CSV)"}</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,49 @@
+// Cost per outcome through the browser: the p08 reference case with its cost table (hook
+// `cost-file`), the bootstrap in the worker with progress, and Cancel.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { start, waitReady, download, compare, REFERENCE } from './helpers.mjs';
+
+const DIR = join(REFERENCE, 'analysis');
+let t;
+before(async () => {
+  t = await start();
+  await t.page.goto(t.server.url + '/#/cost');
+  await waitReady(t.page);
+});
+after(async () => { await t?.close(); });
+
+test('p08: cost per outcome and the bootstrap interval equal the reference', async () => {
+  const spec = JSON.parse(await readFile(join(DIR, 'p08_cost_n400.json'), 'utf8'));
+  // Any order: cost table first, then data, then the recipe.
+  await t.page.setInputFiles('[data-testid="cost-file"]', join(DIR, 'p08_cost_n400_costs.csv'));
+  await waitReady(t.page);
+  await t.page.setInputFiles('[data-testid="data-file"]', join(DIR, 'p08_cost_n400.csv'));
+  await waitReady(t.page);
+  await t.page.setInputFiles('[data-testid="recipe-file"]', join(DIR, 'p08_cost_n400.json'));
+  await waitReady(t.page, 120000);
+  const got = JSON.parse((await download(t.page, 'export-results')).text);
+  const failures = [];
+  const counter = { n: 0 };
+  compare(spec.results, got.results, 'results', failures, counter);
+  assert.deepEqual(failures, []);
+  assert.ok(counter.n > 300, `${counter.n} values compared`);
+  assert.equal(got.results.cost.bootstrap_B, 100000);
+  assert.equal(got.results.cost.bootstrap_replicates_done, 100000);
+  assert.equal(await t.page.locator('figure.chart svg').count(), 2, 'CE plane and acceptability curve, on the Cost page where the files were loaded');
+});
+
+test('a long bootstrap shows progress and can be cancelled; the page stays usable', async () => {
+  await t.page.click('a[href="#/cost"]');
+  await t.page.fill('input[type=number]', '200000');
+  await t.page.dispatchEvent('input[type=number]', 'change');
+  await t.page.waitForSelector('progress', { timeout: 30000 });
+  await t.page.click('text=Cancel');
+  await waitReady(t.page, 60000);
+  const text = await t.page.textContent('#main');
+  assert.match(text, /\(cancelled\)/);
+  await t.page.click('a[href="#/about"]');
+  await t.page.waitForSelector('text=Your data stays here', { timeout: 5000 });
+});
