@@ -9,6 +9,7 @@ pub mod dataset;
 pub mod demo;
 pub mod explain;
 pub mod ingest;
+pub mod power;
 pub mod recipe;
 pub mod results;
 pub mod scales;

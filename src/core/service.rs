@@ -26,6 +26,8 @@ pub enum Request {
     CleanCsv { seq: u64 },
     /// Stop the running bootstrap (its point estimates are kept, without an interval).
     Cancel,
+    /// Forget everything loaded (data, cost table, settings).
+    Reset { seq: u64 },
 }
 
 /// Summary of the loaded cost table.
@@ -111,6 +113,10 @@ impl Service {
                 }
             }
             Request::Analyse { seq, recipe } => self.start(seq, recipe),
+            Request::Reset { seq } => {
+                *self = Service::new();
+                Some(self.analysed(seq, None))
+            }
             Request::CleanCsv { seq } => Some(match &self.dataset {
                 Some(ds) => {
                     let stem = ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s);
@@ -223,6 +229,10 @@ mod tests {
         assert!(matches!(&r[0], Reply::Failed { seq: 2, message } if message.contains("could not be opened")));
         let r = handle_to_end(&mut s, Request::CleanCsv { seq: 3 }, None);
         assert!(matches!(&r[0], Reply::CleanCsv { name, .. } if name == "a-clean.csv"));
+        let r = handle_to_end(&mut s, Request::Reset { seq: 4 }, None);
+        assert!(matches!(&r[0], Reply::Analysed { dataset: None, analysis: None, costs: None, .. }));
+        let r = handle_to_end(&mut s, Request::CleanCsv { seq: 5 }, None);
+        assert!(matches!(&r[0], Reply::Failed { .. }), "nothing is kept after a reset");
     }
 
     #[test]

@@ -49,7 +49,18 @@ fn worker_script() -> Option<String> {
     ))
 }
 
+/// True in the single-file offline copy, which carries no worker files and forbids workers.
+fn single_file_build() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=lantern-build][content=single-file]").ok().flatten())
+        .is_some()
+}
+
 fn spawn_worker() -> Option<web_sys::Worker> {
+    if single_file_build() {
+        return None;
+    }
     let script = worker_script()?;
     let parts = js_sys::Array::of1(&JsValue::from_str(&script));
     let opts = web_sys::BlobPropertyBag::new();
@@ -64,7 +75,7 @@ fn spawn_worker() -> Option<web_sys::Worker> {
 impl Engine {
     /// Starts the engine; replies arrive through `on_reply`.
     pub fn start(on_reply: Rc<dyn Fn(Reply)>) -> Rc<Engine> {
-        let engine = Rc::new(Engine { mode: RefCell::new(Mode::Local(Engine::local_host(&on_reply))), on_reply, kind: RefCell::new("this page (no worker)") });
+        let engine = Rc::new(Engine { mode: RefCell::new(Mode::Local(Engine::local_host(&on_reply))), on_reply, kind: RefCell::new(if single_file_build() { "this page (offline single-file copy)" } else { "this page (no worker)" }) });
         if let Some(worker) = spawn_worker() {
             let weak = Rc::downgrade(&engine);
             let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {

@@ -80,6 +80,8 @@ pub struct AppState {
     pub engine: Option<Rc<Engine>>,
     /// Number of the newest request; older replies are ignored.
     pub seq: u64,
+    /// `performance.now()` when the first results were shown (start-up finished).
+    pub ready_at: Option<f64>,
 }
 
 impl Default for AppState {
@@ -96,6 +98,7 @@ impl Default for AppState {
             progress: None,
             engine: None,
             seq: 0,
+            ready_at: None,
         }
     }
 }
@@ -122,6 +125,8 @@ pub enum Action {
     Cancel,
     /// Ask for the cleaned data as CSV (downloaded when it arrives).
     CleanCsv,
+    /// Forget every file and setting, here and in the engine.
+    ClearAll,
     /// The engine answered.
     Reply(Reply),
     /// Reading something failed before the engine saw it.
@@ -186,6 +191,9 @@ impl AppState {
                 self.analysis = analysis.map(Rc::new);
                 self.progress = None;
                 self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
+                if self.ready_at.is_none() {
+                    self.ready_at = web_sys::window().and_then(|w| w.performance()).map(|p| p.now());
+                }
             }
             Reply::Progress { seq, fraction, label } if seq == self.seq => {
                 self.progress = Some((fraction, label));
@@ -274,6 +282,14 @@ impl Reducible for AppState {
                 }
             }
             Action::CleanCsv => s.send(|seq| Request::CleanCsv { seq }, None),
+            Action::ClearAll => {
+                let engine = s.engine.take();
+                let route = std::mem::take(&mut s.route);
+                let seq = s.seq;
+                let ready_at = s.ready_at;
+                s = AppState { engine, route, seq, ready_at, ..AppState::default() };
+                s.send(|seq| Request::Reset { seq }, None);
+            }
             Action::Reply(r) => s.apply_reply(r),
             Action::Failed(msg) => {
                 s.status = Status::Error;

@@ -5,5 +5,6 @@ mod cost_reference;
 mod formats;
 mod invariants;
 mod nct_grid;
+mod power_reference;
 mod reference;
 mod support;

@@ -1,0 +1,70 @@
+// The single-file offline copy (dist/lantern-offline.html) opened from file:// with the
+// network off, and the in-page privacy check with "Clear everything".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { start, waitReady, download, compare, DIST, REFERENCE } from './helpers.mjs';
+
+test('the offline copy works from file:// with the network off and connects nowhere', async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  try {
+    const context = await browser.newContext({ offline: true, acceptDownloads: true });
+    const page = await context.newPage();
+    const requests = [];
+    const errors = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    const url = 'file://' + join(DIST, 'lantern-offline.html');
+    await page.goto(url);
+    await waitReady(page);
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(csp, /connect-src 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    const dir = join(REFERENCE, 'analysis');
+    const spec = JSON.parse(await readFile(join(dir, 'p04_single_group_exact_n15.json'), 'utf8'));
+    await page.setInputFiles('[data-testid="data-file"]', join(dir, 'p04_single_group_exact_n15.csv'));
+    await waitReady(page);
+    await page.setInputFiles('[data-testid="recipe-file"]', join(dir, 'p04_single_group_exact_n15.json'));
+    await waitReady(page);
+    const got = JSON.parse((await download(page, 'export-results')).text);
+    const failures = [];
+    const counter = { n: 0 };
+    compare(spec.results, got.results, 'results', failures, counter);
+    assert.deepEqual(failures, []);
+    assert.ok(counter.n > 40);
+    assert.deepEqual(requests.filter((r) => !r.startsWith('data:') && !r.startsWith('blob:')), [url], 'only the file itself');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the About page checks privacy in the page, and Clear everything forgets the data', async () => {
+  const t = await start();
+  try {
+    await t.page.goto(t.server.url + '/');
+    await waitReady(t.page);
+    await t.page.setInputFiles('[data-testid="data-file"]', join(REFERENCE, 'analysis', 'p01_single_group_n10.csv'));
+    await waitReady(t.page);
+    await t.page.click('a[href="#/about"]');
+    await t.page.waitForSelector('[data-testid="privacy-check"]');
+    assert.match(await t.page.textContent('[data-testid="requests-after-start"]'), /^0 /);
+    assert.match(await t.page.textContent('[data-testid="stored-items"]'), /^nothing/);
+    assert.match(await t.page.textContent('[data-testid="privacy-check"]'), /default-src 'self'/);
+    assert.match(await t.page.textContent('[data-testid="privacy-check"]'), /background worker/);
+    await t.page.click('[data-testid="clear-all"]');
+    await t.page.waitForSelector('[data-testid="status"][data-state="idle"]');
+    assert.equal(await t.page.isDisabled('[data-testid="export-results"]'), true, 'nothing left to export');
+    const stored = await t.page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length);
+    assert.equal(stored, 0);
+    assert.deepEqual(t.consoleErrors, []);
+  } finally {
+    await t.close();
+  }
+});
