@@ -104,6 +104,7 @@ pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
         out.notes.push("Choose a pre and a post column to see the change.".into());
     }
     change::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
+    crate::core::process::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
     out
 }
 

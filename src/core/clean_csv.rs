@@ -20,7 +20,7 @@ pub fn safe_csv(ds: &Dataset) -> String {
     let header: Vec<String> = ds.columns.iter().map(|c| neutralise(&c.name)).collect();
     let mut ok = w.write_record(&header).is_ok();
     for r in 0..ds.n_rows {
-        let row: Vec<String> = ds.columns.iter().map(|c| neutralise(c.cells.get(r).map_or("", String::as_str))).collect();
+        let row: Vec<String> = ds.columns.iter().map(|c| neutralise(c.cells.str_at(r).unwrap_or(""))).collect();
         ok &= w.write_record(&row).is_ok();
     }
     let bytes = w.into_inner().unwrap_or_default();

@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod cells;
+pub use cells::{Cells, CellsBuilder};
+
 /// Cell values read as "missing" by default (shown to the user; see README).
 pub const DEFAULT_MISSING_CODES: &[&str] = &["", "NA", "N/A", "n/a", "na", "-99", "-999", "."];
 
@@ -16,11 +19,12 @@ pub struct Diagnostic {
     pub message: String,
 }
 
-/// One column: its header and one trimmed text cell per data row.
+/// One column: its header and one trimmed text cell per data row (stored compactly, see
+/// [`Cells`]; `cells.iter()`, `cells.get(i)` and `cells[i]` work as on a `Vec<String>`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     pub name: String,
-    pub cells: Vec<String>,
+    pub cells: Cells,
 }
 
 /// The survey tool a file was recognised as coming from.
@@ -154,6 +158,9 @@ pub struct DatasetSummary {
     pub columns: Vec<String>,
     pub notes: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Missing cells (blank or a missing code) per column, for the report's data description.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub missing: std::collections::BTreeMap<String, usize>,
 }
 
 impl Dataset {
@@ -165,6 +172,7 @@ impl Dataset {
             columns: self.column_names(),
             notes: self.notes.clone(),
             diagnostics: self.diagnostics.clone(),
+            missing: self.columns.iter().map(|c| (c.name.clone(), self.missing_count(&c.cells))).collect(),
         }
     }
 
@@ -182,6 +190,27 @@ impl Dataset {
         t.is_empty() || self.missing_codes.iter().any(|c| c.trim() == t)
     }
 
+    /// The missing codes as compared (trimmed).
+    fn trimmed_codes(&self) -> Vec<&str> {
+        self.missing_codes.iter().map(|c| c.trim()).collect()
+    }
+
+    /// Blank cells and missing codes in a column (once per distinct value of a dictionary column).
+    fn missing_count(&self, cells: &Cells) -> usize {
+        let codes = self.trimmed_codes();
+        let missing = |c: &str| {
+            let t = c.trim();
+            t.is_empty() || codes.contains(&t)
+        };
+        match cells.dictionary() {
+            Some((values, rows)) => {
+                let flags: Vec<bool> = values.iter().map(|v| missing(v)).collect();
+                rows.iter().filter(|&&r| flags.get(usize::from(r)).copied().unwrap_or(false)).count()
+            }
+            None => cells.strs().filter(|c| missing(c)).count(),
+        }
+    }
+
     /// The text → number map in force for a column, if any.
     pub fn value_map(&self, name: &str) -> Option<&ValueMap> {
         self.value_maps.iter().find(|m| m.column == name)
@@ -190,7 +219,16 @@ impl Dataset {
     /// Text values of a column: `None` for blank cells and missing codes.
     pub fn text(&self, name: &str) -> Option<Vec<Option<String>>> {
         let col = self.column(name)?;
-        Some(col.cells.iter().map(|c| if self.is_missing_value(c) { None } else { Some(c.trim().to_string()) }).collect())
+        let codes = self.trimmed_codes();
+        Some(
+            col.cells
+                .strs()
+                .map(|c| {
+                    let t = c.trim();
+                    if t.is_empty() || codes.contains(&t) { None } else { Some(t.to_string()) }
+                })
+                .collect(),
+        )
     }
 
     /// Numeric values of a column: `None` for missing codes and for text that is not a number.
@@ -200,37 +238,55 @@ impl Dataset {
         let col = self.column(name)?;
         let map = self.value_map(name);
         let comma = self.decimal_comma_columns.iter().any(|c| c == name);
+        let codes = self.trimmed_codes();
+        // `Err(())`: not a number (and not missing).
+        let read = |cell: &str| -> Result<Option<f64>, ()> {
+            let t = cell.trim();
+            if t.is_empty() || codes.contains(&t) {
+                return Ok(None);
+            }
+            map.and_then(|m| m.lookup(cell))
+                .or_else(|| parse_number(cell))
+                .or_else(|| if comma { parse_decimal_comma(cell) } else { None })
+                .map(Some)
+                .ok_or(())
+        };
         let mut diags = Vec::new();
-        let values = col
-            .cells
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                if self.is_missing_value(cell) {
-                    return None;
-                }
-                let mapped = map.and_then(|m| m.lookup(cell));
-                let parsed = mapped
-                    .or_else(|| parse_number(cell))
-                    .or_else(|| if comma { parse_decimal_comma(cell) } else { None });
-                match parsed {
-                    Some(v) => Some(v),
-                    None => {
-                        diags.push(Diagnostic {
-                            row: Some(i + 1),
-                            column: Some(name.to_string()),
-                            message: format!(
-                                "“{}” is not a number, so row {} is left out of analyses that use “{}”.",
-                                shorten(cell),
-                                i + 1,
-                                name
-                            ),
-                        });
+        let mut not_a_number = |i: usize, cell: &str| {
+            diags.push(Diagnostic {
+                row: Some(i + 1),
+                column: Some(name.to_string()),
+                message: format!("“{}” is not a number, so row {} is left out of analyses that use “{}”.", shorten(cell), i + 1, name),
+            });
+        };
+        let values: Vec<Option<f64>> = match col.cells.dictionary() {
+            // Each distinct text is read once.
+            Some((texts, rows)) => {
+                let reads: Vec<Result<Option<f64>, ()>> = texts.iter().map(|t| read(t)).collect();
+                rows.iter()
+                    .enumerate()
+                    .map(|(i, &r)| match reads.get(usize::from(r)).copied().unwrap_or(Ok(None)) {
+                        Ok(v) => v,
+                        Err(()) => {
+                            not_a_number(i, texts.get(usize::from(r)).map_or("", String::as_str));
+                            None
+                        }
+                    })
+                    .collect()
+            }
+            None => col
+                .cells
+                .strs()
+                .enumerate()
+                .map(|(i, cell)| match read(cell) {
+                    Ok(v) => v,
+                    Err(()) => {
+                        not_a_number(i, cell);
                         None
                     }
-                }
-            })
-            .collect();
+                })
+                .collect(),
+        };
         Some((values, diags))
     }
 }
@@ -242,12 +298,9 @@ pub fn is_missing(cell: &str) -> bool {
 
 /// Parses a plain decimal number ("3", "-2.5", "1e3"); rejects NaN and infinities.
 pub fn parse_number(cell: &str) -> Option<f64> {
-    let t = cell.trim();
-    let lower = t.to_ascii_lowercase();
-    if lower.contains("nan") || lower.contains("inf") {
-        return None;
-    }
-    t.parse::<f64>().ok().filter(|v| v.is_finite())
+    // Rust also reads "inf", "infinity" and "NaN" (any case): they are not finite, so they are
+    // refused here too; nothing else containing those letters parses.
+    cell.trim().parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Parses a number written with a decimal comma ("2,5", "-0,75"); `None` for anything else.
@@ -298,7 +351,7 @@ mod tests {
     fn non_numbers_are_located() {
         let ds = Dataset {
             file: "x.csv".into(),
-            columns: vec![Column { name: "pre".into(), cells: vec!["1".into(), "abc".into(), "NA".into()] }],
+            columns: vec![Column { name: "pre".into(), cells: Cells::from(vec!["1", "abc", "NA"]) }],
             n_rows: 3,
             ..Default::default()
         };
@@ -313,8 +366,8 @@ mod tests {
     fn reading_rules_are_applied_by_numeric() {
         let ds = Dataset {
             columns: vec![
-                Column { name: "q".into(), cells: vec!["Strongly  AGREE".into(), "disagree".into(), "-99".into(), "7".into()] },
-                Column { name: "h".into(), cells: vec!["2,5".into(), "3".into(), "x".into(), "".into()] },
+                Column { name: "q".into(), cells: Cells::from(vec!["Strongly  AGREE", "disagree", "-99", "7"]) },
+                Column { name: "h".into(), cells: Cells::from(vec!["2,5", "3", "x", ""]) },
             ],
             n_rows: 4,
             value_maps: vec![ValueMap {

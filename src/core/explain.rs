@@ -197,3 +197,203 @@ mod section_tests {
         assert_eq!(lower_higher(0.3, true), ("higher", false));
     }
 }
+
+// ---- Report and teaching-mode sentences (issue 10) ----
+
+/// "fell" / "rose" / "did not change" for a change in score.
+fn moved(d: f64) -> &'static str {
+    if d < 0.0 {
+        "fell"
+    } else if d > 0.0 {
+        "rose"
+    } else {
+        "did not change"
+    }
+}
+
+/// Report headline of a paired change for a group (`who`, e.g. "program participants").
+/// `None` when no change can be computed.
+pub fn report_change_headline(s: &PairedStats, who: &str, lower_is_better: bool) -> Option<String> {
+    let (m, pre, post) = (s.mean_diff?, s.mean_pre?, s.mean_post?);
+    if s.n == 0 {
+        return None;
+    }
+    if m == 0.0 {
+        return Some(format!(
+            "Among {who} with scores before and after ({} people), stigma scores did not change on average ({pre:.2} before and after).",
+            s.n
+        ));
+    }
+    let verdict = if (m < 0.0) == lower_is_better { "an improvement" } else { "a change for the worse" };
+    Some(format!(
+        "Among {who} with scores before and after ({} people), stigma scores {} by {:.2} points on average, from {pre:.2} to {post:.2}: {verdict}.",
+        s.n,
+        moved(m),
+        m.abs()
+    ))
+}
+
+/// Report headline of a between-group difference (intervention − control) on change or post
+/// scores; `what` is e.g. "change in stigma scores".
+pub fn report_between_headline(s: &TwoGroupStats, what: &str, lower_is_better: bool) -> Option<String> {
+    let d = s.mean_diff?;
+    if d == 0.0 {
+        return Some(format!("On the {what}, program participants and the comparison group came out the same on average."));
+    }
+    let better = (d < 0.0) == lower_is_better;
+    Some(format!(
+        "On the {what}, program participants came out {:.2} points {} than the comparison group: {} the program.",
+        d.abs(),
+        if d < 0.0 { "lower" } else { "higher" },
+        if better { "a difference in favour of" } else { "a difference against" }
+    ))
+}
+
+/// "How sure we are" for an estimate with its confidence interval.
+pub fn report_certainty(what: &str, est: f64, lo: f64, hi: f64, level: f64, p: Option<f64>) -> String {
+    let level = (level * 100.0).round();
+    let head = format!("How sure we are: the {what} is {est:.2} points ({level}% confidence interval {lo:.2} to {hi:.2}; {}).", p_phrase(p));
+    if lo > 0.0 || hi < 0.0 {
+        format!("{head} The whole interval is on one side of zero, so a difference this size is unlikely to be chance alone.")
+    } else {
+        format!("{head} The interval includes zero, so the data are also consistent with no real difference.")
+    }
+}
+
+/// "For whom": the subgroup levels with the best and the weakest change. `levels` holds
+/// (label, mean change, people); pass only levels large enough to compare. `None` for fewer than 2.
+pub fn report_for_whom(levels: &[(String, f64, usize)], lower_is_better: bool) -> Option<String> {
+    let good = |d: f64| if lower_is_better { -d } else { d };
+    let best = levels.iter().filter(|l| l.1.is_finite()).max_by(|a, b| good(a.1).total_cmp(&good(b.1)))?;
+    let worst = levels.iter().filter(|l| l.1.is_finite()).min_by(|a, b| good(a.1).total_cmp(&good(b.1)))?;
+    if levels.len() < 2 || best.0 == worst.0 {
+        return None;
+    }
+    let part = |l: &(String, f64, usize)| format!("“{}” (stigma scores {} by {:.2} points; {} people)", l.0, moved(l.1), l.1.abs(), l.2);
+    Some(format!("For whom: the best result was for {} and the weakest for {}.", part(best), part(worst)))
+}
+
+/// Limitation: a single group, no comparison.
+pub fn limitation_no_control_group() -> String {
+    "There was no control group (no comparison group of people who did not take part), so we cannot tell how much of the change would have happened anyway: with time, because of other events, or simply from filling in the questionnaire twice.".into()
+}
+
+/// Limitation: self-report and social desirability.
+pub fn limitation_self_report() -> String {
+    "Stigma and help seeking were reported by the participants themselves. After a program about stigma, people may answer the way they feel they should (social-desirability bias), so the change in what people do may be smaller than the change in what they say.".into()
+}
+
+/// Limitation: people with no score after the program.
+pub fn limitation_attrition(missing: usize, total: usize) -> String {
+    let pct = if total > 0 { 100.0 * missing as f64 / total as f64 } else { 0.0 };
+    format!(
+        "{missing} of {total} people ({pct:.0}%) have no usable score after the program. If those who left differ from those who stayed (for example, if the least convinced dropped out), the results may look better than they really are."
+    )
+}
+
+/// Limitation: subgroups with fewer than `min` complete pairs (`list` names them).
+pub fn limitation_small_subgroups(list: &[String], min: usize) -> String {
+    format!(
+        "Some subgroups are small (fewer than {min} people with both scores: {}). Their numbers can swing widely by chance; read them as a rough description, not as evidence.",
+        list.join("; ")
+    )
+}
+
+/// Limitation: several subgroup comparisons.
+pub fn limitation_multiple_comparisons(k: usize) -> String {
+    format!(
+        "The results are broken down into {k} subgroup results. The more comparisons are made, the more likely one looks “significant” by chance alone (about 1 in 20 when nothing is going on), so a single striking subgroup result should be confirmed before acting on it."
+    )
+}
+
+/// Limitation: groups may not have been assigned at random.
+pub fn limitation_group_assignment() -> String {
+    "If people chose whether to join the program (rather than being assigned by lot), the two groups may have differed from the start. The adjusted comparison allows for different starting scores, but not for other differences between the groups.".into()
+}
+
+/// Plain readings of a teaching-mode simulation.
+pub fn simulation_reading(r: &crate::core::simulate::SimResult) -> Vec<String> {
+    let s = &r.settings;
+    let pc = |x: f64| format!("{:.0}%", 100.0 * x);
+    let mut out = Vec::new();
+    let who = if s.two_groups() { format!("{} people per group", s.n_per_arm) } else { format!("{} people measured before and after", s.n_per_arm) };
+    if r.cancelled {
+        out.push(format!("Stopped after {} of {} simulated studies: the numbers below use those.", r.samples_done, r.samples_target));
+    }
+    if let Some(share) = r.share_significant {
+        let planned = match r.planned_power.filter(|_| r.true_effect_d != 0.0) {
+            Some(p) => format!(
+                " The planned power for this design is {}{}, so about {} were expected.",
+                pc(p),
+                if r.planned_power_approximate { " (approximate)" } else { "" },
+                pc(p)
+            ),
+            None => String::new(),
+        };
+        out.push(format!(
+            "{} simulated studies of {who}, with a true effect of d = {:.2}: {} found a statistically significant result (p < {}).{planned}",
+            r.samples_done,
+            r.true_effect_d,
+            pc(share),
+            s.alpha
+        ));
+    }
+    if r.true_effect_d == 0.0 {
+        out.push(format!(
+            "The true effect is zero here, so every significant result is a false alarm; about {} are expected by chance.",
+            pc(s.alpha)
+        ));
+    }
+    let q = |p: f64| r.estimate_quantiles.iter().find(|x| (x.p - p).abs() < 1e-9).and_then(|x| x.value);
+    if let (Some(lo), Some(hi), Some(m)) = (q(0.025), q(0.975), r.estimate_mean) {
+        out.push(format!(
+            "The estimated effect wandered from study to study: the middle 95% of studies estimated between {lo:.2} and {hi:.2} (average {m:.2}; true value {:.2}). A single study is one draw from this spread.",
+            r.true_effect_d
+        ));
+    }
+    if let (Some(x), Some(share)) = (r.exaggeration_ratio, r.share_significant) {
+        if x > 1.25 && share < 0.9 {
+            out.push(format!(
+                "Studies that happened to reach significance overestimated the effect {x:.1}-fold on average: when a study is too small, the ones that “find” the effect tend to exaggerate it."
+            ));
+        }
+    }
+    if let Some(w) = r.share_significant_wrong_direction.filter(|w| *w > 0.0 && r.true_effect_d != 0.0) {
+        out.push(format!(
+            "{:.1}% of the studies were significant in the wrong direction, suggesting harm where the program helps.",
+            100.0 * w
+        ));
+    }
+    if s.clustered() {
+        let test = if s.analyse_cluster_means {
+            "Testing cluster means allows for this."
+        } else {
+            "The simple t-test treats everyone as independent and ignores this, so it finds “significant” results more often than it should; testing cluster means allows for it."
+        };
+        out.push(format!(
+            "People in the same cluster are alike (ICC = {:.2}, clusters of {}), so each arm is worth only about {:.0} independent people (design effect {:.2}). {test}",
+            s.icc, s.cluster_size, r.effective_n_per_arm, r.design_effect
+        ));
+    }
+    if s.attrition > 0.0 {
+        if let Some(n) = r.mean_n_analysed_per_arm {
+            out.push(format!("With {} drop-out, about {n:.0} people per arm were left to analyse.", pc(s.attrition)));
+        }
+    }
+    if let Some(c) = r.ci_coverage {
+        out.push(format!(
+            "{} of the {:.0}% confidence intervals contained the true difference.",
+            pc(c),
+            100.0 * (1.0 - s.alpha)
+        ));
+    }
+    out
+}
+
+/// Limitation: few people with both scores (`n`: the smallest group's complete pairs).
+pub fn limitation_small_study(n: usize, two_groups: bool) -> String {
+    let who = if two_groups { format!("as few as {n} people with both scores in a group") } else { format!("{n} people with both scores") };
+    format!(
+        "This is a small study ({who}). Only large changes can be told apart from chance, and a real but modest effect could easily be missed (see the power of the study under “Planning the next evaluation”)."
+    )
+}

@@ -16,6 +16,8 @@ pub struct Columns {
     pub help_pre: Option<String>,
     pub help_post: Option<String>,
     pub subgroup: Option<String>,
+    /// Attendance (sessions or hours) for the dose section (`results.process.dose`).
+    pub dose: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -66,6 +68,8 @@ pub struct Recipe {
     /// Cost settings (kept as given; interpreted by the cost module).
     pub cost_inputs: Option<serde_json::Value>,
     pub alpha: Option<f64>,
+    /// Process and community-count settings (`crate::core::process::ProcessInputs`).
+    pub process: Option<crate::core::process::ProcessInputs>,
 }
 
 /// Why a recipe file was refused.
@@ -137,6 +141,9 @@ impl Recipe {
         }
         if c.subgroup.is_none() {
             c.subgroup = find(&["age", "band", "language", "subgroup"], &[]);
+        }
+        if c.dose.is_none() {
+            c.dose = find(&["dose", "attendance", "attended", "sessions_attended"], &[]);
         }
     }
 }

@@ -50,6 +50,12 @@ pub struct Results {
     /// Cost per outcome and cost-effectiveness, when a cost table is given (issue 7).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<crate::core::cost::CostResult>,
+    /// Retention, dose, satisfaction and reach (issue 11), when the recipe's roles allow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<crate::core::process::ProcessResult>,
+    /// Community counts over time, when a counts table is given (issue 11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<crate::core::process::CountsResult>,
 }
 
 /// One subgroup level within one arm: the paired statistics, plus a warning when it has fewer
@@ -65,6 +71,16 @@ pub struct SubgroupStats {
 /// The downloadable results document.
 /// `dataset.diagnostics` lists what reading the file found, then what the analysis found.
 pub fn export_json(recipe: &Recipe, dataset: &DatasetSummary, analysis: &Analysis) -> String {
+    export_document(recipe, Some(dataset), Some(analysis), None)
+}
+
+/// The results document with whatever is there: data and results, and the planner's case
+/// (`power`: `{design, solve_for, inputs, ...outputs}`), each optional.
+pub fn export_document(recipe: &Recipe, dataset: Option<&DatasetSummary>, analysis: Option<&Analysis>, power: Option<serde_json::Value>) -> String {
+    let empty_ds = DatasetSummary::default();
+    let empty = Analysis::default();
+    let dataset = dataset.unwrap_or(&empty_ds);
+    let analysis = analysis.unwrap_or(&empty);
     let diagnostics: Vec<&Diagnostic> = dataset.diagnostics.iter().chain(&analysis.diagnostics).collect();
     let doc = json!({
         "lantern": {"version": env!("CARGO_PKG_VERSION"), "results_format": RESULTS_FORMAT},
@@ -76,6 +92,7 @@ pub fn export_json(recipe: &Recipe, dataset: &DatasetSummary, analysis: &Analysi
             "diagnostics": diagnostics,
         },
         "results": analysis.results,
+        "power": power,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

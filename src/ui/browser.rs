@@ -61,3 +61,12 @@ pub fn fragment() -> String {
         .map(|h| h.trim_start_matches('#').to_string())
         .unwrap_or_default()
 }
+
+/// Replaces the URL fragment without a reload, a history entry or any request.
+pub fn set_fragment(fragment: &str) {
+    if let Some(w) = web_sys::window() {
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //! cost table (the test hooks of CONTRACT.md), and the exports. Always in the page, so files
 //! can be loaded in any order from any section.
 
-use crate::core::results::export_json;
+use crate::core::power::{report_json, solve};
+use crate::core::results::export_document;
 use crate::ui::app::AppContext;
 use crate::ui::browser::{download, mark_busy, read_file};
 use crate::ui::state::Action;
@@ -92,11 +93,13 @@ pub fn file_bar() -> Html {
     let on_export = {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
-            if let (Some(ds), Some(a)) = (&ctx.dataset, &ctx.analysis) {
-                let json = export_json(&ctx.recipe, ds, a);
-                if let Err(e) = download("lantern-results.json", "application/json", &json) {
-                    ctx.dispatch(Action::Failed(e));
-                }
+            let power = ctx.plan.as_ref().map(|case| match solve(case) {
+                Ok(out) => report_json(case, &out),
+                Err(e) => serde_json::json!({"design": case.design.as_str(), "solve_for": case.solve_for.as_str(), "inputs": case.inputs, "error": e.to_string()}),
+            });
+            let json = export_document(&ctx.recipe, ctx.dataset.as_deref(), ctx.analysis.as_deref(), power);
+            if let Err(e) = download("lantern-results.json", "application/json", &json) {
+                ctx.dispatch(Action::Failed(e));
             }
         })
     };
@@ -119,6 +122,7 @@ pub fn file_bar() -> Html {
     };
 
     let has_data = ctx.dataset.is_some();
+    let has_results = has_data || ctx.plan.is_some();
     html! {
         <section class="filebar" aria-label="Files">
             <div class={classes!("dropzone", (*dragging).then_some("dragging"))}
@@ -141,7 +145,7 @@ pub fn file_bar() -> Html {
                     {"Cost table…"}
                     <input type="file" accept=".csv,.txt,text/csv" data-testid="cost-file" class="visually-hidden" onchange={on_cost} />
                 </label>
-                <button type="button" data-testid="export-results" onclick={on_export} disabled={!has_data}>{"Download results (JSON)"}</button>
+                <button type="button" data-testid="export-results" onclick={on_export} disabled={!has_results}>{"Download results (JSON)"}</button>
                 <button type="button" class="secondary" data-testid="export-clean-csv" onclick={on_export_csv} disabled={!has_data}>{"Download cleaned data (CSV)"}</button>
             </div>
         </section>

@@ -8,6 +8,7 @@ mod cost;
 mod engine;
 mod files;
 mod pages;
+mod plan;
 mod sections;
 pub mod state;
 

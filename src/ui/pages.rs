@@ -1,20 +1,10 @@
-//! The Plan and About & privacy sections. The About page checks, in the page itself, what
+//! The About & privacy section. The About page checks, in the page itself, what
 //! was requested, what is stored and which policy is in force.
 
 use crate::ui::app::AppContext;
 use crate::ui::state::Action;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-#[function_component(PlanPage)]
-pub fn plan_page() -> Html {
-    html! {
-        <section class="page" aria-labelledby="plan-title">
-            <h2 id="plan-title">{"Plan the next evaluation"}</h2>
-            <p class="banner warning" role="status">{"The planner (power, sample size, detectable effect) is not in this version yet."}</p>
-        </section>
-    }
-}
 
 /// What the in-page privacy check found.
 #[derive(Debug, Clone, PartialEq, Default)]

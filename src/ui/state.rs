@@ -7,7 +7,9 @@ use crate::core::dataset::DatasetSummary;
 use crate::core::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
 use crate::core::recipe::Recipe;
 use crate::core::service::{CostsSummary, Reply, Request};
-use crate::ui::browser::{array_buffer, download};
+use crate::core::power::link::{from_query, to_fragment};
+use crate::core::power::PowerCase;
+use crate::ui::browser::{array_buffer, download, set_fragment};
 use crate::ui::engine::Engine;
 use std::rc::Rc;
 use yew::Reducible;
@@ -82,6 +84,10 @@ pub struct AppState {
     pub seq: u64,
     /// `performance.now()` when the first results were shown (start-up finished).
     pub ready_at: Option<f64>,
+    /// The planner's current case (from the page or a planning link).
+    pub plan: Option<PowerCase>,
+    /// Why the last planning link could not be used.
+    pub plan_error: Option<String>,
 }
 
 impl Default for AppState {
@@ -99,6 +105,8 @@ impl Default for AppState {
             engine: None,
             seq: 0,
             ready_at: None,
+            plan: None,
+            plan_error: None,
         }
     }
 }
@@ -132,6 +140,8 @@ pub enum Action {
     /// Reading something failed before the engine saw it.
     Failed(String),
     Route(String),
+    /// The planner's case changed: solve it and mirror it in the URL fragment.
+    SetPlan(PowerCase),
 }
 
 impl AppState {
@@ -287,7 +297,8 @@ impl Reducible for AppState {
                 let route = std::mem::take(&mut s.route);
                 let seq = s.seq;
                 let ready_at = s.ready_at;
-                s = AppState { engine, route, seq, ready_at, ..AppState::default() };
+                let plan = s.plan.take();
+                s = AppState { engine, route, seq, ready_at, plan, ..AppState::default() };
                 s.send(|seq| Request::Reset { seq }, None);
             }
             Action::Reply(r) => s.apply_reply(r),
@@ -295,7 +306,24 @@ impl Reducible for AppState {
                 s.status = Status::Error;
                 s.error = Some(msg);
             }
-            Action::Route(r) => s.route = r,
+            Action::Route(r) => {
+                if let Some(q) = r.strip_prefix("/plan?") {
+                    match from_query(q) {
+                        Ok(case) => {
+                            s.plan = Some(case);
+                            s.plan_error = None;
+                        }
+                        Err(e) => s.plan_error = Some(format!("This planning link could not be used: {e}")),
+                    }
+                }
+                s.route = r;
+            }
+            Action::SetPlan(case) => {
+                set_fragment(&to_fragment(&case));
+                s.route = to_fragment(&case).trim_start_matches('#').to_string();
+                s.plan = Some(case);
+                s.plan_error = None;
+            }
         }
         Rc::new(s)
     }

@@ -6,5 +6,6 @@ mod formats;
 mod invariants;
 mod nct_grid;
 mod power_reference;
+mod process_reference;
 mod reference;
 mod support;

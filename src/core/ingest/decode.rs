@@ -5,11 +5,13 @@
 
 use super::IngestError;
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use std::borrow::Cow;
 
-/// Decoded text and how it was decoded.
+/// Decoded text and how it was decoded. UTF-8 text (with or without a BOM) is borrowed from
+/// the bytes, not copied.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     /// "UTF-8", "UTF-16LE", "UTF-16BE" or "Windows-1252".
     pub encoding: &'static str,
     pub bom: bool,
@@ -58,16 +60,20 @@ fn looks_binary(text: &str) -> bool {
 
 /// Signs of text that was converted to UTF-8 twice ("cafÃ©" for "café").
 fn looks_double_encoded(text: &str) -> bool {
+    // Every sign starts with “Ã” or “â”: most files have neither, and one scan each says so.
+    if !text.contains('Ã') && !text.contains('â') {
+        return false;
+    }
     ["Ã©", "Ã¨", "Ã¶", "Ã¼", "Ã¤", "Ã±", "â€™", "â€œ", "Ã§"].iter().any(|m| text.contains(m))
 }
 
 /// Decodes the bytes of a text table. Refuses binary files and empty ones.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, IngestError> {
     if has_binary_signature(bytes) {
         return Err(IngestError::NotText);
     }
     let mut notes = Vec::new();
-    let (text, encoding, bom): (String, &'static str, bool) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+    let (text, encoding, bom): (Cow<'_, str>, &'static str, bool) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let body = bytes.get(bom_len..).unwrap_or_default();
         let (cow, had_errors) = enc.decode_without_bom_handling(body);
         if had_errors {
@@ -76,13 +82,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
                 enc.name()
             ));
         }
-        (cow.into_owned(), enc.name(), true)
+        (cow, enc.name(), true)
     } else if let Some(enc) = utf16_without_bom(bytes) {
         let (cow, _) = enc.decode_without_bom_handling(bytes);
-        (cow.into_owned(), enc.name(), false)
+        (cow, enc.name(), false)
     } else {
         match std::str::from_utf8(bytes) {
-            Ok(s) => (s.to_string(), "UTF-8", false),
+            Ok(s) => (Cow::Borrowed(s), "UTF-8", false),
             Err(_) => {
                 let (cow, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
                 notes.push(
@@ -90,7 +96,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
                      Western Europe and the Americas). If accented letters look wrong, save the file as “CSV UTF-8” and open it again."
                         .to_string(),
                 );
-                (cow.into_owned(), "Windows-1252", false)
+                (cow, "Windows-1252", false)
             }
         }
     };
@@ -102,7 +108,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
     }
     let text = if text.contains('\0') {
         notes.push("The file contains empty (NUL) characters; they were removed.".to_string());
-        text.replace('\0', "")
+        Cow::Owned(text.replace('\0', ""))
     } else {
         text
     };
@@ -145,11 +151,13 @@ mod tests {
     fn utf16_both_byte_orders() {
         let text = "name,score\nZoë €,3\n";
         for le in [true, false] {
-            let d = decode(&utf16(text, le, true)).unwrap();
+            let bytes = utf16(text, le, true);
+            let d = decode(&bytes).unwrap();
             assert_eq!(d.text, text);
             assert_eq!(d.encoding, if le { "UTF-16LE" } else { "UTF-16BE" });
             assert!(d.bom);
-            let d = decode(&utf16(text, le, false)).unwrap();
+            let bytes = utf16(text, le, false);
+            let d = decode(&bytes).unwrap();
             assert_eq!(d.text, text);
             assert!(!d.bom);
         }

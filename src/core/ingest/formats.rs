@@ -333,7 +333,10 @@ fn single_header(format: ExportFormat, records: &[Record], override_rows: Option
                 if grouped > 0 { format!("; {grouped} column names start with their group (“group/question”)") } else { String::new() }
             ));
         }
-        ExportFormat::Redcap => notes.extend(redcap_notes(&names, records.get(header_rows..).unwrap_or_default())),
+        ExportFormat::Redcap => {
+            let data = records.get(header_rows..).unwrap_or_default();
+            notes.extend(redcap_notes(&names, &|c| distinct_in(data, c)));
+        }
         ExportFormat::Plain | ExportFormat::Qualtrics | ExportFormat::SurveyMonkey => {}
     }
     notes.extend(metadata_note(format, &names, &metadata));
@@ -346,7 +349,28 @@ pub fn checkbox_parts(name: &str) -> Option<(&str, &str)> {
     (!field.is_empty() && !code.is_empty()).then_some((field, code))
 }
 
-fn redcap_notes(names: &[String], data: &[Record]) -> Vec<String> {
+/// The distinct non-blank values of column `c` over `data`, in order of first appearance.
+fn distinct_in(data: &[Record], c: usize) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for r in data {
+        let x = cell(Some(r), c);
+        if !x.is_empty() && !v.iter().any(|e| e == x) {
+            v.push(x.to_string());
+        }
+    }
+    v
+}
+
+/// The notes of a REDCap layout; `distinct(c)` gives the distinct non-blank values of data
+/// column `c` in order of first appearance. (The reader calls this again once every data row
+/// has been read, since [`recognise`] sees only the first records of a file.)
+pub fn redcap_layout_notes(names: &[String], metadata: &[usize], distinct: &dyn Fn(usize) -> Vec<String>) -> Vec<String> {
+    let mut notes = redcap_notes(names, distinct);
+    notes.extend(metadata_note(ExportFormat::Redcap, names, metadata));
+    notes
+}
+
+fn redcap_notes(names: &[String], distinct_of: &dyn Fn(usize) -> Vec<String>) -> Vec<String> {
     let mut notes = vec!["Recognised a REDCap export.".to_string()];
     let mut boxes: Vec<(String, usize)> = Vec::new();
     for n in names {
@@ -366,18 +390,7 @@ fn redcap_notes(names: &[String], data: &[Record]) -> Vec<String> {
             if boxes.len() == 1 { "has" } else { "have" },
         ));
     }
-    let distinct = |col: Option<usize>| -> Vec<String> {
-        let mut v: Vec<String> = Vec::new();
-        if let Some(c) = col {
-            for r in data {
-                let x = cell(Some(r), c);
-                if !x.is_empty() && !v.iter().any(|e| e == x) {
-                    v.push(x.to_string());
-                }
-            }
-        }
-        v
-    };
+    let distinct = |col: Option<usize>| -> Vec<String> { col.map(distinct_of).unwrap_or_default() };
     let events = distinct(position(names, "redcap_event_name"));
     if events.len() > 1 {
         notes.push(format!(
@@ -453,8 +466,8 @@ fn is_group_path(name: &str) -> bool {
 
 impl Layout {
     /// Why a data row is not a participant's response (a Qualtrics preview, test or spam).
-    pub fn drop_reason(&self, fields: &[String]) -> Option<String> {
-        let status = fields.get(self.status_column?)?.trim();
+    pub fn drop_reason<S: AsRef<str>>(&self, fields: &[S]) -> Option<String> {
+        let status = fields.get(self.status_column?)?.as_ref().trim();
         match status {
             "Survey Preview" | "1" => Some("a Qualtrics “Survey Preview” (a test run, not a participant)".into()),
             "Survey Test" | "2" => Some("a Qualtrics “Survey Test” (generated test data, not a participant)".into()),
@@ -464,10 +477,10 @@ impl Layout {
     }
 
     /// True when Qualtrics marks the response as unfinished.
-    pub fn is_unfinished(&self, fields: &[String]) -> bool {
+    pub fn is_unfinished<S: AsRef<str>>(&self, fields: &[S]) -> bool {
         self.finished_column
             .and_then(|c| fields.get(c))
-            .is_some_and(|f| matches!(f.trim().to_lowercase().as_str(), "false" | "0"))
+            .is_some_and(|f| matches!(f.as_ref().trim().to_lowercase().as_str(), "false" | "0"))
     }
 }
 

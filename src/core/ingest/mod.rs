@@ -20,8 +20,10 @@ pub mod values;
 
 pub use values::DecimalMark;
 
-use crate::core::dataset::{shorten, Column, Dataset, Diagnostic, DroppedRow, DEFAULT_MISSING_CODES};
+use crate::core::dataset::{shorten, CellsBuilder, Column, Dataset, Diagnostic, DroppedRow, ExportFormat, DEFAULT_MISSING_CODES};
+use formats::Layout;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use tokenize::Record;
@@ -103,12 +105,14 @@ impl Capped {
     fn new(what: &'static str) -> Self {
         Capped { shown: 0, more: 0, what }
     }
-    fn push(&mut self, out: &mut Vec<Diagnostic>, d: Diagnostic) {
+    /// True when one more message of this kind is shown (else it is only counted).
+    fn admit(&mut self) -> bool {
         if self.shown < MAX_ROW_MESSAGES {
-            out.push(d);
             self.shown += 1;
+            true
         } else {
             self.more += 1;
+            false
         }
     }
     fn finish(self, out: &mut Vec<Diagnostic>) {
@@ -168,90 +172,233 @@ fn dropped_notes(dropped: &[DroppedRow]) -> Vec<String> {
         .collect()
 }
 
-/// Reads a delimited text file with the user's settings.
+/// Non-blank records read before the export is recognised; the rest are read as a stream.
+const HEAD_RECORDS: usize = 100;
+
+/// Where a never-closed quote was, once its record has been placed.
+#[derive(Debug, Clone, Copy)]
+enum QuotePlace {
+    /// In a blank record.
+    Blank,
+    /// In the `k`-th non-blank record, before the header rows are known.
+    Kept(usize),
+    Header,
+    Row(usize),
+    /// In a row left out (a preview, an unfinished response).
+    Dropped,
+}
+
+/// A ragged-row message: ready, or waiting for the names of the widened table.
+enum Ragged {
+    Ready(Diagnostic),
+    Long { row: usize, line: usize, used: usize, extra: Vec<String> },
+}
+
+/// Data records → columns, one record at a time.
+struct Rows<'l> {
+    layout: &'l Layout,
+    /// Column names from the header (blank and repeated ones fixed).
+    names: &'l [String],
+    drop_unfinished: bool,
+    /// Rows expected (capacity hint for new columns).
+    expect: usize,
+    columns: Vec<CellsBuilder>,
+    row_lines: Vec<usize>,
+    dropped_rows: Vec<DroppedRow>,
+    unfinished_rows: Vec<usize>,
+    ragged: Vec<Ragged>,
+    short: Capped,
+    long: Capped,
+}
+
+impl<'l> Rows<'l> {
+    fn new(layout: &'l Layout, names: &'l [String], drop_unfinished: bool, expect: usize) -> Self {
+        Rows {
+            layout,
+            names,
+            drop_unfinished,
+            expect,
+            columns: (0..names.len()).map(|_| CellsBuilder::new(expect)).collect(),
+            row_lines: Vec::with_capacity(expect),
+            dropped_rows: Vec::new(),
+            unfinished_rows: Vec::new(),
+            ragged: Vec::new(),
+            short: Capped::new("with fewer cells than columns"),
+            long: Capped::new("with more cells than column names"),
+        }
+    }
+
+    /// Takes one non-blank data record; returns its data row number, or `None` when it is left out.
+    /// Short rows are padded with blanks; extra non-blank cells widen the table.
+    fn push<S: AsRef<str>>(&mut self, fields: &[S], line: usize) -> Option<usize> {
+        if let Some(reason) = self.layout.drop_reason(fields) {
+            self.dropped_rows.push(DroppedRow { line, reason });
+            return None;
+        }
+        if self.layout.is_unfinished(fields) {
+            if self.drop_unfinished {
+                self.dropped_rows.push(DroppedRow {
+                    line,
+                    reason: format!(
+                        "an unfinished response ({} = False), as you chose",
+                        self.layout.finished_column.and_then(|c| self.names.get(c)).map_or("Finished", String::as_str)
+                    ),
+                });
+                return None;
+            }
+            self.unfinished_rows.push(self.row_lines.len() + 1);
+        }
+        self.row_lines.push(line);
+        let row = self.row_lines.len();
+        let n = fields.len();
+        let width_names = self.names.len();
+        let used = fields.iter().rposition(|c| !c.as_ref().trim().is_empty()).map_or(0, |p| p + 1);
+        if n < width_names {
+            if self.short.admit() {
+                let missing: Vec<String> = self.names.get(n..width_names).unwrap_or_default().to_vec();
+                self.ragged.push(Ragged::Ready(Diagnostic {
+                    row: Some(row),
+                    column: missing.first().cloned(),
+                    message: format!(
+                        "{} has {n} {} but there are {width_names} column names, so {} {} read as blank. Check this row in the file: a cell may be missing or two cells merged.",
+                        where_row(row, line),
+                        if n == 1 { "cell" } else { "cells" },
+                        list_names(&missing),
+                        if missing.len() == 1 { "is" } else { "are" },
+                    ),
+                }));
+            }
+        } else if used > width_names && self.long.admit() {
+            let extra: Vec<String> =
+                fields.get(width_names..).unwrap_or_default().iter().map(|c| c.as_ref().trim()).filter(|c| !c.is_empty()).map(shorten).collect();
+            self.ragged.push(Ragged::Long { row, line, used, extra });
+        }
+        while self.columns.len() < used {
+            let mut col = CellsBuilder::new(self.expect);
+            col.push_blanks(row - 1);
+            self.columns.push(col);
+        }
+        for (c, col) in self.columns.iter_mut().enumerate() {
+            col.push(fields.get(c).map_or("", |f| f.as_ref().trim()));
+        }
+        Some(row)
+    }
+}
+
+/// The distinct non-blank cells of column `c`, in order of first appearance.
+fn distinct_cells(columns: &[Column], c: usize) -> Vec<String> {
+    let Some(col) = columns.get(c) else { return Vec::new() };
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |x: &str| {
+        let x = x.trim();
+        if !x.is_empty() && !out.iter().any(|e| e == x) {
+            out.push(x.to_string());
+        }
+    };
+    match col.cells.dictionary() {
+        Some((values, _)) => values.iter().for_each(|v| add(v)),
+        None => col.cells.strs().for_each(add),
+    }
+    out
+}
+
+/// Reads a delimited text file with the user's settings. The text is read once, as a stream:
+/// the first records decide the layout, then every record goes straight into the columns.
 pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result<Dataset, IngestError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty);
     }
     let decoded = decode::decode(bytes)?;
-    let text = decoded.text.as_str();
+    let text: &str = &decoded.text;
     let delimiter = match opts.delimiter {
         Some(d) if d.is_ascii() && !matches!(d, '"' | '\r' | '\n') => d,
         _ => sniff::sniff_delimiter(text),
     };
-    let tokenized = tokenize::tokenize(text, delimiter);
-    let line_endings = tokenized.line_endings;
-
+    let mut tok = tokenize::Tokenizer::new(text, delimiter);
+    let mut fields: Vec<Cow<'_, str>> = Vec::new();
+    // One place per entry of `tok.open_quotes`.
+    let mut places: Vec<QuotePlace> = Vec::new();
     // Blank records (empty lines, lines of separators) are not rows.
-    let total_records = tokenized.records.len();
-    let mut kept_index: Vec<Option<usize>> = Vec::with_capacity(total_records);
-    let mut records: Vec<Record> = Vec::with_capacity(total_records);
+    let mut kept = 0usize;
     let mut blank_inside = 0usize;
     let mut pending_blank = 0usize;
-    for r in tokenized.records {
-        if r.is_blank() {
-            kept_index.push(None);
+    let is_blank = |fields: &[Cow<'_, str>]| fields.iter().all(|f| f.trim().is_empty());
+
+    // 1. The first records: enough to recognise the export and its header rows.
+    let head_len = opts.header_rows.unwrap_or(0).saturating_add(3).max(HEAD_RECORDS);
+    let mut head: Vec<Record> = Vec::new();
+    while head.len() < head_len {
+        let Some(line) = tok.next_fields(&mut fields) else { break };
+        if is_blank(&fields) {
+            places.resize(tok.open_quotes.len(), QuotePlace::Blank);
             pending_blank += 1;
-        } else {
-            kept_index.push(Some(records.len()));
-            if !records.is_empty() {
-                blank_inside += pending_blank;
-            }
-            pending_blank = 0;
-            records.push(r);
+            continue;
         }
+        places.resize(tok.open_quotes.len(), QuotePlace::Kept(kept));
+        if kept > 0 {
+            blank_inside += pending_blank;
+        }
+        pending_blank = 0;
+        kept += 1;
+        head.push(Record { fields: fields.drain(..).map(Cow::into_owned).collect(), line });
     }
-    if records.is_empty() {
+    if head.is_empty() {
         return Err(IngestError::NoHeader);
     }
 
-    let layout = formats::recognise(&records, delimiter, opts.header_rows);
+    let mut layout = formats::recognise(&head, delimiter, opts.header_rows);
     if layout.header_rows > 0 && layout.names.iter().all(|n| n.trim().is_empty()) {
         return Err(IngestError::NoHeader);
     }
     let mut names = layout.names.clone();
     let renamed = fix_names(&mut names);
+    let width_names = names.len();
 
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut dropped_rows: Vec<DroppedRow> = Vec::new();
-    let mut unfinished_rows: Vec<usize> = Vec::new();
-    let mut rows: Vec<(usize, Vec<String>)> = Vec::new(); // (line, fields)
-    // Data row number (1-based, after dropping) of each kept record, for quote messages.
-    let mut row_of_record: Vec<Option<usize>> = vec![None; records.len()];
-    for (k, r) in records.into_iter().enumerate().skip(layout.header_rows) {
-        if let Some(reason) = layout.drop_reason(&r.fields) {
-            dropped_rows.push(DroppedRow { line: r.line, reason });
+    // Rows to expect, from the bytes the first records took.
+    let consumed = tok.position().max(1);
+    let expect = if consumed >= text.len() { head.len() } else { (text.len() as f64 / consumed as f64 * head.len() as f64 * 1.05) as usize + 16 };
+    let mut rows = Rows::new(&layout, &names, opts.drop_unfinished, expect);
+
+    // 2. The data rows among the first records.
+    let mut head_places = Vec::with_capacity(head.len());
+    for (k, r) in head.iter().enumerate() {
+        head_places.push(if k < layout.header_rows {
+            QuotePlace::Header
+        } else {
+            rows.push(&r.fields, r.line).map_or(QuotePlace::Dropped, QuotePlace::Row)
+        });
+    }
+    for p in places.iter_mut() {
+        if let QuotePlace::Kept(k) = *p {
+            *p = head_places.get(k).copied().unwrap_or(QuotePlace::Dropped);
+        }
+    }
+    drop(head);
+
+    // 3. Every other record, straight into the columns.
+    while let Some(line) = tok.next_fields(&mut fields) {
+        if is_blank(&fields) {
+            places.resize(tok.open_quotes.len(), QuotePlace::Blank);
+            pending_blank += 1;
             continue;
         }
-        if layout.is_unfinished(&r.fields) {
-            if opts.drop_unfinished {
-                dropped_rows.push(DroppedRow {
-                    line: r.line,
-                    reason: format!("an unfinished response ({} = False), as you chose", layout.finished_column.and_then(|c| names.get(c)).map_or("Finished", String::as_str)),
-                });
-                continue;
-            }
-            unfinished_rows.push(rows.len() + 1);
-        }
-        if let Some(slot) = row_of_record.get_mut(k) {
-            *slot = Some(rows.len() + 1);
-        }
-        let fields = r.fields.into_iter().map(|f| if f.trim().len() == f.len() { f } else { f.trim().to_string() }).collect();
-        rows.push((r.line, fields));
+        blank_inside += pending_blank;
+        pending_blank = 0;
+        let place = rows.push(&fields, line).map_or(QuotePlace::Dropped, QuotePlace::Row);
+        places.resize(tok.open_quotes.len(), place);
     }
+    let line_endings = tok.line_endings;
 
     // Quotes never closed.
-    for q in &tokenized.open_quotes {
-        let kept = kept_index.get(q.record).copied().flatten();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for (q, place) in tok.open_quotes.iter().zip(&places) {
         let column = names.get(q.field).cloned();
         let col_words = column.as_ref().map_or(String::new(), |c| format!(", column “{c}”"));
-        let (row, place) = match kept {
-            Some(k) if k < layout.header_rows => (None, format!("The column names (line {}{col_words})", q.line)),
-            Some(k) => match row_of_record.get(k).copied().flatten() {
-                Some(row) => (Some(row), format!("{}{col_words}", where_row(row, q.line))),
-                None => (None, format!("Line {} of the file{col_words}", q.line)),
-            },
-            None => (None, format!("Line {} of the file", q.line)),
+        let (row, place) = match *place {
+            QuotePlace::Header => (None, format!("The column names (line {}{col_words})", q.line)),
+            QuotePlace::Row(row) => (Some(row), format!("{}{col_words}", where_row(row, q.line))),
+            QuotePlace::Kept(_) | QuotePlace::Dropped => (None, format!("Line {} of the file{col_words}", q.line)),
+            QuotePlace::Blank => (None, format!("Line {} of the file", q.line)),
         };
         diagnostics.push(Diagnostic {
             row,
@@ -263,10 +410,9 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
         });
     }
 
-    // Ragged rows: pad short rows; widen the table for rows with extra non-blank cells.
-    let width_names = names.len();
-    let used_len = |f: &[String]| f.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1);
-    let width = rows.iter().map(|(_, f)| used_len(f)).max().unwrap_or(0).max(width_names);
+    // Ragged rows: short rows were padded; rows with extra non-blank cells widened the table.
+    let Rows { columns: builders, row_lines, dropped_rows, unfinished_rows, ragged, short, long, .. } = rows;
+    let width = builders.len();
     if width > width_names {
         let mut extra: Vec<String> = (width_names + 1..=width).map(|i| format!("column_{i}")).collect();
         let mut all = names.clone();
@@ -274,64 +420,41 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
         fix_names(&mut all);
         names = all;
     }
-    let mut short = Capped::new("with fewer cells than columns");
-    let mut long = Capped::new("with more cells than column names");
-    for (i, (line, fields)) in rows.iter_mut().enumerate() {
-        let row = i + 1;
-        let n = fields.len();
-        if n < width_names {
-            let missing: Vec<String> = names.get(n..width_names).unwrap_or_default().to_vec();
-            short.push(
-                &mut diagnostics,
-                Diagnostic {
-                    row: Some(row),
-                    column: missing.first().cloned(),
-                    message: format!(
-                        "{} has {n} {} but there are {width_names} column names, so {} {} read as blank. Check this row in the file: a cell may be missing or two cells merged.",
-                        where_row(row, *line),
-                        if n == 1 { "cell" } else { "cells" },
-                        list_names(&missing),
-                        if missing.len() == 1 { "is" } else { "are" },
-                    ),
-                },
-            );
-        } else if used_len(fields) > width_names {
-            let extra: Vec<String> = fields.get(width_names..).unwrap_or_default().iter().filter(|c| !c.is_empty()).map(|c| shorten(c)).collect();
-            long.push(
-                &mut diagnostics,
-                Diagnostic {
-                    row: Some(row),
-                    column: names.get(width_names).cloned(),
-                    message: format!(
-                        "{} has {} cells but only {width_names} column names; the extra {} ({}) {} kept in new columns. \
-                         A cell may contain a {} that is not inside quotation marks.",
-                        where_row(row, *line),
-                        used_len(fields),
-                        if extra.len() == 1 { "cell" } else { "cells" },
-                        list_names(&extra),
-                        if extra.len() == 1 { "is" } else { "are" },
-                        sniff::delimiter_name(delimiter),
-                    ),
-                },
-            );
-        }
-        fields.resize(width, String::new());
+    for r in ragged {
+        diagnostics.push(match r {
+            Ragged::Ready(d) => d,
+            Ragged::Long { row, line, used, extra } => Diagnostic {
+                row: Some(row),
+                column: names.get(width_names).cloned(),
+                message: format!(
+                    "{} has {used} cells but only {width_names} column names; the extra {} ({}) {} kept in new columns. \
+                     A cell may contain a {} that is not inside quotation marks.",
+                    where_row(row, line),
+                    if extra.len() == 1 { "cell" } else { "cells" },
+                    list_names(&extra),
+                    if extra.len() == 1 { "is" } else { "are" },
+                    sniff::delimiter_name(delimiter),
+                ),
+            },
+        });
     }
     short.finish(&mut diagnostics);
     long.finish(&mut diagnostics);
 
-    let n_rows = rows.len();
-    let mut cells: Vec<Vec<String>> = vec![Vec::with_capacity(n_rows); width];
-    let mut row_lines = Vec::with_capacity(n_rows);
-    for (line, fields) in rows {
-        row_lines.push(line);
-        for (c, v) in fields.into_iter().enumerate() {
-            if let Some(col) = cells.get_mut(c) {
-                col.push(v);
-            }
-        }
+    let n_rows = row_lines.len();
+    let columns: Vec<Column> = names
+        .iter()
+        .cloned()
+        .zip(builders)
+        .map(|(name, mut b)| {
+            b.push_blanks(n_rows.saturating_sub(b.len()));
+            Column { name, cells: b.finish() }
+        })
+        .collect();
+    if layout.format == ExportFormat::Redcap {
+        // Events and repeated forms, from every data row (recognising saw only the first ones).
+        layout.notes = formats::redcap_layout_notes(&layout.names, &layout.metadata, &|c| distinct_cells(&columns, c));
     }
-    let columns: Vec<Column> = names.iter().cloned().zip(cells).map(|(name, cells)| Column { name, cells }).collect();
 
     // Reading rules.
     let missing_codes: Vec<String> = opts.missing_codes.iter().map(|c| c.trim().to_string()).collect();

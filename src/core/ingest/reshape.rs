@@ -124,7 +124,7 @@ pub fn long_to_wide(ds: &Dataset, id: &str, wave: &str) -> Result<Dataset, Resha
         rows.iter().filter_map(|&r| c.cells.get(r)).find(|v| !ds.is_missing_value(v)).cloned().unwrap_or_default()
     };
 
-    let mut columns = vec![Column { name: id.to_string(), cells: people.clone() }];
+    let mut columns = vec![Column { name: id.to_string(), cells: people.clone().into() }];
     let mut value_maps: Vec<ValueMap> = Vec::new();
     let mut decimal_comma_columns: Vec<String> = Vec::new();
     let mut carry_rules = |from: &str, to: &str| {

@@ -3,6 +3,12 @@
 //! physical line it starts on, so messages can say "row 12 (line 15)". A quote that is never
 //! closed does not swallow the rest of the file: it is read as an ordinary character and
 //! reported.
+//!
+//! [`Tokenizer::next_fields`] gives each field as a slice of the text when it can (unquoted
+//! fields, and quoted ones without doubled quotes or line breaks), so reading a big file makes
+//! no string per cell; [`tokenize`] and the `Iterator` give owned [`Record`]s.
+
+use std::borrow::Cow;
 
 /// One record: its fields (line breaks inside cells normalised to `\n`) and where it starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +70,8 @@ pub struct Tokenizer<'a> {
     /// Start of the last run of consecutive quotes with an odd length: a quote can only be
     /// closed by such a run (even runs are escaped quotes), so this decides in O(1) whether
     /// an opening quote is ever closed, without scanning to the end of the file each time.
-    last_odd_run: Option<usize>,
+    /// Found on the first quote (`None` until then), so a file without quotes is never scanned for it.
+    last_odd_run: Option<Option<usize>>,
     record_index: usize,
     /// Quotes that opened a cell but were never closed (read as ordinary characters).
     pub open_quotes: Vec<OpenQuote>,
@@ -101,15 +108,20 @@ impl<'a> Tokenizer<'a> {
             pos: 0,
             line: 1,
             delim,
-            last_odd_run: last_odd_quote_run(text),
+            last_odd_run: None,
             record_index: 0,
             open_quotes: Vec::new(),
             line_endings: LineEndings::default(),
         }
     }
 
+    /// Byte offset of the next unread character.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
     /// True when the quote opening at `at` is closed somewhere after it.
-    fn is_closed(&self, at: usize) -> bool {
+    fn is_closed(&mut self, at: usize) -> bool {
         let bytes = self.text.as_bytes();
         let mut end = at + 1;
         while bytes.get(end) == Some(&b'"') {
@@ -119,7 +131,9 @@ impl<'a> Tokenizer<'a> {
         if (end - at - 1) % 2 == 1 {
             return true;
         }
-        self.last_odd_run.is_some_and(|s| s >= end)
+        let text = self.text;
+        let last = *self.last_odd_run.get_or_insert_with(|| last_odd_quote_run(text));
+        last.is_some_and(|s| s >= end)
     }
 
     fn peek(&self, at: usize) -> Option<u8> {
@@ -165,106 +179,98 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// Appends text up to the next delimiter or line break (unquoted content).
-    fn unquoted_run(&mut self, out: &mut String) {
-        let bytes = self.text.as_bytes();
+    /// Text from `pos` up to the next delimiter or line break (unquoted content), consumed.
+    fn unquoted_run(&mut self) -> &'a str {
+        let text = self.text;
+        let bytes = text.as_bytes();
         let start = self.pos;
-        let mut i = start;
-        while let Some(&b) = bytes.get(i) {
-            if b == self.delim || b == b'\n' || b == b'\r' {
-                break;
-            }
-            i += 1;
-        }
-        // Safe slicing: the delimiter and line breaks are ASCII, so `i` is a char boundary.
-        let run = self.text.get(start..i).unwrap_or_default();
-        if out.is_empty() {
-            *out = run.to_string();
-        } else {
-            out.push_str(run);
-        }
+        let delim = self.delim;
+        let len = bytes.get(start..).unwrap_or_default().iter().position(|&b| b == delim || b == b'\n' || b == b'\r');
+        let i = len.map_or(bytes.len(), |l| start + l);
         self.pos = i;
+        // Safe slicing: the delimiter and line breaks are ASCII, so `i` is a char boundary.
+        text.get(start..i).unwrap_or_default()
     }
 
-    /// Reads a quoted field whose opening quote is at `quote_at`. Returns false when the
-    /// quote is never closed (then nothing is consumed).
-    fn quoted(&mut self, quote_at: usize, out: &mut String) -> bool {
-        let bytes = self.text.as_bytes();
+    /// Reads a quoted field whose opening quote is at `quote_at`. `None` when the quote is
+    /// never closed (then nothing is consumed).
+    fn quoted(&mut self, quote_at: usize) -> Option<Cow<'a, str>> {
+        let text = self.text;
+        let bytes = text.as_bytes();
         let mut i = quote_at + 1;
         let mut line = self.line;
-        let mark = out.len();
-        let buf = out;
+        // Made only when the content differs from the text between the quotes.
+        let mut owned: Option<String> = None;
         let mut run_start = i;
         loop {
             match bytes.get(i) {
-                None => {
-                    buf.truncate(mark);
-                    return false;
-                }
+                None => return None,
                 Some(b'"') => {
-                    buf.push_str(self.text.get(run_start..i).unwrap_or_default());
                     if bytes.get(i + 1) == Some(&b'"') {
+                        let buf = owned.get_or_insert_with(String::new);
+                        buf.push_str(text.get(run_start..i).unwrap_or_default());
                         buf.push('"');
                         i += 2;
                         run_start = i;
                     } else {
-                        i += 1;
                         break;
                     }
                 }
-                Some(b'\r') => {
-                    buf.push_str(self.text.get(run_start..i).unwrap_or_default());
+                Some(&b) if b == b'\r' || b == b'\n' => {
+                    let buf = owned.get_or_insert_with(String::new);
+                    buf.push_str(text.get(run_start..i).unwrap_or_default());
                     buf.push('\n');
-                    i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
-                    line += 1;
-                    run_start = i;
-                }
-                Some(b'\n') => {
-                    buf.push_str(self.text.get(run_start..i).unwrap_or_default());
-                    buf.push('\n');
-                    i += 1;
+                    i += if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
                     line += 1;
                     run_start = i;
                 }
                 Some(_) => i += 1,
             }
         }
-        self.pos = i;
+        let last_run = text.get(run_start..i).unwrap_or_default();
+        self.pos = i + 1;
         self.line = line;
         // Text after the closing quote (`"a" b,`) is kept, as spreadsheet programs do.
-        self.unquoted_run(buf);
-        true
+        let after = self.unquoted_run();
+        Some(match owned {
+            None if after.is_empty() => Cow::Borrowed(last_run),
+            None => Cow::Owned(format!("{last_run}{after}")),
+            Some(mut buf) => {
+                buf.push_str(last_run);
+                buf.push_str(after);
+                Cow::Owned(buf)
+            }
+        })
     }
 
     /// Reads one field; returns its text and what ended it.
-    fn field(&mut self, field_index: usize) -> (String, End) {
+    fn field(&mut self, field_index: usize) -> (Cow<'a, str>, End) {
         let bytes = self.text.as_bytes();
-        let mut out = String::new();
         // A quote opens a quoted field when only spaces precede it in the field.
         let mut j = self.pos;
         while bytes.get(j) == Some(&b' ') && self.delim != b' ' {
             j += 1;
         }
         if bytes.get(j) == Some(&b'"') {
-            if self.is_closed(j) && self.quoted(j, &mut out) {
-                return (out, self.field_end());
+            if self.is_closed(j) {
+                if let Some(f) = self.quoted(j) {
+                    return (f, self.field_end());
+                }
             }
             self.open_quotes.push(OpenQuote { offset: j, line: self.line, record: self.record_index, field: field_index });
         }
-        self.unquoted_run(&mut out);
-        (out, self.field_end())
+        let f = self.unquoted_run();
+        (Cow::Borrowed(f), self.field_end())
     }
-}
 
-impl Iterator for Tokenizer<'_> {
-    type Item = Record;
-
-    fn next(&mut self) -> Option<Record> {
+    /// Reads the next record's fields into `fields` (cleared first); returns the physical line
+    /// it starts on, or `None` at the end of the text.
+    pub fn next_fields(&mut self, fields: &mut Vec<Cow<'a, str>>) -> Option<usize> {
+        fields.clear();
         if self.pos >= self.text.len() {
             return None;
         }
         let line = self.line;
-        let mut fields = Vec::new();
         loop {
             let (f, end) = self.field(fields.len());
             fields.push(f);
@@ -272,7 +278,7 @@ impl Iterator for Tokenizer<'_> {
                 End::Delimiter => {
                     if self.pos >= self.text.len() {
                         // A delimiter at the very end of the file: one last empty field.
-                        fields.push(String::new());
+                        fields.push(Cow::Borrowed(""));
                         break;
                     }
                 }
@@ -280,7 +286,17 @@ impl Iterator for Tokenizer<'_> {
             }
         }
         self.record_index += 1;
-        Some(Record { fields, line })
+        Some(line)
+    }
+}
+
+impl Iterator for Tokenizer<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        let mut fields = Vec::new();
+        let line = self.next_fields(&mut fields)?;
+        Some(Record { fields: fields.into_iter().map(Cow::into_owned).collect(), line })
     }
 }
 

@@ -117,7 +117,13 @@ const SCALES: &[Scale] = &[
 /// The distinct non-missing answers of a column, each as first written in the file.
 fn distinct_answers(col: &Column, is_missing: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut seen: Vec<(String, String)> = Vec::new();
-    for cell in &col.cells {
+    // A dictionary column's distinct texts, in order of first appearance, give the same answers
+    // as every cell in row order (a repeated cell never adds one).
+    let cells: Box<dyn Iterator<Item = &str>> = match col.cells.dictionary() {
+        Some((values, _)) => Box::new(values.iter().map(String::as_str)),
+        None => Box::new(col.cells.strs()),
+    };
+    for cell in cells {
         // Fast path: the same text as an answer already seen.
         if seen.iter().any(|(_, raw)| raw == cell.trim()) || is_missing(cell) {
             continue;
@@ -304,10 +310,19 @@ pub fn detect_decimal_comma(columns: &[Column], delimiter: char, mark: DecimalMa
     }
     let mut out = Vec::new();
     for col in columns {
+        // Without a comma in any cell there is no decimal comma (one scan of the column's text).
+        if !col.cells.any_contains(',') {
+            continue;
+        }
         let mut with_comma = 0usize;
         let mut not_thousands = false;
         let mut all_numbers = true;
-        for cell in col.cells.iter().filter(|c| !is_missing(c)) {
+        // The rule holds for every cell exactly when it holds for every distinct text.
+        let cells: Box<dyn Iterator<Item = &str>> = match col.cells.dictionary() {
+            Some((values, _)) => Box::new(values.iter().map(String::as_str)),
+            None => Box::new(col.cells.strs()),
+        };
+        for cell in cells.filter(|c| !is_missing(c)) {
             if parse_decimal_comma(cell).is_some() {
                 with_comma += 1;
                 let frac = cell.trim().rsplit(',').next().unwrap_or_default();
@@ -330,16 +345,30 @@ pub fn detect_decimal_comma(columns: &[Column], delimiter: char, mark: DecimalMa
 pub fn missing_code_counts(columns: &[Column], codes: &[String]) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = codes.iter().filter(|c| !c.trim().is_empty()).map(|c| (c.trim().to_string(), 0)).collect();
     let longest = counts.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    let mut count = |t: &str, n: usize| {
+        // Length first: it needs no look at the text, which is most of the cost on big files.
+        if t.len() > longest {
+            return;
+        }
+        if let Some(e) = counts.iter_mut().find(|(c, _)| c == t) {
+            e.1 += n;
+        }
+    };
     for col in columns {
-        for cell in &col.cells {
-            // Length first: it needs no look at the text, which is most of the cost on big files.
-            if cell.len() > longest {
-                continue;
+        match col.cells.dictionary() {
+            // Each distinct text once, with how many rows hold it.
+            Some((values, rows)) => {
+                let mut per_value = vec![0usize; values.len()];
+                for &r in rows {
+                    if let Some(n) = per_value.get_mut(usize::from(r)) {
+                        *n += 1;
+                    }
+                }
+                for (v, n) in values.iter().zip(per_value) {
+                    count(v, n);
+                }
             }
-            let t = cell.as_str();
-            if let Some(e) = counts.iter_mut().find(|(c, _)| c == t) {
-                e.1 += 1;
-            }
+            None => col.cells.strs().for_each(|t| count(t, 1)),
         }
     }
     counts.retain(|(_, n)| *n > 0);
@@ -391,7 +420,7 @@ mod tests {
     use crate::core::dataset::is_missing;
 
     fn col(name: &str, cells: &[&str]) -> Column {
-        Column { name: name.into(), cells: cells.iter().map(|s| s.to_string()).collect() }
+        Column { name: name.into(), cells: cells.iter().copied().collect() }
     }
 
     fn entries(m: &ValueMap) -> Vec<(String, f64)> {

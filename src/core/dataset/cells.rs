@@ -1,0 +1,449 @@
+//! The cells of one column, stored compactly and built straight from the file's text.
+//!
+//! Two layouts, chosen per column while it is read:
+//! - **dictionary**: each distinct text once, plus a one-byte code per row. Survey answers
+//!   (groups, Likert items, yes/no, waves) have few distinct values, so a million-row column
+//!   takes a megabyte and per-value work (number parsing, missing codes, value maps) is done
+//!   once per distinct value instead of once per row.
+//! - **text**: one buffer with every cell's text back to back, plus where each cell ends. A
+//!   column switches to it when it has more than [`MAX_DISTINCT`] distinct values (ids, scores).
+//!
+//! The fast accessors ([`Cells::str_at`], [`Cells::strs`], [`Cells::dictionary`]) never
+//! allocate. For code written against the former `Vec<String>` field, [`Cells::iter`],
+//! [`Cells::get`], indexing and `&cells` iteration still give `&String`: free for a dictionary
+//! column, and for a text column from one `Vec<String>` made on first such use and kept.
+
+use std::fmt;
+use std::ops::Index;
+use std::sync::OnceLock;
+
+/// Distinct values a dictionary column may hold (one-byte codes).
+pub const MAX_DISTINCT: usize = 256;
+
+/// What `Index` and `iter` give for a code that has no value (never happens by construction).
+static EMPTY: String = String::new();
+
+#[derive(Clone)]
+enum Repr {
+    /// Distinct values in order of first appearance; one code (an index into `values`) per row.
+    Dict { values: Vec<String>, codes: Vec<u8> },
+    /// All cells back to back in `buf`; cell `i` ends at `ends[i]` and starts where `i - 1` ends.
+    Text { buf: String, ends: Vec<usize> },
+}
+
+/// A column's cells (trimmed text as read; blank cells are empty).
+pub struct Cells {
+    repr: Repr,
+    /// One `String` per cell of a text column, made on first use of a `Vec<String>`-style accessor.
+    owned: OnceLock<Vec<String>>,
+}
+
+impl Default for Cells {
+    fn default() -> Self {
+        Cells::from_repr(Repr::Dict { values: Vec::new(), codes: Vec::new() })
+    }
+}
+
+impl Clone for Cells {
+    fn clone(&self) -> Self {
+        Cells::from_repr(self.repr.clone())
+    }
+}
+
+impl Cells {
+    fn from_repr(repr: Repr) -> Cells {
+        Cells { repr, owned: OnceLock::new() }
+    }
+
+    pub fn new() -> Cells {
+        Cells::default()
+    }
+
+    /// Number of cells (rows).
+    pub fn len(&self) -> usize {
+        match &self.repr {
+            Repr::Dict { codes, .. } => codes.len(),
+            Repr::Text { ends, .. } => ends.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text of cell `i` (no allocation).
+    pub fn str_at(&self, i: usize) -> Option<&str> {
+        match &self.repr {
+            Repr::Dict { values, codes } => codes.get(i).and_then(|&c| values.get(usize::from(c))).map(String::as_str),
+            Repr::Text { buf, ends } => {
+                let end = *ends.get(i)?;
+                let start = if i == 0 { 0 } else { ends.get(i - 1).copied().unwrap_or(0) };
+                buf.get(start..end)
+            }
+        }
+    }
+
+    /// Every cell's text in row order (no allocation).
+    pub fn strs(&self) -> Strs<'_> {
+        Strs { cells: self, next: 0, len: self.len() }
+    }
+
+    /// For a dictionary column: its distinct values (in order of first appearance) and the code
+    /// of each row. `None` for a text column.
+    pub fn dictionary(&self) -> Option<(&[String], &[u8])> {
+        match &self.repr {
+            Repr::Dict { values, codes } => Some((values, codes)),
+            Repr::Text { .. } => None,
+        }
+    }
+
+    /// True when some cell contains `c` (one scan of the column's text).
+    pub fn any_contains(&self, c: char) -> bool {
+        match &self.repr {
+            Repr::Dict { values, .. } => values.iter().any(|v| v.contains(c)),
+            Repr::Text { buf, .. } => buf.contains(c),
+        }
+    }
+
+    /// The cells as `String`s, made once for a text column.
+    fn owned(&self) -> &[String] {
+        self.owned.get_or_init(|| self.strs().map(str::to_string).collect())
+    }
+
+    /// Cell `i` as a `&String` (see the module notes on cost).
+    pub fn get(&self, i: usize) -> Option<&String> {
+        match &self.repr {
+            Repr::Dict { values, codes } => codes.get(i).and_then(|&c| values.get(usize::from(c))),
+            Repr::Text { .. } => self.owned().get(i),
+        }
+    }
+
+    /// Every cell as a `&String`, in row order (see the module notes on cost).
+    pub fn iter(&self) -> Iter<'_> {
+        match &self.repr {
+            Repr::Dict { values, codes } => Iter::Dict { values, codes: codes.iter() },
+            Repr::Text { .. } => Iter::Owned(self.owned().iter()),
+        }
+    }
+
+    /// Builds cells from text, one cell per item.
+    pub fn from_strs<'s>(cells: impl IntoIterator<Item = &'s str>) -> Cells {
+        let mut b = CellsBuilder::new(0);
+        for c in cells {
+            b.push(c);
+        }
+        b.finish()
+    }
+}
+
+/// Iterator over a column's cells as `&str`.
+pub struct Strs<'a> {
+    cells: &'a Cells,
+    next: usize,
+    len: usize,
+}
+
+impl<'a> Iterator for Strs<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.next >= self.len {
+            return None;
+        }
+        let i = self.next;
+        self.next += 1;
+        Some(self.cells.str_at(i).unwrap_or_default())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.len.saturating_sub(self.next);
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Strs<'_> {}
+
+/// Iterator over a column's cells as `&String`.
+pub enum Iter<'a> {
+    Dict { values: &'a [String], codes: std::slice::Iter<'a, u8> },
+    Owned(std::slice::Iter<'a, String>),
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = &'a String;
+
+    fn next(&mut self) -> Option<&'a String> {
+        match self {
+            Iter::Dict { values, codes } => codes.next().map(|&c| values.get(usize::from(c)).unwrap_or(&EMPTY)),
+            Iter::Owned(it) => it.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Iter::Dict { codes, .. } => codes.size_hint(),
+            Iter::Owned(it) => it.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl<'a> IntoIterator for &'a Cells {
+    type Item = &'a String;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl Index<usize> for Cells {
+    type Output = String;
+
+    /// Cell `i`; an empty text past the end (never a panic).
+    fn index(&self, i: usize) -> &String {
+        self.get(i).unwrap_or(&EMPTY)
+    }
+}
+
+impl fmt::Debug for Cells {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.strs()).finish()
+    }
+}
+
+impl PartialEq for Cells {
+    /// Equal when every cell's text is (whatever the layouts).
+    fn eq(&self, other: &Cells) -> bool {
+        self.len() == other.len() && self.strs().eq(other.strs())
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<Vec<S>> for Cells {
+    fn eq(&self, other: &Vec<S>) -> bool {
+        self.len() == other.len() && self.strs().zip(other).all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<[S]> for Cells {
+    fn eq(&self, other: &[S]) -> bool {
+        self.len() == other.len() && self.strs().zip(other).all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl FromIterator<String> for Cells {
+    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Cells {
+        let mut b = CellsBuilder::new(0);
+        for c in iter {
+            b.push(&c);
+        }
+        b.finish()
+    }
+}
+
+impl<'s> FromIterator<&'s str> for Cells {
+    fn from_iter<I: IntoIterator<Item = &'s str>>(iter: I) -> Cells {
+        Cells::from_strs(iter)
+    }
+}
+
+impl From<Vec<String>> for Cells {
+    fn from(v: Vec<String>) -> Cells {
+        v.into_iter().collect()
+    }
+}
+
+impl From<Vec<&str>> for Cells {
+    fn from(v: Vec<&str>) -> Cells {
+        Cells::from_strs(v)
+    }
+}
+
+/// Hash slots of the builder's dictionary index (a power of two, 4 × [`MAX_DISTINCT`]).
+const SLOTS: usize = 4 * MAX_DISTINCT;
+/// Up to this many distinct values, a lookup compares them one by one (faster than hashing).
+const LINEAR: usize = 8;
+
+fn slot_of(s: &str) -> usize {
+    // FNV-1a: quick for the short texts of survey cells.
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in s.as_bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    (h as usize) & (SLOTS - 1)
+}
+
+/// Builds a column cell by cell: a dictionary while it has few distinct values, text after.
+pub struct CellsBuilder {
+    repr: Repr,
+    /// Open-addressing index of the dictionary (value index + 1; 0 = empty), once it is past
+    /// [`LINEAR`] values.
+    slots: Vec<u16>,
+    /// Expected number of cells (capacity hint).
+    expect: usize,
+}
+
+impl CellsBuilder {
+    /// A builder expecting about `expect` cells.
+    pub fn new(expect: usize) -> CellsBuilder {
+        CellsBuilder { repr: Repr::Dict { values: Vec::new(), codes: Vec::with_capacity(expect) }, slots: Vec::new(), expect }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.repr {
+            Repr::Dict { codes, .. } => codes.len(),
+            Repr::Text { ends, .. } => ends.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The dictionary code of `cell`, adding it when new; `None` when the dictionary is full.
+    fn code(values: &mut Vec<String>, slots: &mut Vec<u16>, cell: &str) -> Option<u8> {
+        if values.len() <= LINEAR {
+            if let Some(i) = values.iter().position(|v| v.len() == cell.len() && v == cell) {
+                return u8::try_from(i).ok();
+            }
+        } else {
+            let mut s = slot_of(cell);
+            loop {
+                match slots.get(s).copied() {
+                    Some(0) | None => break,
+                    Some(k) => {
+                        let i = usize::from(k) - 1;
+                        if values.get(i).is_some_and(|v| v == cell) {
+                            return u8::try_from(i).ok();
+                        }
+                    }
+                }
+                s = (s + 1) & (SLOTS - 1);
+            }
+        }
+        if values.len() >= MAX_DISTINCT {
+            return None;
+        }
+        let i = values.len();
+        values.push(cell.to_string());
+        if values.len() == LINEAR + 1 {
+            // Past the linear range: index every value so far.
+            slots.clear();
+            slots.resize(SLOTS, 0);
+            for (j, v) in values.iter().enumerate() {
+                Self::insert_slot(slots, v, j);
+            }
+        } else if values.len() > LINEAR + 1 {
+            Self::insert_slot(slots, cell, i);
+        }
+        u8::try_from(i).ok()
+    }
+
+    fn insert_slot(slots: &mut [u16], value: &str, index: usize) {
+        let mut s = slot_of(value);
+        // At most MAX_DISTINCT of SLOTS slots are used, so a free one is always found.
+        for _ in 0..SLOTS {
+            match slots.get_mut(s) {
+                Some(slot) if *slot == 0 => {
+                    *slot = u16::try_from(index + 1).unwrap_or(0);
+                    return;
+                }
+                _ => s = (s + 1) & (SLOTS - 1),
+            }
+        }
+    }
+
+    /// Appends one cell.
+    pub fn push(&mut self, cell: &str) {
+        if let Repr::Dict { values, codes } = &mut self.repr {
+            match Self::code(values, &mut self.slots, cell) {
+                Some(c) => {
+                    codes.push(c);
+                    return;
+                }
+                None => self.to_text(),
+            }
+        }
+        if let Repr::Text { buf, ends } = &mut self.repr {
+            buf.push_str(cell);
+            ends.push(buf.len());
+        }
+    }
+
+    /// Appends `n` blank cells.
+    pub fn push_blanks(&mut self, n: usize) {
+        for _ in 0..n {
+            self.push("");
+        }
+    }
+
+    /// Switches a full dictionary to the text layout.
+    fn to_text(&mut self) {
+        let Repr::Dict { values, codes } = &self.repr else { return };
+        let cap = self.expect.max(codes.len());
+        let avg = (values.iter().map(String::len).sum::<usize>() / values.len().max(1)).max(1);
+        let mut buf = String::with_capacity(cap.saturating_mul(avg + 1));
+        let mut ends = Vec::with_capacity(cap);
+        for &c in codes {
+            buf.push_str(values.get(usize::from(c)).map_or("", String::as_str));
+            ends.push(buf.len());
+        }
+        self.repr = Repr::Text { buf, ends };
+        self.slots = Vec::new();
+    }
+
+    pub fn finish(self) -> Cells {
+        let repr = match self.repr {
+            Repr::Dict { values, mut codes } => {
+                codes.shrink_to_fit();
+                Repr::Dict { values, codes }
+            }
+            Repr::Text { mut buf, mut ends } => {
+                buf.shrink_to_fit();
+                ends.shrink_to_fit();
+                Repr::Text { buf, ends }
+            }
+        };
+        Cells::from_repr(repr)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dictionary_then_text_with_the_same_cells() {
+        let few: Vec<String> = (0..1000).map(|i| ["yes", "no", ""][i % 3].to_string()).collect();
+        let c: Cells = few.iter().cloned().collect();
+        assert!(c.dictionary().is_some());
+        assert_eq!(c, few);
+        assert_eq!(c.len(), 1000);
+        assert_eq!(c[4], "no");
+        assert_eq!(c.get(1000), None);
+        assert_eq!(c[1000], "");
+        let many: Vec<String> = (0..1000).map(|i| format!("{}", i % 300)).collect();
+        let m: Cells = many.iter().map(String::as_str).collect();
+        assert!(m.dictionary().is_none(), "more than {MAX_DISTINCT} distinct values");
+        assert_eq!(m, many);
+        assert_eq!(m.str_at(299), Some("299"));
+        assert_eq!(m.get(301).map(String::as_str), Some("1"));
+        assert_eq!(m.iter().filter(|s| *s == "7").count(), 4);
+        assert_eq!((&m).into_iter().count(), 1000);
+        assert!(m.any_contains('9') && !m.any_contains(','));
+        assert_eq!(m.clone(), m);
+        assert_eq!(format!("{:?}", Cells::from(vec!["a", ""])), "[\"a\", \"\"]");
+    }
+
+    #[test]
+    fn hashed_dictionary_finds_every_value() {
+        let vals: Vec<String> = (0..MAX_DISTINCT).map(|i| format!("v{i}")).collect();
+        let rows: Vec<&str> = (0..5000).map(|i| vals[(i * 7) % MAX_DISTINCT].as_str()).collect();
+        let c = Cells::from_strs(rows.iter().copied());
+        let (values, codes) = c.dictionary().unwrap();
+        assert_eq!(values.len(), MAX_DISTINCT);
+        assert_eq!(codes.len(), 5000);
+        assert!(c.strs().zip(&rows).all(|(a, b)| a == *b));
+    }
+}

@@ -1,0 +1,102 @@
+//! Plain-language readings of a solved planning case, and effect-size bands.
+
+use super::{Design, InputValue, PowerCase, PowerOutput, SolveFor};
+
+/// Cohen's conventional band for a standardised effect (d or h): a rough guide only.
+pub fn effect_band(es: f64) -> &'static str {
+    let a = es.abs();
+    if a < 0.2 {
+        "very small (below Cohen's 'small', 0.2)"
+    } else if a < 0.5 {
+        "small (0.2 to 0.5; typical of anti-stigma programs)"
+    } else if a < 0.8 {
+        "medium (0.5 to 0.8)"
+    } else {
+        "large (0.8 or more)"
+    }
+}
+
+fn input(case: &PowerCase, name: &str) -> Option<f64> {
+    match case.inputs.get(name)? {
+        InputValue::Number(v) => Some(*v),
+        InputValue::Text(t) => t.trim().parse().ok(),
+    }
+}
+
+fn pct(p: f64) -> String {
+    format!("{:.0}%", p * 100.0)
+}
+
+/// One or two sentences saying what the solved case means.
+pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
+    let alpha = input(case, "sig_level").unwrap_or(0.05);
+    let level = format!("at the {} significance level", pct(alpha));
+    let target = input(case, "power").map(pct).unwrap_or_else(|| "the chosen".into());
+    let unit = match case.design {
+        Design::PairedT | Design::McnemarConnor => "people measured before and after",
+        Design::ClusterCra2 => "clusters",
+        _ => "people in each group",
+    };
+    match (case.design, case.solve_for) {
+        (Design::DesignEffect | Design::Attrition | Design::DesignEffectAttrition, _) => match out.n_ceiling {
+            Some(n) => format!(
+                "Recruit {n} people in all{}{}.",
+                out.design_effect.map(|de| format!(" (design effect {de:.3})")).unwrap_or_default(),
+                input(case, "attrition").map(|a| format!(", allowing for {} drop-out", pct(a))).unwrap_or_default()
+            ),
+            None => "The sample size could not be worked out from these inputs.".into(),
+        },
+        (_, SolveFor::Power) => match out.power {
+            Some(p) => format!(
+                "With these numbers the study has a {} chance of detecting the effect {level}{}",
+                pct(p),
+                if p < 0.8 { ": below the usual 80% target, so a real effect could easily be missed." } else { "." }
+            ),
+            None => "Power could not be computed from these inputs.".into(),
+        },
+        (_, SolveFor::N) | (_, SolveFor::N2) => {
+            let (real, ceil) = if case.solve_for == SolveFor::N2 { (out.n2_real, out.n2_ceiling) } else { (out.n_real, out.n_ceiling) };
+            match (real, ceil) {
+                (Some(r), Some(c)) => format!(
+                    "You need {c} {} ({r:.1} rounded up) for a {target} chance of detecting the effect {level}. Plan for more if some people will not complete the study.",
+                    if case.solve_for == SolveFor::N2 { "people in group 2" } else { unit }
+                ),
+                _ => "The sample size could not be worked out from these inputs.".into(),
+            }
+        }
+        (_, SolveFor::D) | (_, SolveFor::H) | (_, SolveFor::Mdes) => {
+            let es = out.d.or(out.h_detectable).or(out.h).or(out.mdes);
+            match es {
+                Some(e) => format!(
+                    "The smallest effect this study can detect with {target} power {level} is {e:.3} — {}.",
+                    effect_band(e)
+                ),
+                None => "The detectable effect could not be worked out from these inputs.".into(),
+            }
+        }
+        (_, SolveFor::J) => match out.clusters {
+            Some(j) => format!("You need {j} clusters in all for a {target} chance of detecting the effect {level}."),
+            None => "The number of clusters could not be worked out from these inputs.".into(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::solve;
+    use super::*;
+
+    #[test]
+    fn readings_name_the_answer() {
+        // pwr.t.test(d = 0.3, power = 0.8, type = "paired") → n = 89.14938, so 90 pairs.
+        let case = PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.3).with("power", 0.8).with("sig_level", 0.05);
+        let out = solve(&case).unwrap();
+        let r = plan_reading(&case, &out);
+        assert!(r.starts_with("You need 90 people measured before and after (89.1 rounded up) for a 80% chance"), "{r}");
+        let case = PowerCase::new(Design::TwoSampleTEqualN, SolveFor::Power).with("d", 0.3).with("n", 50.0);
+        let r = plan_reading(&case, &solve(&case).unwrap());
+        assert!(r.contains("below the usual 80% target"), "{r}");
+        assert_eq!(effect_band(0.25), "small (0.2 to 0.5; typical of anti-stigma programs)");
+        assert_eq!(effect_band(-0.9), "large (0.8 or more)");
+    }
+}

@@ -1,0 +1,246 @@
+//! The Plan section: power, sample size and detectable effect for every design, from typed
+//! numbers or from the loaded data, with a power curve and a shareable link (the state lives
+//! in the URL fragment, which is never sent to a server).
+
+use crate::core::chart::xy_chart;
+use crate::core::explain::num;
+use crate::core::power::explain::plan_reading;
+use crate::core::power::link::to_fragment;
+use crate::core::power::{default_curve, power_curve, solve, Design, InputValue, PowerCase, SolveFor};
+use crate::ui::app::AppContext;
+use crate::ui::cost::XyView;
+use crate::ui::state::Action;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// The input that a solve produces instead of reading.
+fn solved_input(s: SolveFor) -> &'static str {
+    match s {
+        SolveFor::Power => "power",
+        SolveFor::N => "n",
+        SolveFor::N2 => "n2",
+        SolveFor::D => "d",
+        SolveFor::H => "h",
+        SolveFor::Mdes => "delta",
+        SolveFor::J => "J",
+    }
+}
+
+fn label(name: &str) -> &'static str {
+    match name {
+        "d" => "Effect size d (standardised mean difference)",
+        "n" => "Sample size n (per group; pairs for paired designs; people per cluster for cluster trials)",
+        "n1" => "Group 1 size (n1)",
+        "n2" => "Group 2 size (n2)",
+        "power" => "Power (chance of detecting a real effect)",
+        "sig_level" => "Significance level (alpha)",
+        "alternative" => "Direction of the test",
+        "p1" => "Share with the outcome, group 1 (p1)",
+        "p2" => "Share with the outcome, group 2 (p2)",
+        "h" => "Effect size h (for proportions)",
+        "p01" => "Share changing no → yes (p01)",
+        "p10" => "Share changing yes → no (p10)",
+        "J" => "Number of clusters (J)",
+        "P" => "Share of clusters in the program (P)",
+        "rho" => "Intraclass correlation (ICC, rho)",
+        "R2_1" => "Variance explained by covariates, individuals (R²₁)",
+        "R2_2" => "Variance explained by covariates, clusters (R²₂)",
+        "g" => "Number of cluster-level covariates (g)",
+        "delta" => "Effect size to detect (delta)",
+        "n_individual" => "Sample size without clustering",
+        "m" => "People per cluster (m)",
+        "icc" => "Intraclass correlation (ICC)",
+        "n_required" => "Sample size needed at the end",
+        "attrition" => "Expected drop-out (share, e.g. 0.2)",
+        "r_pre_post" => "Correlation of pre and post scores (r)",
+        _ => "Value",
+    }
+}
+
+fn text_of(case: &PowerCase, name: &str) -> String {
+    case.inputs.get(name).map(InputValue::to_text).unwrap_or_default()
+}
+
+/// The default planning case: the paired design solved for n.
+pub fn default_case() -> PowerCase {
+    PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.3).with("power", 0.8).with("sig_level", 0.05).with("alternative", "two.sided")
+}
+
+/// Values the loaded data suggest, with where each came from.
+fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
+    let mut out = Vec::new();
+    let Some(a) = &ctx.analysis else { return out };
+    let arm = if a.results.paired.contains_key("intervention") { "intervention" } else { "all" };
+    if let Some(p) = a.results.paired.get(arm) {
+        if let Some(dz) = p.dz {
+            out.push(("d", (dz.abs() * 1000.0).round() / 1000.0, format!("observed d_z in the {arm} group ({} pairs)", p.n)));
+        }
+        if let Some(r) = p.r_pre_post {
+            out.push(("r_pre_post", (r * 1000.0).round() / 1000.0, format!("pre–post correlation in the {arm} group")));
+        }
+    }
+    if let Some(ds) = &ctx.dataset {
+        let pairs: usize = a.results.paired.values().map(|p| p.n).sum();
+        if ds.n_rows > 0 && pairs <= ds.n_rows {
+            let att = 1.0 - pairs as f64 / ds.n_rows as f64;
+            out.push(("attrition", (att * 1000.0).round() / 1000.0, format!("{} of {} rows lack a pre/post pair", ds.n_rows - pairs, ds.n_rows)));
+        }
+    }
+    out
+}
+
+#[function_component(PlanPage)]
+pub fn plan_page() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let case = ctx.plan.clone().unwrap_or_else(default_case);
+    let solved = solve(&case);
+    let set = {
+        let ctx = ctx.clone();
+        move |c: PowerCase| ctx.dispatch(Action::SetPlan(c))
+    };
+    let on_design = {
+        let set = set.clone();
+        let case = case.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
+            if let Some(d) = Design::parse(&v) {
+                let mut c = PowerCase::new(d, d.solve_options()[0]);
+                for name in d.input_names() {
+                    if let Some(v) = case.inputs.get(*name) {
+                        c.set(name, v.clone());
+                    }
+                }
+                set(c);
+            }
+        })
+    };
+    let on_solve = {
+        let set = set.clone();
+        let case = case.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
+            if let Some(s) = SolveFor::parse(&v) {
+                let mut c = case.clone();
+                c.solve_for = s;
+                set(c);
+            }
+        })
+    };
+    let hidden = solved_input(case.solve_for);
+    let fields: Vec<&str> = case.design.input_names().iter().copied().filter(|n| *n != hidden).collect();
+    let suggestions = from_data(&ctx);
+    let link = web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}{}", l.origin().ok()?, l.pathname().ok()?, to_fragment(&case)))
+        })
+        .unwrap_or_else(|| to_fragment(&case));
+    let curve = solved.as_ref().ok().and_then(|out| {
+        let (vary, lo, hi) = default_curve(&case, out)?;
+        let pts = power_curve(&case, &vary, lo, hi, 60).ok()?;
+        xy_chart(
+            &pts.iter().map(|p| (p.x, p.power)).collect::<Vec<_>>(),
+            None,
+            true,
+            &format!("Sample size ({vary})"),
+            "Power",
+            format!("Power rises from {:.0}% to {:.0}% as {vary} goes from {lo} to {hi}.", pts.first().map_or(0.0, |p| p.power * 100.0), pts.last().map_or(0.0, |p| p.power * 100.0)),
+        )
+    });
+    html! {
+        <section class="page" aria-labelledby="plan-title">
+            <h2 id="plan-title">{"Plan the next evaluation"}</h2>
+            if let Some(e) = &ctx.plan_error {
+                <p class="banner error" role="alert">{e}{" The planner below shows the last valid plan."}</p>
+            }
+            <div class="card plan-form">
+                <div class="roles">
+                    <div class="role">
+                        <label for="plan-design">{"Study design"}</label>
+                        <select id="plan-design" data-testid="plan-design" onchange={on_design}>
+                            { for Design::ALL.iter().map(|d| html! { <option value={d.as_str()} selected={*d == case.design}>{d.label()}</option> }) }
+                        </select>
+                    </div>
+                    <div class="role">
+                        <label for="plan-solve">{"Work out"}</label>
+                        <select id="plan-solve" data-testid="plan-solve-for" onchange={on_solve}>
+                            { for case.design.solve_options().iter().map(|s| html! { <option value={s.as_str()} selected={*s == case.solve_for}>{label(solved_input(*s))}</option> }) }
+                        </select>
+                    </div>
+                    { for fields.iter().map(|name| {
+                        let name = name.to_string();
+                        let id = format!("plan-{name}");
+                        let set = set.clone();
+                        let case2 = case.clone();
+                        let n2 = name.clone();
+                        let onchange = Callback::from(move |e: Event| {
+                            let v = e.target().and_then(|t| match t.dyn_ref::<HtmlInputElement>() {
+                                Some(i) => Some(i.value()),
+                                None => t.dyn_ref::<HtmlSelectElement>().map(|s| s.value()),
+                            }).unwrap_or_default();
+                            let mut c = case2.clone();
+                            let v = v.trim().to_string();
+                            if v.is_empty() {
+                                c.inputs.remove(&n2);
+                            } else if let Ok(x) = v.parse::<f64>() {
+                                c.set(&n2, x);
+                            } else {
+                                c.set(&n2, v.as_str());
+                            }
+                            set(c);
+                        });
+                        let hint = suggestions.iter().find(|s| s.0 == name).map(|(_, v, why)| format!("From your data: {v} ({why})"));
+                        html! {
+                            <div class="role">
+                                <label for={id.clone()}>{label(&name)}</label>
+                                if name == "alternative" {
+                                    <select id={id} {onchange}>
+                                        { for ["two.sided", "greater", "less"].iter().map(|a| html! { <option value={*a} selected={text_of(&case, "alternative") == *a || (*a == "two.sided" && text_of(&case, "alternative").is_empty())}>{*a}</option> }) }
+                                    </select>
+                                } else {
+                                    <input id={id} type="text" inputmode="decimal" value={text_of(&case, &name)} {onchange} />
+                                }
+                                if let Some(h) = hint { <span class="hint">{h}</span> }
+                            </div>
+                        }
+                    }) }
+                </div>
+                if !suggestions.is_empty() {
+                    <button type="button" class="secondary" onclick={{
+                        let set = set.clone();
+                        let case = case.clone();
+                        let sug = suggestions.clone();
+                        Callback::from(move |_: MouseEvent| {
+                            let mut c = case.clone();
+                            for (name, v, _) in &sug {
+                                if c.design.input_names().contains(name) && *name != solved_input(c.solve_for) {
+                                    c.set(name, *v);
+                                }
+                            }
+                            set(c);
+                        })
+                    }}>{"Fill in from my data"}</button>
+                }
+            </div>
+            { match &solved {
+                Ok(out) => html! {
+                    <section class="card" aria-labelledby="plan-answer" data-testid="plan-result">
+                        <h3 id="plan-answer">{"Answer"}</h3>
+                        <p class="reading lead">{plan_reading(&case, out)}</p>
+                        <table class="stats"><tbody>
+                            { for serde_json::to_value(out).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default().iter()
+                                .filter(|(_, v)| !v.is_null())
+                                .map(|(k, v)| html! { <tr><th scope="row">{k}</th><td>{v.as_f64().map(|x| num(Some(x), 4)).unwrap_or_else(|| v.to_string())}</td></tr> }) }
+                        </tbody></table>
+                        <p class="hint">{"Share this plan: "}<a href={to_fragment(&case)} data-testid="plan-link">{link}</a>{" (the link holds only these numbers, never your data)."}</p>
+                    </section>
+                },
+                Err(e) => html! { <p class="banner error" role="alert">{e.to_string()}</p> },
+            } }
+            if let Some(chart) = curve {
+                <XyView {chart} caption={"Power for other sample sizes, the other inputs as above. The usual target is 80%.".to_string()} />
+            }
+        </section>
+    }
+}
