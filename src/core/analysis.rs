@@ -77,21 +77,8 @@ pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
     };
     let alpha = recipe.alpha();
     let Some(arms) = arms(ds, recipe, &mut out.notes) else { return out };
-    let numeric = |name: &Option<String>, out: &mut Analysis| -> Option<Vec<Option<f64>>> {
-        let name = name.as_deref()?;
-        match ds.numeric(name) {
-            Some((v, d)) => {
-                out.diagnostics.extend(d);
-                Some(v)
-            }
-            None => {
-                out.notes.push(format!("The column “{name}” is not in this file."));
-                None
-            }
-        }
-    };
-    let pre = numeric(&recipe.columns.pre, &mut out);
-    let post = numeric(&recipe.columns.post, &mut out);
+    let pre = change::numeric_role(ds, recipe.columns.pre.as_deref(), &mut out);
+    let post = change::numeric_role(ds, recipe.columns.post.as_deref(), &mut out);
     if let (Some(pre), Some(post)) = (&pre, &post) {
         for (a, arm) in arms.names.iter().enumerate() {
             let pairs: Vec<(f64, f64)> = (0..ds.n_rows)

@@ -8,7 +8,9 @@ use crate::core::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts}
 use crate::core::clean_csv::safe_csv;
 use crate::core::dataset::{Dataset, DatasetSummary, Diagnostic};
 use crate::core::ingest::read_csv;
+use crate::core::process::{counts_analysis, CountsResult};
 use crate::core::recipe::Recipe;
+use crate::core::simulate::{SimResult, SimRun, SimSettings};
 use serde::{Deserialize, Serialize};
 
 /// A request from the page. File bytes travel beside the JSON, not inside it.
@@ -20,6 +22,8 @@ pub enum Request {
     LoadData { seq: u64, name: String, recipe: Recipe, keep_roles: bool },
     /// New cost table (category, arm, amount).
     LoadCosts { seq: u64, name: String, recipe: Recipe },
+    /// New community counts table (period, count, exposure, program start).
+    LoadCounts { seq: u64, name: String, recipe: Recipe },
     /// Recompute with these settings.
     Analyse { seq: u64, recipe: Recipe },
     /// The loaded data as formula-safe CSV.
@@ -28,6 +32,8 @@ pub enum Request {
     Cancel,
     /// Forget everything loaded (data, cost table, settings).
     Reset { seq: u64 },
+    /// Teaching mode: draw many simulated studies (in steps, with progress and Cancel).
+    Simulate { seq: u64, settings: SimSettings },
 }
 
 /// Summary of the loaded cost table.
@@ -53,6 +59,8 @@ pub enum Reply {
     /// The request failed; what was loaded before is still there.
     Failed { seq: u64, message: String },
     CleanCsv { seq: u64, name: String, text: String },
+    /// Teaching mode finished (or was cancelled: the studies drawn so far).
+    Simulated { seq: u64, result: SimResult },
 }
 
 /// Bootstrap work between two progress messages.
@@ -70,8 +78,10 @@ struct Pending {
 pub struct Service {
     dataset: Option<Dataset>,
     costs: Option<(String, ParsedCosts)>,
+    counts: Option<(String, Vec<u8>)>,
     recipe: Recipe,
     pending: Option<Pending>,
+    sim: Option<(u64, SimRun, bool)>,
 }
 
 impl Service {
@@ -86,8 +96,18 @@ impl Service {
                 if let Some(p) = self.pending.as_mut() {
                     p.cancelled = true;
                 }
+                if let Some(sim) = self.sim.as_mut() {
+                    sim.2 = true;
+                }
                 None
             }
+            Request::Simulate { seq, settings } => match SimRun::new(&settings) {
+                Ok(run) => {
+                    self.sim = Some((seq, run, false));
+                    self.work()
+                }
+                Err(e) => Some(Reply::Failed { seq, message: e.to_string() }),
+            },
             Request::LoadData { seq, name, mut recipe, keep_roles } => {
                 let bytes = bytes.unwrap_or_default();
                 match read_csv(bytes, &name) {
@@ -112,6 +132,16 @@ impl Service {
                     Err(e) => Some(Reply::Failed { seq, message: format!("The cost table “{name}” could not be read: {e}") }),
                 }
             }
+            Request::LoadCounts { seq, name, recipe } => {
+                let bytes = bytes.unwrap_or_default().to_vec();
+                match counts_analysis(&bytes, &name, &recipe) {
+                    Ok(_) => {
+                        self.counts = Some((name, bytes));
+                        self.start(seq, recipe)
+                    }
+                    Err(e) => Some(Reply::Failed { seq, message: format!("The counts table “{name}” could not be read: {e}") }),
+                }
+            }
             Request::Analyse { seq, recipe } => self.start(seq, recipe),
             Request::Reset { seq } => {
                 *self = Service::new();
@@ -129,11 +159,22 @@ impl Service {
 
     /// True while a bootstrap is running: call [`Service::work`] until it answers.
     pub fn busy(&self) -> bool {
-        self.pending.is_some()
+        self.pending.is_some() || self.sim.is_some()
     }
 
     /// Does one step of the running bootstrap: a progress message, or the final answer.
     pub fn work(&mut self) -> Option<Reply> {
+        if let Some((seq, run, cancelled)) = self.sim.as_mut() {
+            if !*cancelled && !run.is_done() {
+                let n = run.suggested_step();
+                run.step(n);
+                if !run.is_done() {
+                    return Some(Reply::Progress { seq: *seq, fraction: run.fraction_done(), label: "Simulating studies".into() });
+                }
+            }
+            let (seq, run, _) = self.sim.take()?;
+            return Some(Reply::Simulated { seq, result: run.finish() });
+        }
         let p = self.pending.as_mut()?;
         if !p.cancelled && !p.run.is_done() {
             p.run.step(STEP);
@@ -152,11 +193,26 @@ impl Service {
         Some(self.analysed(seq, Some(analysis)))
     }
 
+    /// `results.counts` for the loaded counts table, with the recipe in force.
+    fn counts_result(&self) -> Option<CountsResult> {
+        let (name, bytes) = self.counts.as_ref()?;
+        counts_analysis(bytes, name, &self.recipe).ok()
+    }
+
     fn start(&mut self, seq: u64, recipe: Recipe) -> Option<Reply> {
         self.recipe = recipe;
         self.pending = None;
-        let Some(ds) = &self.dataset else { return Some(self.analysed(seq, None)) };
-        let analysis = analyse(ds, &self.recipe);
+        let counts = self.counts_result();
+        let Some(ds) = &self.dataset else {
+            let analysis = counts.map(|c| {
+                let mut a = Analysis::default();
+                a.results.counts = Some(c);
+                a
+            });
+            return Some(self.analysed(seq, analysis));
+        };
+        let mut analysis = analyse(ds, &self.recipe);
+        analysis.results.counts = counts;
         match &self.costs {
             Some((_, parsed)) => {
                 let settings = BootstrapSettings::from_recipe(&self.recipe);
@@ -233,6 +289,40 @@ mod tests {
         assert!(matches!(&r[0], Reply::Analysed { dataset: None, analysis: None, costs: None, .. }));
         let r = handle_to_end(&mut s, Request::CleanCsv { seq: 5 }, None);
         assert!(matches!(&r[0], Reply::Failed { .. }), "nothing is kept after a reset");
+    }
+
+    #[test]
+    fn a_counts_table_is_analysed_with_or_without_participant_data() {
+        let mut s = Service::new();
+        let table = b"month,calls,program_start\n1,20,0\n2,22,0\n3,19,0\n4,21,0\n5,30,1\n6,33,1\n7,31,1\n8,35,1\n";
+        let r = handle_to_end(&mut s, Request::LoadCounts { seq: 1, name: "calls.csv".into(), recipe: Recipe::default() }, Some(table));
+        let (_, _, a) = last_analysis(&r);
+        let c = a.and_then(|a| a.results.counts).expect("counts result");
+        assert_eq!(c.n_periods, 8);
+        assert_eq!((c.n_before, c.n_after), (4, 4));
+        // After / before: (30+33+31+35)/(20+22+19+21) = 129/82 with equal exposure.
+        let rr = c.before_after.as_ref().and_then(|b| b.rate_ratio).expect("rate ratio");
+        assert!((rr - 129.0 / 82.0).abs() < 1e-9, "{rr}");
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 2, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(b"pre,post\n1,2\n2,2\n3,5\n"));
+        let (_, _, a) = last_analysis(&r);
+        assert!(a.and_then(|a| a.results.counts).is_some(), "counts stay with new participant data");
+        let r = handle_to_end(&mut s, Request::LoadCounts { seq: 3, name: "junk.csv".into(), recipe: Recipe::default() }, Some(b"\x00\x01"));
+        assert!(matches!(&r[0], Reply::Failed { seq: 3, .. }));
+    }
+
+    #[test]
+    fn simulation_runs_in_steps_and_is_reproducible() {
+        let settings = SimSettings { samples: 400, ..SimSettings::default() };
+        let run = |s: &mut Service| match handle_to_end(s, Request::Simulate { seq: 1, settings: settings.clone() }, None).pop() {
+            Some(Reply::Simulated { result, .. }) => result,
+            other => panic!("{other:?}"),
+        };
+        let mut s = Service::new();
+        let a = run(&mut s);
+        assert_eq!(a.samples_done, 400);
+        assert_eq!(a, run(&mut Service::new()), "same seed, same result");
+        let bad = handle_to_end(&mut s, Request::Simulate { seq: 2, settings: SimSettings { n_per_arm: 0, ..SimSettings::default() } }, None);
+        assert!(matches!(&bad[0], Reply::Failed { seq: 2, .. }));
     }
 
     #[test]

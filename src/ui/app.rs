@@ -9,6 +9,7 @@ use crate::ui::cost::CostPage;
 use crate::ui::files::FileBar;
 use crate::ui::pages::AboutPage;
 use crate::ui::plan::PlanPage;
+use crate::ui::teach::{ReportPage, TeachPage};
 use crate::ui::state::{Action, AppState, Status};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,7 +22,7 @@ pub fn page_of(route: &str) -> &str {
     let r = route.trim_start_matches('/');
     let r = r.split(['?', '/']).next().unwrap_or("");
     match r {
-        "plan" | "cost" | "about" => r,
+        "plan" | "cost" | "about" | "report" | "teach" => r,
         _ => "change",
     }
 }
@@ -93,6 +94,8 @@ pub fn app() -> Html {
                 {tab("change", "Change")}
                 {tab("plan", "Plan")}
                 {tab("cost", "Cost")}
+                {tab("report", "Report")}
+                {tab("teach", "Teach")}
                 {tab("about", "About & privacy")}
             </nav>
             <p class="status" data-testid="status" data-state={state.status.as_str()} aria-live="polite">{status_text}</p>
@@ -105,6 +108,8 @@ pub fn app() -> Html {
                     "plan" => html! { <PlanPage /> },
                     "cost" => html! { <CostPage /> },
                     "about" => html! { <AboutPage /> },
+                    "report" => html! { <ReportPage /> },
+                    "teach" => html! { <TeachPage /> },
                     _ => html! { <ChangePage /> },
                 }}
             </main>

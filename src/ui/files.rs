@@ -33,6 +33,10 @@ fn cost_action(name: String, bytes: js_sys::ArrayBuffer) -> Action {
     Action::LoadCosts { name, bytes }
 }
 
+fn counts_action(name: String, bytes: js_sys::ArrayBuffer) -> Action {
+    Action::LoadCounts { name, bytes }
+}
+
 fn recipe_action(_name: String, bytes: js_sys::ArrayBuffer) -> Action {
     Action::LoadRecipe(String::from_utf8_lossy(&js_sys::Uint8Array::new(&bytes).to_vec()).into_owned())
 }
@@ -50,6 +54,10 @@ fn input_file(e: &Event) -> Option<web_sys::File> {
 pub fn file_bar() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
     let dragging = use_state(|| false);
+    let on_counts = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| load_file(&ctx, input_file(&e), counts_action))
+    };
     let on_cost = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| load_file(&ctx, input_file(&e), cost_action))
@@ -144,6 +152,10 @@ pub fn file_bar() -> Html {
                 <label class="button secondary">
                     {"Cost table…"}
                     <input type="file" accept=".csv,.txt,text/csv" data-testid="cost-file" class="visually-hidden" onchange={on_cost} />
+                </label>
+                <label class="button secondary" title="A table of counts per period (e.g. helpline calls per month): period, count, exposure, program start">
+                    {"Counts table…"}
+                    <input type="file" accept=".csv,.txt,text/csv" data-testid="counts-file" class="visually-hidden" onchange={on_counts} />
                 </label>
                 <button type="button" data-testid="export-results" onclick={on_export} disabled={!has_results}>{"Download results (JSON)"}</button>
                 <button type="button" class="secondary" data-testid="export-clean-csv" onclick={on_export_csv} disabled={!has_data}>{"Download cleaned data (CSV)"}</button>

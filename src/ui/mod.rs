@@ -9,6 +9,8 @@ mod engine;
 mod files;
 mod pages;
 mod plan;
+mod process;
+mod teach;
 mod sections;
 pub mod state;
 

@@ -9,6 +9,7 @@ use crate::core::explain::{
 use crate::core::results::Results;
 use crate::core::stats::two_group::TwoGroupStats;
 use crate::ui::app::AppContext;
+use crate::ui::process::{CountsCard, ProcessCard};
 use crate::ui::state::Action;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -262,6 +263,8 @@ pub fn more_results(p: &ResultsProps) -> Html {
             <HelpCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <RciCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <SubgroupsCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
+            <ProcessCard results={p.results.clone()} />
+            <CountsCard results={p.results.clone()} />
         </>
     }
 }

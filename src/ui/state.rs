@@ -9,6 +9,7 @@ use crate::core::recipe::Recipe;
 use crate::core::service::{CostsSummary, Reply, Request};
 use crate::core::power::link::{from_query, to_fragment};
 use crate::core::power::PowerCase;
+use crate::core::simulate::{SimResult, SimSettings};
 use crate::ui::browser::{array_buffer, download, set_fragment};
 use crate::ui::engine::Engine;
 use std::rc::Rc;
@@ -88,6 +89,8 @@ pub struct AppState {
     pub plan: Option<PowerCase>,
     /// Why the last planning link could not be used.
     pub plan_error: Option<String>,
+    /// The last teaching-mode simulation.
+    pub sim: Option<Rc<SimResult>>,
 }
 
 impl Default for AppState {
@@ -107,6 +110,7 @@ impl Default for AppState {
             ready_at: None,
             plan: None,
             plan_error: None,
+            sim: None,
         }
     }
 }
@@ -122,6 +126,8 @@ pub enum Action {
     LoadData { name: String, bytes: js_sys::ArrayBuffer },
     /// A cost table's contents arrived.
     LoadCosts { name: String, bytes: js_sys::ArrayBuffer },
+    /// A community counts table's contents arrived.
+    LoadCounts { name: String, bytes: js_sys::ArrayBuffer },
     /// A recipe file's text arrived.
     LoadRecipe(String),
     SetRole(Role, Option<String>),
@@ -142,6 +148,8 @@ pub enum Action {
     Route(String),
     /// The planner's case changed: solve it and mirror it in the URL fragment.
     SetPlan(PowerCase),
+    /// Teaching mode: simulate studies in the worker.
+    Simulate(SimSettings),
 }
 
 impl AppState {
@@ -214,6 +222,11 @@ impl AppState {
                 self.status = Status::Error;
                 self.error = Some(message);
             }
+            Reply::Simulated { seq, result } if seq == self.seq => {
+                self.sim = Some(Rc::new(result));
+                self.progress = None;
+                self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
+            }
             Reply::CleanCsv { seq, name, text } if seq == self.seq => {
                 self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
                 if let Err(e) = download(&name, "text/csv", &text) {
@@ -254,6 +267,11 @@ impl Reducible for AppState {
                 let recipe = s.recipe.clone();
                 s.error = None;
                 s.send(|seq| Request::LoadCosts { seq, name, recipe }, Some(bytes));
+            }
+            Action::LoadCounts { name, bytes } => {
+                let recipe = s.recipe.clone();
+                s.error = None;
+                s.send(|seq| Request::LoadCounts { seq, name, recipe }, Some(bytes));
             }
             Action::LoadRecipe(text) => match Recipe::from_json(&text) {
                 Ok(r) => {
@@ -318,6 +336,7 @@ impl Reducible for AppState {
                 }
                 s.route = r;
             }
+            Action::Simulate(settings) => s.send(|seq| Request::Simulate { seq, settings }, None),
             Action::SetPlan(case) => {
                 set_fragment(&to_fragment(&case));
                 s.route = to_fragment(&case).trim_start_matches('#').to_string();

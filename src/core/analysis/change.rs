@@ -91,7 +91,7 @@ pub fn binary_column(ds: &Dataset, name: &str, coding: Option<&HelpCoding>) -> O
 }
 
 /// Reads a numeric column for an optional role, collecting diagnostics and a note when absent.
-fn numeric_role(ds: &Dataset, name: Option<&str>, out: &mut Analysis) -> Option<Vec<Option<f64>>> {
+pub(crate) fn numeric_role(ds: &Dataset, name: Option<&str>, out: &mut Analysis) -> Option<Vec<Option<f64>>> {
     let name = name?;
     match ds.numeric(name) {
         Some((v, d)) => {

@@ -209,6 +209,22 @@ struct Rows<'l> {
     ragged: Vec<Ragged>,
     short: Capped,
     long: Capped,
+    /// The trimmed fields of the record being read (its allocation reused from record to record).
+    scratch: Vec<&'static str>,
+}
+
+/// An emptied vector of text slices, with its allocation, for slices that live elsewhere.
+fn recycle<'a, 'b>(mut v: Vec<&'a str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().map(|_| "").collect()
+}
+
+/// `s.trim()`, at once when `s` starts and ends with a visible ASCII character (most cells).
+fn trim_cell(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 impl<'l> Rows<'l> {
@@ -225,12 +241,21 @@ impl<'l> Rows<'l> {
             ragged: Vec::new(),
             short: Capped::new("with fewer cells than columns"),
             long: Capped::new("with more cells than column names"),
+            scratch: Vec::new(),
         }
     }
 
     /// Takes one non-blank data record; returns its data row number, or `None` when it is left out.
     /// Short rows are padded with blanks; extra non-blank cells widen the table.
     fn push<S: AsRef<str>>(&mut self, fields: &[S], line: usize) -> Option<usize> {
+        let mut trimmed = recycle(std::mem::take(&mut self.scratch));
+        trimmed.extend(fields.iter().map(|f| trim_cell(f.as_ref())));
+        let row = self.push_trimmed(&trimmed, line);
+        self.scratch = recycle(trimmed);
+        row
+    }
+
+    fn push_trimmed(&mut self, fields: &[&str], line: usize) -> Option<usize> {
         if let Some(reason) = self.layout.drop_reason(fields) {
             self.dropped_rows.push(DroppedRow { line, reason });
             return None;
@@ -252,7 +277,7 @@ impl<'l> Rows<'l> {
         let row = self.row_lines.len();
         let n = fields.len();
         let width_names = self.names.len();
-        let used = fields.iter().rposition(|c| !c.as_ref().trim().is_empty()).map_or(0, |p| p + 1);
+        let used = fields.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1);
         if n < width_names {
             if self.short.admit() {
                 let missing: Vec<String> = self.names.get(n..width_names).unwrap_or_default().to_vec();
@@ -270,7 +295,7 @@ impl<'l> Rows<'l> {
             }
         } else if used > width_names && self.long.admit() {
             let extra: Vec<String> =
-                fields.get(width_names..).unwrap_or_default().iter().map(|c| c.as_ref().trim()).filter(|c| !c.is_empty()).map(shorten).collect();
+                fields.get(width_names..).unwrap_or_default().iter().filter(|c| !c.is_empty()).map(|c| shorten(c)).collect();
             self.ragged.push(Ragged::Long { row, line, used, extra });
         }
         while self.columns.len() < used {
@@ -279,7 +304,7 @@ impl<'l> Rows<'l> {
             self.columns.push(col);
         }
         for (c, col) in self.columns.iter_mut().enumerate() {
-            col.push(fields.get(c).map_or("", |f| f.as_ref().trim()));
+            col.push(fields.get(c).copied().unwrap_or(""));
         }
         Some(row)
     }

@@ -27,6 +27,15 @@ fn pct(p: f64) -> String {
     format!("{:.0}%", p * 100.0)
 }
 
+/// "a" or "an" before a spoken percentage ("an 80% chance", "a 90% chance").
+fn article(spoken: &str) -> &'static str {
+    if spoken.starts_with('8') || spoken.starts_with("11%") || spoken.starts_with("18%") {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// One or two sentences saying what the solved case means.
 pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
     let alpha = input(case, "sig_level").unwrap_or(0.05);
@@ -48,7 +57,8 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
         },
         (_, SolveFor::Power) => match out.power {
             Some(p) => format!(
-                "With these numbers the study has a {} chance of detecting the effect {level}{}",
+                "With these numbers the study has {} {} chance of detecting the effect {level}{}",
+                article(&pct(p)),
                 pct(p),
                 if p < 0.8 { ": below the usual 80% target, so a real effect could easily be missed." } else { "." }
             ),
@@ -58,8 +68,9 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
             let (real, ceil) = if case.solve_for == SolveFor::N2 { (out.n2_real, out.n2_ceiling) } else { (out.n_real, out.n_ceiling) };
             match (real, ceil) {
                 (Some(r), Some(c)) => format!(
-                    "You need {c} {} ({r:.1} rounded up) for a {target} chance of detecting the effect {level}. Plan for more if some people will not complete the study.",
-                    if case.solve_for == SolveFor::N2 { "people in group 2" } else { unit }
+                    "You need {c} {} ({r:.1} rounded up) for {} {target} chance of detecting the effect {level}. Plan for more if some people will not complete the study.",
+                    if case.solve_for == SolveFor::N2 { "people in group 2" } else { unit },
+                    article(&target)
                 ),
                 _ => "The sample size could not be worked out from these inputs.".into(),
             }
@@ -75,7 +86,7 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
             }
         }
         (_, SolveFor::J) => match out.clusters {
-            Some(j) => format!("You need {j} clusters in all for a {target} chance of detecting the effect {level}."),
+            Some(j) => format!("You need {j} clusters in all for {} {target} chance of detecting the effect {level}.", article(&target)),
             None => "The number of clusters could not be worked out from these inputs.".into(),
         },
     }
@@ -92,7 +103,7 @@ mod tests {
         let case = PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.3).with("power", 0.8).with("sig_level", 0.05);
         let out = solve(&case).unwrap();
         let r = plan_reading(&case, &out);
-        assert!(r.starts_with("You need 90 people measured before and after (89.1 rounded up) for a 80% chance"), "{r}");
+        assert!(r.starts_with("You need 90 people measured before and after (89.1 rounded up) for an 80% chance"), "{r}");
         let case = PowerCase::new(Design::TwoSampleTEqualN, SolveFor::Power).with("d", 0.3).with("n", 50.0);
         let r = plan_reading(&case, &solve(&case).unwrap());
         assert!(r.contains("below the usual 80% target"), "{r}");
