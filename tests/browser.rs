@@ -52,3 +52,42 @@ async fn clearing_a_role_updates_the_results() {
     assert_eq!(root.query_selector_all("article.arm").unwrap().length(), 0);
     assert!(text(&root, "#main").contains("Choose a pre and a post column"));
 }
+
+#[wasm_bindgen_test]
+async fn without_worker_files_the_engine_runs_in_the_page() {
+    // The test page does not serve worker.js: the engine must fall back, not hang.
+    let root = mount().await;
+    for _ in 0..50 {
+        if text(&root, "#main").contains("Computed in") {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    assert!(text(&root, "#main").contains("Computed in this page"), "{}", text(&root, "#main"));
+    assert_eq!(root.query_selector("[data-testid=status]").unwrap().unwrap().get_attribute("data-state").as_deref(), Some("ready"));
+}
+
+#[wasm_bindgen_test]
+async fn every_section_renders_from_its_link() {
+    let root = mount().await;
+    let window = web_sys::window().unwrap();
+    for (hash, needle) in [
+        ("#/plan?design=paired_t&solve_for=n&d=0.3&power=0.8", "You need 90 people"),
+        ("#/cost", "What did each outcome cost?"),
+        ("#/about", "Check it yourself"),
+        ("#/report", "In short"),
+        ("#/teach", "how much do results wander"),
+        ("#/change", "Did stigma change?"),
+    ] {
+        window.location().set_hash(hash).unwrap();
+        let mut found = false;
+        for _ in 0..50 {
+            gloo_timers::future::TimeoutFuture::new(10).await;
+            if text(&root, "#main").contains(needle) {
+                found = true;
+                break;
+            }
+        }
+        assert!(found, "{hash} shows “{needle}”");
+    }
+}
