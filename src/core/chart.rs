@@ -192,6 +192,68 @@ pub fn xy_chart(data: &[(f64, f64)], mark: Option<(f64, f64)>, line: bool, x_lab
     })
 }
 
+/// One row of an interval (forest) chart, in pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalRow {
+    pub label: String,
+    pub y: f64,
+    pub x: Option<f64>,
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+    /// Text for screen readers and tooltips.
+    pub text: String,
+}
+
+/// A horizontal interval chart: a point and its interval per row (forest plot, proportions).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalChart {
+    pub width: f64,
+    pub height: f64,
+    pub plot: (f64, f64, f64, f64),
+    pub rows: Vec<IntervalRow>,
+    pub x_ticks: Vec<(f64, String)>,
+    pub zero_x: Option<f64>,
+    pub x_label: String,
+    pub description: String,
+}
+
+/// Lays out `(label, estimate, low, high)` rows; rows without an estimate are listed but not drawn.
+/// With `include_zero` the axis always contains 0 (differences); otherwise it spans the data.
+pub fn interval_chart(rows: &[(String, Option<f64>, Option<f64>, Option<f64>)], include_zero: bool, x_label: &str) -> Option<IntervalChart> {
+    let row_h = 26.0;
+    let (width, left, right, top) = (560.0, 170.0, 540.0, 10.0);
+    let height = top + row_h * rows.len() as f64 + 40.0;
+    let bottom = height - 34.0;
+    let values = rows.iter().flat_map(|r| [r.1, r.2, r.3]).flatten().chain(include_zero.then_some(0.0));
+    let (lo, hi) = range(values)?;
+    let ticks = nice_ticks(lo, hi, 6);
+    let xs = Scale { d0: *ticks.first()?, d1: *ticks.last()?, p0: left, p1: right };
+    let fmt = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "not computable".into());
+    let out: Vec<IntervalRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (label, est, l, h))| IntervalRow {
+            label: label.clone(),
+            y: top + row_h * (i as f64 + 0.5),
+            x: est.filter(|v| v.is_finite()).map(|v| xs.px(v)),
+            lo: l.filter(|v| v.is_finite()).map(|v| xs.px(v)),
+            hi: h.filter(|v| v.is_finite()).map(|v| xs.px(v)),
+            text: format!("{label}: {} ({} to {})", fmt(*est), fmt(*l), fmt(*h)),
+        })
+        .collect();
+    let description = out.iter().map(|r| r.text.clone()).collect::<Vec<_>>().join("; ");
+    Some(IntervalChart {
+        width,
+        height,
+        plot: (left, top, right, bottom),
+        rows: out,
+        x_ticks: ticks.iter().map(|&t| (xs.px(t), format_tick(t))).collect(),
+        zero_x: (ticks.first().is_some_and(|a| *a < 0.0) && ticks.last().is_some_and(|b| *b > 0.0)).then(|| xs.px(0.0)),
+        x_label: x_label.into(),
+        description,
+    })
+}
+
 fn format_tick(t: f64) -> String {
     if (t - t.round()).abs() < 1e-9 {
         format!("{t:.0}")
@@ -225,6 +287,23 @@ mod tests {
         assert!(c.zero_y.is_none(), "y starts at zero, so its zero line is the axis");
         assert!(xy_chart(&[], None, false, "x", "y", String::new()).is_some(), "zero alone still gives axes");
         assert!(xy_chart(&[(f64::NAN, 1.0)], None, true, "x", "y", String::new()).unwrap().line.is_empty());
+    }
+
+    #[test]
+    fn interval_rows_keep_order_and_scale() {
+        let rows = vec![
+            ("a".to_string(), Some(-0.5), Some(-0.9), Some(-0.1)),
+            ("b".to_string(), Some(0.2), Some(-0.1), Some(0.5)),
+            ("c".to_string(), None, None, None),
+        ];
+        let c = interval_chart(&rows, true, "change").unwrap();
+        assert_eq!(c.rows.len(), 3);
+        assert!(c.rows[0].y < c.rows[1].y);
+        let (a, b) = (&c.rows[0], &c.rows[1]);
+        assert!(a.lo.unwrap() < a.x.unwrap() && a.x.unwrap() < a.hi.unwrap());
+        assert!(a.x.unwrap() < c.zero_x.unwrap() && c.zero_x.unwrap() < b.x.unwrap(), "zero between a negative and a positive estimate");
+        assert!(c.rows[2].x.is_none() && c.rows[2].text.contains("not computable"));
+        assert!(interval_chart(&[], false, "x").is_none());
     }
 
     #[test]

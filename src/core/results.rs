@@ -32,6 +32,9 @@ pub struct Results {
     /// post ~ group + pre.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ancova: Option<AncovaStats>,
+    /// Post → follow-up per arm, read as held / faded / grew (extra key).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub persistence: BTreeMap<String, Persistence>,
     /// Help-seeking pre vs post, per arm.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub help_paired: BTreeMap<String, HelpPairedStats>,
@@ -56,6 +59,15 @@ pub struct Results {
     /// Community counts over time, when a counts table is given (issue 11).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counts: Option<crate::core::process::CountsResult>,
+}
+
+/// Whether the change lasted: post → follow-up among people with both scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Persistence {
+    /// "held", "faded", "grew" or "not computable".
+    pub verdict: String,
+    /// Paired statistics of follow-up vs post (`mean_diff` = follow-up − post).
+    pub stats: PairedStats,
 }
 
 /// One subgroup level within one arm: the paired statistics, plus a warning when it has fewer

@@ -58,6 +58,15 @@ fn role_pickers() -> Html {
         <section class="card" aria-labelledby="roles-title">
             <h3 id="roles-title">{"Which column is which?"}</h3>
             <p class="hint">{"Lantern guessed from the column names. Change any that are wrong."}</p>
+            <label class="inline">{"Significance level (alpha) "}
+                <input id="alpha" type="number" min="0.001" max="0.2" step="0.01" value={ctx.recipe.alpha().to_string()} onchange={{
+                    let ctx = ctx.clone();
+                    Callback::from(move |e: Event| {
+                        let v = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|i| i.value().trim().parse::<f64>().ok());
+                        ctx.dispatch(Action::SetAlpha(v));
+                    })
+                }} />
+            </label>
             <div class="roles">
             { for Role::ALL.iter().map(|&role| {
                 let ctx2 = ctx.clone();

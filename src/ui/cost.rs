@@ -32,7 +32,7 @@ pub fn xy_view(p: &XyProps) -> Html {
     let line: String = c.line.iter().enumerate().map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" })).collect();
     html! {
         <figure class="chart">
-            <svg viewBox={format!("0 0 {} {}", c.width, c.height)} role="img" aria-label={c.description.clone()}>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} role="img" aria-label={c.description.clone()}>
                 { for c.y_ticks.iter().map(|(y, s)| html! { <g class="tick"><line x1={l.to_string()} x2={r.to_string()} y1={y.to_string()} y2={y.to_string()} /><text x={(l - 6.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end">{s}</text></g> }) }
                 { for c.x_ticks.iter().map(|(x, s)| html! { <text class="xlabel" x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text> }) }
                 if let Some(zx) = c.zero_x { <line class="zero" x1={zx.to_string()} x2={zx.to_string()} y1={t.to_string()} y2={b.to_string()} /> }
@@ -45,7 +45,7 @@ pub fn xy_view(p: &XyProps) -> Html {
                 <text class="xlabel" x={((l + r) / 2.0).to_string()} y={(c.height - 4.0).to_string()} text-anchor="middle">{&c.x_label}</text>
                 <text class="xlabel" transform={format!("translate(14 {}) rotate(-90)", (t + b) / 2.0)} text-anchor="middle">{&c.y_label}</text>
             </svg>
-            <figcaption>{&p.caption}</figcaption>
+            <figcaption>{&p.caption}{" "}{crate::ui::charts::svg_button()}</figcaption>
         </figure>
     }
 }

@@ -4,6 +4,7 @@
 pub mod app;
 mod browser;
 mod change;
+mod charts;
 mod cost;
 mod engine;
 mod files;

@@ -2,7 +2,8 @@
 //! follow-up, intervention vs control, ANCOVA, help seeking, reliable change and subgroups.
 //! Every number and sentence comes from `crate::core`.
 
-use crate::core::chart::{means_over_time, LineChart};
+use crate::core::chart::{interval_chart, means_over_time, LineChart};
+use crate::ui::charts::IntervalView;
 use crate::core::explain::{
     ancova_reading, help_between_reading, help_paired_reading, num, paired_reading, pval, rci_reading, two_group_reading,
 };
@@ -49,7 +50,7 @@ pub fn means_chart(p: &ChartProps) -> Html {
     let c = &p.chart;
     html! {
         <figure class="chart">
-            <svg viewBox={format!("0 0 {} {}", c.width, c.height)} role="img" aria-label={c.description.clone()}>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} role="img" aria-label={c.description.clone()}>
                 { for c.y_ticks.iter().map(|(y, t)| html! {
                     <g class="tick">
                         <line x1={c.plot_left.to_string()} x2={c.plot_right.to_string()} y1={y.to_string()} y2={y.to_string()} />
@@ -76,7 +77,7 @@ pub fn means_chart(p: &ChartProps) -> Html {
                     }
                 }) }
             </svg>
-            <figcaption>{"Average stigma score at each time (lower = less stigma). "}{&c.description}</figcaption>
+            <figcaption>{"Average stigma score at each time (lower = less stigma). "}{&c.description}{" "}{crate::ui::charts::svg_button()}</figcaption>
         </figure>
     }
 }
@@ -98,6 +99,10 @@ pub fn followup_card(p: &ResultsProps) -> Html {
             <h3 id="fu-title">{"Did it last? Before → follow-up"}</h3>
             { for ARMS.iter().filter_map(|arm| p.results.paired_followup.get(*arm).map(|s| html! {
                 <p class="reading" data-arm={arm.to_string()}><strong>{arm_title(arm)}{": "}</strong>{paired_reading(s, p.lower_is_better).replace("with both scores", "with a before and a follow-up score")}</p>
+            })) }
+            { for ARMS.iter().filter_map(|arm| p.results.persistence.get(*arm).map(|ps| html! {
+                <p class="reading" data-testid={format!("persistence-{arm}")}><strong>{arm_title(arm)}{": the change "}{&ps.verdict}{". "}</strong>
+                    {format!("Between after and follow-up, scores moved by {} (95% CI {}; {} people with both).", num(ps.stats.mean_diff, 2), ci(ps.stats.ci_low, ps.stats.ci_high, 2), ps.stats.n)}</p>
             })) }
         </section>
     }
@@ -175,6 +180,12 @@ pub fn help_card(p: &ResultsProps) -> Html {
                     {row("Fisher exact p; Yates χ² (p)", "Tests of no difference.", format!("{}; {} ({})", pval(b.fisher_p), num(b.chisq_yates, 3), pval(b.chisq_yates_p)))}
                 </tbody></table>
             }
+            if let Some(chart) = interval_chart(&ARMS.iter().filter_map(|arm| r.help_paired.get(*arm).map(|s| (arm, s))).flat_map(|(arm, s)| [
+                    (format!("{}: before", arm_title(arm)), s.prop_pre, s.prop_pre_ci_low, s.prop_pre_ci_high),
+                    (format!("{}: after", arm_title(arm)), s.prop_post, s.prop_post_ci_low, s.prop_post_ci_high),
+                ]).collect::<Vec<_>>(), true, "Share who had sought help (95% Wilson interval)") {
+                <IntervalView {chart} caption={"Help seeking before and after, with 95% intervals.".to_string()} />
+            }
             { for ARMS.iter().filter_map(|arm| r.help_paired.get(*arm).map(|s| html! {
                 <div class="arm" data-arm={arm.to_string()}>
                     <h4>{arm_title(arm)}{": before → after"}</h4>
@@ -214,6 +225,16 @@ pub fn rci_card(p: &ResultsProps) -> Html {
                 { for ARMS.iter().filter_map(|arm| r.groups.get(*arm).map(|c| html! {
                     <p class="reading" data-arm={arm.to_string()}><strong>{arm_title(arm)}{": "}</strong>{rci_reading(c)}</p>
                 })) }
+                if let Some(chart) = interval_chart(&ARMS.iter().filter(|a| **a != "all" || r.groups.len() == 1).filter_map(|arm| r.groups.get(*arm).map(|c| (arm, c))).flat_map(|(arm, c)| {
+                        let share = |k: Option<usize>| k.filter(|_| c.n > 0).map(|k| k as f64 / c.n as f64);
+                        [
+                            (format!("{}: improved", arm_title(arm)), share(c.improved), None, None),
+                            (format!("{}: no reliable change", arm_title(arm)), share(c.unchanged), None, None),
+                            (format!("{}: worse", arm_title(arm)), share(c.deteriorated), None, None),
+                        ]
+                    }).collect::<Vec<_>>(), true, "Share of people") {
+                    <IntervalView {chart} caption={"Reliable-change categories as shares of each group.".to_string()} />
+                }
             }
         </section>
     }
@@ -229,6 +250,11 @@ pub fn subgroups_card(p: &ResultsProps) -> Html {
         <section class="card" aria-labelledby="sub-title">
             <h3 id="sub-title">{"For whom? Change by subgroup"}</h3>
             <p class="hint">{"Each row is a separate test. With many subgroups, some will look different by chance alone (multiple comparisons): read these as descriptions, not proof. Rows with fewer than 10 people are marked."}</p>
+            if let Some(chart) = interval_chart(&ARMS.iter().filter_map(|arm| p.results.subgroups.get(*arm).map(|l| (arm, l))).flat_map(|(arm, levels)| {
+                    levels.iter().map(move |(level, s)| (format!("{} · {level}{}", arm_title(arm), if s.small_n_warning.is_some() { " (small)" } else { "" }), s.stats.mean_diff, s.stats.ci_low, s.stats.ci_high))
+                }).collect::<Vec<_>>(), true, "Mean change after − before (95% CI)") {
+                <IntervalView {chart} caption={"Forest plot: change in each subgroup with its 95% interval. Wide intervals mean few people.".to_string()} />
+            }
             <table class="stats wide">
                 <thead><tr><th>{"Group"}</th><th>{"Subgroup"}</th><th>{"n"}</th><th>{"Mean change"}</th><th>{"95% CI"}</th><th>{"p"}</th><th>{"d_z"}</th></tr></thead>
                 <tbody>

@@ -133,6 +133,8 @@ pub enum Action {
     SetRole(Role, Option<String>),
     /// The scale's reliability for reliable change (None clears it).
     SetRxx(Option<f64>),
+    /// Significance level (confidence level = 1 − alpha) for every test and interval.
+    SetAlpha(Option<f64>),
     /// Number of bootstrap resamples for the cost interval.
     SetBootstrapB(u64),
     /// Stop the running bootstrap.
@@ -293,6 +295,10 @@ impl Reducible for AppState {
                 let mut inputs = s.recipe.rci_inputs.clone().unwrap_or_default();
                 inputs.rxx = rxx.filter(|r| (0.0..1.0).contains(r));
                 s.recipe.rci_inputs = Some(inputs);
+                s.reanalyse();
+            }
+            Action::SetAlpha(a) => {
+                s.recipe.alpha = a.filter(|a| *a > 0.0 && *a < 0.5);
                 s.reanalyse();
             }
             Action::SetBootstrapB(b) => {

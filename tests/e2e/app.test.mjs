@@ -19,6 +19,11 @@ test('opens with the demo dataset analysed', async () => {
   assert.match(await t.page.textContent('article[data-arm="intervention"] .reading'), /improved/);
   assert.match(await t.page.textContent('header'), /Your data stays on this device/);
   assert.match(await t.page.textContent('#main'), /Computed in a background worker/, 'parsing and statistics run off the main thread');
+  assert.match(await t.page.textContent('[data-testid="persistence-intervention"]'), /the change (held|faded|grew)/);
+  assert.ok(await t.page.locator('figure.chart').count() >= 4, 'means, help seeking, reliable change and forest charts');
+  const [dl] = await Promise.all([t.page.waitForEvent('download'), t.page.click('figure.chart >> text=Download SVG')]);
+  const svg = await readFile(await dl.path(), 'utf8');
+  assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
 });
 
 test('p01 upload → recipe → export equals R', async () => {

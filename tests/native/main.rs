@@ -7,5 +7,6 @@ mod invariants;
 mod nct_grid;
 mod power_reference;
 mod process_reference;
+mod properties;
 mod reference;
 mod support;

@@ -6,11 +6,12 @@
 use super::{Analysis, Arms};
 use crate::core::dataset::{is_missing, shorten, Dataset, Diagnostic};
 use crate::core::recipe::{HelpCoding, Recipe};
+use crate::core::results::Persistence;
 use crate::core::results::SubgroupStats;
 use crate::core::stats::ancova::ancova;
 use crate::core::stats::binary::{help_between, help_paired};
 use crate::core::stats::describe::sd;
-use crate::core::stats::paired::paired;
+use crate::core::stats::paired::{paired, PairedStats};
 use crate::core::stats::ranks::round9;
 use crate::core::stats::rci::{classify, se_diff, RciStats};
 use crate::core::stats::two_group::two_group;
@@ -120,6 +121,24 @@ fn binary_role(ds: &Dataset, recipe: &Recipe, name: Option<&str>, out: &mut Anal
     }
 }
 
+/// "held", "faded" or "grew": the post → follow-up change and its interval. Held when the
+/// interval includes zero; faded when it lies wholly on the worse side; grew when wholly on the
+/// better side; "not computable" without an interval.
+pub fn persistence_verdict(post_to_fu: &PairedStats, lower_is_better: bool) -> &'static str {
+    match (post_to_fu.ci_low, post_to_fu.ci_high) {
+        (Some(lo), Some(hi)) if lo <= 0.0 && hi >= 0.0 => "held",
+        (Some(lo), Some(_)) => {
+            let went_up = lo > 0.0;
+            if went_up == lower_is_better {
+                "faded"
+            } else {
+                "grew"
+            }
+        }
+        _ => "not computable",
+    }
+}
+
 /// Complete (x, y) pairs of the given rows.
 fn pairs_of<T: Copy>(rows: impl Iterator<Item = usize>, x: &[Option<T>], y: &[Option<T>]) -> Vec<(T, T)> {
     rows.filter_map(|i| Some((at(x, i)?, at(y, i)?))).collect()
@@ -137,6 +156,16 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64
         for (a, arm) in arms.names.iter().enumerate() {
             let pairs = pairs_of(rows_of(arms, Some(a)), pre, fu);
             out.results.paired_followup.insert(arm.to_string(), paired(&pairs, alpha));
+        }
+    }
+    // Did it last? Post → follow-up among people with both, read as held / faded / grew.
+    if let (Some(post), Some(fu)) = (post, &followup) {
+        let lower_is_better = recipe.scale.as_ref().and_then(|s| s.lower_is_better).unwrap_or(true);
+        for (a, arm) in arms.names.iter().enumerate() {
+            let pairs = pairs_of(rows_of(arms, Some(a)), post, fu);
+            let stats = paired(&pairs, alpha);
+            let verdict = persistence_verdict(&stats, lower_is_better);
+            out.results.persistence.insert(arm.to_string(), Persistence { verdict: verdict.to_string(), stats });
         }
     }
 
@@ -325,5 +354,22 @@ mod tests {
         assert_eq!(a.results.rci.as_ref().unwrap().groups["control"].n, 0);
         let json = serde_json::to_string(&a.results).unwrap();
         assert!(!json.contains("NaN") && !json.contains("inf"), "{json}");
+    }
+}
+
+#[cfg(test)]
+mod persistence_tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_follow_the_interval_and_the_direction() {
+        // Follow-up scores equal post scores up to noise: held.
+        let held = paired(&[(3.0, 3.1), (2.0, 1.9), (4.0, 4.2), (3.5, 3.3)], 0.05);
+        assert_eq!(persistence_verdict(&held, true), "held");
+        // Scores rose clearly after the program ended: stigma came back (faded) when lower is better.
+        let up = paired(&[(2.0, 3.0), (2.5, 3.4), (3.0, 4.1), (2.2, 3.1)], 0.05);
+        assert_eq!(persistence_verdict(&up, true), "faded");
+        assert_eq!(persistence_verdict(&up, false), "grew");
+        assert_eq!(persistence_verdict(&paired(&[(1.0, 2.0)], 0.05), true), "not computable");
     }
 }

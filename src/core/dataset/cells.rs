@@ -264,18 +264,12 @@ impl From<Vec<&str>> for Cells {
 const SLOTS: usize = 4 * MAX_DISTINCT;
 const SLOT_BITS: u32 = SLOTS.trailing_zeros();
 /// Up to this many distinct values, a lookup compares them one by one (faster than hashing).
-const LINEAR: usize = 8;
+const LINEAR: usize = 0;
 
 /// The first eight bytes of a text, packed: with the length, it tells short texts apart
 /// without a call to compare memory (most survey cells are one to eight bytes long).
 fn key_of(s: &str) -> u64 {
-    let b = s.as_bytes();
-    let n = b.len().min(8);
-    let mut k = [0u8; 8];
-    if let (Some(dst), Some(src)) = (k.get_mut(..n), b.get(..n)) {
-        dst.copy_from_slice(src);
-    }
-    u64::from_le_bytes(k)
+    s.as_bytes().iter().take(8).enumerate().fold(0u64, |k, (i, &b)| k | (u64::from(b) << (8 * i)))
 }
 
 fn slot_of(key: u64, len: usize) -> usize {
