@@ -191,8 +191,8 @@ impl Dataset {
     }
 
     /// The missing codes as compared (trimmed).
-    fn trimmed_codes(&self) -> Vec<&str> {
-        self.missing_codes.iter().map(|c| c.trim()).collect()
+    fn trimmed_codes(&self) -> MissingCodes<'_> {
+        MissingCodes::new(self.missing_codes.iter().map(|c| c.trim()).collect())
     }
 
     /// Blank cells and missing codes in a column (once per distinct value of a dictionary column).
@@ -200,7 +200,7 @@ impl Dataset {
         let codes = self.trimmed_codes();
         let missing = |c: &str| {
             let t = c.trim();
-            t.is_empty() || codes.contains(&t)
+            t.is_empty() || codes.contains(t)
         };
         match cells.dictionary() {
             Some((values, rows)) => {
@@ -225,7 +225,7 @@ impl Dataset {
                 .strs()
                 .map(|c| {
                     let t = c.trim();
-                    if t.is_empty() || codes.contains(&t) { None } else { Some(t.to_string()) }
+                    if t.is_empty() || codes.contains(t) { None } else { Some(t.to_string()) }
                 })
                 .collect(),
         )
@@ -242,7 +242,7 @@ impl Dataset {
         // `Err(())`: not a number (and not missing).
         let read = |cell: &str| -> Result<Option<f64>, ()> {
             let t = cell.trim();
-            if t.is_empty() || codes.contains(&t) {
+            if t.is_empty() || codes.contains(t) {
                 return Ok(None);
             }
             map.and_then(|m| m.lookup(cell))
@@ -288,6 +288,25 @@ impl Dataset {
                 .collect(),
         };
         Some((values, diags))
+    }
+}
+
+/// A list of missing codes with the lengths they have, so that most cells (numbers longer
+/// than any code) are told apart without a comparison.
+struct MissingCodes<'a> {
+    codes: Vec<&'a str>,
+    /// Bit `n` set when some code is `n` bytes long (bit 63: 63 or more).
+    lengths: u64,
+}
+
+impl<'a> MissingCodes<'a> {
+    fn new(codes: Vec<&'a str>) -> Self {
+        let lengths = codes.iter().fold(0u64, |m, c| m | 1u64 << c.len().min(63));
+        MissingCodes { codes, lengths }
+    }
+
+    fn contains(&self, t: &str) -> bool {
+        (self.lengths >> t.len().min(63)) & 1 == 1 && self.codes.contains(&t)
     }
 }
 

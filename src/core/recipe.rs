@@ -72,6 +72,42 @@ pub struct Recipe {
     pub process: Option<crate::core::process::ProcessInputs>,
 }
 
+/// A single questionnaire item such as `pre_q3` or `item_7`: never a whole score.
+fn is_item_column(tokens: &[&str]) -> bool {
+    tokens.iter().any(|t| {
+        let letters = t.trim_end_matches(|c: char| c.is_ascii_digit());
+        letters.len() < t.len() && matches!(letters, "q" | "item" | "i" | "question")
+    })
+}
+
+/// Item-level files (`pre_q1` … `pre_qK` and `post_q1` … `post_qK`): suggests `items` with the
+/// two prefixes and K. Reverse items cannot be guessed; the reliability table flags them.
+fn suggest_items(names: &[String]) -> Option<serde_json::Value> {
+    let prefix_with = |word: &str| -> Option<(String, usize)> {
+        let mut best: Option<(String, usize)> = None;
+        for n in names {
+            let stem = n.trim_end_matches(|c: char| c.is_ascii_digit());
+            if stem.len() == n.len() || !stem.to_lowercase().contains(word) {
+                continue;
+            }
+            let k = (1..=200).take_while(|i| names.iter().any(|m| *m == format!("{stem}{i}"))).count();
+            if k >= 3 && best.as_ref().is_none_or(|b| k > b.1) {
+                best = Some((stem.to_string(), k));
+            }
+        }
+        best
+    };
+    let (pre, k1) = prefix_with("pre")?;
+    let post = prefix_with("post").filter(|(_, k2)| *k2 == k1).map(|(p, _)| p);
+    let mut m = serde_json::Map::new();
+    m.insert("pre_prefix".into(), serde_json::Value::from(pre));
+    if let Some(p) = post {
+        m.insert("post_prefix".into(), serde_json::Value::from(p));
+    }
+    m.insert("k".into(), serde_json::Value::from(k1));
+    Some(serde_json::Value::Object(m))
+}
+
 /// Why a recipe file was refused.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecipeError(pub String);
@@ -113,10 +149,13 @@ impl Recipe {
                 .find(|n| {
                     let l = n.to_lowercase();
                     let toks: Vec<&str> = l.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
-                    keys.iter().any(|k| toks.contains(k) || l == *k) && !avoid.iter().any(|a| toks.contains(a))
+                    keys.iter().any(|k| toks.contains(k) || l == *k) && !avoid.iter().any(|a| toks.contains(a)) && !is_item_column(&toks)
                 })
                 .cloned()
         };
+        if self.items.is_none() {
+            self.items = suggest_items(names);
+        }
         let c = &mut self.columns;
         if c.pre.is_none() {
             c.pre = find(&["pre", "baseline", "before", "t0", "time1"], &["help", "helpseeking", "seeking"]);
@@ -172,6 +211,24 @@ mod tests {
         assert!(Recipe::from_json("not json").is_err());
         assert!(Recipe::from_json("[1,2]").is_err());
         assert!(Recipe::from_json(r#"{"columns": 5}"#).is_err());
+    }
+
+    #[test]
+    fn item_level_files_suggest_items_not_single_items_as_scores() {
+        let mut cols: Vec<String> = (1..=10).map(|i| format!("pre_q{i}")).collect();
+        cols.extend((1..=10).map(|i| format!("post_q{i}")));
+        cols.push("participant_id".into());
+        let mut r = Recipe::default();
+        r.suggest_columns(&cols);
+        assert_eq!(r.columns.pre, None, "pre_q1 is an item, not the pre score");
+        assert_eq!(r.columns.post, None);
+        let items = r.items.unwrap();
+        assert_eq!(items["pre_prefix"], "pre_q");
+        assert_eq!(items["post_prefix"], "post_q");
+        assert_eq!(items["k"], 10);
+        let mut r = Recipe::default();
+        r.suggest_columns(&names(&["stigma_pre", "stigma_post"]));
+        assert!(r.items.is_none());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::core::analysis::{analyse, Analysis};
 use crate::core::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
 use crate::core::clean_csv::safe_csv;
 use crate::core::dataset::{Dataset, DatasetSummary, Diagnostic};
-use crate::core::ingest::read_csv;
+use crate::core::ingest::{read_csv, IngestError};
 use crate::core::process::{counts_analysis, CountsResult};
 use crate::core::recipe::Recipe;
 use crate::core::simulate::{SimResult, SimRun, SimSettings};
@@ -108,19 +108,9 @@ impl Service {
                 }
                 Err(e) => Some(Reply::Failed { seq, message: e.to_string() }),
             },
-            Request::LoadData { seq, name, mut recipe, keep_roles } => {
-                let bytes = bytes.unwrap_or_default();
-                match read_csv(bytes, &name) {
-                    Ok(ds) => {
-                        if !keep_roles {
-                            recipe.columns = Default::default();
-                            recipe.suggest_columns(&ds.column_names());
-                        }
-                        self.dataset = Some(ds);
-                        self.start(seq, recipe)
-                    }
-                    Err(e) => Some(Reply::Failed { seq, message: format!("“{name}” could not be opened. {e}") }),
-                }
+            Request::LoadData { seq, name, recipe, keep_roles } => {
+                let read = read_csv(bytes.unwrap_or_default(), &name);
+                self.loaded(seq, name, recipe, keep_roles, read)
             }
             Request::LoadCosts { seq, name, recipe } => {
                 let levels = recipe.group_levels.clone();
@@ -154,6 +144,35 @@ impl Service {
                 }
                 None => Reply::Failed { seq, message: "Load a data file first.".into() },
             }),
+        }
+    }
+
+    /// Like [`Service::handle`], owning the file's bytes: they are let go as soon as the file
+    /// has been read, so a big file's bytes and the analysis' working memory are not held at
+    /// once (the worker's path).
+    pub fn handle_owned(&mut self, req: Request, bytes: Option<Vec<u8>>) -> Option<Reply> {
+        match req {
+            Request::LoadData { seq, name, recipe, keep_roles } => {
+                let read = read_csv(bytes.as_deref().unwrap_or_default(), &name);
+                drop(bytes);
+                self.loaded(seq, name, recipe, keep_roles, read)
+            }
+            other => self.handle(other, bytes.as_deref()),
+        }
+    }
+
+    /// A data file has been read (or could not be): keep it and analyse.
+    fn loaded(&mut self, seq: u64, name: String, mut recipe: Recipe, keep_roles: bool, read: Result<Dataset, IngestError>) -> Option<Reply> {
+        match read {
+            Ok(ds) => {
+                if !keep_roles {
+                    recipe.columns = Default::default();
+                    recipe.suggest_columns(&ds.column_names());
+                }
+                self.dataset = Some(ds);
+                self.start(seq, recipe)
+            }
+            Err(e) => Some(Reply::Failed { seq, message: format!("“{name}” could not be opened. {e}") }),
         }
     }
 

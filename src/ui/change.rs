@@ -4,6 +4,7 @@
 use crate::core::explain::{num, paired_reading, pval};
 use crate::core::stats::paired::PairedStats;
 use crate::ui::app::AppContext;
+use crate::ui::items::ItemsCard;
 use crate::ui::sections::MoreResults;
 use crate::ui::state::{Action, Role};
 use wasm_bindgen::JsCast;
@@ -17,6 +18,7 @@ pub fn change_page() -> Html {
             <h2 id="change-title">{"Did stigma change?"}</h2>
             <DataSummary />
             <RolePickers />
+            <ItemsCard />
             <PairedResults />
         </section>
     }

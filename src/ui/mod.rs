@@ -8,6 +8,7 @@ mod charts;
 mod cost;
 mod engine;
 mod files;
+mod items;
 mod pages;
 mod plan;
 mod process;

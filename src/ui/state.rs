@@ -133,6 +133,8 @@ pub enum Action {
     SetRole(Role, Option<String>),
     /// The scale's reliability for reliable change (None clears it).
     SetRxx(Option<f64>),
+    /// Item-level scoring settings (the recipe's `items`).
+    SetItems(Option<serde_json::Value>),
     /// Significance level (confidence level = 1 − alpha) for every test and interval.
     SetAlpha(Option<f64>),
     /// Number of bootstrap resamples for the cost interval.
@@ -295,6 +297,15 @@ impl Reducible for AppState {
                 let mut inputs = s.recipe.rci_inputs.clone().unwrap_or_default();
                 inputs.rxx = rxx.filter(|r| (0.0..1.0).contains(r));
                 s.recipe.rci_inputs = Some(inputs);
+                s.reanalyse();
+            }
+            Action::SetItems(items) => {
+                s.recipe.items = items;
+                if s.recipe.items.is_some() {
+                    // Scores come from the items: single item columns guessed as pre/post must go.
+                    s.recipe.columns.pre = None;
+                    s.recipe.columns.post = None;
+                }
                 s.reanalyse();
             }
             Action::SetAlpha(a) => {

@@ -25,7 +25,7 @@ impl Host {
 
     /// Takes one request (with the bytes of a file, if any).
     pub fn receive(self: &Rc<Self>, req: Request, bytes: Option<Vec<u8>>) {
-        let reply = self.service.borrow_mut().handle(req, bytes.as_deref());
+        let reply = self.service.borrow_mut().handle_owned(req, bytes);
         if let Some(r) = reply {
             (self.post)(r);
         }
@@ -70,7 +70,9 @@ async fn next_macrotask() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Decodes a `{json, bytes?}` message.
+/// Decodes a `{json, bytes?}` message. The bytes are copied once into wasm memory; the
+/// `ArrayBuffer` is then emptied (`transfer(0)`, where the browser has it) so that a big
+/// file is not held twice until the next garbage collection.
 pub fn decode_message(data: &JsValue) -> Result<(String, Option<Vec<u8>>), String> {
     let json = js_sys::Reflect::get(data, &JsValue::from_str("json"))
         .ok()
@@ -79,8 +81,20 @@ pub fn decode_message(data: &JsValue) -> Result<(String, Option<Vec<u8>>), Strin
     let bytes = js_sys::Reflect::get(data, &JsValue::from_str("bytes"))
         .ok()
         .filter(|v| v.is_instance_of::<js_sys::ArrayBuffer>())
-        .map(|b| js_sys::Uint8Array::new(&b).to_vec());
+        .map(|b| {
+            let v = js_sys::Uint8Array::new(&b).to_vec();
+            release(&b);
+            v
+        });
     Ok((json, bytes))
+}
+
+/// Detaches an `ArrayBuffer` whose contents have been copied, freeing its memory at once.
+fn release(buffer: &JsValue) {
+    let transfer = js_sys::Reflect::get(buffer, &JsValue::from_str("transfer")).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(f) = transfer {
+        let _ = f.call1(buffer, &JsValue::from(0));
+    }
 }
 
 /// Builds a `{json}` message.

@@ -79,3 +79,21 @@ test('the cleaned-data export neutralises formulas and header text renders as te
   const { text } = await download(t.page, 'export-clean-csv');
   assert.match(text, /'=HYPERLINK/);
 });
+
+test('an item-level file is recognised and scored; reverse items can be set in the page', async () => {
+  await t.page.goto('about:blank');
+  await t.page.goto(t.server.url + '/');  // a fresh page: no recipe from earlier tests
+  await waitReady(t.page);
+  await t.page.setInputFiles('[data-testid="data-file"]', join(REFERENCE, 'analysis', 'p06_items_n30.csv'));
+  await waitReady(t.page);
+  await t.page.waitForSelector('[data-testid="items"]');
+  assert.match(await t.page.textContent('[data-testid="items"]'), /Reliability, before/);
+  assert.equal(await t.page.inputValue('#items-pre_prefix'), 'pre_q');
+  await t.page.fill('#items-reverse', '3, 6, 9');
+  await t.page.dispatchEvent('#items-reverse', 'change');
+  await waitReady(t.page);
+  const got = JSON.parse((await download(t.page, 'export-results')).text);
+  const spec = JSON.parse(await readFile(join(REFERENCE, 'analysis', 'p06_items_n30.json'), 'utf8'));
+  assert.ok(Math.abs(got.results.items.alpha_pre - spec.results.items.alpha_pre.value) < 1e-9, 'alpha with the reversal set in the page equals the reference');
+  assert.equal(got.results.paired.all.n, spec.results.paired.all.n.value);
+});

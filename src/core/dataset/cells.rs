@@ -263,8 +263,6 @@ impl From<Vec<&str>> for Cells {
 /// Hash slots of the builder's dictionary index (a power of two, 4 × [`MAX_DISTINCT`]).
 const SLOTS: usize = 4 * MAX_DISTINCT;
 const SLOT_BITS: u32 = SLOTS.trailing_zeros();
-/// Up to this many distinct values, a lookup compares them one by one (faster than hashing).
-const LINEAR: usize = 0;
 
 /// The first eight bytes of a text, packed: with the length, it tells short texts apart
 /// without a call to compare memory (most survey cells are one to eight bytes long).
@@ -281,8 +279,8 @@ pub struct CellsBuilder {
     repr: Repr,
     /// (key, length) of each dictionary value (see [`key_of`]).
     keys: Vec<(u64, usize)>,
-    /// Open-addressing index of the dictionary (value index + 1; 0 = empty), once it is past
-    /// [`LINEAR`] values.
+    /// Open-addressing index of the dictionary (value index + 1; 0 = empty). Even with two or
+    /// five values, one hashed probe beats comparing them in turn (no unpredictable branches).
     slots: Vec<u16>,
     /// Expected number of cells (capacity hint).
     expect: usize,
@@ -294,7 +292,7 @@ impl CellsBuilder {
         CellsBuilder {
             repr: Repr::Dict { values: Vec::new(), codes: Vec::with_capacity(expect) },
             keys: Vec::new(),
-            slots: Vec::new(),
+            slots: vec![0; SLOTS],
             expect,
         }
     }
@@ -314,55 +312,30 @@ impl CellsBuilder {
     fn code(values: &mut Vec<String>, keys: &mut Vec<(u64, usize)>, slots: &mut Vec<u16>, cell: &str) -> Option<u8> {
         let (key, len) = (key_of(cell), cell.len());
         let same = |i: usize| len <= 8 || values.get(i).is_some_and(|v| v.as_bytes().get(8..) == cell.as_bytes().get(8..));
-        if values.len() <= LINEAR {
-            if let Some(i) = keys.iter().enumerate().find(|&(i, &k)| k == (key, len) && same(i)).map(|(i, _)| i) {
-                return u8::try_from(i).ok();
-            }
-        } else {
-            let mut s = slot_of(key, len);
-            loop {
-                match slots.get(s).copied() {
-                    Some(0) | None => break,
-                    Some(k) => {
-                        let i = usize::from(k) - 1;
-                        if keys.get(i) == Some(&(key, len)) && same(i) {
-                            return u8::try_from(i).ok();
-                        }
+        let mut s = slot_of(key, len);
+        loop {
+            match slots.get(s).copied() {
+                Some(0) | None => break,
+                Some(k) => {
+                    let i = usize::from(k) - 1;
+                    if keys.get(i) == Some(&(key, len)) && same(i) {
+                        return u8::try_from(i).ok();
                     }
                 }
-                s = (s + 1) & (SLOTS - 1);
             }
+            s = (s + 1) & (SLOTS - 1);
         }
         if values.len() >= MAX_DISTINCT {
             return None;
         }
+        // `s` is the free slot the probe ended on.
         let i = values.len();
         values.push(cell.to_string());
         keys.push((key, len));
-        if values.len() == LINEAR + 1 {
-            // Past the linear range: index every value so far.
-            slots.clear();
-            slots.resize(SLOTS, 0);
-            for (j, &(k, l)) in keys.iter().enumerate() {
-                Self::insert_slot(slots, slot_of(k, l), j);
-            }
-        } else if values.len() > LINEAR + 1 {
-            Self::insert_slot(slots, slot_of(key, len), i);
+        if let Some(slot) = slots.get_mut(s) {
+            *slot = u16::try_from(i + 1).unwrap_or(0);
         }
         u8::try_from(i).ok()
-    }
-
-    fn insert_slot(slots: &mut [u16], mut s: usize, index: usize) {
-        // At most MAX_DISTINCT of SLOTS slots are used, so a free one is always found.
-        for _ in 0..SLOTS {
-            match slots.get_mut(s) {
-                Some(slot) if *slot == 0 => {
-                    *slot = u16::try_from(index + 1).unwrap_or(0);
-                    return;
-                }
-                _ => s = (s + 1) & (SLOTS - 1),
-            }
-        }
     }
 
     /// Appends one cell.
