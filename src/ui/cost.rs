@@ -3,7 +3,9 @@
 //! curve and the one-way sensitivity table.
 
 use crate::core::chart::{xy_chart, XyChart};
-use crate::core::cost::CostResult;
+use crate::core::cost::table::typed_table_csv;
+use crate::core::cost::{CostArm, CostBasis, CostItem, CostResult, CostValue, SUGGESTED_CATEGORIES};
+use crate::ui::browser::array_buffer;
 use crate::core::explain::num;
 use crate::ui::app::AppContext;
 use crate::ui::state::Action;
@@ -50,6 +52,134 @@ pub fn xy_view(p: &XyProps) -> Html {
     }
 }
 
+/// One row of the typed cost table (text as typed, read when the table is used).
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    category: String,
+    arm: String,
+    basis: String,
+    kind: String,
+    a: String,
+    b: String,
+}
+
+impl Row {
+    fn new(category: &str) -> Row {
+        Row { category: category.into(), arm: "intervention".into(), basis: "fixed".into(), kind: "amount".into(), a: String::new(), b: String::new() }
+    }
+
+    fn item(&self) -> Option<CostItem> {
+        let num = |s: &str| s.trim().replace(',', "").parse::<f64>().ok().filter(|v| v.is_finite());
+        let value = match self.kind.as_str() {
+            "quantity" => CostValue::Quantity { quantity: num(&self.a)?, unit_price: num(&self.b)? },
+            "hours" => CostValue::VolunteerHours { hours: num(&self.a)? },
+            _ => CostValue::Amount { amount: num(&self.a)? },
+        };
+        let arm = match self.arm.as_str() {
+            "control" => CostArm::Control,
+            "shared" => CostArm::Shared,
+            _ => CostArm::Intervention,
+        };
+        let basis = if self.basis == "per_participant" { CostBasis::PerParticipant } else { CostBasis::Fixed };
+        Some(CostItem { category: self.category.trim().to_string(), arm, basis, value, note: None })
+    }
+}
+
+/// The editable ingredient table: rows of category, arm, basis and value (an amount,
+/// quantity × unit price, or volunteer hours × an hourly value). "Use this table" sends it to
+/// the engine like an uploaded cost file.
+#[function_component(CostEditor)]
+fn cost_editor() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let rows = use_state(|| SUGGESTED_CATEGORIES.iter().take(3).map(|c| Row::new(c)).collect::<Vec<_>>());
+    let hourly = use_state(String::new);
+    let currency = use_state(String::new);
+    let cell = |i: usize, field: &'static str, value: String, options: Option<&'static [(&'static str, &'static str)]>| {
+        let rows = rows.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let v = e.target().and_then(|t| match t.dyn_ref::<HtmlInputElement>() {
+                Some(i) => Some(i.value()),
+                None => t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()),
+            }).unwrap_or_default();
+            let mut r = (*rows).clone();
+            if let Some(row) = r.get_mut(i) {
+                match field {
+                    "category" => row.category = v,
+                    "arm" => row.arm = v,
+                    "basis" => row.basis = v,
+                    "kind" => row.kind = v,
+                    "a" => row.a = v,
+                    _ => row.b = v,
+                }
+            }
+            rows.set(r);
+        });
+        let label = format!("{field} of row {}", i + 1);
+        match options {
+            Some(opts) => html! { <select aria-label={label} {onchange}>{ for opts.iter().map(|(v, l)| html! { <option value={*v} selected={value == *v}>{*l}</option> }) }</select> },
+            None => html! { <input type="text" aria-label={label} value={value} {onchange} /> },
+        }
+    };
+    let on_add = {
+        let rows = rows.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut r = (*rows).clone();
+            let next = SUGGESTED_CATEGORIES.get(r.len()).copied().unwrap_or("other");
+            r.push(Row::new(next));
+            rows.set(r);
+        })
+    };
+    let on_use = {
+        let ctx = ctx.clone();
+        let rows = rows.clone();
+        let hourly = hourly.clone();
+        let currency = currency.clone();
+        Callback::from(move |_: MouseEvent| {
+            let items: Vec<CostItem> = rows.iter().filter_map(Row::item).collect();
+            let rate = hourly.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+            let csv = typed_table_csv(&items, rate, &currency);
+            ctx.dispatch(Action::LoadCosts { name: "cost table typed in Lantern".into(), bytes: array_buffer(csv.as_bytes()) });
+        })
+    };
+    const ARMS: &[(&str, &str)] = &[("intervention", "intervention"), ("control", "control"), ("shared", "both arms")];
+    const BASIS: &[(&str, &str)] = &[("fixed", "total"), ("per_participant", "per participant")];
+    const KINDS: &[(&str, &str)] = &[("amount", "amount"), ("quantity", "quantity × unit price"), ("hours", "volunteer hours")];
+    let text_input = |state: &UseStateHandle<String>, label: &'static str| {
+        let st = state.clone();
+        let onchange = Callback::from(move |e: Event| {
+            if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                st.set(i.value());
+            }
+        });
+        html! { <label class="inline">{label}{" "}<input type="text" value={(**state).clone()} {onchange} /></label> }
+    };
+    html! {
+        <section class="card" aria-labelledby="ingredients-title" data-testid="cost-editor">
+            <h3 id="ingredients-title">{"Or type the cost ingredients"}</h3>
+            <table class="stats wide editor">
+                <thead><tr><th>{"Category"}</th><th>{"Arm"}</th><th>{"Counts as"}</th><th>{"Value is"}</th><th>{"Amount / quantity / hours"}</th><th>{"Unit price"}</th></tr></thead>
+                <tbody>{ for rows.iter().enumerate().map(|(i, r)| html! {
+                    <tr>
+                        <td>{cell(i, "category", r.category.clone(), None)}</td>
+                        <td>{cell(i, "arm", r.arm.clone(), Some(ARMS))}</td>
+                        <td>{cell(i, "basis", r.basis.clone(), Some(BASIS))}</td>
+                        <td>{cell(i, "kind", r.kind.clone(), Some(KINDS))}</td>
+                        <td>{cell(i, "a", r.a.clone(), None)}</td>
+                        <td>{ if r.kind == "quantity" { cell(i, "b", r.b.clone(), None) } else { html! { {"—"} } } }</td>
+                    </tr>
+                }) }</tbody>
+            </table>
+            <div class="toolbar">
+                <button type="button" class="secondary" onclick={on_add}>{"Add a row"}</button>
+                {text_input(&hourly, "Value of a volunteer hour")}
+                {text_input(&currency, "Currency")}
+                <button type="button" data-testid="use-cost-table" onclick={on_use}>{"Use this table"}</button>
+            </div>
+            <p class="hint">{"Rows without a number are left out. Shared costs are split between the arms by the number enrolled."}</p>
+        </section>
+    }
+}
+
 #[function_component(CostPage)]
 pub fn cost_page() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
@@ -89,6 +219,7 @@ pub fn cost_page() -> Html {
                     </div>
                 }
             </div>
+            <CostEditor />
             if let Some(c) = cost { <CostResults cost={c} /> } else if ctx.costs.is_none() {
                 <p class="empty">{"No cost table loaded yet. The data file's arms, completers, reliable change and help seeking are used with it."}</p>
             }

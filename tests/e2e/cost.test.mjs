@@ -47,3 +47,32 @@ test('a long bootstrap shows progress and can be cancelled; the page stays usabl
   await t.page.click('a[href="#/about"]');
   await t.page.waitForSelector('text=Your data stays here', { timeout: 5000 });
 });
+
+test('a cost table typed in the page gives the same cost per participant as the file', async () => {
+  await t.page.goto('about:blank');
+  await t.page.goto(t.server.url + '/#/cost');
+  await waitReady(t.page);
+  await t.page.setInputFiles('[data-testid="data-file"]', join(DIR, 'p08_cost_n400.csv'));
+  await waitReady(t.page);
+  await t.page.setInputFiles('[data-testid="recipe-file"]', join(DIR, 'p08_cost_n400.json'));
+  await waitReady(t.page);
+  await t.page.fill('input[type=number]', '2000');
+  await t.page.dispatchEvent('input[type=number]', 'change');
+  await waitReady(t.page);
+  // p08's costs: intervention 13,980 in all, control 350.
+  const set = async (row, field, value) => {
+    const el = t.page.locator(`[aria-label="${field} of row ${row}"]`);
+    if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value); else await el.fill(value);
+    await el.dispatchEvent('change');
+  };
+  await set(1, 'a', '13980');
+  await set(2, 'arm', 'control');
+  await set(2, 'a', '350');
+  await set(3, 'a', '');
+  await t.page.click('[data-testid="use-cost-table"]');
+  await waitReady(t.page, 60000);
+  const got = JSON.parse((await download(t.page, 'export-results')).text);
+  assert.equal(got.results.cost.total_intervention, 13980);
+  assert.equal(got.results.cost.total_control, 350);
+  assert.ok(Math.abs(got.results.cost.cost_per_enrolled - 69.9) < 1e-9);
+});

@@ -212,3 +212,77 @@ mod tests {
         assert_eq!(table.totals_scaled(20, 10, &|k| if k == 0 { 1.2 } else { 1.0 }).intervention, 1200.0 + 600.0);
     }
 }
+
+/// A cost table typed in the page, written as the cost CSV that [`super::parse_cost_csv`]
+/// reads (`category, arm, basis, amount, quantity, unit_price, note`). Volunteer hours are
+/// written as money (hours × `volunteer_hourly_value`) with the hours kept in the note.
+pub fn typed_table_csv(items: &[CostItem], volunteer_hourly_value: Option<f64>, currency: &str) -> String {
+    let cur = currency.trim();
+    let money = |v: f64| if cur.is_empty() { format!("{v}") } else { format!("{cur}{v}") };
+    let quote = |s: &str| {
+        let s = crate::core::clean_csv::neutralise(s);
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    };
+    let mut out = String::from("category,arm,basis,amount,quantity,unit_price,note\n");
+    for item in items {
+        let arm = match item.arm {
+            CostArm::Intervention => "intervention",
+            CostArm::Control => "control",
+            CostArm::Shared => "shared",
+        };
+        let basis = match item.basis {
+            CostBasis::Fixed => "fixed",
+            CostBasis::PerParticipant => "per participant",
+        };
+        let (amount, quantity, unit_price, mut note) = match &item.value {
+            CostValue::Amount { amount } => (money(*amount), String::new(), String::new(), String::new()),
+            CostValue::Quantity { quantity, unit_price } => (String::new(), format!("{quantity}"), money(*unit_price), String::new()),
+            CostValue::VolunteerHours { hours } => (
+                money(hours * volunteer_hourly_value.unwrap_or(0.0)),
+                String::new(),
+                String::new(),
+                format!("{hours} volunteer hours at {} an hour", money(volunteer_hourly_value.unwrap_or(0.0))),
+            ),
+        };
+        if let Some(n) = &item.note {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            note.push_str(n);
+        }
+        out.push_str(&format!("{},{arm},{basis},{},{},{},{}\n", quote(&item.category), quote(&amount), quantity, quote(&unit_price), quote(&note)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::*;
+    use crate::core::cost::parse_cost_csv;
+
+    #[test]
+    fn a_typed_table_reads_back_as_the_same_money() {
+        let items = vec![
+            CostItem::amount("stipends", CostArm::Intervention, 4800.0),
+            CostItem { category: "materials, printed".into(), arm: CostArm::Intervention, basis: CostBasis::PerParticipant, value: CostValue::Quantity { quantity: 2.0, unit_price: 3.5 }, note: None },
+            CostItem { category: "peer volunteers".into(), arm: CostArm::Shared, basis: CostBasis::Fixed, value: CostValue::VolunteerHours { hours: 40.0 }, note: Some("=cmd".into()) },
+            CostItem::amount("=evil", CostArm::Control, 300.0),
+        ];
+        let csv = typed_table_csv(&items, Some(25.0), "$");
+        let parsed = parse_cost_csv(csv.as_bytes(), None).unwrap();
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let t = &parsed.table;
+        assert_eq!(t.items.len(), 4);
+        assert_eq!(t.items[0].money(None), 4800.0);
+        assert_eq!(t.items[1].money(None), 7.0, "2 × 3.5 per participant");
+        assert_eq!(t.items[1].basis, CostBasis::PerParticipant);
+        assert_eq!(t.items[2].money(None), 1000.0, "40 hours × 25");
+        assert_eq!(t.items[2].arm, CostArm::Shared);
+        assert_eq!(t.items[3].category, "'=evil", "formula-like text is neutralised");
+        assert!(csv.contains("\"materials, printed\""));
+    }
+}
