@@ -16,11 +16,18 @@ pub fn neutralise(cell: &str) -> String {
 
 /// The dataset as UTF-8 CSV (comma-separated, quoted where needed, formula-safe).
 pub fn safe_csv(ds: &Dataset) -> String {
+    safe_csv_without(ds, &[])
+}
+
+/// [`safe_csv`] without the columns named in `drop` (identifying columns the user did not
+/// choose to keep; see `ingest::identify::columns_to_leave_out`).
+pub fn safe_csv_without(ds: &Dataset, drop: &[String]) -> String {
+    let columns: Vec<&crate::core::dataset::Column> = ds.columns.iter().filter(|c| !drop.contains(&c.name)).collect();
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header: Vec<String> = ds.columns.iter().map(|c| neutralise(&c.name)).collect();
+    let header: Vec<String> = columns.iter().map(|c| neutralise(&c.name)).collect();
     let mut ok = w.write_record(&header).is_ok();
     for r in 0..ds.n_rows {
-        let row: Vec<String> = ds.columns.iter().map(|c| neutralise(c.cells.str_at(r).unwrap_or(""))).collect();
+        let row: Vec<String> = columns.iter().map(|c| neutralise(c.cells.str_at(r).unwrap_or(""))).collect();
         ok &= w.write_record(&row).is_ok();
     }
     let bytes = w.into_inner().unwrap_or_default();
@@ -50,5 +57,11 @@ mod tests {
         let ds = read_csv(b"name,score\n\"Smith, J\",3\n=1+1,-4\n", "x.csv").unwrap();
         let out = safe_csv(&ds);
         assert_eq!(out, "name,score\n\"Smith, J\",3\n'=1+1,-4\n");
+    }
+
+    #[test]
+    fn named_columns_are_left_out() {
+        let ds = read_csv(b"id,email,score\n1,a@example.org,3\n2,b@example.org,4\n", "x.csv").unwrap();
+        assert_eq!(safe_csv_without(&ds, &["email".to_string()]), "id,score\n1,3\n2,4\n");
     }
 }

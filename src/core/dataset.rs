@@ -161,6 +161,13 @@ pub struct DatasetSummary {
     /// Missing cells (blank or a missing code) per column, for the report's data description.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub missing: std::collections::BTreeMap<String, usize>,
+    /// Columns that look like they identify people (names, e-mail, phone, IP, date of birth,
+    /// coordinates): the page warns, and the cleaned-data export leaves them out.
+    #[serde(default)]
+    pub identifying: Vec<crate::core::ingest::identify::IdentifyingColumn>,
+    /// The detected type of every column, with missing and distinct counts, for the preview.
+    #[serde(default)]
+    pub types: Vec<crate::core::ingest::types::ColumnType>,
 }
 
 impl Dataset {
@@ -173,6 +180,8 @@ impl Dataset {
             notes: self.notes.clone(),
             diagnostics: self.diagnostics.clone(),
             missing: self.columns.iter().map(|c| (c.name.clone(), self.missing_count(&c.cells))).collect(),
+            identifying: crate::core::ingest::identify::identifying_columns(self),
+            types: crate::core::ingest::types::column_types(self),
         }
     }
 

@@ -54,6 +54,16 @@ pub struct RciInputs {
     pub threshold: Option<f64>,
 }
 
+/// How the file is read (what the user changed from the defaults).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IngestSettings {
+    /// Cell values read as missing; `None` = the default list.
+    pub missing_codes: Option<Vec<String>>,
+    /// Leave out responses the survey tool marks as unfinished.
+    pub drop_unfinished: Option<bool>,
+}
+
 /// Everything the user chose. Serialises to `lantern-recipe.json`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -70,6 +80,13 @@ pub struct Recipe {
     pub alpha: Option<f64>,
     /// Process and community-count settings (`crate::core::process::ProcessInputs`).
     pub process: Option<crate::core::process::ProcessInputs>,
+    /// Reading settings (missing codes, unfinished responses).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingest: Option<IngestSettings>,
+    /// Columns that look identifying (names, e-mail, ...) that the user chose to keep in the
+    /// cleaned-data export; every other such column is left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keep_identifying: Vec<String>,
 }
 
 /// A single questionnaire item such as `pre_q3` or `item_7`: never a whole score.

@@ -5,11 +5,11 @@
 
 use crate::core::analysis::{analyse, Analysis};
 use crate::core::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
-use crate::core::clean_csv::safe_csv;
+use crate::core::clean_csv::safe_csv_without;
 use crate::core::dataset::{Dataset, DatasetSummary, Diagnostic};
-use crate::core::ingest::{read_csv, IngestError};
+use crate::core::ingest::{read_with_options, IngestError, IngestOptions};
 use crate::core::process::{counts_analysis, CountsResult};
-use crate::core::recipe::Recipe;
+use crate::core::recipe::{IngestSettings, Recipe};
 use crate::core::simulate::{SimResult, SimRun, SimSettings};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,9 @@ pub enum Reply {
     Simulated { seq: u64, result: SimResult },
 }
 
+/// Files up to this size are kept in the worker to be read again with new reading settings.
+const KEEP_FOR_REREAD: usize = 64 * 1024 * 1024;
+
 /// Bootstrap work between two progress messages.
 const STEP: usize = 2_000;
 
@@ -77,6 +80,10 @@ struct Pending {
 #[derive(Default)]
 pub struct Service {
     dataset: Option<Dataset>,
+    /// The data file as loaded, to read it again when the reading settings change.
+    data_file: Option<(String, Vec<u8>)>,
+    /// The reading settings the dataset was read with.
+    read_with: Option<IngestSettings>,
     costs: Option<(String, ParsedCosts)>,
     counts: Option<(String, Vec<u8>)>,
     recipe: Recipe,
@@ -109,8 +116,10 @@ impl Service {
                 Err(e) => Some(Reply::Failed { seq, message: e.to_string() }),
             },
             Request::LoadData { seq, name, recipe, keep_roles } => {
-                let read = read_csv(bytes.unwrap_or_default(), &name);
-                self.loaded(seq, name, recipe, keep_roles, read)
+                let bytes = bytes.unwrap_or_default();
+                let read = read_with_options(bytes, &name, &ingest_options(recipe.ingest.as_ref()));
+                let keep = (bytes.len() <= KEEP_FOR_REREAD).then(|| bytes.to_vec());
+                self.loaded(seq, name, recipe, keep_roles, read, keep)
             }
             Request::LoadCosts { seq, name, recipe } => {
                 let levels = recipe.group_levels.clone();
@@ -140,7 +149,9 @@ impl Service {
             Request::CleanCsv { seq } => Some(match &self.dataset {
                 Some(ds) => {
                     let stem = ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s);
-                    Reply::CleanCsv { seq, name: format!("{stem}-clean.csv"), text: safe_csv(ds) }
+                    // Identifying columns (names, e-mail, ...) stay out unless the recipe keeps them.
+                    let drop = crate::core::ingest::identify::columns_to_leave_out(ds, &self.recipe.keep_identifying);
+                    Reply::CleanCsv { seq, name: format!("{stem}-clean.csv"), text: safe_csv_without(ds, &drop) }
                 }
                 None => Reply::Failed { seq, message: "Load a data file first.".into() },
             }),
@@ -153,16 +164,17 @@ impl Service {
     pub fn handle_owned(&mut self, req: Request, bytes: Option<Vec<u8>>) -> Option<Reply> {
         match req {
             Request::LoadData { seq, name, recipe, keep_roles } => {
-                let read = read_csv(bytes.as_deref().unwrap_or_default(), &name);
-                drop(bytes);
-                self.loaded(seq, name, recipe, keep_roles, read)
+                let read = read_with_options(bytes.as_deref().unwrap_or_default(), &name, &ingest_options(recipe.ingest.as_ref()));
+                // Small files are kept to be read again if the reading settings change.
+                let keep = bytes.filter(|b| b.len() <= KEEP_FOR_REREAD);
+                self.loaded(seq, name, recipe, keep_roles, read, keep)
             }
             other => self.handle(other, bytes.as_deref()),
         }
     }
 
     /// A data file has been read (or could not be): keep it and analyse.
-    fn loaded(&mut self, seq: u64, name: String, mut recipe: Recipe, keep_roles: bool, read: Result<Dataset, IngestError>) -> Option<Reply> {
+    fn loaded(&mut self, seq: u64, name: String, mut recipe: Recipe, keep_roles: bool, read: Result<Dataset, IngestError>, keep: Option<Vec<u8>>) -> Option<Reply> {
         match read {
             Ok(ds) => {
                 if !keep_roles {
@@ -170,6 +182,8 @@ impl Service {
                     recipe.suggest_columns(&ds.column_names());
                 }
                 self.dataset = Some(ds);
+                self.data_file = keep.map(|b| (name, b));
+                self.read_with = recipe.ingest.clone();
                 self.start(seq, recipe)
             }
             Err(e) => Some(Reply::Failed { seq, message: format!("“{name}” could not be opened. {e}") }),
@@ -221,6 +235,23 @@ impl Service {
     fn start(&mut self, seq: u64, recipe: Recipe) -> Option<Reply> {
         self.recipe = recipe;
         self.pending = None;
+        if self.recipe.ingest != self.read_with && self.dataset.is_some() {
+            // The reading settings changed: read the file again with them.
+            match &self.data_file {
+                Some((name, bytes)) => {
+                    if let Ok(ds) = read_with_options(bytes, name, &ingest_options(self.recipe.ingest.as_ref())) {
+                        self.dataset = Some(ds);
+                    }
+                    self.read_with = self.recipe.ingest.clone();
+                }
+                None => {
+                    return Some(Reply::Failed {
+                        seq,
+                        message: "This file is too large to keep a second copy: load it again to read it with the new settings.".into(),
+                    })
+                }
+            }
+        }
         let counts = self.counts_result();
         let Some(ds) = &self.dataset else {
             let analysis = counts.map(|c| {
@@ -258,6 +289,18 @@ impl Service {
             analysis,
         }
     }
+}
+
+/// The reader's options from the recipe's reading settings.
+fn ingest_options(settings: Option<&IngestSettings>) -> IngestOptions {
+    let mut o = IngestOptions::default();
+    if let Some(s) = settings {
+        if let Some(codes) = &s.missing_codes {
+            o.missing_codes = codes.iter().map(|c| c.trim().to_string()).collect();
+        }
+        o.drop_unfinished = s.drop_unfinished.unwrap_or(false);
+    }
+    o
 }
 
 /// Runs a request to its final answer in one go (tests, and hosts without a worker loop).
@@ -327,6 +370,19 @@ mod tests {
         assert!(a.and_then(|a| a.results.counts).is_some(), "counts stay with new participant data");
         let r = handle_to_end(&mut s, Request::LoadCounts { seq: 3, name: "junk.csv".into(), recipe: Recipe::default() }, Some(b"\x00\x01"));
         assert!(matches!(&r[0], Reply::Failed { seq: 3, .. }));
+    }
+
+    #[test]
+    fn changing_the_missing_codes_reads_the_file_again() {
+        let mut s = Service::new();
+        let csv = b"pre,post\n3,2\n4,-99\n5,4\n2,1\n";
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let (_, mut recipe, a) = last_analysis(&r);
+        assert_eq!(a.unwrap().results.paired["all"].n, 3, "-99 is missing by default");
+        recipe.ingest = Some(IngestSettings { missing_codes: Some(vec!["NA".into()]), drop_unfinished: None });
+        let r = handle_to_end(&mut s, Request::Analyse { seq: 2, recipe }, None);
+        let (_, _, a) = last_analysis(&r);
+        assert_eq!(a.unwrap().results.paired["all"].n, 4, "with only NA as a code, -99 is a number");
     }
 
     #[test]

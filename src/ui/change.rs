@@ -34,7 +34,12 @@ fn data_summary() -> Html {
     html! {
         <section class="card" aria-labelledby="data-title">
             <h3 id="data-title">{"Your data"}</h3>
-            <p>{format!("“{}”: {} rows, {} columns. ", ds.file, ds.n_rows, ds.columns.len())}{ds.notes.join(" ")}</p>
+            <p>{format!("“{}”: {} rows, {} columns. ", ds.file, ds.n_rows, ds.columns.len())}</p>
+            <details class="log">
+                <summary>{"What Lantern did when reading the file"}</summary>
+                <ul>{ for ds.notes.iter().map(|n| html! { <li>{n}</li> }) }</ul>
+            </details>
+            <ReadingSettings />
             if let Some(e) = &ctx.engine {
                 <p class="hint">{format!("Computed in {}.", e.kind.borrow())}</p>
             }
@@ -48,6 +53,44 @@ fn data_summary() -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+/// The editable missing-value codes and the unfinished-responses switch.
+#[function_component(ReadingSettings)]
+fn reading_settings() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let current = ctx.recipe.ingest.clone().unwrap_or_default();
+    let codes = current
+        .missing_codes
+        .clone()
+        .unwrap_or_else(|| crate::core::dataset::DEFAULT_MISSING_CODES.iter().filter(|c| !c.is_empty()).map(|c| c.to_string()).collect());
+    let on_codes = {
+        let ctx = ctx.clone();
+        let current = current.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+            let mut s = current.clone();
+            s.missing_codes = Some(v.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect());
+            ctx.dispatch(Action::SetIngest(s));
+        })
+    };
+    let on_unfinished = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            let on = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.checked()).unwrap_or(false);
+            let mut s = current.clone();
+            s.drop_unfinished = Some(on);
+            ctx.dispatch(Action::SetIngest(s));
+        })
+    };
+    html! {
+        <div class="toolbar">
+            <label class="inline">{"Missing-value codes (blank cells always count) "}
+                <input id="missing-codes" type="text" value={codes.join(", ")} onchange={on_codes} />
+            </label>
+            <label class="inline"><input id="drop-unfinished" type="checkbox" checked={ctx.recipe.ingest.as_ref().and_then(|i| i.drop_unfinished).unwrap_or(false)} onchange={on_unfinished} />{" Leave out unfinished survey responses"}</label>
+        </div>
     }
 }
 

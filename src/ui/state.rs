@@ -5,7 +5,7 @@
 use crate::core::analysis::Analysis;
 use crate::core::dataset::DatasetSummary;
 use crate::core::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
-use crate::core::recipe::Recipe;
+use crate::core::recipe::{IngestSettings, Recipe};
 use crate::core::service::{CostsSummary, Reply, Request};
 use crate::core::power::link::{from_query, to_fragment};
 use crate::core::power::PowerCase;
@@ -133,6 +133,8 @@ pub enum Action {
     SetRole(Role, Option<String>),
     /// The scale's reliability for reliable change (None clears it).
     SetRxx(Option<f64>),
+    /// Reading settings (missing codes, unfinished responses): the file is read again.
+    SetIngest(IngestSettings),
     /// Item-level scoring settings (the recipe's `items`).
     SetItems(Option<serde_json::Value>),
     /// Significance level (confidence level = 1 − alpha) for every test and interval.
@@ -297,6 +299,10 @@ impl Reducible for AppState {
                 let mut inputs = s.recipe.rci_inputs.clone().unwrap_or_default();
                 inputs.rxx = rxx.filter(|r| (0.0..1.0).contains(r));
                 s.recipe.rci_inputs = Some(inputs);
+                s.reanalyse();
+            }
+            Action::SetIngest(settings) => {
+                s.recipe.ingest = Some(settings);
                 s.reanalyse();
             }
             Action::SetItems(items) => {

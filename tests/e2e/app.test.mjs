@@ -97,3 +97,18 @@ test('an item-level file is recognised and scored; reverse items can be set in t
   assert.ok(Math.abs(got.results.items.alpha_pre - spec.results.items.alpha_pre.value) < 1e-9, 'alpha with the reversal set in the page equals the reference');
   assert.equal(got.results.paired.all.n, spec.results.paired.all.n.value);
 });
+
+test('missing-value codes are shown and editable; the file is read again', async () => {
+  const csv = 'id,pre,post\n1,3,2\n2,4,-99\n3,5,4\n4,2,1\n5,3,3.5\n';
+  await t.page.setInputFiles('[data-testid="data-file"]', { name: 'codes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await waitReady(t.page);
+  assert.match(await t.page.inputValue('#missing-codes'), /-99/);
+  let got = JSON.parse((await download(t.page, 'export-results')).text);
+  const n0 = Object.values(got.results.paired)[0].n;
+  await t.page.fill('#missing-codes', 'NA');
+  await t.page.dispatchEvent('#missing-codes', 'change');
+  await waitReady(t.page);
+  got = JSON.parse((await download(t.page, 'export-results')).text);
+  assert.equal(Object.values(got.results.paired)[0].n, n0 + 1, '-99 now counts as a number');
+  assert.deepEqual(got.recipe.ingest.missing_codes, ['NA']);
+});

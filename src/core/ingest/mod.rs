@@ -10,12 +10,16 @@
 //!   KoboToolbox, REDCap, plain): header rows, column names, metadata columns, preview rows.
 //! - [`values`]: reading rules per column (missing codes, Likert text, yes/no, decimal comma).
 //! - [`reshape`]: long layout (one row per participant and wave) → wide.
+//! - [`types`]: column type inference for the preview (number, category, text, date, ...).
+//! - [`identify`]: the identifying-data guard (names, e-mail, phone, IP, date of birth, GPS).
 
 pub mod decode;
 pub mod formats;
+pub mod identify;
 pub mod reshape;
 pub mod sniff;
 pub mod tokenize;
+pub mod types;
 pub mod values;
 
 pub use values::DecimalMark;

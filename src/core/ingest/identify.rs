@@ -1,0 +1,351 @@
+//! The identifying-data guard: columns that look like names, e-mail addresses, phone numbers,
+//! IP addresses, exact dates of birth or map coordinates. Each is judged by its column name
+//! and by the share of its filled cells that match; the page warns before analysis, and the
+//! cleaned-data export leaves them out unless the recipe keeps them (`keep_identifying`).
+
+use super::types::{compact, header_words, parse_date, sample, Sample};
+use crate::core::dataset::{parse_number, Column, Dataset};
+use serde::{Deserialize, Serialize};
+
+/// What kind of identifying data a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentifyingKind {
+    Name,
+    Email,
+    Phone,
+    IpAddress,
+    DateOfBirth,
+    /// Latitude, longitude or GPS coordinates.
+    Location,
+}
+
+impl IdentifyingKind {
+    /// The kind in words.
+    pub fn name(self) -> &'static str {
+        match self {
+            IdentifyingKind::Name => "people’s names",
+            IdentifyingKind::Email => "e-mail addresses",
+            IdentifyingKind::Phone => "phone numbers",
+            IdentifyingKind::IpAddress => "IP addresses",
+            IdentifyingKind::DateOfBirth => "exact dates of birth",
+            IdentifyingKind::Location => "map coordinates (latitude/longitude)",
+        }
+    }
+}
+
+/// A column that looks like it identifies people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdentifyingColumn {
+    pub column: String,
+    pub kind: IdentifyingKind,
+    /// Share (0..1) of the column's filled cells that look like this kind of data.
+    pub share: f64,
+    /// Why, in plain language.
+    pub reason: String,
+}
+
+/// Share needed when the column name also says what the column is.
+const WITH_HEADER: f64 = 0.5;
+/// Share needed from the cells alone (e-mail and IP addresses, written phone numbers).
+const CONTENT_ONLY: f64 = 0.8;
+
+fn any_word(words: &[String], list: &[&str]) -> bool {
+    words.iter().any(|w| list.contains(&w.as_str()))
+}
+
+/// `someone@example.org`: one `@`, no spaces, a dot in the part after it, a top-level domain
+/// of letters.
+pub fn is_email(cell: &str) -> bool {
+    let t = cell.trim().trim_start_matches("mailto:");
+    let Some((local, domain)) = t.split_once('@') else { return false };
+    let tld = domain.rsplit('.').next().unwrap_or_default();
+    !local.is_empty()
+        && local.len() <= 64
+        && !domain.contains('@')
+        && !t.chars().any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.contains("..")
+        && tld.len() >= 2
+        && tld.chars().all(|c| c.is_alphabetic())
+}
+
+/// An IPv4 (`192.168.0.12`) or IPv6 (`2001:db8::1`) address.
+pub fn is_ip_address(cell: &str) -> bool {
+    let t = cell.trim();
+    if t.contains(':') {
+        // A time of day ("11:39:15") is not an IPv6 address: ask for a hex letter or "::".
+        let hexy = t.contains("::") || t.chars().any(|c| matches!(c.to_ascii_lowercase(), 'a'..='f'));
+        return hexy && t.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    t.split('.').count() == 4 && t.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// A phone number: 7 to 15 digits written with the usual marks (`+`, spaces, dashes,
+/// brackets, dots). `plain_digits` also accepts a bare run of digits (when the column name
+/// says "phone"). Dates and ordinary numbers are not phone numbers.
+pub fn is_phone(cell: &str, plain_digits: bool) -> bool {
+    let t = cell.trim();
+    if !t.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+        return false;
+    }
+    let n = t.chars().filter(char::is_ascii_digit).count();
+    if !(7..=15).contains(&n) || parse_date(t).is_some() {
+        return false;
+    }
+    let written = t.starts_with('+') || t.contains(['(', ' ']) || t.matches('-').count() >= 1 && !t.starts_with('-') || t.matches('.').count() >= 2;
+    let leading_zero = t.starts_with('0') && n >= 9;
+    if written || leading_zero {
+        return true;
+    }
+    plain_digits && parse_number(t).is_some() && !t.contains('.')
+}
+
+/// A person's name: one to four words, each starting with a capital letter, letters only
+/// (with `'`, `-`, `.` and a comma after the family name, as in "Smith, J.").
+pub fn is_name_like(cell: &str) -> bool {
+    let words: Vec<&str> = cell.split_whitespace().collect();
+    if words.is_empty() || words.len() > 4 {
+        return false;
+    }
+    let letters = cell.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 2
+        && words.iter().all(|w| {
+            let w = w.trim_end_matches(',');
+            let mut chars = w.chars();
+            chars.next().is_some_and(char::is_uppercase) && chars.all(|c| c.is_alphabetic() || "'’-.".contains(c))
+        })
+}
+
+/// Digits after the decimal point of a number cell ("51.5074" → 4).
+fn decimals(t: &str) -> usize {
+    t.split_once('.').map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count())
+}
+
+/// A coordinate within `limit` degrees with at least three decimals (about 100 m).
+fn is_coordinate(cell: &str, limit: f64) -> bool {
+    let t = cell.trim();
+    parse_number(t).is_some_and(|v| v.abs() <= limit) && decimals(t) >= 3
+}
+
+/// A latitude and longitude in one cell ("51.5074, -0.1278", KoboToolbox's
+/// "51.5074 -0.1278 35 5" with altitude and precision).
+fn is_coordinate_pair(cell: &str) -> bool {
+    let parts: Vec<&str> = cell.split([',', ';', ' ']).filter(|s| !s.is_empty()).collect();
+    matches!(parts.as_slice(), [lat, lon, rest @ ..]
+        if rest.len() <= 2 && is_coordinate(lat, 90.0) && is_coordinate(lon, 180.0) && rest.iter().all(|r| parse_number(r).is_some()))
+}
+
+/// "all" or "87%".
+fn percent(share: f64) -> String {
+    if share >= 0.9995 {
+        "all".into()
+    } else {
+        format!("{:.0}%", (share * 100.0).clamp(1.0, 99.0))
+    }
+}
+
+/// Looks at one column; `None` when it does not look identifying.
+pub fn identify_column(ds: &Dataset, col: &Column) -> Option<IdentifyingColumn> {
+    let s = sample(ds, col);
+    if s.n_filled == 0 {
+        return None;
+    }
+    let words = header_words(&col.name);
+    let flat = compact(&col.name);
+    let name = &col.name;
+    let found = |kind: IdentifyingKind, share: f64, reason: String| Some(IdentifyingColumn { column: name.clone(), kind, share, reason });
+
+    // E-mail addresses.
+    let email_header = any_word(&words, &["email", "mail", "correo"]) || flat.contains("email");
+    let share = s.share(is_email);
+    if share >= CONTENT_ONLY || (email_header && share >= WITH_HEADER) {
+        return found(
+            IdentifyingKind::Email,
+            share,
+            format!("“{name}” holds e-mail addresses: {} of its filled cells are written like name@example.org.", percent(share)),
+        );
+    }
+
+    // IP addresses.
+    let ip_header = any_word(&words, &["ip", "ipv4", "ipv6", "ipaddress", "ipaddr"]) || flat.contains("ipaddress");
+    let share = s.share(is_ip_address);
+    if share >= CONTENT_ONLY || (ip_header && share >= WITH_HEADER) {
+        return found(
+            IdentifyingKind::IpAddress,
+            share,
+            format!(
+                "“{name}” holds internet (IP) addresses: {} of its filled cells are written like 192.168.0.1. They can point to a person’s home or workplace.",
+                percent(share)
+            ),
+        );
+    }
+
+    // Exact dates of birth.
+    let birth_header = any_word(&words, &["dob", "birth", "birthday", "birthdate", "born", "nacimiento", "naissance"])
+        || flat.contains("dateofbirth")
+        || flat.contains("birthdate")
+        || flat.contains("birthday");
+    if birth_header {
+        let share = s.share(|v| parse_date(v).is_some());
+        if share >= WITH_HEADER {
+            return found(
+                IdentifyingKind::DateOfBirth,
+                share,
+                format!(
+                    "“{name}” looks like exact dates of birth: its name mentions birth and {} of its filled cells are full dates. An age or age band is enough for the analyses.",
+                    percent(share)
+                ),
+            );
+        }
+    }
+
+    // Latitude / longitude.
+    if let Some(found_location) = location(&s, &words, &flat, name) {
+        return Some(found_location);
+    }
+
+    // Phone numbers.
+    let phone_header =
+        any_word(&words, &["phone", "telephone", "tel", "mobile", "cell", "cellphone", "whatsapp", "telefono", "teléfono", "celular", "sms"])
+            || flat.contains("phone");
+    let share = s.share(|v| is_phone(v, phone_header));
+    if (phone_header && share >= WITH_HEADER) || share >= CONTENT_ONLY {
+        return found(
+            IdentifyingKind::Phone,
+            share,
+            format!("“{name}” looks like phone numbers: {} of its filled cells are 7 to 15 digits written like a phone number.", percent(share)),
+        );
+    }
+
+    // People's names: the column name must say so.
+    let name_header = any_word(
+        &words,
+        &["name", "names", "firstname", "lastname", "surname", "surnames", "forename", "fullname", "givenname", "familyname", "nombre", "apellido", "apellidos", "nom", "prenom", "prénom", "vorname", "nachname"],
+    ) || matches!(words.as_slice(), [w] if matches!(w.as_str(), "first" | "last" | "given" | "family" | "middle"));
+    const NOT_PEOPLE: &[&str] = &[
+        "file", "program", "programme", "site", "school", "group", "scale", "organisation", "organization", "org", "company", "team",
+        "event", "instrument", "city", "town", "country", "clinic", "project", "service", "course", "session", "venue", "place",
+        "region", "district", "state", "province", "county", "village", "activity", "module", "survey", "form", "question", "variable",
+        "field", "redcap", "arm", "wave", "product", "campaign", "sheet", "host", "domain", "device",
+    ];
+    let looks_like_people = name_header && !any_word(&words, NOT_PEOPLE) && ds.value_map(name).is_none();
+    if looks_like_people {
+        let share = s.share(is_name_like);
+        let varied = s.n_distinct() >= 2 && s.n_distinct() * 10 >= s.n_filled * 3;
+        if share >= WITH_HEADER && varied {
+            return found(
+                IdentifyingKind::Name,
+                share,
+                format!(
+                    "“{name}” looks like people’s names: its name says so and {} of its filled cells are capitalised words that differ from row to row.",
+                    percent(share)
+                ),
+            );
+        }
+    }
+    None
+}
+
+/// Latitude, longitude or GPS columns: the name must say so and the cells be precise coordinates.
+fn location(s: &Sample<'_>, words: &[String], flat: &str, name: &str) -> Option<IdentifyingColumn> {
+    let lat = any_word(words, &["lat", "latitude", "latitud"]) || flat.contains("latitude");
+    let lon = any_word(words, &["lon", "lng", "long", "longitude", "longitud"]) || flat.contains("longitude");
+    let pair = any_word(words, &["gps", "geo", "geolocation", "geopoint", "coordinates", "coords", "coordinate", "latlon", "latlong", "latlng", "location"]);
+    let mut best: f64 = 0.0;
+    if lat {
+        best = best.max(s.share(|v| is_coordinate(v, 90.0)));
+    }
+    if lon {
+        best = best.max(s.share(|v| is_coordinate(v, 180.0)));
+    }
+    if pair || lat || lon {
+        best = best.max(s.share(is_coordinate_pair));
+    }
+    (best >= WITH_HEADER).then(|| IdentifyingColumn {
+        column: name.to_string(),
+        kind: IdentifyingKind::Location,
+        share: best,
+        reason: format!(
+            "“{name}” holds map coordinates: its name says latitude, longitude or GPS and {} of its filled cells are coordinates with three or more decimals, precise enough to find where someone lives.",
+            percent(best)
+        ),
+    })
+}
+
+/// Every column that looks like it identifies people, in column order.
+pub fn identifying_columns(ds: &Dataset) -> Vec<IdentifyingColumn> {
+    ds.columns.iter().filter_map(|c| identify_column(ds, c)).collect()
+}
+
+/// The identifying columns to leave out of exports: all of them except those named in `keep`
+/// (the recipe's `keep_identifying`).
+pub fn columns_to_leave_out(ds: &Dataset, keep: &[String]) -> Vec<String> {
+    identifying_columns(ds).into_iter().map(|c| c.column).filter(|c| !keep.contains(c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ingest::read_csv;
+
+    #[test]
+    fn cell_rules() {
+        assert!(is_email("ana.lopez@example.org") && is_email(" x@y.co "));
+        assert!(!is_email("@handle") && !is_email("a@b") && !is_email("a b@c.org") && !is_email("a@b.12"));
+        assert!(is_ip_address("192.168.0.12") && is_ip_address("2001:db8::1") && is_ip_address("fe80:0:0:0:0:0:0:1"));
+        assert!(!is_ip_address("1.2.3") && !is_ip_address("256.1.1.1") && !is_ip_address("11:39:15") && !is_ip_address("3.5"));
+        assert!(is_phone("+44 20 7946 0958", false) && is_phone("(555) 123-4567", false) && is_phone("07700900123", false));
+        assert!(is_phone("5551234567", true) && !is_phone("5551234567", false));
+        assert!(!is_phone("2024-03-04", false) && !is_phone("-1234567", false) && !is_phone("12", true) && !is_phone("3.25", true));
+        assert!(is_name_like("Ana López") && is_name_like("O'Brien") && is_name_like("Smith, J.") && is_name_like("Jean-Luc"));
+        assert!(!is_name_like("ana") && !is_name_like("P01") && !is_name_like("I felt much better after the sessions"));
+        assert!(is_coordinate_pair("51.5074, -0.1278") && is_coordinate_pair("-1.2921 36.8219 1795.0 5.0"));
+        assert!(!is_coordinate_pair("1, 2") && !is_coordinate_pair("95.1234 10.1234"));
+    }
+
+    #[test]
+    fn finds_each_kind_by_name_and_content() {
+        let csv = "participant_id,First Name,Surname,email,phone,IPAddress,dob,birth_year,LocationLatitude,LocationLongitude,gps,group,score,site name,comment\n\
+                   P01,Ana,López,ana@example.org,+44 20 7946 0958,192.168.0.1,1990-04-02,1990,51.5074,-0.1278,51.5074 -0.1278 20 5,intervention,3,North Clinic,Good\n\
+                   P02,Ben,O'Brien,ben@example.org,+44 20 7946 0959,10.0.0.7,02/05/1985,1985,51.5080,-0.1290,51.5080 -0.1290 20 5,control,4,North Clinic,ok\n\
+                   P03,Chloé,Smith,chloe@example.net,020 7946 0960,172.16.4.2,1979-12-31,1979,51.4994,-0.1245,51.4994 -0.1245 20 5,intervention,2,South Clinic,\n\
+                   P04,Dev,Patel,NA,+1 (555) 123-4567,8.8.8.8,2001-07-14,2001,40.7128,-74.0060,40.7128 -74.0060 10 5,control,5,South Clinic,fine\n";
+        let ds = read_csv(csv.as_bytes(), "pii.csv").unwrap();
+        let found = identifying_columns(&ds);
+        let kind = |c: &str| found.iter().find(|x| x.column == c).map(|x| x.kind);
+        assert_eq!(kind("First Name"), Some(IdentifyingKind::Name));
+        assert_eq!(kind("Surname"), Some(IdentifyingKind::Name));
+        assert_eq!(kind("email"), Some(IdentifyingKind::Email));
+        assert_eq!(kind("phone"), Some(IdentifyingKind::Phone));
+        assert_eq!(kind("IPAddress"), Some(IdentifyingKind::IpAddress));
+        assert_eq!(kind("dob"), Some(IdentifyingKind::DateOfBirth));
+        assert_eq!(kind("LocationLatitude"), Some(IdentifyingKind::Location));
+        assert_eq!(kind("LocationLongitude"), Some(IdentifyingKind::Location));
+        assert_eq!(kind("gps"), Some(IdentifyingKind::Location));
+        for not in ["participant_id", "birth_year", "group", "score", "site name", "comment"] {
+            assert_eq!(kind(not), None, "{not}: {found:?}");
+        }
+        let email = found.iter().find(|x| x.column == "email").unwrap();
+        assert!((email.share - 1.0).abs() < 1e-12, "the missing code is not counted");
+        assert!(email.reason.contains("“email”") && email.reason.contains("e-mail"), "{}", email.reason);
+        let kept = columns_to_leave_out(&ds, &["email".to_string()]);
+        assert!(!kept.contains(&"email".to_string()) && kept.contains(&"phone".to_string()));
+    }
+
+    #[test]
+    fn content_alone_finds_addresses_but_not_names() {
+        let csv = "contact,x,who\nana@example.org,10.1.1.1,Ana\nben@example.org,10.1.1.2,Ben\n";
+        let ds = read_csv(csv.as_bytes(), "c.csv").unwrap();
+        let found = identifying_columns(&ds);
+        assert_eq!(found.iter().map(|f| (f.column.as_str(), f.kind)).collect::<Vec<_>>(), vec![("contact", IdentifyingKind::Email), ("x", IdentifyingKind::IpAddress)]);
+    }
+
+    #[test]
+    fn yes_no_and_repeated_labels_under_a_name_header_are_not_names() {
+        let csv = "first,last\nYes,Intervention\nNo,Control\nYes,Intervention\nYes,Control\nNo,Control\nYes,Intervention\nNo,Control\n";
+        let ds = read_csv(csv.as_bytes(), "f.csv").unwrap();
+        assert!(identifying_columns(&ds).is_empty(), "{:?}", identifying_columns(&ds));
+    }
+}
