@@ -4,7 +4,7 @@
 
 use crate::core::chart::xy_chart;
 use crate::core::explain::num;
-use crate::core::power::explain::plan_reading;
+use crate::core::power::explain::{d_from_raw, dz_from_raw, effect_band, plan_reading};
 use crate::core::power::link::to_fragment;
 use crate::core::power::{default_curve, power_curve, solve, Design, InputValue, PowerCase, SolveFor};
 use crate::ui::app::AppContext;
@@ -88,6 +88,55 @@ fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
         }
     }
     out
+}
+
+/// Works out d from means, SDs and the pre–post correlation, and puts it in the planner.
+#[function_component(EffectHelper)]
+fn effect_helper() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let vals = use_state(|| ["0.3".to_string(), "0.8".into(), "0.8".into(), "0.5".into()]);
+    let paired = ctx.plan.as_ref().is_none_or(|c| c.design == Design::PairedT);
+    let num = |i: usize| vals[i].trim().parse::<f64>().ok();
+    let d = match (num(0), num(1), num(2), num(3)) {
+        (Some(m), Some(s1), Some(s2), Some(r)) if paired => dz_from_raw(m, s1, s2, r),
+        (Some(m), Some(s1), Some(s2), _) => d_from_raw(m, s1, s2),
+        _ => None,
+    };
+    let field = |i: usize, label: &'static str| {
+        let current = vals[i].clone();
+        let vals = vals.clone();
+        let onchange = Callback::from(move |e: Event| {
+            if let Some(inp) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                let mut v = (*vals).clone();
+                v[i] = inp.value();
+                vals.set(v);
+            }
+        });
+        html! { <label class="inline">{label}{" "}<input type="text" inputmode="decimal" value={current} {onchange} /></label> }
+    };
+    let on_use = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(d) = d {
+                let mut c = ctx.plan.clone().unwrap_or_else(default_case);
+                c.set("d", (d.abs() * 10000.0).round() / 10000.0);
+                ctx.dispatch(Action::SetPlan(c));
+            }
+        })
+    };
+    html! {
+        <details class="card">
+            <summary>{"Work out d from means and SDs"}</summary>
+            <div class="toolbar">
+                {field(0, if paired { "Expected change in the mean" } else { "Expected difference between groups" })}
+                {field(1, if paired { "SD before" } else { "SD group 1" })}
+                {field(2, if paired { "SD after" } else { "SD group 2" })}
+                if paired { {field(3, "Pre–post correlation r")} }
+            </div>
+            <p>{match d { Some(d) => format!("{} = {:.3} ({})", if paired { "d_z" } else { "d" }, d, effect_band(d)), None => "Enter positive SDs (and r between −1 and 1).".into() }}</p>
+            <button type="button" class="secondary" onclick={on_use} disabled={d.is_none()}>{"Use this d"}</button>
+        </details>
+    }
 }
 
 #[function_component(PlanPage)]
@@ -206,6 +255,7 @@ pub fn plan_page() -> Html {
                         }
                     }) }
                 </div>
+                <EffectHelper />
                 if !suggestions.is_empty() {
                     <button type="button" class="secondary" onclick={{
                         let set = set.clone();

@@ -4,6 +4,7 @@
 mod cost_reference;
 mod formats;
 mod invariants;
+mod malformed;
 mod nct_grid;
 mod power_reference;
 mod process_reference;

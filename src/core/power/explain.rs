@@ -92,10 +92,40 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
     }
 }
 
+/// d_z for a paired design from raw quantities: the expected mean change and the SDs of the
+/// pre and post scores with their correlation r: SD_diff = sqrt(s1² + s2² − 2·r·s1·s2).
+pub fn dz_from_raw(mean_change: f64, sd_pre: f64, sd_post: f64, r: f64) -> Option<f64> {
+    if !(sd_pre > 0.0 && sd_post > 0.0 && (-1.0..=1.0).contains(&r)) {
+        return None;
+    }
+    let var = sd_pre * sd_pre + sd_post * sd_post - 2.0 * r * sd_pre * sd_post;
+    (var > 0.0).then(|| mean_change / var.sqrt()).filter(|v| v.is_finite())
+}
+
+/// Cohen's d for two groups from raw quantities: mean difference over the pooled SD of two
+/// equal-sized groups, sqrt((s1² + s2²)/2).
+pub fn d_from_raw(mean_difference: f64, sd_1: f64, sd_2: f64) -> Option<f64> {
+    if !(sd_1 > 0.0 && sd_2 > 0.0) {
+        return None;
+    }
+    Some(mean_difference / ((sd_1 * sd_1 + sd_2 * sd_2) / 2.0).sqrt()).filter(|v| v.is_finite())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::solve;
     use super::*;
+
+    #[test]
+    fn effect_sizes_from_raw_quantities() {
+        // A change of -0.3 with SDs 0.8 and 0.9 and r = 0.6: SD_diff = sqrt(0.64 + 0.81 - 0.864) = sqrt(0.586).
+        let dz = dz_from_raw(-0.3, 0.8, 0.9, 0.6).unwrap();
+        assert!((dz - (-0.3 / 0.586f64.sqrt())).abs() < 1e-12);
+        assert_eq!(dz_from_raw(0.3, 1.0, 1.0, 1.0), None, "identical scores: no spread of change");
+        assert_eq!(dz_from_raw(0.3, 0.0, 1.0, 0.5), None);
+        let d = d_from_raw(0.4, 0.8, 1.0).unwrap();
+        assert!((d - 0.4 / 0.82f64.sqrt()).abs() < 1e-12);
+    }
 
     #[test]
     fn readings_name_the_answer() {
