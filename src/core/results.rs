@@ -35,6 +35,10 @@ pub struct Results {
     /// Post → follow-up per arm, read as held / faded / grew (extra key).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub persistence: BTreeMap<String, Persistence>,
+    /// Distribution of individual changes (post − pre) per arm, as histogram bins (extra key;
+    /// counts only, never individual rows).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub change_distribution: BTreeMap<String, Vec<ChangeBin>>,
     /// Help-seeking pre vs post, per arm.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub help_paired: BTreeMap<String, HelpPairedStats>,
@@ -59,6 +63,33 @@ pub struct Results {
     /// Community counts over time, when a counts table is given (issue 11).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counts: Option<crate::core::process::CountsResult>,
+}
+
+/// One histogram bin of individual changes: `[lo, hi)` (the last bin includes `hi`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeBin {
+    pub lo: f64,
+    pub hi: f64,
+    pub count: usize,
+}
+
+/// Histogram of `values` in about `bins` equal bins over nice limits (empty for no values).
+pub fn change_bins(values: &[f64], bins: usize) -> Vec<ChangeBin> {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let (Some(lo), Some(hi)) = (finite.iter().copied().reduce(f64::min), finite.iter().copied().reduce(f64::max)) else {
+        return Vec::new();
+    };
+    let ticks = crate::core::chart::nice_ticks(lo, hi, bins.clamp(2, 60) + 1);
+    let mut out: Vec<ChangeBin> = ticks.windows(2).map(|w| ChangeBin { lo: w[0], hi: w[1], count: 0 }).collect();
+    let last = out.len().saturating_sub(1);
+    for v in finite {
+        if let Some(i) = out.iter().position(|b| v >= b.lo && v < b.hi).or_else(|| (out.get(last).is_some_and(|b| v == b.hi)).then_some(last)) {
+            if let Some(b) = out.get_mut(i) {
+                b.count += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Whether the change lasted: post → follow-up among people with both scores.
@@ -107,4 +138,19 @@ pub fn export_document(recipe: &Recipe, dataset: Option<&DatasetSummary>, analys
         "power": power,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_bins_count_every_value_once() {
+        let v = [-1.0, -0.5, -0.5, 0.0, 0.2, 1.0];
+        let bins = change_bins(&v, 4);
+        assert_eq!(bins.iter().map(|b| b.count).sum::<usize>(), 6, "{bins:?}");
+        assert!(bins.first().unwrap().lo <= -1.0 && bins.last().unwrap().hi >= 1.0);
+        assert!(change_bins(&[], 4).is_empty());
+        assert_eq!(change_bins(&[2.0, 2.0], 4).iter().map(|b| b.count).sum::<usize>(), 2, "a single value still lands in a bin");
+    }
 }

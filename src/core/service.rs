@@ -324,6 +324,21 @@ mod tests {
     }
 
     #[test]
+    fn cleaned_data_leaves_out_identifying_columns_unless_kept() {
+        let mut s = Service::new();
+        let csv = b"id,email,pre,post\n1,a@example.org,3,2\n2,b@example.org,4,2\n3,c@example.org,5,4\n";
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let (ds, recipe, _) = last_analysis(&r);
+        assert_eq!(ds.unwrap().identifying.iter().map(|i| i.column.as_str()).collect::<Vec<_>>(), vec!["email"]);
+        let r = handle_to_end(&mut s, Request::CleanCsv { seq: 2 }, None);
+        assert!(matches!(&r[0], Reply::CleanCsv { text, .. } if text.starts_with("id,pre,post\n1,3,2\n")), "{r:?}");
+        let keep = Recipe { keep_identifying: vec!["email".into()], ..recipe };
+        handle_to_end(&mut s, Request::Analyse { seq: 3, recipe: keep }, None);
+        let r = handle_to_end(&mut s, Request::CleanCsv { seq: 4 }, None);
+        assert!(matches!(&r[0], Reply::CleanCsv { text, .. } if text.starts_with("id,email,pre,post\n")), "{r:?}");
+    }
+
+    #[test]
     fn load_guesses_roles_and_analyses() {
         let mut s = Service::new();
         let csv = b"id,pre,post\n1,3,2\n2,4,2\n3,5,4\n";

@@ -19,9 +19,61 @@ pub fn download_svg(e: MouseEvent) {
     }
 }
 
-/// The "Download SVG" button placed in a figure caption.
+/// Draws the figure's SVG on a canvas (twice the size) and downloads it as PNG. Everything
+/// stays in the page: a local blob URL is drawn, and the canvas is read back.
+pub fn download_png(e: MouseEvent) {
+    let Some(svg) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("figure").ok().flatten())
+        .and_then(|fig| fig.query_selector("svg").ok().flatten())
+    else {
+        return;
+    };
+    let (w, h) = svg
+        .get_attribute("viewBox")
+        .map(|vb| vb.split_whitespace().filter_map(|x| x.parse::<f64>().ok()).collect::<Vec<_>>())
+        .and_then(|v| Some((*v.get(2)?, *v.get(3)?)))
+        .unwrap_or((520.0, 300.0));
+    let text = svg.outer_html().replacen("<svg", &format!("<svg width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\""), 1);
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("image/svg+xml");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(img) = web_sys::HtmlImageElement::new() else { return };
+    let img2 = img.clone();
+    let url2 = url.clone();
+    let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url2);
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(canvas) = doc.create_element("canvas").ok().and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { return };
+        canvas.set_width((w * 2.0) as u32);
+        canvas.set_height((h * 2.0) as u32);
+        let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()) else { return };
+        ctx.set_fill_style_str("#ffffff");
+        ctx.fill_rect(0.0, 0.0, w * 2.0, h * 2.0);
+        let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(&img2, 0.0, 0.0, w * 2.0, h * 2.0);
+        if let Ok(data_url) = canvas.to_data_url_with_type("image/png") {
+            if let Some(a) = doc.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+                a.set_href(&data_url);
+                a.set_download("lantern-chart.png");
+                a.click();
+            }
+        }
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    img.set_src(&url);
+}
+
+/// The "Download SVG" and "Download PNG" buttons placed in a figure caption.
 pub fn svg_button() -> Html {
-    html! { <button type="button" class="secondary small no-print" onclick={Callback::from(download_svg)}>{"Download SVG"}</button> }
+    html! {
+        <>
+            <button type="button" class="secondary small no-print" onclick={Callback::from(download_svg)}>{"Download SVG"}</button>
+            <button type="button" class="secondary small no-print" onclick={Callback::from(download_png)}>{"Download PNG"}</button>
+        </>
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -2,7 +2,8 @@
 //! follow-up, intervention vs control, ANCOVA, help seeking, reliable change and subgroups.
 //! Every number and sentence comes from `crate::core`.
 
-use crate::core::chart::{interval_chart, means_over_time, LineChart};
+use crate::core::chart::{interval_chart, means_over_time, xy_chart, LineChart};
+use crate::ui::cost::XyView;
 use crate::ui::charts::IntervalView;
 use crate::core::explain::{
     ancova_reading, help_between_reading, help_paired_reading, num, paired_reading, pval, rci_reading, two_group_reading,
@@ -281,9 +282,24 @@ pub fn subgroups_card(p: &ResultsProps) -> Html {
 #[function_component(MoreResults)]
 pub fn more_results(p: &ResultsProps) -> Html {
     let chart = means_over_time(&p.results);
+    let by_group = interval_chart(
+        &ARMS.iter().filter_map(|arm| p.results.paired.get(*arm).map(|s| (arm_title(arm).to_string(), s.mean_diff, s.ci_low, s.ci_high))).collect::<Vec<_>>(),
+        true,
+        "Mean change after − before (95% CI)",
+    );
     html! {
         <>
             if let Some(chart) = chart { <MeansChart {chart} /> }
+            if let Some(chart) = by_group {
+                <IntervalView {chart} caption={"Change in each group with its 95% interval. Left of the dashed line: scores went down.".to_string()} />
+            }
+            { for ARMS.iter().filter_map(|arm| p.results.change_distribution.get(*arm).map(|bins| (arm, bins))).filter_map(|(arm, bins)| {
+                let n: usize = bins.iter().map(|b| b.count).sum();
+                xy_chart(&bins.iter().map(|b| ((b.lo + b.hi) / 2.0, b.count as f64)).collect::<Vec<_>>(), None, true,
+                    &format!("Individual change after − before ({})", arm_title(arm)), "People",
+                    format!("Distribution of the individual changes of {n} people in the {} group.", arm_title(arm).to_lowercase()))
+                    .map(|chart| html! { <XyView {chart} caption={format!("{}: how individual changes spread (each person's after − before).", arm_title(arm))} /> })
+            }) }
             <GroupsCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <FollowupCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <HelpCard results={p.results.clone()} lower_is_better={p.lower_is_better} />

@@ -24,6 +24,10 @@ test('opens with the demo dataset analysed', async () => {
   const [dl] = await Promise.all([t.page.waitForEvent('download'), t.page.click('figure.chart >> text=Download SVG')]);
   const svg = await readFile(await dl.path(), 'utf8');
   assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const [png] = await Promise.all([t.page.waitForEvent('download'), t.page.click('figure.chart >> text=Download PNG')]);
+  const bytes = await readFile(await png.path());
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  assert.ok(bytes.length > 2000, `PNG has content (${bytes.length} bytes)`);
 });
 
 test('p01 upload → recipe → export equals R', async () => {

@@ -3,6 +3,7 @@
 
 mod cost_reference;
 mod formats;
+mod ingest_properties;
 mod invariants;
 mod malformed;
 mod nct_grid;

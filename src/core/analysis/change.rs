@@ -7,7 +7,7 @@ use super::{Analysis, Arms};
 use crate::core::dataset::{is_missing, shorten, Dataset, Diagnostic};
 use crate::core::recipe::{HelpCoding, Recipe};
 use crate::core::results::Persistence;
-use crate::core::results::SubgroupStats;
+use crate::core::results::{change_bins, SubgroupStats};
 use crate::core::stats::ancova::ancova;
 use crate::core::stats::binary::{help_between, help_paired};
 use crate::core::stats::describe::sd;
@@ -149,6 +149,14 @@ fn pairs_of<T: Copy>(rows: impl Iterator<Item = usize>, x: &[Option<T>], y: &[Op
 pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64>]>, post: Option<&[Option<f64>]>, out: &mut Analysis) {
     let alpha = recipe.alpha();
     let two_arms = arms.names.len() == 2;
+
+    // The spread of individual changes, per arm (counts in bins, for a chart).
+    if let (Some(pre), Some(post)) = (pre, post) {
+        for (a, arm) in arms.names.iter().enumerate() {
+            let changes: Vec<f64> = pairs_of(rows_of(arms, Some(a)), pre, post).iter().map(|(x, y)| y - x).collect();
+            out.results.change_distribution.insert(arm.to_string(), change_bins(&changes, 12));
+        }
+    }
 
     // Pre → follow-up, per arm.
     let followup = numeric_role(ds, recipe.columns.followup.as_deref(), out);

@@ -85,7 +85,10 @@ impl Cells {
 
     /// Every cell's text in row order (no allocation).
     pub fn strs(&self) -> Strs<'_> {
-        Strs { cells: self, next: 0, len: self.len() }
+        match &self.repr {
+            Repr::Dict { values, codes } => Strs::Dict { values, codes: codes.iter() },
+            Repr::Text { buf, ends } => Strs::Text { buf, ends: ends.iter(), start: 0 },
+        }
     }
 
     /// For a dictionary column: its distinct values (in order of first appearance) and the code
@@ -137,27 +140,31 @@ impl Cells {
 }
 
 /// Iterator over a column's cells as `&str`.
-pub struct Strs<'a> {
-    cells: &'a Cells,
-    next: usize,
-    len: usize,
+pub enum Strs<'a> {
+    Dict { values: &'a [String], codes: std::slice::Iter<'a, u8> },
+    Text { buf: &'a str, ends: std::slice::Iter<'a, usize>, start: usize },
 }
 
 impl<'a> Iterator for Strs<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        if self.next >= self.len {
-            return None;
+        match self {
+            Strs::Dict { values, codes } => codes.next().map(|&c| values.get(usize::from(c)).map_or("", String::as_str)),
+            Strs::Text { buf, ends, start } => {
+                let end = *ends.next()?;
+                let cell = buf.get(*start..end).unwrap_or_default();
+                *start = end;
+                Some(cell)
+            }
         }
-        let i = self.next;
-        self.next += 1;
-        Some(self.cells.str_at(i).unwrap_or_default())
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.len.saturating_sub(self.next);
-        (n, Some(n))
+        match self {
+            Strs::Dict { codes, .. } => codes.size_hint(),
+            Strs::Text { ends, .. } => ends.size_hint(),
+        }
     }
 }
 

@@ -129,15 +129,25 @@ impl Capped {
 /// Makes every name non-blank and unique; returns the renamings made.
 fn fix_names(names: &mut [String]) -> Vec<String> {
     let mut used: HashSet<String> = HashSet::new();
+    // Per repeated name, the next suffix to try: a header of thousands of equal names (a
+    // one-line file of "1,1,1,…") is renamed in linear time, not quadratic.
+    let mut next_suffix: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut renamed = Vec::new();
     for (i, n) in names.iter_mut().enumerate() {
         let original = n.trim().to_string();
         let base = if original.is_empty() { format!("column_{}", i + 1) } else { original.clone() };
         let mut candidate = base.clone();
-        let mut k = 2;
-        while used.contains(&candidate) {
-            candidate = format!("{base}_{k}");
-            k += 1;
+        if used.contains(&candidate) {
+            // Suffixes below the stored one were all found taken before (names only get added).
+            let mut k = next_suffix.get(&base).copied().unwrap_or(2);
+            loop {
+                candidate = format!("{base}_{k}");
+                k += 1;
+                if !used.contains(&candidate) {
+                    break;
+                }
+            }
+            next_suffix.insert(base.clone(), k);
         }
         if candidate != original {
             renamed.push(if original.is_empty() {
@@ -506,7 +516,15 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
     notes.extend(decoded.notes.iter().cloned());
     notes.extend(layout.notes.iter().cloned());
     if !renamed.is_empty() {
-        notes.push(format!("Some column names were blank or repeated: {}.", renamed.join("; ")));
+        // At most a few renamings are spelled out (a wide file may have thousands).
+        const SHOW_RENAMED: usize = 10;
+        let more = renamed.len().saturating_sub(SHOW_RENAMED);
+        let shown = renamed.get(..renamed.len().min(SHOW_RENAMED)).unwrap_or_default().join("; ");
+        notes.push(if more > 0 {
+            format!("Some column names were blank or repeated: {shown}; and {more} more.")
+        } else {
+            format!("Some column names were blank or repeated: {shown}.")
+        });
     }
     if blank_inside > 0 {
         notes.push(format!("Skipped {blank_inside} empty {} between rows.", if blank_inside == 1 { "line" } else { "lines" }));
@@ -739,5 +757,47 @@ mod tests {
         assert_eq!(d.column.as_deref(), Some("comment"));
         assert!(d.message.starts_with("Row 1 (line 2 of the file), column “comment”"), "{}", d.message);
         assert_eq!(ds.column("comment").unwrap().cells, vec!["\"oops", "fine"]);
+    }
+
+    #[test]
+    fn rows_after_the_first_records_are_read_like_the_first() {
+        // Past the records read to recognise the layout: blank lines, a short row, a long row,
+        // a quoted cell with a line break and an unclosed quote are all located as before.
+        let mut text = String::from("id,group,score\n");
+        for i in 1..=150 {
+            text.push_str(&format!("{i},{},{}\n", if i % 2 == 0 { "a" } else { "b" }, i % 7));
+        }
+        text.push_str("\n\n151,a\n152,b,3,extra\n153,\"two\nlines\",4\n154,\"open,5\n");
+        let ds = read_csv(text.as_bytes(), "s.csv").unwrap();
+        assert_eq!(ds.n_rows, 154);
+        assert_eq!(ds.column_names(), vec!["id", "group", "score", "column_4"]);
+        assert_eq!(ds.column("column_4").unwrap().cells.str_at(151), Some("extra"));
+        assert_eq!(ds.column("column_4").unwrap().cells.str_at(0), Some(""));
+        assert_eq!(ds.column("group").unwrap().cells.str_at(152), Some("two\nlines"));
+        assert_eq!(ds.row_lines[150..], [154, 155, 156, 158]);
+        assert!(ds.notes.iter().any(|n| n.contains("Skipped 2 empty lines")), "{:?}", ds.notes);
+        let rows: Vec<Option<usize>> = ds.diagnostics.iter().map(|d| d.row).collect();
+        assert_eq!(rows, vec![Some(154), Some(151), Some(152)], "{:?}", ds.diagnostics);
+        assert!(ds.diagnostics[0].message.starts_with("Row 154 (line 158 of the file), column “group”"), "{}", ds.diagnostics[0].message);
+        assert!(ds.diagnostics[1].message.contains("has 2 cells but there are 3 column names"), "{}", ds.diagnostics[1].message);
+        assert_eq!(ds.diagnostics[2].column.as_deref(), Some("column_4"));
+        assert!(ds.diagnostics[2].message.contains("(“extra”)"), "{}", ds.diagnostics[2].message);
+        assert_eq!(ds.numeric("score").unwrap().0[152], Some(4.0));
+        assert_eq!(ds.numeric("score").unwrap().0[153], Some(5.0), "the unclosed quote is an ordinary character");
+        assert_eq!(ds.column("group").unwrap().cells.str_at(153), Some("\"open"));
+        // Few distinct values make dictionary columns (see `dataset::cells` for the text layout).
+        assert_eq!(ds.column("group").unwrap().cells.dictionary().map(|(v, _)| v.len()), Some(4));
+    }
+
+    #[test]
+    fn redcap_events_are_found_in_every_row() {
+        let mut text = String::from("record_id,redcap_event_name,score,survey_complete\n");
+        for i in 1..=150 {
+            text.push_str(&format!("{i},{},{},2\n", if i <= 140 { "baseline_arm_1" } else { "followup_arm_1" }, i % 5));
+        }
+        let ds = read_csv(text.as_bytes(), "r.csv").unwrap();
+        assert_eq!(ds.format, ExportFormat::Redcap);
+        assert!(ds.notes.iter().any(|n| n.contains("“baseline_arm_1” and “followup_arm_1”")), "{:?}", ds.notes);
+        assert!(ds.notes.iter().any(|n| n.contains("survey_complete")), "{:?}", ds.notes);
     }
 }

@@ -284,6 +284,11 @@ fn numeric_date(s: &str) -> Option<DateParts> {
     date(year, y, x).or_else(|| date(year, x, y))
 }
 
+/// A spreadsheet's error value: `#DIV/0!`, `#N/A`, `#VALUE!`, `#REF!`, `#NAME?`, `#NUM!`, `#NULL!`.
+pub fn is_spreadsheet_error(cell: &str) -> bool {
+    matches!(cell.trim().to_ascii_uppercase().as_str(), "#DIV/0!" | "#N/A" | "#VALUE!" | "#REF!" | "#NAME?" | "#NUM!" | "#NULL!" | "#SPILL!" | "#CALC!")
+}
+
 /// True when a cell is one of the common yes/no words.
 fn is_yes_no_word(t: &str) -> bool {
     let l = t.to_lowercase();
@@ -312,11 +317,13 @@ fn kind_of(ds: &Dataset, col: &Column, s: &Sample<'_>) -> ValueKind {
         return ValueKind::Date;
     }
     let map = ds.value_map(&col.name);
-    let comma = ds.decimal_comma_columns.iter().any(|c| *c == col.name);
+    let comma = ds.decimal_comma_columns.contains(&col.name);
     let number = |v: &str| {
         map.and_then(|m| m.lookup(v)).or_else(|| parse_number(v)).or_else(|| if comma { parse_decimal_comma(v) } else { None }).is_some()
     };
-    let numeric_share = s.share(number);
+    // Spreadsheet error values ("#DIV/0!", "#N/A") in a column of numbers are failed formulas:
+    // the column is still a number column (each such cell is reported where it is read).
+    let numeric_share = s.share(|v| number(v) || is_spreadsheet_error(v));
     let all_distinct = s.n_distinct() == s.n_filled && s.n_filled >= 2;
     let words = header_words(&col.name);
     let id_header = words.iter().any(|w| ID_WORDS.contains(&w.as_str())) || words.last().is_some_and(|w| w.ends_with("id") && w.len() <= 12);
