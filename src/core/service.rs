@@ -80,6 +80,8 @@ struct Pending {
 #[derive(Default)]
 pub struct Service {
     dataset: Option<Dataset>,
+    /// The page's view of `dataset`, worked out once per file (types, identifying columns).
+    summary: Option<DatasetSummary>,
     /// The data file as loaded, to read it again when the reading settings change.
     data_file: Option<(String, Vec<u8>)>,
     /// The reading settings the dataset was read with.
@@ -181,6 +183,7 @@ impl Service {
                     recipe.columns = Default::default();
                     recipe.suggest_columns(&ds.column_names());
                 }
+                self.summary = Some(ds.summary());
                 self.dataset = Some(ds);
                 self.data_file = keep.map(|b| (name, b));
                 self.read_with = recipe.ingest.clone();
@@ -240,6 +243,7 @@ impl Service {
             match &self.data_file {
                 Some((name, bytes)) => {
                     if let Ok(ds) = read_with_options(bytes, name, &ingest_options(self.recipe.ingest.as_ref())) {
+                        self.summary = Some(ds.summary());
                         self.dataset = Some(ds);
                     }
                     self.read_with = self.recipe.ingest.clone();
@@ -277,7 +281,7 @@ impl Service {
     fn analysed(&self, seq: u64, analysis: Option<Analysis>) -> Reply {
         Reply::Analysed {
             seq,
-            dataset: self.dataset.as_ref().map(Dataset::summary),
+            dataset: self.summary.clone(),
             costs: self.costs.as_ref().map(|(file, p)| CostsSummary {
                 file: file.clone(),
                 items: p.table.items.len(),

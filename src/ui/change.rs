@@ -40,6 +40,29 @@ fn data_summary() -> Html {
                 <ul>{ for ds.notes.iter().map(|n| html! { <li>{n}</li> }) }</ul>
             </details>
             <ReadingSettings />
+            if !ds.identifying.is_empty() {
+                <div role="status" class="banner warning" data-testid="identifying">
+                    <p><strong>{"These columns look like they could identify people:"}</strong></p>
+                    <ul>{ for ds.identifying.iter().map(|c| {
+                        let kept = ctx.recipe.keep_identifying.contains(&c.column);
+                        let name = c.column.clone();
+                        let ctx2 = ctx.clone();
+                        let toggle = Callback::from(move |_: MouseEvent| ctx2.dispatch(Action::ToggleKeepIdentifying(name.clone())));
+                        html! { <li>{&c.reason}{" "}{if kept { "It is kept in the cleaned data, as you chose. " } else { "It is left out of the cleaned data. " }}
+                            <button type="button" class="secondary small" onclick={toggle}>{if kept { "Leave it out" } else { "Keep it" }}</button></li> }
+                    }) }</ul>
+                    <p class="hint">{"Lantern never sends them anywhere; leaving them out of exports protects participants if a file is shared."}</p>
+                </div>
+            }
+            <details class="log">
+                <summary>{"Columns and their types"}</summary>
+                <table class="stats wide">
+                    <thead><tr><th>{"Column"}</th><th>{"Type"}</th><th>{"Missing"}</th><th>{"Distinct values"}</th><th>{"Example"}</th></tr></thead>
+                    <tbody>{ for ds.types.iter().map(|t| html! {
+                        <tr><td>{&t.column}</td><td>{format!("{:?}", t.kind).to_lowercase()}</td><td>{t.n_missing}</td><td>{t.n_distinct}</td><td>{&t.example}</td></tr>
+                    }) }</tbody>
+                </table>
+            </details>
             if let Some(e) = &ctx.engine {
                 <p class="hint">{format!("Computed in {}.", e.kind.borrow())}</p>
             }

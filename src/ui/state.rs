@@ -133,6 +133,8 @@ pub enum Action {
     SetRole(Role, Option<String>),
     /// The scale's reliability for reliable change (None clears it).
     SetRxx(Option<f64>),
+    /// Keep (or again leave out) an identifying column in the cleaned-data export.
+    ToggleKeepIdentifying(String),
     /// Reading settings (missing codes, unfinished responses): the file is read again.
     SetIngest(IngestSettings),
     /// Item-level scoring settings (the recipe's `items`).
@@ -299,6 +301,16 @@ impl Reducible for AppState {
                 let mut inputs = s.recipe.rci_inputs.clone().unwrap_or_default();
                 inputs.rxx = rxx.filter(|r| (0.0..1.0).contains(r));
                 s.recipe.rci_inputs = Some(inputs);
+                s.reanalyse();
+            }
+            Action::ToggleKeepIdentifying(col) => {
+                let keep = &mut s.recipe.keep_identifying;
+                match keep.iter().position(|c| *c == col) {
+                    Some(i) => {
+                        keep.remove(i);
+                    }
+                    None => keep.push(col),
+                }
                 s.reanalyse();
             }
             Action::SetIngest(settings) => {

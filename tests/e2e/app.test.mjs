@@ -116,3 +116,17 @@ test('missing-value codes are shown and editable; the file is read again', async
   assert.equal(Object.values(got.results.paired)[0].n, n0 + 1, '-99 now counts as a number');
   assert.deepEqual(got.recipe.ingest.missing_codes, ['NA']);
 });
+
+test('columns that could identify people are flagged and left out of the cleaned data unless kept', async () => {
+  const csv = 'id,email,pre,post\n1,ana@example.org,3,2\n2,bo@example.org,4,3\n3,cy@example.org,5,4\n4,di@example.org,2,2\n';
+  await t.page.setInputFiles('[data-testid="data-file"]', { name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await waitReady(t.page);
+  assert.match(await t.page.textContent('[data-testid="identifying"]'), /e-mail/);
+  let clean = (await download(t.page, 'export-clean-csv')).text;
+  assert.doesNotMatch(clean, /example\.org/);
+  assert.match(clean.split('\n')[0], /^id,pre,post/);
+  await t.page.click('[data-testid="identifying"] >> text=Keep it');
+  await waitReady(t.page);
+  clean = (await download(t.page, 'export-clean-csv')).text;
+  assert.match(clean, /ana@example\.org/);
+});
