@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { start, waitReady, download, REFERENCE } from './helpers.mjs';
 
 test('no request leaves the app after start-up', async () => {
@@ -19,7 +20,22 @@ test('no request leaves the app after start-up', async () => {
     await waitReady(t.page);
     await download(t.page, 'export-results');
     await download(t.page, 'export-clean-csv');
-    for (const tab of ['plan', 'cost', 'about', 'change']) {
+    // Every reference analysis file, then planning and cost, in the same visit.
+    const dir = join(REFERENCE, 'analysis');
+    for (const f of (await readdir(dir)).filter((f) => f.endsWith('.csv') && !f.endsWith('_costs.csv')).sort()) {
+      await t.page.setInputFiles('[data-testid="data-file"]', join(dir, f));
+      await waitReady(t.page);
+      await t.page.setInputFiles('[data-testid="recipe-file"]', join(dir, f.replace(/\.csv$/, '.json')));
+      await waitReady(t.page, 120000);
+      await download(t.page, 'export-results');
+    }
+    await t.page.setInputFiles('[data-testid="cost-file"]', join(dir, 'p08_cost_n400_costs.csv'));
+    await waitReady(t.page, 120000);
+    await t.page.click('a[href="#/plan"]');
+    await t.page.fill('#plan-d', '0.4');
+    await t.page.dispatchEvent('#plan-d', 'change');
+    await download(t.page, 'export-results');
+    for (const tab of ['cost', 'report', 'teach', 'about', 'change']) {
       await t.page.click(`a[href="#/${tab}"]`);
     }
     await t.page.waitForTimeout(300);
@@ -34,6 +50,11 @@ test('no request leaves the app after start-up', async () => {
     const late = t.requests.filter((r) => r.at > interactiveAt && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
     assert.deepEqual(late.map((r) => r.url), [], 'no network request after the app is interactive');
     assert.deepEqual(t.consoleErrors, []);
+    const stored = await t.page.evaluate(async () => ({
+      local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
+      idb: indexedDB.databases ? (await indexedDB.databases()).length : 0,
+    }));
+    assert.deepEqual(stored, { local: 0, session: 0, cookies: '', idb: 0 }, 'nothing stored');
   } finally {
     await t.close();
   }
