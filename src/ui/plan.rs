@@ -4,7 +4,7 @@
 
 use crate::core::chart::xy_chart;
 use crate::core::explain::num;
-use crate::core::power::explain::{d_from_raw, dz_from_raw, effect_band, plan_reading};
+use crate::core::power::explain::{d_from_raw, dz_from_raw, effect_band, plan_reading, sensitivity_line, LITERATURE_EFFECTS};
 use crate::core::power::link::to_fragment;
 use crate::core::power::{default_curve, power_curve, solve, Design, InputValue, PowerCase, SolveFor};
 use crate::ui::app::AppContext;
@@ -79,6 +79,9 @@ fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
         if let Some(r) = p.r_pre_post {
             out.push(("r_pre_post", (r * 1000.0).round() / 1000.0, format!("pre–post correlation in the {arm} group")));
         }
+        if let Some(sd) = p.sd_pre {
+            out.push(("sd_pre", (sd * 1000.0).round() / 1000.0, format!("SD of the pre scores in the {arm} group")));
+        }
     }
     if let Some(ds) = &ctx.dataset {
         let pairs: usize = a.results.paired.values().map(|p| p.n).sum();
@@ -134,6 +137,9 @@ fn effect_helper() -> Html {
                 if paired { {field(3, "Pre–post correlation r")} }
             </div>
             <p>{match d { Some(d) => format!("{} = {:.3} ({})", if paired { "d_z" } else { "d" }, d, effect_band(d)), None => "Enter positive SDs (and r between −1 and 1).".into() }}</p>
+            { for from_data(&ctx).iter().filter(|(n, _, _)| *n == "sd_pre" || *n == "r_pre_post").map(|(n, v, why)| html! {
+                <p class="hint">{format!("From your data: {} = {v} ({why}).", if *n == "sd_pre" { "SD before" } else { "r" })}</p>
+            }) }
             <button type="button" class="secondary" onclick={on_use} disabled={d.is_none()}>{"Use this d"}</button>
         </details>
     }
@@ -255,6 +261,16 @@ pub fn plan_page() -> Html {
                         }
                     }) }
                 </div>
+                if case.design.input_names().contains(&"d") && case.solve_for != SolveFor::D {
+                    <p class="hint">{"Effects seen in anti-stigma programs: "}
+                        { for LITERATURE_EFFECTS.iter().map(|(d, source)| {
+                            let set = set.clone();
+                            let case = case.clone();
+                            let d = *d;
+                            html! { <button type="button" class="secondary small" title={source.to_string()} onclick={Callback::from(move |_: MouseEvent| { let mut c = case.clone(); c.set("d", d); set(c); })}>{format!("d = {d:.2} ({source})")}</button> }
+                        }) }
+                    </p>
+                }
                 <EffectHelper />
                 if !suggestions.is_empty() {
                     <button type="button" class="secondary" onclick={{
@@ -278,6 +294,7 @@ pub fn plan_page() -> Html {
                     <section class="card" aria-labelledby="plan-answer" data-testid="plan-result">
                         <h3 id="plan-answer">{"Answer"}</h3>
                         <p class="reading lead">{plan_reading(&case, out)}</p>
+                        if let Some(line) = sensitivity_line(&case) { <p class="reading" data-testid="plan-sensitivity">{line}</p> }
                         <table class="stats"><tbody>
                             { for serde_json::to_value(out).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default().iter()
                                 .filter(|(_, v)| !v.is_null())

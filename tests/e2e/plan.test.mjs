@@ -36,6 +36,10 @@ test('editing the planner updates the link and the answer; junk links give a pla
   await t.page.goto(t.server.url + '/#/plan?design=paired_t&solve_for=n&d=0.3&power=0.8&sig_level=0.05&alternative=two.sided');
   await waitReady(t.page);
   assert.match(await t.page.textContent('[data-testid="plan-result"]'), /You need 90 people/);
+  assert.match(await t.page.textContent('[data-testid="plan-sensitivity"]'), /With 90 pairs you can detect d ≥ 0\.30/);
+  await t.page.click('text=d = 0.26');
+  await t.page.waitForFunction(() => location.hash.includes('d=0.26'));
+  assert.match(await t.page.textContent('[data-testid="plan-result"]'), /You need 119 people/);
   await t.page.fill('#plan-d', '0.5');
   await t.page.dispatchEvent('#plan-d', 'change');
   await t.page.waitForFunction(() => location.hash.includes('d=0.5'));

@@ -7,6 +7,7 @@ mod ingest_properties;
 mod invariants;
 mod malformed;
 mod nct_grid;
+mod power_properties;
 mod power_reference;
 mod process_reference;
 mod properties;

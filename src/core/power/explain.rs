@@ -57,10 +57,11 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
         },
         (_, SolveFor::Power) => match out.power {
             Some(p) => format!(
-                "With these numbers the study has {} {} chance of detecting the effect {level}{}",
+                "With these numbers the study has {} {} chance of detecting the effect {level} — {}{}",
                 article(&pct(p)),
                 pct(p),
-                if p < 0.8 { ": below the usual 80% target, so a real effect could easily be missed." } else { "." }
+                power_band(p),
+                if p < 0.8 { ": below the usual 80% target." } else { "." }
             ),
             None => "Power could not be computed from these inputs.".into(),
         },
@@ -92,6 +93,45 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
     }
 }
 
+/// The plain band a power falls in.
+pub fn power_band(power: f64) -> &'static str {
+    if power < 0.5 {
+        "likely to miss a real effect"
+    } else if power < 0.8 {
+        "a coin flip to probable"
+    } else if power < 0.95 {
+        "probably detects a real effect"
+    } else {
+        "almost surely detects a real effect"
+    }
+}
+
+/// Effect sizes reported for anti-stigma programs, with their sources (standardised mean
+/// differences; see shared/research, section B2).
+pub const LITERATURE_EFFECTS: &[(f64, &str)] = &[
+    (0.10, "preregistered contact experiments"),
+    (0.26, "attitudes at follow-up (Mehta et al. 2015)"),
+    (0.28, "stigma interventions overall (Griffiths et al. 2014)"),
+    (0.38, "contact, immediately after (Maunder & White 2019)"),
+];
+
+/// "With 60 per group you can detect d ≥ 0.52": the smallest effect the case's sample size
+/// detects with 80% power (t-test designs with an n; `None` otherwise).
+pub fn sensitivity_line(case: &PowerCase) -> Option<String> {
+    let (n_name, unit) = match case.design {
+        Design::PairedT => ("n", "pairs"),
+        Design::TwoSampleTEqualN | Design::AncovaTwoSample => ("n", "people per group"),
+        _ => return None,
+    };
+    let n = input(case, n_name).or_else(|| super::solve(case).ok().and_then(|o| o.n_ceiling.map(|v| v as f64)))?;
+    let mut c = case.clone();
+    c.solve_for = SolveFor::D;
+    c.set(n_name, n);
+    c.set("power", 0.8);
+    let d = super::solve(&c).ok()?.d?;
+    Some(format!("With {n:.0} {unit} you can detect d ≥ {d:.2} with 80% power ({}).", effect_band(d)))
+}
+
 /// d_z for a paired design from raw quantities: the expected mean change and the SDs of the
 /// pre and post scores with their correlation r: SD_diff = sqrt(s1² + s2² − 2·r·s1·s2).
 pub fn dz_from_raw(mean_change: f64, sd_pre: f64, sd_post: f64, r: f64) -> Option<f64> {
@@ -115,6 +155,18 @@ pub fn d_from_raw(mean_difference: f64, sd_1: f64, sd_2: f64) -> Option<f64> {
 mod tests {
     use super::super::solve;
     use super::*;
+
+    #[test]
+    fn bands_and_sensitivity() {
+        assert_eq!(power_band(0.3), "likely to miss a real effect");
+        assert_eq!(power_band(0.8), "probably detects a real effect");
+        assert_eq!(power_band(0.97), "almost surely detects a real effect");
+        // pwr.t.test(n = 60, power = 0.8, type = "two.sample")$d = 0.5157..., so d ≥ 0.52.
+        let case = PowerCase::new(Design::TwoSampleTEqualN, SolveFor::Power).with("d", 0.3).with("n", 60.0);
+        let line = sensitivity_line(&case).unwrap();
+        assert!(line.starts_with("With 60 people per group you can detect d ≥ 0.52"), "{line}");
+        assert!(sensitivity_line(&PowerCase::new(Design::McnemarConnor, SolveFor::N)).is_none());
+    }
 
     #[test]
     fn effect_sizes_from_raw_quantities() {
