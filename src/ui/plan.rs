@@ -71,9 +71,16 @@ pub fn default_case() -> PowerCase {
 fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
     let mut out = Vec::new();
     let Some(a) = &ctx.analysis else { return out };
+    let paired_design = ctx.plan.as_ref().is_none_or(|c| c.design == Design::PairedT);
     let arm = if a.results.paired.contains_key("intervention") { "intervention" } else { "all" };
+    if !paired_design {
+        // Two-group designs: the observed difference between the groups after the program.
+        if let Some(d) = a.results.two_group_post.as_ref().and_then(|t| t.cohen_d) {
+            out.push(("d", (d.abs() * 1000.0).round() / 1000.0, "observed Cohen's d between the groups after the program".to_string()));
+        }
+    }
     if let Some(p) = a.results.paired.get(arm) {
-        if let Some(dz) = p.dz {
+        if let (true, Some(dz)) = (paired_design, p.dz) {
             out.push(("d", (dz.abs() * 1000.0).round() / 1000.0, format!("observed d_z in the {arm} group ({} pairs)", p.n)));
         }
         if let Some(r) = p.r_pre_post {
