@@ -85,13 +85,50 @@ impl Row {
     }
 }
 
+/// The rows being typed, changed only through [`RowEdit`] so that quick successive edits all
+/// apply to the newest rows (a closure's copy of the state may be one render old).
+#[derive(Debug, Clone, PartialEq)]
+struct Rows(Vec<Row>);
+
+enum RowEdit {
+    Set(usize, &'static str, String),
+    Add,
+}
+
+impl Reducible for Rows {
+    type Action = RowEdit;
+
+    fn reduce(self: std::rc::Rc<Self>, action: RowEdit) -> std::rc::Rc<Self> {
+        let mut rows = self.0.clone();
+        match action {
+            RowEdit::Set(i, field, v) => {
+                if let Some(row) = rows.get_mut(i) {
+                    match field {
+                        "category" => row.category = v,
+                        "arm" => row.arm = v,
+                        "basis" => row.basis = v,
+                        "kind" => row.kind = v,
+                        "a" => row.a = v,
+                        _ => row.b = v,
+                    }
+                }
+            }
+            RowEdit::Add => {
+                let next = SUGGESTED_CATEGORIES.get(rows.len()).copied().unwrap_or("other");
+                rows.push(Row::new(next));
+            }
+        }
+        std::rc::Rc::new(Rows(rows))
+    }
+}
+
 /// The editable ingredient table: rows of category, arm, basis and value (an amount,
 /// quantity × unit price, or volunteer hours × an hourly value). "Use this table" sends it to
 /// the engine like an uploaded cost file.
 #[function_component(CostEditor)]
 fn cost_editor() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
-    let rows = use_state(|| SUGGESTED_CATEGORIES.iter().take(3).map(|c| Row::new(c)).collect::<Vec<_>>());
+    let rows = use_reducer(|| Rows(SUGGESTED_CATEGORIES.iter().take(3).map(|c| Row::new(c)).collect()));
     let hourly = use_state(String::new);
     let currency = use_state(String::new);
     let cell = |i: usize, field: &'static str, value: String, options: Option<&'static [(&'static str, &'static str)]>| {
@@ -101,18 +138,7 @@ fn cost_editor() -> Html {
                 Some(i) => Some(i.value()),
                 None => t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()),
             }).unwrap_or_default();
-            let mut r = (*rows).clone();
-            if let Some(row) = r.get_mut(i) {
-                match field {
-                    "category" => row.category = v,
-                    "arm" => row.arm = v,
-                    "basis" => row.basis = v,
-                    "kind" => row.kind = v,
-                    "a" => row.a = v,
-                    _ => row.b = v,
-                }
-            }
-            rows.set(r);
+            rows.dispatch(RowEdit::Set(i, field, v));
         });
         let label = format!("{field} of row {}", i + 1);
         match options {
@@ -122,12 +148,7 @@ fn cost_editor() -> Html {
     };
     let on_add = {
         let rows = rows.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut r = (*rows).clone();
-            let next = SUGGESTED_CATEGORIES.get(r.len()).copied().unwrap_or("other");
-            r.push(Row::new(next));
-            rows.set(r);
-        })
+        Callback::from(move |_: MouseEvent| rows.dispatch(RowEdit::Add))
     };
     let on_use = {
         let ctx = ctx.clone();
@@ -135,7 +156,7 @@ fn cost_editor() -> Html {
         let hourly = hourly.clone();
         let currency = currency.clone();
         Callback::from(move |_: MouseEvent| {
-            let items: Vec<CostItem> = rows.iter().filter_map(Row::item).collect();
+            let items: Vec<CostItem> = rows.0.iter().filter_map(Row::item).collect();
             let rate = hourly.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
             let csv = typed_table_csv(&items, rate, &currency);
             ctx.dispatch(Action::LoadCosts { name: "cost table typed in Lantern".into(), bytes: array_buffer(csv.as_bytes()) });
@@ -158,7 +179,7 @@ fn cost_editor() -> Html {
             <h3 id="ingredients-title">{"Or type the cost ingredients"}</h3>
             <table class="stats wide editor">
                 <thead><tr><th>{"Category"}</th><th>{"Arm"}</th><th>{"Counts as"}</th><th>{"Value is"}</th><th>{"Amount / quantity / hours"}</th><th>{"Unit price"}</th></tr></thead>
-                <tbody>{ for rows.iter().enumerate().map(|(i, r)| html! {
+                <tbody>{ for rows.0.iter().enumerate().map(|(i, r)| html! {
                     <tr>
                         <td>{cell(i, "category", r.category.clone(), None)}</td>
                         <td>{cell(i, "arm", r.arm.clone(), Some(ARMS))}</td>
