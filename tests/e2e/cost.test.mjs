@@ -64,12 +64,15 @@ test('a cost table typed in the page gives the same cost per participant as the 
     const el = t.page.locator(`[aria-label="${field} of row ${row}"]`);
     if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value); else await el.fill(value);
     await el.dispatchEvent('change');
+    // The page has taken the edit once its re-render shows the same value.
+    await t.page.waitForFunction(([sel, v]) => document.querySelector(sel)?.value === v, [`[aria-label="${field} of row ${row}"]`, value]);
   };
   await set(1, 'a', '13980');
   await set(2, 'arm', 'control');
   await set(2, 'a', '350');
   await set(3, 'a', '');
   await t.page.click('[data-testid="use-cost-table"]');
+  await t.page.waitForSelector('text=cost table typed in Lantern', { timeout: 60000 });
   await waitReady(t.page, 60000);
   const got = JSON.parse((await download(t.page, 'export-results')).text);
   assert.equal(got.results.cost.total_intervention, 13980);
