@@ -3,7 +3,7 @@
 //! [`Diagnostic`]s and count as unanswered). Also settles the answer scale (min..max) when the
 //! key does not give it.
 
-use crate::core::dataset::{is_missing, parse_number, shorten, Dataset, Diagnostic};
+use crate::core::dataset::{parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic};
 use crate::core::scales::spec::{DontKnow, ItemSource, ItemSpec};
 
 /// One cell of an item column, before the answer scale is known.
@@ -111,19 +111,27 @@ pub fn locate(ds: &Dataset, src: &ItemSource, numbers: &[usize], time: &str, who
     Some(cols)
 }
 
-/// Reads one item column's cells (`None` column = all blank).
+/// Reads one item column's cells (`None` column = all blank) with the file's own reading rules,
+/// as [`Dataset::numeric`] does: its missing codes, the column's value map (answer wording such
+/// as "Strongly agree" in Qualtrics, SurveyMonkey and Google Forms exports) and decimal commas.
+/// "Don't know" codes are recognised first, so they are never read as a mapped number.
 pub fn cells(ds: &Dataset, column: Option<&str>, dont_know_codes: &[String]) -> Vec<Cell> {
     let Some(col) = column.and_then(|c| ds.column(c)) else { return vec![Cell::Blank; ds.n_rows] };
     let codes: Vec<String> = dont_know_codes.iter().map(|c| norm(c)).collect();
+    let map = ds.value_map(&col.name);
+    let comma = ds.decimal_comma_columns.contains(&col.name);
     col.cells
         .iter()
         .map(|cell| {
             if codes.contains(&norm(cell)) {
                 Cell::DontKnow
-            } else if is_missing(cell) {
+            } else if ds.is_missing_value(cell) {
                 Cell::Blank
             } else {
-                parse_number(cell).map_or_else(|| Cell::Text(cell.clone()), Cell::Number)
+                map.and_then(|m| m.lookup(cell))
+                    .or_else(|| parse_number(cell))
+                    .or_else(|| if comma { parse_decimal_comma(cell) } else { None })
+                    .map_or_else(|| Cell::Text(cell.clone()), Cell::Number)
             }
         })
         .collect()
@@ -275,6 +283,28 @@ mod tests {
         let located: Vec<(Option<usize>, Option<&str>)> = diags.iter().map(|d| (d.row, d.column.as_deref())).collect();
         assert_eq!(located, vec![(Some(2), Some("q1")), (Some(4), Some("q1")), (Some(6), Some("q1"))]);
         assert!(diags[0].message.contains("outside the answer scale 1 to 5"));
+    }
+
+    #[test]
+    fn cells_follow_the_file_s_value_maps_missing_codes_and_decimal_commas() {
+        use crate::core::dataset::ValueMap;
+        let mut d = ds(&[("q1", &["Strongly agree", " agree ", "Don't know", "999", "", "2", "Maybe"]), ("q2", &["2,5", "3", "x", "1", "1", "1", "1"])]);
+        d.value_maps = vec![ValueMap {
+            column: "q1".into(),
+            description: "agree scale".into(),
+            // A map that (wrongly) gives "Don't know" a number: the "don't know" code wins.
+            entries: vec![("Strongly agree".into(), 5.0), ("Agree".into(), 4.0), ("Don't know".into(), 3.0)],
+        }];
+        d.missing_codes = vec!["".into(), "999".into()];
+        d.decimal_comma_columns = vec!["q2".into()];
+        let dk = vec!["don't know".to_string()];
+        let c = cells(&d, Some("q1"), &dk);
+        assert_eq!(c, vec![Cell::Number(5.0), Cell::Number(4.0), Cell::DontKnow, Cell::Blank, Cell::Blank, Cell::Number(2.0), Cell::Text("Maybe".into())]);
+        let c = cells(&d, Some("q2"), &dk);
+        assert_eq!(c[..3], [Cell::Number(2.5), Cell::Number(3.0), Cell::Text("x".into())]);
+        // "-99" is not among this file's missing codes, so it is a number (then out of range).
+        d.columns[1].cells = ["-99", "1", "1", "1", "1", "1", "1"].into_iter().collect();
+        assert_eq!(cells(&d, Some("q2"), &dk)[0], Cell::Number(-99.0));
     }
 
     #[test]
