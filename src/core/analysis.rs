@@ -7,6 +7,7 @@ use crate::core::results::Results;
 use crate::core::stats::paired::paired;
 
 pub mod change;
+pub mod clustering;
 
 /// The outcome of an analysis run: results plus located notes about the data.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -92,6 +93,7 @@ pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
     }
     change::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
     crate::core::process::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
+    clustering::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
     out
 }
 

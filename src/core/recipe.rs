@@ -18,6 +18,9 @@ pub struct Columns {
     pub subgroup: Option<String>,
     /// Attendance (sessions or hours) for the dose section (`results.process.dose`).
     pub dose: Option<String>,
+    /// The cluster people belong to (school, class, site, congregation, ...), for the
+    /// intraclass correlation (`results.clustering`) that pre-fills the cluster-trial planner.
+    pub cluster: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -125,6 +128,27 @@ fn suggest_items(names: &[String]) -> Option<serde_json::Value> {
     Some(serde_json::Value::Object(m))
 }
 
+/// Words in a column name that mark the cluster people belong to (matched as whole words).
+pub(crate) const CLUSTER_WORDS: &[&str] = &[
+    "cluster", "school", "class", "classroom", "site", "clinic", "congregation", "church", "parish", "mosque", "temple",
+    "synagogue", "team", "village", "campus",
+];
+
+/// Whole column names that mark a cluster (lower case).
+const CLUSTER_NAMES: &[&str] = &["group_id", "groupid", "group id", "group-id"];
+
+/// Words that make a cluster-looking name something else (`class_size`, `school_type`, ...).
+const NOT_CLUSTER_WORDS: &[&str] = &["size", "count", "type", "pre", "post", "score", "total", "help", "followup"];
+
+/// True when a column name looks like a cluster column (`school`, `Class ID`, `site_name`,
+/// `group_id`), never the intervention/control `group` column itself.
+pub fn looks_like_cluster(name: &str) -> bool {
+    let l = name.trim().to_lowercase();
+    let toks: Vec<&str> = l.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
+    (CLUSTER_NAMES.contains(&l.as_str()) || toks.iter().any(|t| CLUSTER_WORDS.contains(t)))
+        && !toks.iter().any(|t| NOT_CLUSTER_WORDS.contains(t))
+}
+
 /// Why a recipe file was refused.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecipeError(pub String);
@@ -190,10 +214,13 @@ impl Recipe {
             c.help_post = find(&["help"], &["pre"]).filter(|n| n.to_lowercase().contains("post"));
         }
         if c.group.is_none() {
-            c.group = find(&["group", "arm", "condition"], &[]);
+            // Not `group_id`: that names a cluster (a peer group), not the arm.
+            c.group = find(&["group", "arm", "condition"], &["id"]);
         }
         if c.id.is_none() {
-            c.id = find(&["id", "participant", "participant_id", "respondent"], &[]);
+            // Not `school_id`, `group_id`, ...: those name the cluster a person belongs to.
+            let not_people: Vec<&str> = CLUSTER_WORDS.iter().copied().chain(["group"]).collect();
+            c.id = find(&["id", "participant", "participant_id", "respondent"], &not_people);
         }
         if c.subgroup.is_none() {
             c.subgroup = find(&["age", "band", "language", "subgroup"], &[]);
@@ -201,6 +228,37 @@ impl Recipe {
         if c.dose.is_none() {
             c.dose = find(&["dose", "attendance", "attended", "sessions_attended"], &[]);
         }
+    }
+
+    /// [`Recipe::suggest_columns`] plus the roles that need the data, not only the names: the
+    /// cluster column ([`Recipe::suggest_cluster`]). Use this when a file has been loaded.
+    pub fn suggest_columns_from(&mut self, ds: &crate::core::dataset::Dataset) {
+        self.suggest_columns(&ds.column_names());
+        self.suggest_cluster(ds);
+    }
+
+    /// Suggests the cluster column (when still empty): the first column whose name looks like a
+    /// cluster ([`looks_like_cluster`]), that has no other role, and whose non-missing cells hold
+    /// between 2 and N/2 distinct values (N = non-missing cells), so that people share clusters.
+    pub fn suggest_cluster(&mut self, ds: &crate::core::dataset::Dataset) {
+        if self.columns.cluster.is_some() {
+            return;
+        }
+        let c = &self.columns;
+        let taken: Vec<&str> = [&c.id, &c.group, &c.pre, &c.post, &c.followup, &c.help_pre, &c.help_post, &c.subgroup, &c.dose]
+            .iter()
+            .filter_map(|r| r.as_deref())
+            .collect();
+        let fits = |name: &str| -> bool {
+            let Some(cells) = ds.text(name) else { return false };
+            let present: Vec<&str> = cells.iter().filter_map(|c| c.as_deref()).collect();
+            let levels: std::collections::BTreeSet<&str> = present.iter().copied().collect();
+            levels.len() >= 2 && 2 * levels.len() <= present.len()
+        };
+        self.columns.cluster = ds
+            .column_names()
+            .into_iter()
+            .find(|n| looks_like_cluster(n) && !taken.contains(&n.as_str()) && fits(n));
     }
 }
 
@@ -246,6 +304,38 @@ mod tests {
         let mut r = Recipe::default();
         r.suggest_columns(&names(&["stigma_pre", "stigma_post"]));
         assert!(r.items.is_none());
+    }
+
+    #[test]
+    fn cluster_column_needs_a_cluster_name_and_shared_levels() {
+        for n in ["school", "School ID", "class", "classroom", "site_name", "Clinic", "congregation", "church", "team", "group_id", "cluster"] {
+            assert!(looks_like_cluster(n), "{n}");
+        }
+        for n in ["group", "Group", "arm", "class_size", "school_type", "stigma_pre", "participant_id", "classic"] {
+            assert!(!looks_like_cluster(n), "{n}");
+        }
+        let csv = b"id,group,school,team,class_size\n1,intervention,A,t1,20\n2,control,A,t2,20\n3,intervention,B,t3,25\n4,control,B,t4,25\n5,intervention,,t5,25\n";
+        let ds = crate::core::ingest::read_csv(csv, "t.csv").unwrap();
+        let mut r = Recipe::default();
+        r.suggest_columns(&ds.column_names());
+        assert_eq!(r.columns.cluster, None, "names alone never set the cluster");
+        r.suggest_columns_from(&ds);
+        assert_eq!(r.columns.group.as_deref(), Some("group"));
+        // school: 2 levels over 4 non-blank cells (= N/2); team has 5 levels for 5 people.
+        assert_eq!(r.columns.cluster.as_deref(), Some("school"));
+        let ds = crate::core::ingest::read_csv(b"group_id,group\ng1,control\ng1,control\ng2,intervention\ng2,intervention\n", "t.csv").unwrap();
+        let mut r = Recipe::default();
+        r.suggest_columns_from(&ds);
+        assert_eq!((r.columns.group.as_deref(), r.columns.cluster.as_deref()), (Some("group"), Some("group_id")));
+        let mut r = Recipe::default();
+        r.suggest_columns(&names(&["school_id", "participant_id", "group"]));
+        assert_eq!(r.columns.id.as_deref(), Some("participant_id"), "a school's id is not a person's");
+        let ds = crate::core::ingest::read_csv(b"school,pre\nA,1\nA,2\nA,3\n", "t.csv").unwrap();
+        let mut r = Recipe::default();
+        r.suggest_columns_from(&ds);
+        assert_eq!(r.columns.cluster, None, "a single school is no clustering");
+        let r = Recipe::from_json(r#"{"columns":{"pre":"a"}}"#).unwrap();
+        assert_eq!(r.columns.cluster, None, "older recipes load without the key");
     }
 
     #[test]

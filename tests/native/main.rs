@@ -3,6 +3,7 @@
 
 mod cost_reference;
 mod formats;
+mod icc_reference;
 mod ingest_properties;
 mod invariants;
 mod malformed;
@@ -12,4 +13,5 @@ mod power_reference;
 mod process_reference;
 mod properties;
 mod reference;
+mod scoring;
 mod support;

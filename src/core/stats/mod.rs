@@ -6,6 +6,7 @@ pub mod binary;
 pub mod describe;
 pub mod dist;
 pub mod exact;
+pub mod icc;
 pub mod nct;
 pub mod paired;
 pub mod rank_sum;
