@@ -151,6 +151,105 @@ pub fn d_from_raw(mean_difference: f64, sd_1: f64, sd_2: f64) -> Option<f64> {
     Some(mean_difference / ((sd_1 * sd_1 + sd_2 * sd_2) / 2.0).sqrt()).filter(|v| v.is_finite())
 }
 
+/// The four plain power bands as (from, to, name), for drawing behind a power curve.
+pub const POWER_BANDS: &[(f64, f64, &str)] = &[
+    (0.0, 0.5, "below 50%: likely to miss"),
+    (0.5, 0.8, "50–80%: a coin flip to probable"),
+    (0.8, 0.95, "80–95%: probably detects"),
+    (0.95, 1.0, "above 95%: almost surely"),
+];
+
+/// One curve of a [`CurveFamily`]: power against the sample size for one effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectCurve {
+    pub label: String,
+    pub effect: f64,
+    /// Whether this is the case's own effect (entered or solved).
+    pub own: bool,
+    pub points: Vec<super::CurvePoint>,
+}
+
+/// Power against the sample size (`vary`: n, n2 or J) for the case's effect and, for
+/// comparison, effects reported in the literature (standardised mean differences) or
+/// Cohen's small and medium h (proportions). McNemar cases get their own curve only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurveFamily {
+    pub vary: String,
+    pub from: f64,
+    pub to: f64,
+    /// The effect's name in this design (d, delta, h), if the family varies it.
+    pub effect_name: Option<&'static str>,
+    pub curves: Vec<EffectCurve>,
+}
+
+/// The effect input a design's curves can vary, and the case's own value of it.
+fn own_effect(case: &PowerCase, out: &PowerOutput) -> Option<(&'static str, f64)> {
+    let given = |name: &str| match case.inputs.get(name) {
+        Some(InputValue::Number(v)) if v.is_finite() => Some(*v),
+        _ => None,
+    };
+    match case.design {
+        Design::PairedT | Design::TwoSampleTEqualN | Design::TwoSampleTUnequalN | Design::AncovaTwoSample => Some(("d", out.d.or_else(|| given("d"))?)),
+        Design::ClusterCra2 => Some(("delta", out.mdes.or(out.delta).or_else(|| given("delta"))?)),
+        Design::TwoProportionsEqualN | Design::TwoProportionsUnequalN => {
+            let from_p = given("p1").zip(given("p2")).map(|(a, b)| super::proportions::cohens_h(a, b));
+            Some(("h", out.h.or(out.h_detectable).or(from_p).or_else(|| given("h"))?))
+        }
+        _ => None,
+    }
+}
+
+/// The curves for a solved case, `points` per curve (the case's own curve) and about a third
+/// as many for the comparison effects. `None` for designs without a power.
+pub fn curve_family(case: &PowerCase, out: &PowerOutput, points: usize) -> Option<CurveFamily> {
+    let (vary, from, to) = super::default_curve(case, out)?;
+    let mut base = case.clone();
+    base.solve_for = SolveFor::Power;
+    let own = own_effect(case, out).filter(|(_, v)| v.abs() > 1e-12);
+    let mut effects: Vec<(String, f64, bool)> = Vec::new();
+    match own {
+        Some((name, v)) => {
+            let shown = if name == "delta" { "effect" } else { name };
+            effects.push((format!("your plan: {shown} = {:.2}", v.abs()), v.abs(), true));
+            let others: Vec<(f64, String)> = if name == "h" {
+                vec![(0.2, "small (h = 0.2)".into()), (0.5, "medium (h = 0.5)".into())]
+            } else {
+                LITERATURE_EFFECTS
+                    .iter()
+                    .filter(|(e, _)| (*e - 0.28).abs() > 1e-9)
+                    .map(|(e, src)| (*e, format!("{e:.2}: {}", src.split(" (").next().unwrap_or(src))))
+                    .collect()
+            };
+            for (e, label) in others {
+                if (e - v.abs()).abs() > 0.03 {
+                    effects.push((label, e, false));
+                }
+            }
+            if name == "h" {
+                base.inputs.remove("p1");
+                base.inputs.remove("p2");
+            }
+            let mut curves = Vec::new();
+            for (label, e, is_own) in effects {
+                let mut c = base.clone();
+                c.set(name, e);
+                let n = if is_own { points } else { (points / 3).max(20) };
+                if let Ok(pts) = super::power_curve(&c, &vary, from, to, n) {
+                    if !pts.is_empty() {
+                        curves.push(EffectCurve { label, effect: e, own: is_own, points: pts });
+                    }
+                }
+            }
+            curves.sort_by(|a, b| a.effect.total_cmp(&b.effect));
+            (!curves.is_empty()).then_some(CurveFamily { vary, from, to, effect_name: Some(name), curves })
+        }
+        None => {
+            let pts = super::power_curve(&base, &vary, from, to, points).ok().filter(|p| !p.is_empty())?;
+            Some(CurveFamily { vary, from, to, effect_name: None, curves: vec![EffectCurve { label: "your plan".into(), effect: f64::NAN, own: true, points: pts }] })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::solve;
@@ -191,5 +290,47 @@ mod tests {
         assert!(r.contains("below the usual 80% target"), "{r}");
         assert_eq!(effect_band(0.25), "small (0.2 to 0.5; typical of anti-stigma programs)");
         assert_eq!(effect_band(-0.9), "large (0.8 or more)");
+    }
+
+    #[test]
+    fn curve_family_compares_the_plan_with_the_literature() {
+        let case = PowerCase::new(Design::TwoSampleTEqualN, SolveFor::N).with("d", 0.5).with("power", 0.8);
+        let out = super::super::solve(&case).unwrap();
+        let fam = curve_family(&case, &out, 200).unwrap();
+        assert_eq!(fam.vary, "n");
+        assert_eq!(fam.effect_name, Some("d"));
+        let effects: Vec<f64> = fam.curves.iter().map(|c| c.effect).collect();
+        assert_eq!(effects, vec![0.10, 0.26, 0.38, 0.5]);
+        let own = fam.curves.iter().find(|c| c.own).unwrap();
+        assert_eq!(own.points.len(), 200);
+        // The plan's own curve crosses 80% at the solved n (64 per group for d = 0.5).
+        let at = |n: f64| own.points.iter().min_by(|a, b| (a.x - n).abs().total_cmp(&(b.x - n).abs())).unwrap().power;
+        assert!(at(64.0) > 0.79 && at(64.0) < 0.82, "{}", at(64.0));
+        // At every n a smaller effect has less power.
+        for w in fam.curves.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            for p in &a.points {
+                let q = b.points.iter().min_by(|x, y| (x.x - p.x).abs().total_cmp(&(y.x - p.x).abs())).unwrap();
+                if (q.x - p.x).abs() < 1e-9 {
+                    assert!(p.power <= q.power + 1e-12);
+                }
+            }
+        }
+        // Proportions: h from p1/p2, compared with Cohen's small and medium h.
+        let case = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::N).with("p1", 0.3).with("p2", 0.45).with("power", 0.8);
+        let out = super::super::solve(&case).unwrap();
+        let fam = curve_family(&case, &out, 90).unwrap();
+        assert_eq!(fam.effect_name, Some("h"));
+        assert_eq!(fam.curves.len(), 3);
+        // McNemar: the plan's own curve only. Design effect: no curve.
+        let case = PowerCase::new(Design::McnemarConnor, SolveFor::Power).with("p01", 0.1).with("p10", 0.25).with("n", 80.0);
+        let out = super::super::solve(&case).unwrap();
+        assert_eq!(curve_family(&case, &out, 50).unwrap().curves.len(), 1);
+        let case = PowerCase::new(Design::DesignEffect, SolveFor::N).with("n_individual", 100.0).with("m", 20.0).with("icc", 0.05);
+        if let Ok(out) = super::super::solve(&case) {
+            assert!(curve_family(&case, &out, 50).is_none());
+        }
+        assert_eq!(POWER_BANDS.len(), 4);
+        assert!(POWER_BANDS.windows(2).all(|w| w[0].1 == w[1].0));
     }
 }
