@@ -155,6 +155,113 @@ pub struct XyChart {
     pub x_label: String,
     pub y_label: String,
     pub description: String,
+    /// Named lines (pixels), drawn over the points, with a legend.
+    pub series: Vec<XySeries>,
+    /// Horizontal bands behind the data (pixels), each named.
+    pub bands: Vec<XyBand>,
+    /// A named vertical marker (pixel x), e.g. the program start.
+    pub vline: Option<(f64, String)>,
+}
+
+/// One named line of an [`XyChart`]; `style` is a CSS class suffix chosen by the builder
+/// (`s0`…`s5`: colour-blind-safe colours; `dashed` lines also differ in dash pattern).
+#[derive(Debug, Clone, PartialEq)]
+pub struct XySeries {
+    pub label: String,
+    pub style: String,
+    pub dashed: bool,
+    /// Drawn thicker: the line the chart is about (e.g. the plan's own power curve).
+    pub bold: bool,
+    pub line: Vec<(f64, f64)>,
+}
+
+/// A horizontal band between two y pixel positions (`top` < `bottom`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct XyBand {
+    pub top: f64,
+    pub bottom: f64,
+    pub label: String,
+    pub style: String,
+}
+
+/// A line of a [`series_chart`] in data units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineSpec {
+    pub label: String,
+    pub dashed: bool,
+    pub bold: bool,
+    pub data: Vec<(f64, f64)>,
+}
+
+/// A band of a [`series_chart`] in data units (y from `lo` to `hi`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandSpec {
+    pub lo: f64,
+    pub hi: f64,
+    pub label: String,
+}
+
+/// Several named lines (and optional points, bands and a vertical marker) on shared axes.
+/// `y_range` fixes the y axis (e.g. 0 to 1 for power); otherwise it covers the data and zero.
+/// `None` when there is nothing finite to draw.
+#[allow(clippy::too_many_arguments)]
+pub fn series_chart(
+    lines: &[LineSpec],
+    points: &[(f64, f64)],
+    y_range: Option<(f64, f64)>,
+    bands: &[BandSpec],
+    vline: Option<(f64, &str)>,
+    x_label: &str,
+    y_label: &str,
+    description: String,
+) -> Option<XyChart> {
+    let (width, height) = (520.0, 300.0);
+    let plot = (64.0, 14.0, width - 14.0, height - 44.0);
+    let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
+    let all: Vec<(f64, f64)> = lines.iter().flat_map(|l| l.data.iter()).chain(points.iter()).filter(finite).copied().collect();
+    let (x0, x1) = range(all.iter().map(|p| p.0).chain(vline.map(|v| v.0)))?;
+    let xt = nice_ticks(x0, x1, 6);
+    let yt = match y_range {
+        Some((a, b)) if a.is_finite() && b.is_finite() && b > a => nice_ticks(a, b, 6),
+        _ => {
+            let (y0, y1) = range(all.iter().map(|p| p.1).chain([0.0]))?;
+            nice_ticks(y0, y1, 6)
+        }
+    };
+    let xs = Scale { d0: *xt.first()?, d1: *xt.last()?, p0: plot.0, p1: plot.2 };
+    let ys = Scale { d0: *yt.first()?, d1: *yt.last()?, p0: plot.3, p1: plot.1 };
+    let clamp_y = |v: f64| v.clamp(plot.1, plot.3);
+    let to_px = |data: &[(f64, f64)]| data.iter().filter(finite).map(|&(x, y)| (xs.px(x), clamp_y(ys.px(y)))).collect::<Vec<_>>();
+    let series = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| XySeries { label: l.label.clone(), style: format!("s{}", i % 6), dashed: l.dashed, bold: l.bold, line: to_px(&l.data) })
+        .filter(|s| !s.line.is_empty())
+        .collect();
+    let bands = bands
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.lo.is_finite() && b.hi.is_finite() && b.hi > b.lo)
+        .map(|(i, b)| XyBand { top: clamp_y(ys.px(b.hi)), bottom: clamp_y(ys.px(b.lo)), label: b.label.clone(), style: format!("b{}", i % 4) })
+        .collect();
+    Some(XyChart {
+        width,
+        height,
+        plot,
+        points: to_px(points),
+        mark: None,
+        line: Vec::new(),
+        x_ticks: xt.iter().map(|&t| (xs.px(t), format_tick(t))).collect(),
+        y_ticks: yt.iter().map(|&t| (ys.px(t), format_tick(t))).collect(),
+        zero_x: None,
+        zero_y: None,
+        x_label: x_label.into(),
+        y_label: y_label.into(),
+        description,
+        series,
+        bands,
+        vline: vline.filter(|v| v.0.is_finite()).map(|(x, label)| (xs.px(x), label.to_string())),
+    })
 }
 
 fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
@@ -189,6 +296,9 @@ pub fn xy_chart(data: &[(f64, f64)], mark: Option<(f64, f64)>, line: bool, x_lab
         x_label: x_label.into(),
         y_label: y_label.into(),
         description,
+        series: Vec::new(),
+        bands: Vec::new(),
+        vline: None,
     })
 }
 
@@ -317,5 +427,30 @@ mod tests {
         assert!(pts[0].x < pts[1].x);
         assert!(c.description.contains("mean 4.00") && c.description.contains("mean 3.00"), "{}", c.description);
         assert!(means_over_time(&Results::default()).is_none());
+    }
+
+    #[test]
+    fn series_chart_places_lines_bands_and_marker() {
+        let lines = vec![
+            LineSpec { label: "d = 0.2".into(), dashed: false, bold: true, data: vec![(10.0, 0.1), (100.0, 0.5), (200.0, 0.8)] },
+            LineSpec { label: "none".into(), dashed: true, bold: false, data: vec![(f64::NAN, 1.0)] },
+        ];
+        let bands = vec![BandSpec { lo: 0.0, hi: 0.5, label: "likely to miss".into() }, BandSpec { lo: 0.8, hi: 0.95, label: "probably".into() }];
+        let c = series_chart(&lines, &[(50.0, 0.3)], Some((0.0, 1.0)), &bands, Some((100.0, "start")), "n", "Power", "x".into()).unwrap();
+        let (l, t, r, b) = c.plot;
+        // A line with no finite point is dropped; the other keeps its three points.
+        assert_eq!(c.series.len(), 1);
+        assert_eq!(c.series[0].line.len(), 3);
+        // y from 0 to 1: power 0.5 sits half-way up, 0 on the bottom axis.
+        let y05 = c.series[0].line[1].1;
+        assert!((y05 - (t + b) / 2.0).abs() < 1e-9, "{y05}");
+        assert!((c.bands[0].bottom - b).abs() < 1e-9 && (c.bands[0].top - y05).abs() < 1e-9);
+        assert!(c.bands[1].top < c.bands[1].bottom);
+        // x ticks 0..200: the marker at 100 is in the middle.
+        let (vx, label) = c.vline.clone().unwrap();
+        assert!((vx - (l + r) / 2.0).abs() < 1e-9 && label == "start");
+        assert_eq!(c.points.len(), 1);
+        // Nothing finite: no chart.
+        assert!(series_chart(&lines[1..], &[], None, &[], None, "", "", String::new()).is_none());
     }
 }

@@ -57,12 +57,27 @@ pub struct Results {
     /// Cost per outcome and cost-effectiveness, when a cost table is given (issue 7).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<crate::core::cost::CostResult>,
-    /// Retention, dose, satisfaction and reach (issue 11), when the recipe's roles allow.
+    /// Retention: enrolled, completed, follow-up and attrition per arm and subgroup (issue 11),
+    /// with the warnings and notes of every process section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<crate::core::process::ProcessResult>,
+    /// Attendance (dose) and its relation to change, when `columns.dose` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose: Option<crate::core::process::dose::DoseResult>,
+    /// One entry per rating column of `process.satisfaction`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub satisfaction: Vec<crate::core::process::satisfaction::SatisfactionItem>,
+    /// Who enrolled and completed against the target population (`process.population`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach: Option<crate::core::process::reach::ReachResult>,
     /// Community counts over time, when a counts table is given (issue 11).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub counts: Option<crate::core::process::CountsResult>,
+    pub community: Option<crate::core::process::CountsResult>,
+    /// How alike people in the same cluster answered (ICC(1) of pre scores, with `post`
+    /// beside), when the recipe names a cluster column (issue 6; extra key). Shape:
+    /// [`crate::core::analysis::clustering::Clustering`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clustering: Option<crate::core::analysis::clustering::Clustering>,
 }
 
 /// One histogram bin of individual changes: `[lo, hi)` (the last bin includes `hi`).

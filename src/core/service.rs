@@ -181,7 +181,7 @@ impl Service {
             Ok(ds) => {
                 if !keep_roles {
                     recipe.columns = Default::default();
-                    recipe.suggest_columns(&ds.column_names());
+                    recipe.suggest_columns_from(&ds);
                 }
                 self.summary = Some(ds.summary());
                 self.dataset = Some(ds);
@@ -229,7 +229,7 @@ impl Service {
         Some(self.analysed(seq, Some(analysis)))
     }
 
-    /// `results.counts` for the loaded counts table, with the recipe in force.
+    /// `results.community` for the loaded counts table, with the recipe in force.
     fn counts_result(&self) -> Option<CountsResult> {
         let (name, bytes) = self.counts.as_ref()?;
         counts_analysis(bytes, name, &self.recipe).ok()
@@ -260,13 +260,13 @@ impl Service {
         let Some(ds) = &self.dataset else {
             let analysis = counts.map(|c| {
                 let mut a = Analysis::default();
-                a.results.counts = Some(c);
+                a.results.community = Some(c);
                 a
             });
             return Some(self.analysed(seq, analysis));
         };
         let mut analysis = analyse(ds, &self.recipe);
-        analysis.results.counts = counts;
+        analysis.results.community = counts;
         match &self.costs {
             Some((_, parsed)) => {
                 let settings = BootstrapSettings::from_recipe(&self.recipe);
@@ -378,7 +378,7 @@ mod tests {
         let table = b"month,calls,program_start\n1,20,0\n2,22,0\n3,19,0\n4,21,0\n5,30,1\n6,33,1\n7,31,1\n8,35,1\n";
         let r = handle_to_end(&mut s, Request::LoadCounts { seq: 1, name: "calls.csv".into(), recipe: Recipe::default() }, Some(table));
         let (_, _, a) = last_analysis(&r);
-        let c = a.and_then(|a| a.results.counts).expect("counts result");
+        let c = a.and_then(|a| a.results.community).expect("counts result");
         assert_eq!(c.n_periods, 8);
         assert_eq!((c.n_before, c.n_after), (4, 4));
         // After / before: (30+33+31+35)/(20+22+19+21) = 129/82 with equal exposure.
@@ -386,7 +386,7 @@ mod tests {
         assert!((rr - 129.0 / 82.0).abs() < 1e-9, "{rr}");
         let r = handle_to_end(&mut s, Request::LoadData { seq: 2, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(b"pre,post\n1,2\n2,2\n3,5\n"));
         let (_, _, a) = last_analysis(&r);
-        assert!(a.and_then(|a| a.results.counts).is_some(), "counts stay with new participant data");
+        assert!(a.and_then(|a| a.results.community).is_some(), "counts stay with new participant data");
         let r = handle_to_end(&mut s, Request::LoadCounts { seq: 3, name: "junk.csv".into(), recipe: Recipe::default() }, Some(b"\x00\x01"));
         assert!(matches!(&r[0], Reply::Failed { seq: 3, .. }));
     }

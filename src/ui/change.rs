@@ -18,6 +18,7 @@ pub fn change_page() -> Html {
             <h2 id="change-title">{"Did stigma change?"}</h2>
             <DataSummary />
             <RolePickers />
+            <crate::ui::process::ProcessSettings />
             <ItemsCard />
             <PairedResults />
         </section>

@@ -5,6 +5,31 @@ use crate::ui::browser::download;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// The SVG's markup with the page's computed colours, strokes and font sizes written onto
+/// each element, so the downloaded file looks as on screen without the style sheet.
+fn standalone_svg(svg: &web_sys::Element) -> String {
+    const PROPS: &[&str] = &["fill", "stroke", "stroke-width", "stroke-dasharray", "font-size", "font-weight", "opacity"];
+    let Some(window) = web_sys::window() else { return svg.outer_html() };
+    let Ok(copy) = svg.clone_node_with_deep(true) else { return svg.outer_html() };
+    let Ok(copy) = copy.dyn_into::<web_sys::Element>() else { return svg.outer_html() };
+    let (Ok(src), Ok(dst)) = (svg.query_selector_all("*"), copy.query_selector_all("*")) else { return svg.outer_html() };
+    for i in 0..src.length().min(dst.length()) {
+        let (Some(a), Some(b)) = (src.item(i), dst.item(i)) else { continue };
+        let (Ok(a), Ok(b)) = (a.dyn_into::<web_sys::Element>(), b.dyn_into::<web_sys::Element>()) else { continue };
+        if let Ok(Some(style)) = window.get_computed_style(&a) {
+            for p in PROPS {
+                if let Ok(v) = style.get_property_value(p) {
+                    if (!v.is_empty() && v != "none") || (*p == "fill" && v == "none") {
+                        let _ = b.set_attribute(p, &v);
+                    }
+                }
+            }
+        }
+        let _ = b.remove_attribute("class");
+    }
+    copy.outer_html()
+}
+
 /// Downloads the SVG of the figure that holds the clicked button.
 pub fn download_svg(e: MouseEvent) {
     let svg = e
@@ -12,7 +37,7 @@ pub fn download_svg(e: MouseEvent) {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest("figure").ok().flatten())
         .and_then(|fig| fig.query_selector("svg").ok().flatten())
-        .map(|svg| svg.outer_html());
+        .map(|svg| standalone_svg(&svg));
     if let Some(svg) = svg {
         let styled = svg.replacen("<svg", "<svg font-family=\"sans-serif\"", 1);
         let _ = download("lantern-chart.svg", "image/svg+xml", &styled);
@@ -35,7 +60,7 @@ pub fn download_png(e: MouseEvent) {
         .map(|vb| vb.split_whitespace().filter_map(|x| x.parse::<f64>().ok()).collect::<Vec<_>>())
         .and_then(|v| Some((*v.get(2)?, *v.get(3)?)))
         .unwrap_or((520.0, 300.0));
-    let text = svg.outer_html().replacen("<svg", &format!("<svg width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\""), 1);
+    let text = standalone_svg(&svg).replacen("<svg", &format!("<svg width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\""), 1);
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("image/svg+xml");

@@ -26,27 +26,53 @@ pub struct XyProps {
     pub caption: String,
 }
 
-/// Draws an [`XyChart`] (scatter or line) as SVG.
+/// Draws an [`XyChart`] (scatter, line, or named lines over bands) as SVG, with a legend
+/// for named lines.
 #[function_component(XyView)]
 pub fn xy_view(p: &XyProps) -> Html {
     let c = &p.chart;
     let (l, t, r, b) = c.plot;
-    let line: String = c.line.iter().enumerate().map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" })).collect();
+    let path = |pts: &[(f64, f64)]| -> String { pts.iter().enumerate().map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" })).collect() };
+    let line = path(&c.line);
     html! {
         <figure class="chart">
             <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} role="img" aria-label={c.description.clone()}>
+                { for c.bands.iter().map(|band| html! {
+                    <g class={classes!("band", band.style.clone())}>
+                        <rect x={l.to_string()} y={format!("{:.1}", band.top)} width={format!("{:.1}", r - l)} height={format!("{:.1}", (band.bottom - band.top).max(0.0))} />
+                        if band.bottom - band.top >= 13.0 {
+                            <text x={format!("{:.1}", r - 4.0)} y={format!("{:.1}", band.top + 12.0)} text-anchor="end">{&band.label}</text>
+                        }
+                    </g>
+                }) }
                 { for c.y_ticks.iter().map(|(y, s)| html! { <g class="tick"><line x1={l.to_string()} x2={r.to_string()} y1={y.to_string()} y2={y.to_string()} /><text x={(l - 6.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end">{s}</text></g> }) }
                 { for c.x_ticks.iter().map(|(x, s)| html! { <text class="xlabel" x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text> }) }
                 if let Some(zx) = c.zero_x { <line class="zero" x1={zx.to_string()} x2={zx.to_string()} y1={t.to_string()} y2={b.to_string()} /> }
                 if let Some(zy) = c.zero_y { <line class="zero" x1={l.to_string()} x2={r.to_string()} y1={zy.to_string()} y2={zy.to_string()} /> }
                 <line class="axis" x1={l.to_string()} x2={r.to_string()} y1={b.to_string()} y2={b.to_string()} />
                 <line class="axis" x1={l.to_string()} x2={l.to_string()} y1={t.to_string()} y2={b.to_string()} />
-                { for c.points.iter().map(|(x, y)| html! { <circle class="rep" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="2" /> }) }
+                if let Some((vx, label)) = &c.vline {
+                    <g class="vline">
+                        <line x1={format!("{vx:.1}")} x2={format!("{vx:.1}")} y1={t.to_string()} y2={b.to_string()} />
+                        <text x={format!("{:.1}", vx + 4.0)} y={(t + 12.0).to_string()}>{label}</text>
+                    </g>
+                }
+                { for c.points.iter().map(|(x, y)| html! { <circle class="rep" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="2.5" /> }) }
                 if !line.is_empty() { <path class="curve" d={line} /> }
+                { for c.series.iter().map(|s| html! {
+                    <path class={classes!("sline", s.style.clone(), s.dashed.then_some("dashed"), s.bold.then_some("bold"))} d={path(&s.line)}><title>{&s.label}</title></path>
+                }) }
                 if let Some((x, y)) = c.mark { <circle class="mark" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6"><title>{"Point estimate"}</title></circle> }
                 <text class="xlabel" x={((l + r) / 2.0).to_string()} y={(c.height - 4.0).to_string()} text-anchor="middle">{&c.x_label}</text>
                 <text class="xlabel" transform={format!("translate(14 {}) rotate(-90)", (t + b) / 2.0)} text-anchor="middle">{&c.y_label}</text>
             </svg>
+            if !c.series.is_empty() {
+                <ul class="legend">
+                    { for c.series.iter().map(|s| html! {
+                        <li><svg class="swatch" viewBox="0 0 28 10" aria-hidden="true"><line class={classes!("sline", s.style.clone(), s.dashed.then_some("dashed"), s.bold.then_some("bold"))} x1="1" x2="27" y1="5" y2="5" /></svg>{&s.label}</li>
+                    }) }
+                </ul>
+            }
             <figcaption>{&p.caption}{" "}{crate::ui::charts::svg_button()}</figcaption>
         </figure>
     }

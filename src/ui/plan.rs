@@ -2,17 +2,22 @@
 //! numbers or from the loaded data, with a power curve and a shareable link (the state lives
 //! in the URL fragment, which is never sent to a server).
 
-use crate::core::chart::xy_chart;
+use crate::core::chart::{series_chart, BandSpec, LineSpec};
 use crate::core::explain::num;
-use crate::core::power::explain::{d_from_raw, dz_from_raw, effect_band, plan_reading, sensitivity_line, LITERATURE_EFFECTS};
+use crate::core::power::explain::{curve_family, d_from_raw, dz_from_raw, effect_band, plan_reading, sensitivity_line, LITERATURE_EFFECTS, POWER_BANDS};
 use crate::core::power::link::to_fragment;
-use crate::core::power::{default_curve, power_curve, solve, Design, InputValue, PowerCase, SolveFor};
+use crate::core::power::{solve, Design, InputValue, PowerCase, SolveFor};
 use crate::ui::app::AppContext;
 use crate::ui::cost::XyView;
 use crate::ui::state::Action;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+/// Milliseconds from the page's performance clock (0 where there is none).
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
 
 /// The input that a solve produces instead of reading.
 fn solved_input(s: SolveFor) -> &'static str {
@@ -88,6 +93,17 @@ fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
         }
         if let Some(sd) = p.sd_pre {
             out.push(("sd_pre", (sd * 1000.0).round() / 1000.0, format!("SD of the pre scores in the {arm} group")));
+        }
+    }
+    if let Some(c) = &a.results.clustering {
+        let (one, many) = crate::core::analysis::clustering::cluster_nouns(&c.column);
+        if let Some(icc) = c.stats.icc.filter(|v| *v >= 0.0) {
+            let why = format!("ICC of the {} scores between {many} (“{}”, {} {many})", c.outcome, c.column, c.stats.n_clusters);
+            out.push(("rho", (icc * 10000.0).round() / 10000.0, why.clone()));
+            out.push(("icc", (icc * 10000.0).round() / 10000.0, why));
+        }
+        if let Some(m) = c.stats.mean_cluster_size {
+            out.push(("m", m.round(), format!("average people per {one} in your file")));
         }
     }
     if let Some(ds) = &ctx.dataset {
@@ -198,17 +214,25 @@ pub fn plan_page() -> Html {
             Some(format!("{}{}{}", l.origin().ok()?, l.pathname().ok()?, to_fragment(&case)))
         })
         .unwrap_or_else(|| to_fragment(&case));
-    let curve = solved.as_ref().ok().and_then(|out| {
-        let (vary, lo, hi) = default_curve(&case, out)?;
-        let pts = power_curve(&case, &vary, lo, hi, 60).ok()?;
-        xy_chart(
-            &pts.iter().map(|p| (p.x, p.power)).collect::<Vec<_>>(),
-            None,
-            true,
-            &format!("Sample size ({vary})"),
-            "Power",
-            format!("Power rises from {:.0}% to {:.0}% as {vary} goes from {lo} to {hi}.", pts.first().map_or(0.0, |p| p.power * 100.0), pts.last().map_or(0.0, |p| p.power * 100.0)),
-        )
+    // The curves are recomputed only when the case changes; the time taken is shown on the
+    // chart (`data-curve-ms`, read by the benchmark in bench/).
+    let curve = use_memo(case.clone(), |case| {
+        let started = now_ms();
+        let family = solve(case).ok().and_then(|out| curve_family(case, &out, 200));
+        let ms = now_ms() - started;
+        let fam = family?;
+        let own = fam.curves.iter().find(|c| c.own)?;
+        let lines: Vec<LineSpec> = fam.curves.iter().map(|c| LineSpec { label: c.label.clone(), dashed: !c.own, bold: c.own, data: c.points.iter().map(|p| (p.x, p.power)).collect() }).collect();
+        let bands: Vec<BandSpec> = POWER_BANDS.iter().map(|(lo, hi, name)| BandSpec { lo: *lo, hi: *hi, label: (*name).to_string() }).collect();
+        let first = own.points.first().map_or(0.0, |p| p.power * 100.0);
+        let last = own.points.last().map_or(0.0, |p| p.power * 100.0);
+        let description = format!(
+            "Power against {} from {} to {}: for your plan it rises from {first:.0}% to {last:.0}%. {} curves for comparison; shaded bands: below 50% likely to miss, 50 to 80% a coin flip to probable, 80 to 95% probably detects, above 95% almost surely.",
+            fam.vary, fam.from, fam.to, fam.curves.len().saturating_sub(1)
+        );
+        let chart = series_chart(&lines, &[], Some((0.0, 1.0)), &bands, None, &format!("Sample size ({})", fam.vary), "Power", description)?;
+        let points: usize = fam.curves.iter().map(|c| c.points.len()).sum();
+        Some((chart, own.points.len(), points, ms))
     });
     html! {
         <section class="page" aria-labelledby="plan-title">
@@ -312,8 +336,10 @@ pub fn plan_page() -> Html {
                 },
                 Err(e) => html! { <p class="banner error" role="alert">{e.to_string()}</p> },
             } }
-            if let Some(chart) = curve {
-                <XyView {chart} caption={"Power for other sample sizes, the other inputs as above. The usual target is 80%.".to_string()} />
+            if let Some((chart, own_points, all_points, ms)) = (*curve).clone() {
+                <div data-testid="plan-curve" data-curve-points={own_points.to_string()} data-all-points={all_points.to_string()} data-curve-ms={format!("{ms:.2}")}>
+                    <XyView {chart} caption={"Power for other sample sizes, the other inputs as above, for your effect and for effects seen in anti-stigma studies. The usual target is 80%.".to_string()} />
+                </div>
             }
         </section>
     }

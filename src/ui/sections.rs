@@ -306,6 +306,7 @@ pub fn more_results(p: &ResultsProps) -> Html {
             <RciCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <SubgroupsCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <ProcessCard results={p.results.clone()} />
+            <crate::ui::process::ClusteringCard results={p.results.clone()} />
             <CountsCard results={p.results.clone()} />
         </>
     }

@@ -45,11 +45,13 @@ pub enum Role {
     HelpPre,
     HelpPost,
     Subgroup,
+    Dose,
+    Cluster,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] =
-        [Role::Pre, Role::Post, Role::Followup, Role::Group, Role::HelpPre, Role::HelpPost, Role::Subgroup, Role::Id];
+    pub const ALL: [Role; 10] =
+        [Role::Pre, Role::Post, Role::Followup, Role::Group, Role::HelpPre, Role::HelpPost, Role::Subgroup, Role::Dose, Role::Cluster, Role::Id];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -61,6 +63,8 @@ impl Role {
             Role::HelpPre => "Sought help before (yes/no)",
             Role::HelpPost => "Sought help after (yes/no)",
             Role::Subgroup => "Subgroup (e.g. age band)",
+            Role::Dose => "Sessions or hours attended (dose)",
+            Role::Cluster => "Cluster (school, class, site) for the ICC",
         }
     }
 }
@@ -115,6 +119,19 @@ impl Default for AppState {
     }
 }
 
+/// One change to the recipe's `process` settings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProcessEdit {
+    /// Add or remove a rating (satisfaction) column.
+    ToggleRating(String),
+    /// The top of a numeric rating scale (e.g. 5 or 10); `None` = read from the data.
+    RatingMax(Option<f64>),
+    /// The target population's share (or percentage, or count) of one subgroup level.
+    Population(String, Option<f64>),
+    /// What one unit of dose is ("session", "hour").
+    DoseUnit(String),
+}
+
 pub enum Action {
     /// The engine is running (set once at start-up).
     SetEngine(Rc<Engine>),
@@ -141,6 +158,9 @@ pub enum Action {
     SetItems(Option<serde_json::Value>),
     /// Significance level (confidence level = 1 − alpha) for every test and interval.
     SetAlpha(Option<f64>),
+    /// One edit of the process settings (rating columns, the population's composition),
+    /// applied to the settings in force when it arrives.
+    EditProcess(ProcessEdit),
     /// Number of bootstrap resamples for the cost interval.
     SetBootstrapB(u64),
     /// Stop the running bootstrap.
@@ -172,6 +192,8 @@ impl AppState {
             Role::HelpPre => &mut c.help_pre,
             Role::HelpPost => &mut c.help_post,
             Role::Subgroup => &mut c.subgroup,
+            Role::Dose => &mut c.dose,
+            Role::Cluster => &mut c.cluster,
         }
     }
 
@@ -186,6 +208,8 @@ impl AppState {
             Role::HelpPre => c.help_pre.as_deref(),
             Role::HelpPost => c.help_post.as_deref(),
             Role::Subgroup => c.subgroup.as_deref(),
+            Role::Dose => c.dose.as_deref(),
+            Role::Cluster => c.cluster.as_deref(),
         }
     }
 
@@ -323,6 +347,28 @@ impl Reducible for AppState {
                     // Scores come from the items: single item columns guessed as pre/post must go.
                     s.recipe.columns.pre = None;
                     s.recipe.columns.post = None;
+                }
+                s.reanalyse();
+            }
+            Action::EditProcess(edit) => {
+                let p = s.recipe.process.get_or_insert_with(Default::default);
+                match edit {
+                    ProcessEdit::ToggleRating(col) => match p.satisfaction.iter().position(|c| *c == col) {
+                        Some(i) => {
+                            p.satisfaction.remove(i);
+                        }
+                        None => p.satisfaction.push(col),
+                    },
+                    ProcessEdit::RatingMax(v) => p.satisfaction_max = v.filter(|v| v.is_finite() && *v > 0.0),
+                    ProcessEdit::Population(level, v) => match v.filter(|v| v.is_finite() && *v > 0.0) {
+                        Some(v) => {
+                            p.population.insert(level, v);
+                        }
+                        None => {
+                            p.population.remove(&level);
+                        }
+                    },
+                    ProcessEdit::DoseUnit(u) => p.dose_unit = Some(u).filter(|u| !u.trim().is_empty()),
                 }
                 s.reanalyse();
             }

@@ -19,9 +19,9 @@ test('a counts table gives the rate ratio and a chart; the demo shows retention'
   await waitReady(t.page);
   await t.page.waitForSelector('[data-testid="counts"]');
   const got = JSON.parse((await download(t.page, 'export-results')).text);
-  const rr = got.results.counts.before_after.rate_ratio;
+  const rr = got.results.community.before_after.rate_ratio;
   assert.ok(Math.abs(rr - (30 + 33 + 31 + 35 + 32 + 34) / (20 + 22 + 19 + 21 + 23 + 20)) < 1e-9, `rate ratio ${rr}`);
-  assert.equal(got.results.counts.n_periods, 12);
+  assert.equal(got.results.community.n_periods, 12);
   assert.ok(got.results.process.retention.arms.intervention.enrolled === 60, 'demo: 60 enrolled in the intervention arm');
   assert.match(await t.page.textContent('[data-testid="process"]'), /Drop-out/);
 });

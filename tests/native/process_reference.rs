@@ -118,7 +118,7 @@ fn interrupted_time_series_equal_r_glm_from_counts_files() {
                 rel(t.quasi.as_ref().and_then(|q| q.se), v[6], 1e-7, &format!("{what} quasi se"));
             }
         }
-        // Exported under results.counts with plain numbers, no NaN.
+        // Exported under results.community with plain numbers, no NaN.
         let json = serde_json::to_string(&r).unwrap();
         assert!(!json.contains("NaN") && !json.contains("inf"), "{name}");
     }
@@ -147,19 +147,23 @@ fn participant_file_with_attendance_exports_process_results() {
     )
     .unwrap();
     let mut a = analyse(&ds, &recipe);
-    a.results.counts = Some(counts_analysis(b"period,count,start\n1,5,0\n2,6,0\n3,9,1\n4,8,1\n", "c.csv", &recipe).unwrap());
+    a.results.community = Some(counts_analysis(b"period,count,start\n1,5,0\n2,6,0\n3,9,1\n4,8,1\n", "c.csv", &recipe).unwrap());
     let doc: Value = serde_json::from_str(&export_json(&recipe, &ds.summary(), &a)).unwrap();
     let p = &doc["results"]["process"];
     assert_eq!(p["retention"]["arms"]["intervention"]["dropped"], 1);
     assert_eq!(p["retention"]["arms"]["control"]["attrition_rate"], 0.0);
-    let slope = p["dose"]["regression"]["slope"].as_f64().unwrap();
+    // Each section has its own key (issue 11): process, dose, satisfaction, reach, community.
+    let r = &doc["results"];
+    assert!(p.get("dose").is_none() && p.get("reach").is_none());
+    let slope = r["dose"]["regression"]["slope"].as_f64().unwrap();
     assert!((slope + 0.45).abs() < 1e-12, "{slope}");
-    assert_eq!(p["dose"]["regression"]["n"], 4);
-    assert_eq!(p["dose"]["points"].as_array().unwrap().len(), 4);
-    assert_eq!(p["reach"]["levels"][0]["enrolled"]["count"], 4);
+    assert_eq!(r["dose"]["regression"]["n"], 4);
+    assert_eq!(r["dose"]["points"].as_array().unwrap().len(), 4);
+    assert_eq!(r["reach"]["levels"][0]["enrolled"]["count"], 4);
     assert_eq!(doc["recipe"]["columns"]["dose"], "sessions");
-    assert_eq!(doc["results"]["counts"]["before_after"]["count_after"], 17.0);
-    assert!(doc["results"]["counts"]["its"].is_object());
+    assert_eq!(r["community"]["before_after"]["count_after"], 17.0);
+    assert!(r["community"]["its"].is_object());
+    assert!(r.get("counts").is_none());
     let text = doc.to_string();
     assert!(!text.contains("NaN"));
 }

@@ -1,7 +1,8 @@
 //! Program process (issue 11): who enrolled and who stayed, how much of the program people
 //! received, how they rated it, whom it reached — and community counts over time. Pure core:
 //! participant-file sections come from [`fill`] (called by `analysis::analyse`) into
-//! `results.process`; the counts table is analysed by [`counts_analysis`] into `results.counts`.
+//! `results.process` (retention), `results.dose`, `results.satisfaction` and `results.reach`;
+//! the counts table is analysed by [`counts_analysis`] into `results.community`.
 //!
 //! Files by concern:
 //! - [`retention`]: enrolled / completed / follow-up per arm and subgroup, attrition with Wilson
@@ -55,23 +56,28 @@ pub struct ProcessInputs {
     pub counts: Option<CountsInputs>,
 }
 
-/// `results.process`: the sections the data allow.
+/// `results.process`: retention (enrolled, completed, follow-up, attrition, differential
+/// attrition, completers vs drop-outs), with the plain warnings and the notes of every
+/// participant-file process section (dose, satisfaction and reach have their own keys).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention: Option<RetentionResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dose: Option<DoseResult>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub satisfaction: Vec<SatisfactionItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reach: Option<ReachResult>,
     /// Plain warnings (differential drop-out, selected completers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
-    /// What could not be done and why, and how things were read.
+    /// What could not be done and why, and how things were read (all process sections).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// Every participant-file process section the recipe and data allow.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProcessSections {
+    pub process: ProcessResult,
+    pub dose: Option<DoseResult>,
+    pub satisfaction: Vec<SatisfactionItem>,
+    pub reach: Option<ReachResult>,
 }
 
 /// Per-row inputs shared by the participant-file sections.
@@ -101,9 +107,9 @@ pub fn process_analysis(
     pre: Option<&[Option<f64>]>,
     post: Option<&[Option<f64>]>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<ProcessResult> {
+) -> Option<ProcessSections> {
     let inputs = recipe.process.clone().unwrap_or_default();
-    let mut out = ProcessResult::default();
+    let mut out = ProcessSections::default();
     // The follow-up column's diagnostics are already reported by the change sections.
     let followup = recipe.columns.followup.as_deref().and_then(|n| ds.numeric(n)).map(|(v, _)| v);
     let sub_name = recipe.columns.subgroup.as_deref();
@@ -118,7 +124,7 @@ pub fn process_analysis(
         followup: followup.as_deref(),
         alpha: recipe.alpha(),
     };
-    out.retention = retention::retention(&data);
+    out.process.retention = retention::retention(&data);
 
     if let Some(name) = recipe.columns.dose.as_deref() {
         match ds.numeric(name) {
@@ -130,7 +136,7 @@ pub fn process_analysis(
                 diagnostics.extend(d);
                 out.dose = Some(result);
             }
-            None => out.notes.push(format!("The dose column “{name}” is not in this file.")),
+            None => out.process.notes.push(format!("The dose column “{name}” is not in this file.")),
         }
     }
 
@@ -150,48 +156,53 @@ pub fn process_analysis(
                 diagnostics.extend(d);
                 let map = wording.as_ref().or(ds.value_map(name));
                 if let Some(m) = &wording {
-                    out.notes.push(format!("“{name}” is read as a {}.", m.description));
+                    out.process.notes.push(format!("“{name}” is read as a {}.", m.description));
                 }
                 out.satisfaction.push(satisfaction::satisfaction_item(&data, name, &values, map, inputs.satisfaction_max));
             }
-            None => out.notes.push(format!("The rating column “{name}” is not in this file.")),
+            None => out.process.notes.push(format!("The rating column “{name}” is not in this file.")),
         }
     }
 
     if !inputs.population.is_empty() {
         if data.subgroup.is_none() {
-            out.notes.push("Choose the subgroup column whose levels the population figures describe, to compare reach.".into());
+            out.process.notes.push("Choose the subgroup column whose levels the population figures describe, to compare reach.".into());
         }
         out.reach = reach::reach(&data, &inputs.population);
     }
 
     // Warnings and notes of the sections, gathered for the page.
-    if let Some(r) = &out.retention {
-        out.warnings.extend(r.warnings.iter().cloned());
-        out.notes.extend(r.notes.iter().cloned());
+    let p = &mut out.process;
+    if let Some(r) = &p.retention {
+        p.warnings.extend(r.warnings.iter().cloned());
+        p.notes.extend(r.notes.iter().cloned());
     }
     if let Some(d) = &out.dose {
-        out.notes.extend(d.notes.iter().cloned());
+        p.notes.extend(d.notes.iter().cloned());
     }
     for s in &out.satisfaction {
-        out.notes.extend(s.notes.iter().cloned());
+        p.notes.extend(s.notes.iter().cloned());
     }
     if let Some(r) = &out.reach {
-        out.notes.extend(r.notes.iter().cloned());
+        p.notes.extend(r.notes.iter().cloned());
     }
-    let empty = out.retention.is_none() && out.dose.is_none() && out.satisfaction.is_empty() && out.reach.is_none();
-    (!empty || !out.notes.is_empty()).then_some(out)
+    let empty = p.retention.is_none() && out.dose.is_none() && out.satisfaction.is_empty() && out.reach.is_none();
+    (!empty || !p.notes.is_empty()).then_some(out)
 }
 
-/// Adds `results.process` to an analysis run; its warnings join the analysis notes.
+/// Adds `results.process`, `results.dose`, `results.satisfaction` and `results.reach` to an
+/// analysis run; the retention warnings join the analysis notes.
 pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64>]>, post: Option<&[Option<f64>]>, out: &mut Analysis) {
-    if let Some(p) = process_analysis(ds, recipe, arms, pre, post, &mut out.diagnostics) {
-        for w in &p.warnings {
+    if let Some(s) = process_analysis(ds, recipe, arms, pre, post, &mut out.diagnostics) {
+        for w in &s.process.warnings {
             if !out.notes.contains(w) {
                 out.notes.push(w.clone());
             }
         }
-        out.results.process = Some(p);
+        out.results.process = Some(s.process);
+        out.results.dose = s.dose;
+        out.results.satisfaction = s.satisfaction;
+        out.results.reach = s.reach;
     }
 }
 
@@ -231,16 +242,16 @@ mod tests {
         assert_eq!((r.arms["control"].enrolled, r.arms["control"].dropped), (4, 1));
         assert_eq!(r.subgroups["35+"].enrolled, 4);
         assert!(r.between_arms.is_some() && r.between_subgroups.is_some());
-        let d = p.dose.as_ref().unwrap();
+        let d = a.results.dose.as_ref().unwrap();
         assert_eq!(d.slope_rows, "intervention");
         assert_eq!(d.regression.n, 4);
         assert_eq!(d.distribution["intervention"].n, 6);
         assert_eq!(d.distribution["control"].n_missing, 4);
         assert!(d.reading.contains("does not by itself show"));
-        let s = &p.satisfaction[0];
+        let s = &a.results.satisfaction[0];
         assert_eq!(s.column, "rating");
         assert_eq!(s.n, 4);
-        let reach = p.reach.as_ref().unwrap();
+        let reach = a.results.reach.as_ref().unwrap();
         assert_eq!(reach.n_enrolled, 10);
         assert_eq!(reach.n_completed, Some(7));
         // The results travel as JSON: an exact round trip, no NaN.
@@ -253,7 +264,7 @@ mod tests {
     #[test]
     fn likert_satisfaction_uses_the_value_map() {
         let a = run(TRIAL, r#"{"columns":{"group":"group","pre":"pre","post":"post"},"process":{"satisfaction":["rating"]}}"#);
-        let s = &a.results.process.as_ref().unwrap().satisfaction[0];
+        let s = &a.results.satisfaction[0];
         // The reader maps the satisfaction wording to numbers; the top two are "Very satisfied"
         // and "Satisfied": 3 of the 4 answers.
         assert_eq!(s.top_source, "value_map", "{s:?}");
@@ -267,7 +278,7 @@ mod tests {
         let p = a.results.process.as_ref().unwrap();
         assert_eq!(p.retention.as_ref().unwrap().arms["all"].dropped, 0);
         assert!(p.notes.iter().any(|n| n.contains("nobody dropped out")));
-        assert!(p.dose.is_none() && p.satisfaction.is_empty() && p.reach.is_none());
+        assert!(a.results.dose.is_none() && a.results.satisfaction.is_empty() && a.results.reach.is_none());
         // Nothing chosen at all: no section.
         let b = run("a,b\n1,2\n", "{}");
         assert!(b.results.process.is_none());

@@ -46,7 +46,7 @@ pub struct ItsTerm {
     pub quasi: Option<WaldStats>,
 }
 
-/// `results.counts.its`.
+/// `results.community.its`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItsResult {
     /// The model, in words.

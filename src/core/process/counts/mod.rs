@@ -65,7 +65,7 @@ pub struct CountPeriod {
     pub counterfactual_rate: Option<f64>,
 }
 
-/// `results.counts`.
+/// `results.community`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountsResult {
     pub file: String,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// Above this many events in total the exact p-value (a sum over every outcome) is skipped.
 pub const EXACT_MAX_TOTAL: u64 = 5_000_000;
 
-/// `results.counts.before_after`.
+/// `results.community.before_after`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RateRatio {
     pub periods_before: usize,
