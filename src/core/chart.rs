@@ -364,6 +364,83 @@ pub fn interval_chart(rows: &[(String, Option<f64>, Option<f64>, Option<f64>)], 
     })
 }
 
+/// One bar of a [`TornadoChart`]: the result with the input at its low and at its high value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoBar {
+    pub label: String,
+    pub y: f64,
+    /// Pixel x of the result with the input low / high (`None` = not computable).
+    pub low_x: Option<f64>,
+    pub high_x: Option<f64>,
+    pub text: String,
+}
+
+/// A one-way sensitivity tornado: a bar per input from the base result to its value with the
+/// input low and high, widest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoChart {
+    pub width: f64,
+    pub height: f64,
+    pub plot: (f64, f64, f64, f64),
+    pub base_x: f64,
+    pub bar_h: f64,
+    pub bars: Vec<TornadoBar>,
+    pub x_ticks: Vec<(f64, String)>,
+    pub x_label: String,
+    pub description: String,
+}
+
+/// Lays out `(label, result at low input, result at high input)` around `base`, sorted by the
+/// bar's width (widest on top); rows with neither value computable are left out. `fmt` writes
+/// a value for the text alternative. `None` when nothing is drawable.
+pub fn tornado_chart(base: f64, rows: &[(String, Option<f64>, Option<f64>)], x_label: &str, fmt: &dyn Fn(f64) -> String) -> Option<TornadoChart> {
+    if !base.is_finite() {
+        return None;
+    }
+    let ok = |v: &Option<f64>| v.filter(|x| x.is_finite());
+    let mut kept: Vec<(String, Option<f64>, Option<f64>)> = rows.iter().filter(|r| ok(&r.1).is_some() || ok(&r.2).is_some()).map(|r| (r.0.clone(), ok(&r.1), ok(&r.2))).collect();
+    if kept.is_empty() {
+        return None;
+    }
+    let spread = |r: &(String, Option<f64>, Option<f64>)| {
+        let a = r.1.unwrap_or(base);
+        let b = r.2.unwrap_or(base);
+        (a.max(b).max(base) - a.min(b).min(base)).abs()
+    };
+    kept.sort_by(|a, b| spread(b).total_cmp(&spread(a)));
+    let row_h = 30.0;
+    let (width, left, right, top) = (560.0, 190.0, 540.0, 10.0);
+    let height = top + row_h * kept.len() as f64 + 40.0;
+    let bottom = height - 34.0;
+    let (lo, hi) = range(kept.iter().flat_map(|r| [r.1, r.2]).flatten().chain([base]))?;
+    let ticks = nice_ticks(lo, hi, 6);
+    let xs = Scale { d0: *ticks.first()?, d1: *ticks.last()?, p0: left, p1: right };
+    let show = |v: Option<f64>| v.map(fmt).unwrap_or_else(|| "not computable".into());
+    let bars: Vec<TornadoBar> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, (label, l, h))| TornadoBar {
+            label: label.clone(),
+            y: top + row_h * (i as f64 + 0.5),
+            low_x: l.map(|v| xs.px(v)),
+            high_x: h.map(|v| xs.px(v)),
+            text: format!("{label}: {} with the input low, {} with it high", show(*l), show(*h)),
+        })
+        .collect();
+    let description = format!("Sensitivity of {x_label} (base {}), widest first: {}.", fmt(base), bars.iter().map(|b| b.text.clone()).collect::<Vec<_>>().join("; "));
+    Some(TornadoChart {
+        width,
+        height,
+        plot: (left, top, right, bottom),
+        base_x: xs.px(base),
+        bar_h: row_h * 0.6,
+        bars,
+        x_ticks: ticks.iter().map(|&t| (xs.px(t), format_tick(t))).collect(),
+        x_label: x_label.into(),
+        description,
+    })
+}
+
 fn format_tick(t: f64) -> String {
     if (t - t.round()).abs() < 1e-9 {
         format!("{t:.0}")
@@ -452,5 +529,27 @@ mod tests {
         assert_eq!(c.points.len(), 1);
         // Nothing finite: no chart.
         assert!(series_chart(&lines[1..], &[], None, &[], None, "", "", String::new()).is_none());
+    }
+
+    #[test]
+    fn tornado_sorts_by_width_and_places_bars_around_the_base() {
+        let rows = vec![
+            ("small".to_string(), Some(95.0), Some(105.0)),
+            ("none".to_string(), None, None),
+            ("wide".to_string(), Some(60.0), Some(140.0)),
+            ("one side".to_string(), None, Some(120.0)),
+        ];
+        let c = tornado_chart(100.0, &rows, "ICER", &|v| format!("{v:.0}")).unwrap();
+        let labels: Vec<&str> = c.bars.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(labels, vec!["wide", "one side", "small"]);
+        let (l, _, r, _) = c.plot;
+        // Ticks 60..140: the base (100) is in the middle; "wide" spans the whole axis.
+        assert!((c.base_x - (l + r) / 2.0).abs() < 1e-9);
+        assert!((c.bars[0].low_x.unwrap() - l).abs() < 1e-9 && (c.bars[0].high_x.unwrap() - r).abs() < 1e-9);
+        assert!(c.bars[1].low_x.is_none());
+        assert!(c.bars[0].y < c.bars[1].y);
+        assert!(c.description.contains("wide: 60 with the input low, 140 with it high"));
+        assert!(tornado_chart(f64::NAN, &rows, "", &|v| v.to_string()).is_none());
+        assert!(tornado_chart(1.0, &rows[1..2], "", &|v| v.to_string()).is_none());
     }
 }

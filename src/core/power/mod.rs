@@ -621,7 +621,8 @@ pub struct CurvePoint {
 
 /// Power as `vary` (any numeric input: "n", "n2", "d", "h", "delta", "J", ...) runs from
 /// `from` to `to` in `points` equal steps (2 to 1000), the other inputs as in `case`.
-/// Points where the power cannot be computed (e.g. n below 2) are left out.
+/// Points where the power cannot be computed (e.g. n below 2) are left out. The noncentral t
+/// runs at plot precision (within 1e-9 of the reported values; see `with_plot_precision`).
 pub fn power_curve(case: &PowerCase, vary: &str, from: f64, to: f64, points: usize) -> Result<Vec<CurvePoint>, PowerError> {
     if !case.design.solve_options().contains(&SolveFor::Power) {
         return Err(PowerError::new(format!("\"{}\" has no power to plot.", case.design.label())));
@@ -644,7 +645,8 @@ pub fn power_curve(case: &PowerCase, vary: &str, from: f64, to: f64, points: usi
     for i in 0..points {
         let x = from + (to - from) * i as f64 / (points - 1) as f64;
         c.set(vary, x);
-        match solve(&c) {
+        // A curve is drawn, not reported: plot precision (1e-9) is plenty and much faster.
+        match crate::core::stats::nct::with_plot_precision(|| solve(&c)) {
             Ok(PowerOutput { power: Some(p), .. }) => out.push(CurvePoint { x, power: p }),
             Ok(_) => {}
             Err(e) => {
