@@ -63,6 +63,10 @@ pub struct ValueMap {
     pub description: String,
     /// Answer text as written in the file → number. Matched ignoring case and extra spaces.
     pub entries: Vec<(String, f64)>,
+    /// Answers read as missing in this column only ("Don't know" set to no number by the
+    /// user, recipe `ingest.value_maps`). Matched like `entries`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 impl ValueMap {
@@ -75,6 +79,18 @@ impl ValueMap {
         }
         let key = normalise_answer(t);
         self.entries.iter().find(|(label, _)| normalise_answer(label) == key).map(|(_, v)| *v)
+    }
+
+    /// True when the cell is one of the answers this map reads as missing.
+    pub fn is_missing_answer(&self, cell: &str) -> bool {
+        if self.missing.is_empty() {
+            return false;
+        }
+        let t = cell.trim();
+        self.missing.iter().any(|m| m.eq_ignore_ascii_case(t)) || {
+            let key = normalise_answer(t);
+            self.missing.iter().any(|m| normalise_answer(m) == key)
+        }
     }
 }
 
@@ -168,6 +184,13 @@ pub struct DatasetSummary {
     /// The detected type of every column, with missing and distinct counts, for the preview.
     #[serde(default)]
     pub types: Vec<crate::core::ingest::types::ColumnType>,
+    /// The text → number map in force for each column that has one (detected from the answers,
+    /// with the user's changes from the recipe's `ingest.value_maps`), for the page to show and edit.
+    #[serde(default)]
+    pub value_maps: Vec<ValueMap>,
+    /// The file looks long (one row per participant and wave): the columns to reshape it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_layout: Option<crate::core::ingest::reshape::LongSuggestion>,
 }
 
 impl Dataset {
@@ -179,9 +202,11 @@ impl Dataset {
             columns: self.column_names(),
             notes: self.notes.clone(),
             diagnostics: self.diagnostics.clone(),
-            missing: self.columns.iter().map(|c| (c.name.clone(), self.missing_count(&c.cells))).collect(),
+            missing: self.columns.iter().map(|c| (c.name.clone(), self.missing_count(c))).collect(),
             identifying: crate::core::ingest::identify::identifying_columns(self),
             types: crate::core::ingest::types::column_types(self),
+            value_maps: self.value_maps.clone(),
+            long_layout: crate::core::ingest::reshape::suggest_long(self),
         }
     }
 
@@ -204,12 +229,15 @@ impl Dataset {
         MissingCodes::new(self.missing_codes.iter().map(|c| c.trim()).collect())
     }
 
-    /// Blank cells and missing codes in a column (once per distinct value of a dictionary column).
-    fn missing_count(&self, cells: &Cells) -> usize {
+    /// Blank cells, missing codes and answers the column's map reads as missing in a column
+    /// (once per distinct value of a dictionary column).
+    fn missing_count(&self, col: &Column) -> usize {
+        let cells = &col.cells;
         let codes = self.trimmed_codes();
+        let map = self.value_map(&col.name).filter(|m| !m.missing.is_empty());
         let missing = |c: &str| {
             let t = c.trim();
-            t.is_empty() || codes.contains(t)
+            t.is_empty() || codes.contains(t) || map.is_some_and(|m| m.is_missing_answer(t))
         };
         match cells.dictionary() {
             Some((values, rows)) => {
@@ -229,12 +257,13 @@ impl Dataset {
     pub fn text(&self, name: &str) -> Option<Vec<Option<String>>> {
         let col = self.column(name)?;
         let codes = self.trimmed_codes();
+        let map = self.value_map(name).filter(|m| !m.missing.is_empty());
         Some(
             col.cells
                 .strs()
                 .map(|c| {
                     let t = c.trim();
-                    if t.is_empty() || codes.contains(t) { None } else { Some(t.to_string()) }
+                    if t.is_empty() || codes.contains(t) || map.is_some_and(|m| m.is_missing_answer(t)) { None } else { Some(t.to_string()) }
                 })
                 .collect(),
         )
@@ -251,7 +280,7 @@ impl Dataset {
         // `Err(())`: not a number (and not missing).
         let read = |cell: &str| -> Result<Option<f64>, ()> {
             let t = cell.trim();
-            if t.is_empty() || codes.contains(t) {
+            if t.is_empty() || codes.contains(t) || map.is_some_and(|m| m.is_missing_answer(t)) {
                 return Ok(None);
             }
             map.and_then(|m| m.lookup(cell))
@@ -473,6 +502,7 @@ mod tests {
                 column: "q".into(),
                 description: "test".into(),
                 entries: vec![("Disagree".into(), 2.0), ("Strongly agree".into(), 5.0)],
+                missing: Vec::new(),
             }],
             decimal_comma_columns: vec!["h".into()],
             ..Default::default()

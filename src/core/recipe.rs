@@ -65,6 +65,15 @@ pub struct IngestSettings {
     pub missing_codes: Option<Vec<String>>,
     /// Leave out responses the survey tool marks as unfinished.
     pub drop_unfinished: Option<bool>,
+    /// The user's numbers for text answers, per column: `{ "q1": { "Don't know": null,
+    /// "Strongly agree": 5 } }`. Each answer given replaces the number Lantern detected (or is
+    /// added); `null` reads the answer as missing in that column.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub value_maps: crate::core::ingest::values::ValueMapOverrides,
+    /// Read a long file (one row per participant and wave) as one row per participant:
+    /// `{ "id": "participant", "wave": "time", "waves": ["pre", "post", "followup"] }`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub long: Option<crate::core::ingest::reshape::LongLayout>,
 }
 
 /// Everything the user chose. Serialises to `lantern-recipe.json`.
@@ -230,6 +239,28 @@ impl Recipe {
         }
     }
 
+    /// Empties every column role that names a column not in `names` (after the file was read
+    /// differently, e.g. reshaped to one row per participant), so that it can be suggested again.
+    pub fn drop_roles_not_in(&mut self, names: &[String]) {
+        let c = &mut self.columns;
+        for role in [
+            &mut c.id,
+            &mut c.group,
+            &mut c.pre,
+            &mut c.post,
+            &mut c.followup,
+            &mut c.help_pre,
+            &mut c.help_post,
+            &mut c.subgroup,
+            &mut c.dose,
+            &mut c.cluster,
+        ] {
+            if role.as_ref().is_some_and(|r| !names.contains(r)) {
+                *role = None;
+            }
+        }
+    }
+
     /// [`Recipe::suggest_columns`] plus the roles that need the data, not only the names: the
     /// cluster column ([`Recipe::suggest_cluster`]). Use this when a file has been loaded.
     pub fn suggest_columns_from(&mut self, ds: &crate::core::dataset::Dataset) {
@@ -353,5 +384,36 @@ mod tests {
         r.suggest_columns(&names(&["Baseline score", "Endline score"]));
         assert_eq!(r.columns.pre.as_deref(), Some("Baseline score"));
         assert_eq!(r.columns.post.as_deref(), Some("Endline score"));
+    }
+
+    #[test]
+    fn reading_settings_with_value_maps_and_long_layout_round_trip() {
+        let text = r#"{"ingest":{"missing_codes":["NA"],
+            "value_maps":{"q1":{"Don't know":null,"Strongly agree":5}},
+            "long":{"id":"participant","wave":"time","waves":["pre","post","followup"]}}}"#;
+        let r = Recipe::from_json(text).unwrap();
+        let ingest = r.ingest.clone().unwrap();
+        let q1 = &ingest.value_maps["q1"];
+        assert_eq!(q1.get("Don't know"), Some(&None));
+        assert_eq!(q1.get("Strongly agree"), Some(&Some(5.0)));
+        let long = ingest.long.clone().unwrap();
+        assert_eq!((long.id.as_str(), long.wave.as_str()), ("participant", "time"));
+        assert_eq!(long.waves, Some(vec!["pre".to_string(), "post".into(), "followup".into()]));
+        assert_eq!(Recipe::from_json(&r.to_json()).unwrap(), r);
+        // Older recipes load without the keys, and empty ones are not written.
+        let old = Recipe::from_json(r#"{"ingest":{"drop_unfinished":true}}"#).unwrap();
+        let ingest = old.ingest.clone().unwrap();
+        assert!(ingest.value_maps.is_empty() && ingest.long.is_none());
+        assert!(!old.to_json().contains("value_maps") && !old.to_json().contains("\"long\""), "{}", old.to_json());
+    }
+
+    #[test]
+    fn roles_naming_columns_no_longer_there_are_emptied() {
+        let mut r = Recipe::default();
+        r.columns.pre = Some("score".into());
+        r.columns.id = Some("id".into());
+        r.columns.cluster = Some("school".into());
+        r.drop_roles_not_in(&names(&["id", "score_pre", "score_post", "school"]));
+        assert_eq!((r.columns.pre.as_deref(), r.columns.id.as_deref(), r.columns.cluster.as_deref()), (None, Some("id"), Some("school")));
     }
 }

@@ -58,7 +58,8 @@ pub struct ReportTable {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReportSection {
     /// The results key it reads (`paired`, `paired_followup`, `between_groups`, `help_seeking`,
-    /// `rci`, `subgroups`, `items`, `cost`, `planning`, `data`), so the UI can add the chart.
+    /// `rci`, `subgroups`, `items`, `process`, `community`, `cost`, `planning`, `data`), so the
+    /// UI can add the chart.
     pub id: String,
     pub heading: String,
     #[serde(default)]
@@ -463,6 +464,82 @@ fn rci_section(r: &Results) -> Option<ReportSection> {
     })
 }
 
+/// Who stayed, how much of the program they got, what they thought, whom it reached.
+fn process_section(r: &Results) -> Option<ReportSection> {
+    let ret = r.process.as_ref().and_then(|p| p.retention.as_ref());
+    if ret.is_none() && r.dose.is_none() && r.satisfaction.is_empty() && r.reach.is_none() {
+        return None;
+    }
+    let pct = |v: Option<f64>| v.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "not computable".into());
+    let mut sentences: Vec<String> = r.process.iter().flat_map(|p| p.warnings.iter().cloned()).collect();
+    let mut rows = Vec::new();
+    if let Some(ret) = ret {
+        for (name, g) in arms_in_order(&ret.arms).into_iter().filter(|(k, _)| ret.arms.len() == 1 || *k != "all") {
+            rows.push(vec![
+                arm_label(name),
+                g.enrolled.to_string(),
+                g.completed.to_string(),
+                match (g.attrition_ci_low, g.attrition_ci_high) {
+                    (Some(lo), Some(hi)) => format!("{} ({} to {})", pct(g.attrition_rate), pct(Some(lo)), pct(Some(hi))),
+                    _ => pct(g.attrition_rate),
+                },
+            ]);
+        }
+    }
+    if let Some(d) = &r.dose {
+        sentences.push(d.reading.clone());
+    }
+    for s in &r.satisfaction {
+        sentences.push(format!("{}: {}", s.column, s.reading));
+    }
+    if let Some(reach) = &r.reach {
+        sentences.push(reach.reading.clone());
+    }
+    Some(ReportSection {
+        id: "process".into(),
+        heading: "Who took part and who stayed".into(),
+        sentences,
+        table: (!rows.is_empty()).then(|| ReportTable {
+            caption: "Enrolled, completed (an after score) and drop-out with its 95% interval".into(),
+            columns: vec!["Group".into(), "Enrolled".into(), "Completed".into(), "Drop-out".into()],
+            rows,
+        }),
+        method: Some("Drop-out shares with Wilson intervals; differences between groups by Fisher's exact test; dose and change by least squares.".into()),
+        terms: terms(&["attrition"]),
+    })
+}
+
+/// Community counts before and after the program start.
+fn community_section(r: &Results) -> Option<ReportSection> {
+    let c = r.community.as_ref()?;
+    let mut sentences = vec![c.reading.clone()];
+    sentences.extend(c.warnings.iter().cloned());
+    let table = c.before_after.as_ref().map(|b| {
+        let n = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "not computable".into());
+        ReportTable {
+            caption: format!("Rates ({}) before and after the program start", c.rate_label),
+            columns: vec!["Periods before / after".into(), "Rate before".into(), "Rate after".into(), "Rate ratio (95% exact CI)".into()],
+            rows: vec![vec![
+                format!("{} / {}", b.periods_before, b.periods_after),
+                n(b.rate_before),
+                n(b.rate_after),
+                format!("{} ({} to {})", n(b.rate_ratio), n(b.exact_ci_low), n(b.exact_ci_high)),
+            ]],
+        }
+    });
+    Some(ReportSection {
+        id: "community".into(),
+        heading: format!("Community counts over time (“{}”)", c.file),
+        sentences,
+        table,
+        method: Some(
+            "Rate ratio with an exact interval (as R's poisson.test); an interrupted time series: Poisson regression of the counts on time, a step and a change of slope at the program start, with the exposure as offset (as R's glm). Other changes at the same time, and seasons, would show up the same way."
+                .into(),
+        ),
+        terms: terms(&["confidence_interval"]),
+    })
+}
+
 /// Subgroup levels of one arm with at least [`SUBGROUP_MIN_PAIRS`] pairs: (label, change, n).
 fn comparable_levels(r: &Results) -> Vec<(String, f64, usize)> {
     let arm = if r.subgroups.contains_key("intervention") { "intervention" } else { "all" };
@@ -858,6 +935,8 @@ fn build(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagn
         rci_section(r),
         subgroup_section(r, recipe, lower_is_better),
         items_section(r),
+        process_section(r),
+        community_section(r),
     ]
     .into_iter()
     .flatten()

@@ -7,7 +7,7 @@ use crate::core::analysis::{analyse, Analysis};
 use crate::core::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
 use crate::core::clean_csv::safe_csv_without;
 use crate::core::dataset::{Dataset, DatasetSummary, Diagnostic};
-use crate::core::ingest::{read_with_options, IngestError, IngestOptions};
+use crate::core::ingest::{read_with_options, too_large_message, IngestError, IngestOptions};
 use crate::core::process::{counts_analysis, CountsResult};
 use crate::core::recipe::{IngestSettings, Recipe};
 use crate::core::simulate::{SimResult, SimRun, SimSettings};
@@ -119,6 +119,9 @@ impl Service {
             },
             Request::LoadData { seq, name, recipe, keep_roles } => {
                 let bytes = bytes.unwrap_or_default();
+                if let Some(message) = too_large_message(bytes.len() as u64) {
+                    return Some(Reply::Failed { seq, message: format!("“{name}” was not read. {message}") });
+                }
                 let read = read_with_options(bytes, &name, &ingest_options(recipe.ingest.as_ref()));
                 let keep = (bytes.len() <= KEEP_FOR_REREAD).then(|| bytes.to_vec());
                 self.loaded(seq, name, recipe, keep_roles, read, keep)
@@ -166,6 +169,9 @@ impl Service {
     pub fn handle_owned(&mut self, req: Request, bytes: Option<Vec<u8>>) -> Option<Reply> {
         match req {
             Request::LoadData { seq, name, recipe, keep_roles } => {
+                if let Some(message) = too_large_message(bytes.as_ref().map_or(0, Vec::len) as u64) {
+                    return Some(Reply::Failed { seq, message: format!("“{name}” was not read. {message}") });
+                }
                 let read = read_with_options(bytes.as_deref().unwrap_or_default(), &name, &ingest_options(recipe.ingest.as_ref()));
                 // Small files are kept to be read again if the reading settings change.
                 let keep = bytes.filter(|b| b.len() <= KEEP_FOR_REREAD);
@@ -243,6 +249,13 @@ impl Service {
             match &self.data_file {
                 Some((name, bytes)) => {
                     if let Ok(ds) = read_with_options(bytes, name, &ingest_options(self.recipe.ingest.as_ref())) {
+                        let long = |s: &Option<IngestSettings>| s.as_ref().and_then(|s| s.long.clone());
+                        if long(&self.recipe.ingest) != long(&self.read_with) {
+                            // Reshaped (or back to long): the columns are new, so are the roles.
+                            let names = ds.column_names();
+                            self.recipe.drop_roles_not_in(&names);
+                            self.recipe.suggest_columns_from(&ds);
+                        }
                         self.summary = Some(ds.summary());
                         self.dataset = Some(ds);
                     }
@@ -303,6 +316,8 @@ fn ingest_options(settings: Option<&IngestSettings>) -> IngestOptions {
             o.missing_codes = codes.iter().map(|c| c.trim().to_string()).collect();
         }
         o.drop_unfinished = s.drop_unfinished.unwrap_or(false);
+        o.value_maps = s.value_maps.clone();
+        o.long = s.long.clone().filter(|l| !l.id.trim().is_empty() && !l.wave.trim().is_empty());
     }
     o
 }
@@ -398,7 +413,7 @@ mod tests {
         let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
         let (_, mut recipe, a) = last_analysis(&r);
         assert_eq!(a.unwrap().results.paired["all"].n, 3, "-99 is missing by default");
-        recipe.ingest = Some(IngestSettings { missing_codes: Some(vec!["NA".into()]), drop_unfinished: None });
+        recipe.ingest = Some(IngestSettings { missing_codes: Some(vec!["NA".into()]), drop_unfinished: None, ..Default::default() });
         let r = handle_to_end(&mut s, Request::Analyse { seq: 2, recipe }, None);
         let (_, _, a) = last_analysis(&r);
         assert_eq!(a.unwrap().results.paired["all"].n, 4, "with only NA as a code, -99 is a number");
@@ -446,5 +461,87 @@ mod tests {
         assert!(cost.incremental_cost_per_additional_help_seeker.is_some(), "{:?}", cost.classification_sentence);
         assert!(cost.boot_ci_low.is_none(), "no interval after cancel");
         assert!(!s.busy());
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_is_refused_before_reading() {
+        let mut s = Service::new();
+        handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(b"pre,post\n1,2\n2,2\n3,5\n"));
+        // Zeroed memory is not touched: nothing reads it when the size is refused.
+        let big = vec![0u8; crate::core::ingest::MAX_FILE_BYTES as usize + 1];
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 2, name: "huge.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(&big));
+        assert!(
+            matches!(&r[0], Reply::Failed { seq: 2, message } if message == "“huge.csv” was not read. This file is 200 MB; Lantern reads files up to 200 MB in the browser. Split it, or keep only the columns you need."
+                || message.starts_with("“huge.csv” was not read. This file is 200.0 MB;")),
+            "{r:?}"
+        );
+        let r = s.handle_owned(Request::LoadData { seq: 3, name: "huge.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(big));
+        assert!(matches!(&r, Some(Reply::Failed { seq: 3, message }) if message.contains("Lantern reads files up to 200 MB")), "{r:?}");
+        let r = handle_to_end(&mut s, Request::CleanCsv { seq: 4 }, None);
+        assert!(matches!(&r[0], Reply::CleanCsv { name, .. } if name == "a-clean.csv"), "the data loaded before stays");
+    }
+
+    #[test]
+    fn a_long_file_is_reshaped_from_the_page_and_roles_follow() {
+        let mut s = Service::new();
+        let csv = b"participant,time,group,score\nP1,pre,intervention,20\nP1,post,intervention,15\nP2,pre,control,22\nP2,post,control,21\nP3,post,intervention,12\nP3,pre,intervention,18\nP3,pre,intervention,30\n";
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "long.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let (ds, mut recipe, _) = last_analysis(&r);
+        let ds = ds.unwrap();
+        let hint = ds.long_layout.clone().expect("the page is told the file looks long");
+        assert_eq!((hint.id.as_str(), hint.wave.as_str(), hint.waves.clone()), ("participant", "time", vec!["pre".to_string(), "post".into()]));
+        assert_eq!(recipe.columns.pre, None, "no pre column in a long file");
+        recipe.ingest = Some(IngestSettings {
+            long: Some(crate::core::ingest::reshape::LongLayout { id: hint.id, wave: hint.wave, waves: Some(hint.waves) }),
+            ..Default::default()
+        });
+        let r = handle_to_end(&mut s, Request::Analyse { seq: 2, recipe }, None);
+        let (ds, recipe, a) = last_analysis(&r);
+        let ds = ds.unwrap();
+        assert_eq!(ds.columns, vec!["participant", "group", "score_pre", "score_post"]);
+        assert_eq!(ds.n_rows, 3);
+        assert!(ds.long_layout.is_none());
+        assert!(ds.diagnostics.iter().any(|d| d.row == Some(7) && d.message.contains("repeats participant “P3”")), "{:?}", ds.diagnostics);
+        // Roles are suggested for the new columns.
+        assert_eq!((recipe.columns.pre.as_deref(), recipe.columns.post.as_deref()), (Some("score_pre"), Some("score_post")));
+        assert_eq!(recipe.columns.group.as_deref(), Some("group"));
+        let paired = &a.unwrap().results.paired["intervention"];
+        assert_eq!(paired.n, 2);
+        // (15 − 20 + 12 − 18) / 2: P3's first pre row is used, the repeated one is not.
+        assert!((paired.mean_diff.unwrap() - (-5.5)).abs() < 1e-12, "{:?}", paired.mean_diff);
+        // Back to the file as it is: the roles naming reshaped columns go.
+        let mut back = recipe.clone();
+        back.ingest = Some(IngestSettings::default());
+        let r = handle_to_end(&mut s, Request::Analyse { seq: 3, recipe: back }, None);
+        let (ds, recipe, _) = last_analysis(&r);
+        assert_eq!(ds.unwrap().n_rows, 7);
+        assert_eq!(recipe.columns.pre, None);
+    }
+
+    #[test]
+    fn edited_answer_numbers_read_the_file_again() {
+        let mut s = Service::new();
+        let csv = b"id,pre,post\n1,Agree,Disagree\n2,Strongly agree,Neutral\n3,Neutral,Strongly disagree\n";
+        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "l.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let (ds, mut recipe, a) = last_analysis(&r);
+        let maps = ds.unwrap().value_maps;
+        assert_eq!(maps.iter().map(|m| m.column.as_str()).collect::<Vec<_>>(), vec!["pre", "post"], "the page sees the detected maps");
+        assert_eq!(maps[0].lookup("Strongly agree"), Some(5.0));
+        assert_eq!(a.unwrap().results.paired["all"].n, 3);
+        let mut settings = IngestSettings::default();
+        settings.value_maps.insert("post".into(), [("Neutral".to_string(), None)].into_iter().collect());
+        recipe.ingest = Some(settings);
+        let r = handle_to_end(&mut s, Request::Analyse { seq: 2, recipe: recipe.clone() }, None);
+        let (ds, after, a) = last_analysis(&r);
+        let ds = ds.unwrap();
+        assert_eq!(a.unwrap().results.paired["all"].n, 2, "“Neutral” is missing in post now");
+        assert_eq!(ds.value_maps[1].missing, vec!["Neutral".to_string()]);
+        assert_eq!(after.columns, recipe.columns, "roles are kept when only the numbers change");
+        // Reset: the override removed, the detected map is back.
+        recipe.ingest = Some(IngestSettings::default());
+        let r = handle_to_end(&mut s, Request::Analyse { seq: 3, recipe }, None);
+        let (ds, _, a) = last_analysis(&r);
+        assert!(ds.unwrap().value_maps[1].missing.is_empty());
+        assert_eq!(a.unwrap().results.paired["all"].n, 3);
     }
 }

@@ -81,8 +81,22 @@ pub fn app() -> Html {
         Status::Error => "The last action did not work: see the message below.".to_string(),
     };
 
+    // The skip link moves the focus to <main> itself: following its href would change the
+    // URL fragment, which is the section route.
+    let on_skip = Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        let main = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("main"))
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(m) = main {
+            let _ = m.focus();
+        }
+    });
+
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
+            <a class="skip-link" href="#main" onclick={on_skip}>{"Skip to main content"}</a>
             <header class="masthead">
                 <div class="brand">
                     <span class="logo" aria-hidden="true"></span>
@@ -103,7 +117,7 @@ pub fn app() -> Html {
             if let Some(err) = &state.error {
                 <div class="banner error" role="alert">{err}</div>
             }
-            <main id="main">
+            <main id="main" tabindex="-1">
                 {match page.as_str() {
                     "plan" => html! { <PlanPage /> },
                     "cost" => html! { <CostPage /> },

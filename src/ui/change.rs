@@ -6,10 +6,13 @@ use crate::core::stats::paired::PairedStats;
 use crate::ui::app::AppContext;
 use crate::ui::items::ItemsCard;
 use crate::ui::sections::MoreResults;
-use crate::ui::state::{Action, Role};
+use crate::ui::state::{Action, IngestEdit, Role};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+/// Answer numbers and the long-file reshape (a file of its own beside this one).
+use crate::ui::reading::{LongLayoutOffer, ValueMapsEditor};
 
 #[function_component(ChangePage)]
 pub fn change_page() -> Html {
@@ -41,6 +44,8 @@ fn data_summary() -> Html {
                 <ul>{ for ds.notes.iter().map(|n| html! { <li>{n}</li> }) }</ul>
             </details>
             <ReadingSettings />
+            <LongLayoutOffer key={ds.file.clone()} />
+            <ValueMapsEditor />
             if !ds.identifying.is_empty() {
                 <div role="status" class="banner warning" data-testid="identifying">
                     <p><strong>{"These columns look like they could identify people:"}</strong></p>
@@ -57,12 +62,14 @@ fn data_summary() -> Html {
             }
             <details class="log">
                 <summary>{"Columns and their types"}</summary>
+                <crate::ui::wide::WideTable label="Columns and their types">
                 <table class="stats wide">
                     <thead><tr><th>{"Column"}</th><th>{"Type"}</th><th>{"Missing"}</th><th>{"Distinct values"}</th><th>{"Example"}</th></tr></thead>
                     <tbody>{ for ds.types.iter().map(|t| html! {
                         <tr><td>{&t.column}</td><td>{format!("{:?}", t.kind).to_lowercase()}</td><td>{t.n_missing}</td><td>{t.n_distinct}</td><td>{&t.example}</td></tr>
                     }) }</tbody>
                 </table>
+                </crate::ui::wide::WideTable>
             </details>
             if let Some(e) = &ctx.engine {
                 <p class="hint">{format!("Computed in {}.", e.kind.borrow())}</p>
@@ -89,23 +96,20 @@ fn reading_settings() -> Html {
         .missing_codes
         .clone()
         .unwrap_or_else(|| crate::core::dataset::DEFAULT_MISSING_CODES.iter().filter(|c| !c.is_empty()).map(|c| c.to_string()).collect());
+    // Edits go through the reducer, applied to the settings in force when they arrive.
     let on_codes = {
         let ctx = ctx.clone();
-        let current = current.clone();
         Callback::from(move |e: Event| {
             let v = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
-            let mut s = current.clone();
-            s.missing_codes = Some(v.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect());
-            ctx.dispatch(Action::SetIngest(s));
+            let codes = v.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+            ctx.dispatch(Action::EditIngest(IngestEdit::MissingCodes(codes)));
         })
     };
     let on_unfinished = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
             let on = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.checked()).unwrap_or(false);
-            let mut s = current.clone();
-            s.drop_unfinished = Some(on);
-            ctx.dispatch(Action::SetIngest(s));
+            ctx.dispatch(Action::EditIngest(IngestEdit::DropUnfinished(on)));
         })
     };
     html! {

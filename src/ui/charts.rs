@@ -1,6 +1,6 @@
 //! Shared chart pieces: the interval (forest) chart view and "Download SVG" for any figure.
 
-use crate::core::chart::IntervalChart;
+use crate::core::chart::{IntervalChart, TornadoChart};
 use crate::ui::browser::download;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -127,6 +127,50 @@ pub fn interval_view(p: &IntervalProps) -> Html {
                 }) }
                 <text class="xlabel" x={((l + r) / 2.0).to_string()} y={(c.height - 4.0).to_string()} text-anchor="middle">{&c.x_label}</text>
             </svg>
+            <figcaption>{&p.caption}{" "}{svg_button()}</figcaption>
+        </figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TornadoProps {
+    pub chart: TornadoChart,
+    pub caption: String,
+    /// Legend names of the two bar colours (input low, input high).
+    pub low_name: String,
+    pub high_name: String,
+}
+
+/// Draws a one-way sensitivity tornado.
+#[function_component(TornadoView)]
+pub fn tornado_view(p: &TornadoProps) -> Html {
+    let c = &p.chart;
+    let (l, t, r, b) = c.plot;
+    let bar = |x: Option<f64>, y: f64, class: &'static str, title: &str| match x {
+        Some(x) => {
+            let (x0, x1) = if x < c.base_x { (x, c.base_x) } else { (c.base_x, x) };
+            html! { <rect class={class} x={format!("{x0:.1}")} y={format!("{:.1}", y - c.bar_h / 2.0)} width={format!("{:.1}", (x1 - x0).max(1.0))} height={format!("{:.1}", c.bar_h)}><title>{title.to_string()}</title></rect> }
+        }
+        None => html! {},
+    };
+    html! {
+        <figure class="chart">
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} role="img" aria-label={c.description.clone()}>
+                { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={x.to_string()} x2={x.to_string()} y1={t.to_string()} y2={b.to_string()} /><text x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
+                { for c.bars.iter().map(|row| html! {
+                    <g class="trow">
+                        <text class="tlabel" x={(l - 8.0).to_string()} y={(row.y + 4.0).to_string()} text-anchor="end">{&row.label}</text>
+                        {bar(row.low_x, row.y, "tlow", &row.text)}
+                        {bar(row.high_x, row.y, "thigh", &row.text)}
+                    </g>
+                }) }
+                <line class="tbase" x1={format!("{:.1}", c.base_x)} x2={format!("{:.1}", c.base_x)} y1={t.to_string()} y2={b.to_string()} />
+                <text class="xlabel" x={((l + r) / 2.0).to_string()} y={(c.height - 4.0).to_string()} text-anchor="middle">{&c.x_label}</text>
+            </svg>
+            <ul class="legend">
+                <li><svg class="swatch" viewBox="0 0 28 10" aria-hidden="true"><rect class="tlow" x="1" y="1" width="26" height="8" /></svg>{&p.low_name}</li>
+                <li><svg class="swatch" viewBox="0 0 28 10" aria-hidden="true"><rect class="thigh" x="1" y="1" width="26" height="8" /></svg>{&p.high_name}</li>
+            </ul>
             <figcaption>{&p.caption}{" "}{svg_button()}</figcaption>
         </figure>
     }

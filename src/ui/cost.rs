@@ -2,7 +2,8 @@
 //! and read cost per outcome, the ICER with its interval, the CE plane, the acceptability
 //! curve and the one-way sensitivity table.
 
-use crate::core::chart::{xy_chart, XyChart};
+use crate::core::chart::{tornado_chart, xy_chart, XyChart};
+use crate::ui::charts::TornadoView;
 use crate::core::cost::table::typed_table_csv;
 use crate::core::cost::{CostArm, CostBasis, CostItem, CostResult, CostValue, SUGGESTED_CATEGORIES};
 use crate::ui::browser::array_buffer;
@@ -203,6 +204,7 @@ fn cost_editor() -> Html {
     html! {
         <section class="card" aria-labelledby="ingredients-title" data-testid="cost-editor">
             <h3 id="ingredients-title">{"Or type the cost ingredients"}</h3>
+            <crate::ui::wide::WideTable label="Cost ingredients">
             <table class="stats wide editor">
                 <thead><tr><th>{"Category"}</th><th>{"Arm"}</th><th>{"Counts as"}</th><th>{"Value is"}</th><th>{"Amount / quantity / hours"}</th><th>{"Unit price"}</th></tr></thead>
                 <tbody>{ for rows.0.iter().enumerate().map(|(i, r)| html! {
@@ -216,6 +218,7 @@ fn cost_editor() -> Html {
                     </tr>
                 }) }</tbody>
             </table>
+            </crate::ui::wide::WideTable>
             <div class="toolbar">
                 <button type="button" class="secondary" onclick={on_add}>{"Add a row"}</button>
                 {text_input(&hourly, "Value of a volunteer hour")}
@@ -250,7 +253,7 @@ pub fn cost_page() -> Html {
                 <p>{"Load the program's cost table with "}<strong>{"Cost table…"}</strong>{" above: a CSV with the columns "}<code>{"category, arm, amount"}</code>{" (arm = intervention, control or shared). Typical categories: stipends, training, supervision, materials, evaluation, venue, travel."}</p>
                 <div class="toolbar">
                     <label class="inline">{"Bootstrap resamples "}
-                        <input type="number" min="0" max="200000" step="1000" value={b_now.to_string()} onchange={on_b} />
+                        <input id="bootstrap-b" type="number" min="0" max="200000" step="1000" value={b_now.to_string()} onchange={on_b} />
                     </label>
                 </div>
                 if let Some(c) = &ctx.costs {
@@ -279,19 +282,24 @@ struct CostProps {
     cost: CostResult,
 }
 
-#[function_component(CostResults)]
-fn cost_results(p: &CostProps) -> Html {
-    let c = &p.cost;
-    let cur = c.currency.as_str();
-    let row = |label: &str, help: &str, value: String| html! { <tr><th scope="row"><abbr title={help.to_string()}>{label}</abbr></th><td>{value}</td></tr> };
-    let plane = xy_chart(
+/// The cost-effectiveness plane: bootstrap replicates and the point estimate.
+pub fn plane_chart(c: &CostResult) -> Option<XyChart> {
+    xy_chart(
         &c.ce_plane.replicates.iter().map(|p| (p.delta_effect * 100.0, p.delta_cost)).collect::<Vec<_>>(),
         c.ce_plane.point.map(|p| (p.delta_effect * 100.0, p.delta_cost)),
         false,
         "Extra help-seekers per 100 participants (intervention − control)",
         "Extra cost per participant",
         format!("Cost-effectiveness plane with {} bootstrap replicates and the point estimate.", c.ce_plane.replicates.len()),
-    );
+    )
+}
+
+#[function_component(CostResults)]
+fn cost_results(p: &CostProps) -> Html {
+    let c = &p.cost;
+    let cur = c.currency.as_str();
+    let row = |label: &str, help: &str, value: String| html! { <tr><th scope="row"><abbr title={help.to_string()}>{label}</abbr></th><td>{value}</td></tr> };
+    let plane = plane_chart(c);
     let ceac = (!c.ceac.is_empty()).then(|| {
         xy_chart(
             &c.ceac.iter().map(|p| (p.wtp, p.probability)).collect::<Vec<_>>(),
@@ -328,18 +336,60 @@ fn cost_results(p: &CostProps) -> Html {
             <XyView {chart} caption={"How likely the program is cost-effective if an additional help-seeker is worth the amount on the horizontal axis.".to_string()} />
         }
         if !c.sensitivity.is_empty() {
-            <section class="card" aria-labelledby="sens-title">
-                <h3 id="sens-title">{"Sensitivity: what if a cost were 20% lower or higher?"}</h3>
+            <SensitivityCard cost={c.clone()} />
+        }
+        </>
+    }
+}
+
+/// One-way sensitivity: the share each ingredient is varied by (editable), a tornado of the
+/// ICER (or of the cost per participant when no ratio is meaningful) and the data table.
+#[function_component(SensitivityCard)]
+fn sensitivity_card(p: &CostProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let c = &p.cost;
+    let cur = c.currency.clone();
+    let share = c.sensitivity_share;
+    let on_share = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).and_then(|i| crate::core::power::parse_number(&i.value()));
+            if let Some(pct) = v.filter(|v| *v > 0.0 && *v < 100.0) {
+                ctx.dispatch(Action::SetSensitivity(pct / 100.0));
+            }
+        })
+    };
+    // The ICER when the ratio is meaningful at the base; else the cost per participant enrolled.
+    let icer_base = c.incremental_cost_per_additional_help_seeker.filter(|_| c.sensitivity.iter().any(|s| s.icer_at_low.is_some() || s.icer_at_high.is_some()));
+    let (base, rows, what): (Option<f64>, Vec<(String, Option<f64>, Option<f64>)>, &str) = match icer_base {
+        Some(b) => (Some(b), c.sensitivity.iter().map(|s| (s.label.clone(), s.icer_at_low, s.icer_at_high)).collect(), "Cost per additional help-seeker (ICER)"),
+        None => (c.cost_per_enrolled, c.sensitivity.iter().filter(|s| s.kind == "ingredient").map(|s| (s.label.clone(), s.cost_per_enrolled_at_low, s.cost_per_enrolled_at_high)).collect(), "Cost per participant enrolled"),
+    };
+    let cur2 = cur.clone();
+    let chart = base.and_then(|b| tornado_chart(b, &rows, what, &move |v| money(Some(v), &cur2)));
+    html! {
+        <section class="card" aria-labelledby="sens-title" data-testid="sensitivity">
+            <h3 id="sens-title">{format!("Sensitivity: what if a cost were {:.0}% lower or higher?", share * 100.0)}</h3>
+            <label class="inline">{"Vary each cost by ± "}
+                <input id="sens-share" type="number" min="1" max="99" step="1" value={format!("{:.0}", share * 100.0)} onchange={on_share} />{" %"}
+            </label>
+            if let Some(chart) = chart {
+                <TornadoView {chart} low_name={"input lower (cost −, or effect at its interval's low end)".to_string()} high_name={"input higher (cost +, or effect at its interval's high end)".to_string()}
+                    caption={format!("{what}: each bar shows how far the result moves when one input changes, the others as they are. The longest bars matter most. The vertical line is the result as estimated.")} />
+            }
+            <details>
+                <summary>{"The numbers behind the chart"}</summary>
+                <crate::ui::wide::WideTable label="Sensitivity, the numbers">
                 <table class="stats wide">
                     <thead><tr><th>{"Input"}</th><th>{"Low → high"}</th><th>{"ICER at low / high"}</th><th>{"Cost per enrolled at low / high"}</th></tr></thead>
                     <tbody>{ for c.sensitivity.iter().map(|s| html! {
                         <tr><td>{&s.label}</td><td>{format!("{:.2} → {:.2}", s.low_input, s.high_input)}</td>
-                        <td>{format!("{} / {}", money(s.icer_at_low, cur), money(s.icer_at_high, cur))}</td>
-                        <td>{format!("{} / {}", money(s.cost_per_enrolled_at_low, cur), money(s.cost_per_enrolled_at_high, cur))}</td></tr>
+                        <td>{format!("{} / {}", money(s.icer_at_low, &cur), money(s.icer_at_high, &cur))}</td>
+                        <td>{format!("{} / {}", money(s.cost_per_enrolled_at_low, &cur), money(s.cost_per_enrolled_at_high, &cur))}</td></tr>
                     }) }</tbody>
                 </table>
-            </section>
-        }
-        </>
+                </crate::ui::wide::WideTable>
+            </details>
+        </section>
     }
 }

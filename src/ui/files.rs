@@ -14,6 +14,11 @@ use yew::prelude::*;
 /// Reads a file and dispatches what `make` builds from its contents.
 pub fn load_file(ctx: &AppContext, file: Option<web_sys::File>, make: fn(String, js_sys::ArrayBuffer) -> Action) {
     let Some(file) = file else { return };
+    // A file too large for the tab is refused before its bytes are read into memory.
+    if let Some(message) = crate::core::ingest::too_large_message(file.size().max(0.0) as u64) {
+        ctx.dispatch(Action::Failed(format!("“{}” was not read. {message}", file.name())));
+        return;
+    }
     mark_busy();
     ctx.dispatch(Action::Busy);
     let ctx = ctx.clone();

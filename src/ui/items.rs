@@ -6,6 +6,7 @@ use crate::core::explain::num;
 use crate::core::scales::presets::{check_reminder, PRESETS};
 use crate::ui::app::AppContext;
 use crate::ui::state::Action;
+use crate::ui::wide::WideTable;
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -113,6 +114,7 @@ pub fn items_card() -> Html {
                     <tr><th scope="row">{"Reliability, after (alpha)"}</th><td>{format!("{} [{} to {}]", num(r.alpha_post, 3), num(r.alpha_post_ci_low, 3), num(r.alpha_post_ci_high, 3))}</td></tr>
                     <tr><th scope="row">{"Alpha if the reversal were forgotten"}</th><td>{num(r.alpha_pre_without_reversal, 3)}</td></tr>
                 </tbody></table>
+                <WideTable label="Item statistics">
                 <table class="stats wide">
                     <thead><tr><th>{"Item"}</th><th>{"Reversed"}</th><th>{"Answered"}</th><th>{"Mean"}</th><th>{"Item-rest r"}</th><th>{"Alpha if deleted"}</th></tr></thead>
                     <tbody>{ for r.items_pre.iter().map(|i| html! {
@@ -121,6 +123,7 @@ pub fn items_card() -> Html {
                             <td>{num(i.mean, 2)}</td><td>{num(i.item_rest_r, 2)}{if i.item_rest_r.is_some_and(|x| x < 0.0) { " ⚠ reverse-worded?" } else { "" }}</td><td>{num(i.alpha_if_deleted, 3)}</td></tr>
                     }) }</tbody>
                 </table>
+                </WideTable>
                 { for r.notes.iter().map(|n| html! { <p role="status" class="hint">{n}</p> }) }
             }
         </section>

@@ -12,7 +12,9 @@ mod items;
 mod pages;
 mod plan;
 mod process;
+mod reading;
 mod teach;
+mod wide;
 mod sections;
 pub mod state;
 

@@ -8,6 +8,7 @@ use crate::core::results::Results;
 use crate::ui::app::AppContext;
 use crate::ui::cost::XyView;
 use crate::ui::state::{Action, ProcessEdit};
+use crate::ui::wide::WideTable;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -28,6 +29,11 @@ fn pct_ci(v: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
     }
 }
 
+/// Change against dose, one dot per person.
+pub fn dose_chart(d: &crate::core::process::dose::DoseResult) -> Option<crate::core::chart::XyChart> {
+    xy_chart(&d.points.iter().map(|p| (p.dose, p.change)).collect::<Vec<_>>(), None, false, &format!("{} ({})", d.column, d.unit), "Change (after − before)", format!("Scatter of change against {} for {} people.", d.column, d.points.len()))
+}
+
 #[function_component(ProcessCard)]
 pub fn process_card(p: &Props) -> Html {
     let r = &p.results;
@@ -37,6 +43,7 @@ pub fn process_card(p: &Props) -> Html {
             <h3 id="process-title">{"Who stayed, how much they got, what they thought"}</h3>
             { for pr.warnings.iter().map(|w| html! { <p role="status" class="banner warning">{w}</p> }) }
             if let Some(r) = &pr.retention {
+                <WideTable label="Retention by group">
                 <table class="stats wide">
                     <thead><tr><th>{"Group"}</th><th>{"Enrolled"}</th><th>{"Completed (post)"}</th><th>{"Drop-out (95% CI)"}</th><th>{"Reached at follow-up"}</th></tr></thead>
                     <tbody>
@@ -47,6 +54,7 @@ pub fn process_card(p: &Props) -> Html {
                     }) }
                     </tbody>
                 </table>
+                </WideTable>
                 if let Some(t) = &r.between_arms {
                     <p>{format!("Drop-out between groups: largest difference {} ({}, p {}).", pct(t.largest_difference), t.test, pval(t.p))}</p>
                 }
@@ -55,7 +63,7 @@ pub fn process_card(p: &Props) -> Html {
             if let Some(d) = &r.dose {
                 <h4>{format!("Dose: {} and change", d.column)}</h4>
                 <p class="reading">{&d.reading}</p>
-                if let Some(chart) = xy_chart(&d.points.iter().map(|p| (p.dose, p.change)).collect::<Vec<_>>(), None, false, &format!("{} ({})", d.column, d.unit), "Change (after − before)", format!("Scatter of change against {} for {} people.", d.column, d.points.len())) {
+                if let Some(chart) = dose_chart(d) {
                     <XyView {chart} caption={"Each dot is one person. A slope is a pattern, not proof that attending more caused more change.".to_string()} />
                 }
             }
@@ -64,8 +72,9 @@ pub fn process_card(p: &Props) -> Html {
             }) }
             if let Some(r) = &r.reach {
                 <h4>{"Reach: who the program is missing"}</h4>
+                <WideTable label="Reach by group">
                 <table class="stats wide">
-                    <thead><tr><th>{"Group"}</th><th>{"Population"}</th><th>{"Enrolled (95% CI)"}</th><th>{"Difference"}</th><th>{""}</th></tr></thead>
+                    <thead><tr><th>{"Group"}</th><th>{"Population"}</th><th>{"Enrolled (95% CI)"}</th><th>{"Difference"}</th><th><span class="visually-hidden">{"Status"}</span></th></tr></thead>
                     <tbody>{ for r.levels.iter().map(|l| html! {
                         <tr><td>{&l.level}</td><td>{pct(Some(l.population_share))}</td>
                         <td>{pct_ci(l.enrolled.share, l.enrolled.ci_low, l.enrolled.ci_high)}</td>
@@ -73,15 +82,16 @@ pub fn process_card(p: &Props) -> Html {
                         <td>{&l.enrolled_status}</td></tr>
                     }) }</tbody>
                 </table>
+                </WideTable>
             }
             { for pr.notes.iter().map(|n| html! { <p class="hint">{n}</p> }) }
         </section>
     }
 }
 
-#[function_component(CountsCard)]
-pub fn counts_card(p: &Props) -> Html {
-    let Some(c) = &p.results.community else { return html! {} };
+/// The counts chart: observed rates, the fitted segments before and after the start, the
+/// trend expected without the program, and the start marker.
+pub fn counts_chart(c: &crate::core::process::CountsResult) -> Option<crate::core::chart::XyChart> {
     let t = |i: usize| i as f64 + 1.0;
     let observed: Vec<(f64, f64)> = c.periods.iter().enumerate().filter_map(|(i, p)| p.rate.map(|r| (t(i), r))).collect();
     let fitted = |after: bool| -> Vec<(f64, f64)> { c.periods.iter().enumerate().filter(|(_, p)| p.after_start == after).filter_map(|(i, p)| p.fitted_rate.map(|r| (t(i), r))).collect() };
@@ -93,7 +103,7 @@ pub fn counts_card(p: &Props) -> Html {
         }
     }
     let start = (c.n_before > 0 && c.n_after > 0).then(|| (c.n_before as f64 + 0.5, "Program start"));
-    let chart = series_chart(
+    series_chart(
         &lines,
         &observed,
         None,
@@ -107,7 +117,13 @@ pub fn counts_card(p: &Props) -> Html {
             c.n_before + 1,
             if lines.is_empty() { String::new() } else { " Lines: the interrupted time series' fitted trend before and after the start, and the trend expected without the program.".into() }
         ),
-    );
+    )
+}
+
+#[function_component(CountsCard)]
+pub fn counts_card(p: &Props) -> Html {
+    let Some(c) = &p.results.community else { return html! {} };
+    let chart = counts_chart(c);
     html! {
         <section class="card" aria-labelledby="counts-title" data-testid="counts">
             <h3 id="counts-title">{format!("Community counts over time: “{}”", c.file)}</h3>
@@ -123,6 +139,7 @@ pub fn counts_card(p: &Props) -> Html {
                 <h4>{"Interrupted time series"}</h4>
                 <p class="reading">{&its.reading}</p>
                 { for its.warnings.iter().map(|w| html! { <p class="banner warning">{w}</p> }) }
+                <WideTable label="Interrupted time series, rate ratios">
                 <table class="stats wide" data-testid="its-table">
                     <caption>{format!("{} — {} periods ({} before, {} after); rate ratios with {}% intervals{}.", its.model, its.n_periods, its.n_before, its.n_after, (its.conf_level * 100.0).round(), if its.overdispersed { ", widened for over-dispersion (quasi-Poisson)" } else { "" })}</caption>
                     <thead><tr><th>{"Term"}</th><th>{"Rate ratio"}</th><th>{"95% CI"}</th><th>{"p"}</th></tr></thead>
@@ -133,6 +150,7 @@ pub fn counts_card(p: &Props) -> Html {
                     }) }
                     </tbody>
                 </table>
+                </WideTable>
                 <p class="hint">{"Seasonality: monthly counts often rise and fall with the calendar (school terms, holidays). With fewer than two years of data the model cannot separate that from the program; compare the same months where you can."}</p>
             }
             if let Some(chart) = chart {
@@ -244,11 +262,13 @@ pub fn clustering_card(p: &Props) -> Html {
         <section class="card" aria-labelledby="icc-title" data-testid="clustering">
             <h3 id="icc-title">{format!("How alike people in the same “{}” are", c.column)}</h3>
             <p class="reading">{&c.reading}</p>
+            <WideTable label="Intraclass correlation">
             <table class="stats wide">
                 <caption>{"Intraclass correlation (ICC(1), one-way ANOVA; interval from the F distribution). The Plan section can use it: “Fill in from my data”."}</caption>
                 <thead><tr><th>{"Scores"}</th><th>{"ICC"}</th><th>{format!("{:.0}% CI", c.stats.conf_level * 100.0)}</th><th>{"Clusters"}</th><th>{"People"}</th><th>{"Average size"}</th></tr></thead>
                 <tbody>{row(c)}{ for c.post.iter().map(|p| row(p)) }</tbody>
             </table>
+            </WideTable>
             { for c.notes.iter().chain(c.post.iter().flat_map(|p| p.notes.iter())).map(|n| html! { <p class="hint">{n}</p> }) }
         </section>
     }

@@ -2,7 +2,7 @@
 //! follow-up, intervention vs control, ANCOVA, help seeking, reliable change and subgroups.
 //! Every number and sentence comes from `crate::core`.
 
-use crate::core::chart::{interval_chart, means_over_time, xy_chart, LineChart};
+use crate::core::chart::{interval_chart, means_over_time, xy_chart, IntervalChart, LineChart};
 use crate::ui::cost::XyView;
 use crate::ui::charts::IntervalView;
 use crate::core::explain::{
@@ -13,6 +13,7 @@ use crate::core::stats::two_group::TwoGroupStats;
 use crate::ui::app::AppContext;
 use crate::ui::process::{CountsCard, ProcessCard};
 use crate::ui::state::Action;
+use crate::ui::wide::WideTable;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -160,6 +161,70 @@ pub fn groups_card(p: &ResultsProps) -> Html {
     }
 }
 
+/// Change in each group with its interval.
+pub fn by_group_chart(r: &Results) -> Option<IntervalChart> {
+    interval_chart(
+        &ARMS.iter().filter_map(|arm| r.paired.get(*arm).map(|s| (arm_title(arm).to_string(), s.mean_diff, s.ci_low, s.ci_high))).collect::<Vec<_>>(),
+        true,
+        "Mean change after − before (95% CI)",
+    )
+}
+
+/// Help seeking before and after per arm, with Wilson intervals.
+pub fn help_chart(r: &Results) -> Option<IntervalChart> {
+    interval_chart(
+        &ARMS
+            .iter()
+            .filter_map(|arm| r.help_paired.get(*arm).map(|s| (arm, s)))
+            .flat_map(|(arm, s)| {
+                [
+                    (format!("{}: before", arm_title(arm)), s.prop_pre, s.prop_pre_ci_low, s.prop_pre_ci_high),
+                    (format!("{}: after", arm_title(arm)), s.prop_post, s.prop_post_ci_low, s.prop_post_ci_high),
+                ]
+            })
+            .collect::<Vec<_>>(),
+        true,
+        "Share who had sought help (95% Wilson interval)",
+    )
+}
+
+/// Reliable-change categories as shares of each group.
+pub fn rci_chart(results: &Results) -> Option<IntervalChart> {
+    let r = results.rci.as_ref()?;
+    interval_chart(
+        &ARMS
+            .iter()
+            .filter(|a| **a != "all" || r.groups.len() == 1)
+            .filter_map(|arm| r.groups.get(*arm).map(|c| (arm, c)))
+            .flat_map(|(arm, c)| {
+                let share = |k: Option<usize>| k.filter(|_| c.n > 0).map(|k| k as f64 / c.n as f64);
+                [
+                    (format!("{}: improved", arm_title(arm)), share(c.improved), None, None),
+                    (format!("{}: no reliable change", arm_title(arm)), share(c.unchanged), None, None),
+                    (format!("{}: worse", arm_title(arm)), share(c.deteriorated), None, None),
+                ]
+            })
+            .collect::<Vec<_>>(),
+        true,
+        "Share of people",
+    )
+}
+
+/// Forest plot of the change in each subgroup.
+pub fn subgroup_chart(r: &Results) -> Option<IntervalChart> {
+    interval_chart(
+        &ARMS
+            .iter()
+            .filter_map(|arm| r.subgroups.get(*arm).map(|l| (arm, l)))
+            .flat_map(|(arm, levels)| {
+                levels.iter().map(move |(level, s)| (format!("{} · {level}{}", arm_title(arm), if s.small_n_warning.is_some() { " (small)" } else { "" }), s.stats.mean_diff, s.stats.ci_low, s.stats.ci_high))
+            })
+            .collect::<Vec<_>>(),
+        true,
+        "Mean change after − before (95% CI)",
+    )
+}
+
 /// Help seeking: before vs after per arm, and between arms after.
 #[function_component(HelpCard)]
 pub fn help_card(p: &ResultsProps) -> Html {
@@ -181,10 +246,7 @@ pub fn help_card(p: &ResultsProps) -> Html {
                     {row("Fisher exact p; Yates χ² (p)", "Tests of no difference.", format!("{}; {} ({})", pval(b.fisher_p), num(b.chisq_yates, 3), pval(b.chisq_yates_p)))}
                 </tbody></table>
             }
-            if let Some(chart) = interval_chart(&ARMS.iter().filter_map(|arm| r.help_paired.get(*arm).map(|s| (arm, s))).flat_map(|(arm, s)| [
-                    (format!("{}: before", arm_title(arm)), s.prop_pre, s.prop_pre_ci_low, s.prop_pre_ci_high),
-                    (format!("{}: after", arm_title(arm)), s.prop_post, s.prop_post_ci_low, s.prop_post_ci_high),
-                ]).collect::<Vec<_>>(), true, "Share who had sought help (95% Wilson interval)") {
+            if let Some(chart) = help_chart(r) {
                 <IntervalView {chart} caption={"Help seeking before and after, with 95% intervals.".to_string()} />
             }
             { for ARMS.iter().filter_map(|arm| r.help_paired.get(*arm).map(|s| html! {
@@ -226,14 +288,7 @@ pub fn rci_card(p: &ResultsProps) -> Html {
                 { for ARMS.iter().filter_map(|arm| r.groups.get(*arm).map(|c| html! {
                     <p class="reading" data-arm={arm.to_string()}><strong>{arm_title(arm)}{": "}</strong>{rci_reading(c)}</p>
                 })) }
-                if let Some(chart) = interval_chart(&ARMS.iter().filter(|a| **a != "all" || r.groups.len() == 1).filter_map(|arm| r.groups.get(*arm).map(|c| (arm, c))).flat_map(|(arm, c)| {
-                        let share = |k: Option<usize>| k.filter(|_| c.n > 0).map(|k| k as f64 / c.n as f64);
-                        [
-                            (format!("{}: improved", arm_title(arm)), share(c.improved), None, None),
-                            (format!("{}: no reliable change", arm_title(arm)), share(c.unchanged), None, None),
-                            (format!("{}: worse", arm_title(arm)), share(c.deteriorated), None, None),
-                        ]
-                    }).collect::<Vec<_>>(), true, "Share of people") {
+                if let Some(chart) = rci_chart(&p.results) {
                     <IntervalView {chart} caption={"Reliable-change categories as shares of each group.".to_string()} />
                 }
             }
@@ -251,11 +306,10 @@ pub fn subgroups_card(p: &ResultsProps) -> Html {
         <section class="card" aria-labelledby="sub-title">
             <h3 id="sub-title">{"For whom? Change by subgroup"}</h3>
             <p class="hint">{"Each row is a separate test. With many subgroups, some will look different by chance alone (multiple comparisons): read these as descriptions, not proof. Rows with fewer than 10 people are marked."}</p>
-            if let Some(chart) = interval_chart(&ARMS.iter().filter_map(|arm| p.results.subgroups.get(*arm).map(|l| (arm, l))).flat_map(|(arm, levels)| {
-                    levels.iter().map(move |(level, s)| (format!("{} · {level}{}", arm_title(arm), if s.small_n_warning.is_some() { " (small)" } else { "" }), s.stats.mean_diff, s.stats.ci_low, s.stats.ci_high))
-                }).collect::<Vec<_>>(), true, "Mean change after − before (95% CI)") {
+            if let Some(chart) = subgroup_chart(&p.results) {
                 <IntervalView {chart} caption={"Forest plot: change in each subgroup with its 95% interval. Wide intervals mean few people.".to_string()} />
             }
+            <WideTable label="Change by subgroup, table">
             <table class="stats wide">
                 <thead><tr><th>{"Group"}</th><th>{"Subgroup"}</th><th>{"n"}</th><th>{"Mean change"}</th><th>{"95% CI"}</th><th>{"p"}</th><th>{"d_z"}</th></tr></thead>
                 <tbody>
@@ -274,6 +328,7 @@ pub fn subgroups_card(p: &ResultsProps) -> Html {
                 }) }
                 </tbody>
             </table>
+            </WideTable>
         </section>
     }
 }
@@ -282,11 +337,7 @@ pub fn subgroups_card(p: &ResultsProps) -> Html {
 #[function_component(MoreResults)]
 pub fn more_results(p: &ResultsProps) -> Html {
     let chart = means_over_time(&p.results);
-    let by_group = interval_chart(
-        &ARMS.iter().filter_map(|arm| p.results.paired.get(*arm).map(|s| (arm_title(arm).to_string(), s.mean_diff, s.ci_low, s.ci_high))).collect::<Vec<_>>(),
-        true,
-        "Mean change after − before (95% CI)",
-    );
+    let by_group = by_group_chart(&p.results);
     html! {
         <>
             if let Some(chart) = chart { <MeansChart {chart} /> }

@@ -132,6 +132,21 @@ pub enum ProcessEdit {
     DoseUnit(String),
 }
 
+/// One change to the recipe's reading settings (`ingest`); the file is read again with them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IngestEdit {
+    /// The missing-value codes (blank cells always count).
+    MissingCodes(Vec<String>),
+    /// Leave out (or keep) responses the survey tool marks as unfinished.
+    DropUnfinished(bool),
+    /// The number of one answer of one column (`None` = read that answer as missing there).
+    Answer { column: String, answer: String, value: Option<f64> },
+    /// Forget the user's numbers for a column: the detected map is used again.
+    ResetAnswers(String),
+    /// Read a long file as one row per participant (`None` = as the file is).
+    Long(Option<crate::core::ingest::reshape::LongLayout>),
+}
+
 pub enum Action {
     /// The engine is running (set once at start-up).
     SetEngine(Rc<Engine>),
@@ -154,6 +169,9 @@ pub enum Action {
     ToggleKeepIdentifying(String),
     /// Reading settings (missing codes, unfinished responses): the file is read again.
     SetIngest(IngestSettings),
+    /// One edit of the reading settings, applied to the settings in force when it arrives (so
+    /// quick successive edits are all kept); the file is read again.
+    EditIngest(IngestEdit),
     /// Item-level scoring settings (the recipe's `items`).
     SetItems(Option<serde_json::Value>),
     /// Significance level (confidence level = 1 − alpha) for every test and interval.
@@ -163,6 +181,8 @@ pub enum Action {
     EditProcess(ProcessEdit),
     /// Number of bootstrap resamples for the cost interval.
     SetBootstrapB(u64),
+    /// The share (0–1) each cost ingredient is varied by in the one-way sensitivity.
+    SetSensitivity(f64),
     /// Stop the running bootstrap.
     Cancel,
     /// Ask for the cleaned data as CSV (downloaded when it arrives).
@@ -350,6 +370,21 @@ impl Reducible for AppState {
                 }
                 s.reanalyse();
             }
+            Action::EditIngest(edit) => {
+                let i = s.recipe.ingest.get_or_insert_with(Default::default);
+                match edit {
+                    IngestEdit::MissingCodes(codes) => i.missing_codes = Some(codes),
+                    IngestEdit::DropUnfinished(on) => i.drop_unfinished = Some(on),
+                    IngestEdit::Answer { column, answer, value } => {
+                        i.value_maps.entry(column).or_default().insert(answer, value.filter(|v| v.is_finite()));
+                    }
+                    IngestEdit::ResetAnswers(column) => {
+                        i.value_maps.remove(&column);
+                    }
+                    IngestEdit::Long(long) => i.long = long,
+                }
+                s.reanalyse();
+            }
             Action::EditProcess(edit) => {
                 let p = s.recipe.process.get_or_insert_with(Default::default);
                 match edit {
@@ -382,6 +417,15 @@ impl Reducible for AppState {
                     _ => serde_json::Map::new(),
                 };
                 ci.insert("bootstrap_B".into(), serde_json::Value::from(b.min(200_000)));
+                s.recipe.cost_inputs = Some(serde_json::Value::Object(ci));
+                s.reanalyse();
+            }
+            Action::SetSensitivity(share) => {
+                let mut ci = match s.recipe.cost_inputs.take() {
+                    Some(serde_json::Value::Object(m)) => m,
+                    _ => serde_json::Map::new(),
+                };
+                ci.insert("sensitivity".into(), serde_json::Value::from(share.clamp(0.01, 0.99)));
                 s.recipe.cost_inputs = Some(serde_json::Value::Object(ci));
                 s.reanalyse();
             }

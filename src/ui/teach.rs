@@ -3,28 +3,62 @@
 //! and shows how estimates and p-values wander, next to the planned power.
 
 use crate::core::chart::xy_chart;
+use crate::core::results::Results;
 use crate::core::report::{glossary, report_for_analysis, ReportSection};
 use crate::core::simulate::{one_sample_csv, SimDesign, SimSettings};
 use crate::ui::app::AppContext;
 use crate::ui::browser::array_buffer;
 use crate::ui::cost::XyView;
 use crate::ui::state::Action;
+use crate::ui::wide::WideTable;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-fn section(s: &ReportSection) -> Html {
+/// The charts that go with a report section (the same pictures as on the result pages).
+fn report_charts(id: &str, r: &Results) -> Html {
+    use crate::ui::charts::IntervalView;
+    use crate::ui::sections::{by_group_chart, help_chart, rci_chart, subgroup_chart, MeansChart};
+    let interval = |chart: Option<crate::core::chart::IntervalChart>, caption: &str| match chart {
+        Some(chart) => html! { <IntervalView {chart} caption={caption.to_string()} /> },
+        None => html! {},
+    };
+    let xy = |chart: Option<crate::core::chart::XyChart>, caption: &str| match chart {
+        Some(chart) => html! { <XyView {chart} caption={caption.to_string()} /> },
+        None => html! {},
+    };
+    match id {
+        "paired" => html! {
+            <>
+                if let Some(chart) = crate::core::chart::means_over_time(r) { <MeansChart {chart} /> }
+                {interval(by_group_chart(r), "Change in each group with its 95% interval. Left of the dashed line: scores went down.")}
+            </>
+        },
+        "help_seeking" => interval(help_chart(r), "Help seeking before and after, with 95% intervals."),
+        "rci" => interval(rci_chart(r), "Reliable-change categories as shares of each group."),
+        "subgroups" => interval(subgroup_chart(r), "Change in each subgroup with its 95% interval. Wide intervals mean few people."),
+        "process" => xy(r.dose.as_ref().and_then(crate::ui::process::dose_chart), "Each dot is one person: change against the dose received. A pattern, not proof that more caused more change."),
+        "community" => xy(r.community.as_ref().and_then(crate::ui::process::counts_chart), "Dots: observed rates; lines: the fitted trends before and after the start, and the trend expected without the program (dashed)."),
+        "cost" => xy(r.cost.as_ref().and_then(crate::ui::cost::plane_chart), "Each dot is one bootstrap resample; the large dot is the estimate."),
+        _ => html! {},
+    }
+}
+
+fn section(s: &ReportSection, r: &Results) -> Html {
     html! {
         <section class="report-section" data-section={s.id.clone()}>
             <h3>{&s.heading}</h3>
             { for s.sentences.iter().map(|t| html! { <p>{t}</p> }) }
             if let Some(t) = &s.table {
+                <WideTable label={format!("{}: {}", s.heading, t.caption)}>
                 <table class="stats wide">
                     <caption>{&t.caption}</caption>
-                    <thead><tr>{ for t.columns.iter().map(|c| html! { <th>{c}</th> }) }</tr></thead>
+                    <thead><tr>{ for t.columns.iter().map(|c| html! { <th scope="col">{c}</th> }) }</tr></thead>
                     <tbody>{ for t.rows.iter().map(|r| html! { <tr>{ for r.iter().map(|c| html! { <td>{c}</td> }) }</tr> }) }</tbody>
                 </table>
+                </WideTable>
             }
+            {report_charts(&s.id, r)}
             if let Some(m) = &s.method { <p class="hint">{"Method: "}{m}</p> }
         </section>
     }
@@ -37,6 +71,7 @@ pub fn report_page() -> Html {
         return html! { <section class="page"><h2>{"Report"}</h2><p class="empty">{"Load a data file to see the report."}</p></section> };
     };
     let r = report_for_analysis(a, ds, &ctx.recipe);
+    let results = &a.results;
     let on_print = Callback::from(|_: MouseEvent| {
         if let Some(w) = web_sys::window() {
             let _ = w.print();
@@ -51,10 +86,10 @@ pub fn report_page() -> Html {
                 <h3>{"In short"}</h3>
                 <ul>{ for r.summary.iter().map(|s| html! { <li>{s}</li> }) }</ul>
             </section>
-            { for r.sections.iter().map(section) }
-            if let Some(c) = &r.cost { {section(c)} }
-            if let Some(p) = &r.planning { {section(p)} }
-            {section(&r.data)}
+            { for r.sections.iter().map(|s| section(s, results)) }
+            if let Some(c) = &r.cost { {section(c, results)} }
+            if let Some(p) = &r.planning { {section(p, results)} }
+            {section(&r.data, results)}
             <section class="report-section">
                 <h3>{"Limitations"}</h3>
                 <ul>{ for r.limitations.iter().map(|l| html! { <li>{l}</li> }) }</ul>
@@ -148,7 +183,7 @@ pub fn teach_page() -> Html {
                     <button type="button" class="secondary" onclick={on_load}>{"Load one simulated study into Change"}</button>
                     if ctx.progress.is_some() { <button type="button" class="secondary" onclick={on_cancel}>{"Cancel"}</button> }
                 </div>
-                if let Some((f, what)) = &ctx.progress { <p>{format!("{what}: {:.0}%", f * 100.0)}<progress max="1" value={f.to_string()}></progress></p> }
+                if let Some((f, what)) = &ctx.progress { <p><label>{format!("{what}: {:.0}% ", f * 100.0)}<progress max="1" value={f.to_string()}></progress></label></p> }
             </div>
             if let Some(r) = result {
                 <section class="card" data-testid="sim-result">

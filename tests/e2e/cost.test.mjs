@@ -32,13 +32,33 @@ test('p08: cost per outcome and the bootstrap interval equal the reference', asy
   assert.ok(counter.n > 300, `${counter.n} values compared`);
   assert.equal(got.results.cost.bootstrap_B, 100000);
   assert.equal(got.results.cost.bootstrap_replicates_done, 100000);
-  assert.equal(await t.page.locator('figure.chart svg').count(), 2, 'CE plane and acceptability curve, on the Cost page where the files were loaded');
+  assert.equal(await t.page.locator('figure.chart > svg').count(), 3, 'CE plane, acceptability curve and sensitivity tornado, on the Cost page where the files were loaded');
+});
+
+test('the sensitivity share is editable and the tornado follows it', async () => {
+  const bars = await t.page.locator('[data-testid="sensitivity"] g.trow').count();
+  assert.ok(bars >= 2, `${bars} tornado bars`);
+  await t.page.fill('#sens-share', '10');
+  await t.page.dispatchEvent('#sens-share', 'change');
+  await t.page.waitForFunction(() => document.querySelector('#sens-title')?.textContent.includes('10% lower'), null, { timeout: 120000 });
+  await waitReady(t.page, 120000);
+  const got = JSON.parse((await download(t.page, 'export-results')).text);
+  const c = got.results.cost;
+  assert.equal(c.sensitivity_share, 0.1);
+  assert.equal(got.recipe.cost_inputs.sensitivity, 0.1);
+  for (const row of c.sensitivity.filter((r) => r.kind === 'ingredient')) {
+    assert.ok(Math.abs(row.low_input - 0.9 * row.base_input) <= 1e-9 * Math.abs(row.base_input), `${row.label} low`);
+    assert.ok(Math.abs(row.high_input - 1.1 * row.base_input) <= 1e-9 * Math.abs(row.base_input), `${row.label} high`);
+  }
+  // The chart's text alternative names the widest input first, as the table's first row.
+  const label = await t.page.getAttribute('[data-testid="sensitivity"] figure svg[role="img"]', 'aria-label');
+  assert.match(label, /widest first/);
 });
 
 test('a long bootstrap shows progress and can be cancelled; the page stays usable', async () => {
   await t.page.click('a[href="#/cost"]');
-  await t.page.fill('input[type=number]', '200000');
-  await t.page.dispatchEvent('input[type=number]', 'change');
+  await t.page.fill('#bootstrap-b', '200000');
+  await t.page.dispatchEvent('#bootstrap-b', 'change');
   await t.page.waitForSelector('progress', { timeout: 30000 });
   await t.page.click('text=Cancel');
   await waitReady(t.page, 60000);
@@ -56,8 +76,8 @@ test('a cost table typed in the page gives the same cost per participant as the 
   await waitReady(t.page);
   await t.page.setInputFiles('[data-testid="recipe-file"]', join(DIR, 'p08_cost_n400.json'));
   await waitReady(t.page);
-  await t.page.fill('input[type=number]', '2000');
-  await t.page.dispatchEvent('input[type=number]', 'change');
+  await t.page.fill('#bootstrap-b', '2000');
+  await t.page.dispatchEvent('#bootstrap-b', 'change');
   await waitReady(t.page);
   // p08's costs: intervention 13,980 in all, control 350.
   const set = async (row, field, value) => {

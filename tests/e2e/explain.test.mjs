@@ -33,8 +33,17 @@ test('the report reads the results in plain words, with limitations and a glossa
   assert.match(text, /In short/);
   assert.match(text, /Limitations/);
   assert.match(text, /confidence interval/i);
+  // Each result with its chart: the demo has change, help seeking, reliable change, subgroups,
+  // process and the counts table loaded above.
+  const charts = await t.page.locator('[data-testid="report"] figure.chart').count();
+  assert.ok(charts >= 6, `${charts} charts in the report`);
+  for (const id of ['paired', 'help_seeking', 'rci', 'subgroups', 'community']) {
+    assert.ok(await t.page.locator(`[data-section="${id}"] figure.chart`).count() >= 1, `a chart in the ${id} section`);
+  }
   await t.page.emulateMedia({ media: 'print' });
   assert.equal(await t.page.isVisible('[data-testid="data-file"] >> xpath=..'), false, 'no file controls in print');
+  assert.equal(await t.page.isVisible('[data-section="paired"] figure.chart svg >> nth=0'), true, 'charts are printed');
+  assert.equal(await t.page.locator('[data-testid="report"] button:visible').count(), 0, 'no buttons in print');
   await t.page.emulateMedia({ media: 'screen' });
 });
 

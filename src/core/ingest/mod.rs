@@ -71,6 +71,10 @@ pub struct IngestOptions {
     pub decimal_mark: DecimalMark,
     /// Field separator; `None` = guess from the file.
     pub delimiter: Option<char>,
+    /// The user's numbers for text answers, per column (see [`values::apply_value_map_overrides`]).
+    pub value_maps: values::ValueMapOverrides,
+    /// Read a long file (one row per participant and wave) as one row per participant.
+    pub long: Option<reshape::LongLayout>,
 }
 
 impl Default for IngestOptions {
@@ -81,8 +85,28 @@ impl Default for IngestOptions {
             header_rows: None,
             decimal_mark: DecimalMark::Auto,
             delimiter: None,
+            value_maps: Default::default(),
+            long: None,
         }
     }
+}
+
+/// The largest file read in the browser (200 MB): a bigger one would not fit in a tab's memory
+/// once read into columns.
+pub const MAX_FILE_BYTES: u64 = 200_000_000;
+
+/// A plain message when a file of `bytes` bytes is too large to read (checked before reading).
+pub fn too_large_message(bytes: u64) -> Option<String> {
+    if bytes <= MAX_FILE_BYTES {
+        return None;
+    }
+    let mb = bytes as f64 / 1e6;
+    let limit = MAX_FILE_BYTES as f64 / 1e6;
+    // Whole megabytes, unless rounding would make the size look like the limit.
+    let size = if mb.round() > limit { format!("{mb:.0}") } else { format!("{mb:.1}") };
+    Some(format!(
+        "This file is {size} MB; Lantern reads files up to {limit:.0} MB in the browser. Split it, or keep only the columns you need."
+    ))
 }
 
 /// Row-level messages of one kind shown before they are summarised.
@@ -188,6 +212,33 @@ fn dropped_notes(dropped: &[DroppedRow]) -> Vec<String> {
 
 /// Non-blank records read before the export is recognised; the rest are read as a stream.
 const HEAD_RECORDS: usize = 100;
+
+/// Title lines looked for above the header ("Survey results — March 2025" alone on row 1).
+const MAX_TITLE_LINES: usize = 3;
+
+/// How many of the first records are titles, not the header: records with a single non-blank
+/// cell (at most [`MAX_TITLE_LINES`]) followed by a record that looks like column names (two or
+/// more non-blank cells, mostly not numbers), itself followed by rows that mostly have two or
+/// more non-blank cells too. 0 when the first record is the header.
+fn title_lines(head: &[Record]) -> usize {
+    let filled = |r: &Record| r.fields.iter().filter(|f| !f.trim().is_empty()).count();
+    let t = head.iter().take(MAX_TITLE_LINES + 1).take_while(|r| filled(r) <= 1).count();
+    if t == 0 || t > MAX_TITLE_LINES {
+        return 0;
+    }
+    let Some(header) = head.get(t) else { return 0 };
+    let width = filled(header);
+    let numbers = header.fields.iter().filter(|f| crate::core::dataset::parse_number(f).is_some()).count();
+    if width < 2 || numbers * 2 > width {
+        return 0;
+    }
+    let below: Vec<usize> = head.iter().skip(t + 1).take(20).map(filled).collect();
+    let wide = below.iter().filter(|&&n| n >= 2).count();
+    if below.len() == 1 || wide * 5 < below.len() * 4 {
+        return 0;
+    }
+    t
+}
 
 /// Where a never-closed quote was, once its record has been placed.
 #[derive(Debug, Clone, Copy)]
@@ -341,9 +392,57 @@ fn distinct_cells(columns: &[Column], c: usize) -> Vec<String> {
     out
 }
 
-/// Reads a delimited text file with the user's settings. The text is read once, as a stream:
-/// the first records decide the layout, then every record goes straight into the columns.
+/// Reads a delimited text file with the user's settings: the table as in the file
+/// ([`read_table`]), then, when `opts.long` is set, one row per participant
+/// ([`reshape::long_to_wide_with`]; if that cannot be done, the long table is kept and the reason
+/// given as a diagnostic), with the user's numbers for answers applied to the new columns too.
 pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result<Dataset, IngestError> {
+    let ds = read_table(bytes, file_name, opts)?;
+    if opts.long.is_none() && opts.value_maps.is_empty() {
+        return Ok(ds);
+    }
+    // The reading step applied the user's numbers to the columns of the file as laid out.
+    let read_names = ds.column_names();
+    let mut ds = match &opts.long {
+        Some(long) => match reshape::long_to_wide_with(&ds, long) {
+            Ok(wide) => wide,
+            Err(e) => {
+                let mut ds = ds;
+                ds.diagnostics.insert(
+                    0,
+                    Diagnostic { row: None, column: None, message: format!("The file could not be turned into one row per participant: {e}") },
+                );
+                ds
+            }
+        },
+        None => ds,
+    };
+    // The user's numbers for columns made by the reshape ("score_pre"), and for no column at all.
+    let later: values::ValueMapOverrides =
+        opts.value_maps.iter().filter(|(c, _)| !read_names.contains(c)).map(|(c, a)| (c.clone(), a.clone())).collect();
+    let used = values::apply_value_map_overrides(&mut ds.value_maps, &ds.columns, &later);
+    if !used.is_empty() {
+        ds.notes.push(format!(
+            "You changed the numbers of the answers in {} {}.",
+            if used.len() == 1 { "column" } else { "columns" },
+            list_names(&used)
+        ));
+    }
+    let unknown: Vec<String> = later.keys().filter(|c| !used.contains(c)).cloned().collect();
+    if !unknown.is_empty() {
+        ds.notes.push(format!(
+            "The numbers you set for the answers of {} were not used: the file has no such {}.",
+            list_names(&unknown),
+            if unknown.len() == 1 { "column" } else { "columns" }
+        ));
+    }
+    Ok(ds)
+}
+
+/// Reads a delimited text file with the user's settings, as laid out in the file. The text is
+/// read once, as a stream: the first records decide the layout, then every record goes straight
+/// into the columns.
+pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result<Dataset, IngestError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty);
     }
@@ -366,6 +465,8 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
     // 1. The first records: enough to recognise the export and its header rows.
     let head_len = opts.header_rows.unwrap_or(0).saturating_add(3).max(HEAD_RECORDS);
     let mut head: Vec<Record> = Vec::new();
+    // Blank lines just before each of the first records.
+    let mut head_blanks: Vec<usize> = Vec::new();
     while head.len() < head_len {
         let Some(line) = tok.next_fields(&mut fields) else { break };
         if is_blank(&fields) {
@@ -377,6 +478,7 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
         if kept > 0 {
             blank_inside += pending_blank;
         }
+        head_blanks.push(pending_blank);
         pending_blank = 0;
         kept += 1;
         head.push(Record { fields: fields.drain(..).map(Cow::into_owned).collect(), line });
@@ -384,6 +486,36 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
     if head.is_empty() {
         return Err(IngestError::NoHeader);
     }
+
+    // A title above the header (only when the header rows are recognised, not set by the user).
+    let titles = if opts.header_rows.is_none() { title_lines(&head) } else { 0 };
+    let mut title_note: Option<String> = None;
+    if titles > 0 {
+        let removed: Vec<Record> = head.drain(..titles).collect();
+        // Blank lines among the titles and before the header are not "between rows".
+        blank_inside -= head_blanks.iter().skip(1).take(titles).sum::<usize>().min(blank_inside);
+        for p in places.iter_mut() {
+            if let QuotePlace::Kept(k) = *p {
+                *p = if k < titles { QuotePlace::Dropped } else { QuotePlace::Kept(k - titles) };
+            }
+        }
+        let lines: Vec<String> = removed.iter().map(|r| r.line.to_string()).collect();
+        let texts: Vec<String> = removed
+            .iter()
+            .map(|r| shorten(r.fields.iter().map(|f| f.trim()).find(|f| !f.is_empty()).unwrap_or_default()))
+            .collect();
+        title_note = Some(if removed.len() == 1 {
+            format!("Row {} looked like a title and was skipped (“{}”); the column names are on row {}.", lines.join(""), texts.join(""), head.first().map_or(0, |r| r.line))
+        } else {
+            format!(
+                "Rows {} looked like a title and were skipped ({}); the column names are on row {}.",
+                list_names(&lines).replace(['“', '”'], ""),
+                list_names(&texts),
+                head.first().map_or(0, |r| r.line)
+            )
+        });
+    }
+    let empty_first_lines = head.first().map_or(0, |r| r.line.saturating_sub(1)) > 0 && titles == 0 && head_blanks.first().copied().unwrap_or(0) > 0;
 
     let mut layout = formats::recognise(&head, delimiter, opts.header_rows);
     if layout.header_rows > 0 && layout.names.iter().all(|n| n.trim().is_empty()) {
@@ -502,7 +634,8 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
         t.is_empty() || missing_codes.iter().any(|m| m == t)
     };
     let metadata_columns: Vec<String> = layout.metadata.iter().filter_map(|&i| names.get(i).cloned()).collect();
-    let value_maps = values::detect_value_maps(&columns, &is_missing, &metadata_columns);
+    let mut value_maps = values::detect_value_maps(&columns, &is_missing, &metadata_columns);
+    let edited_maps = values::apply_value_map_overrides(&mut value_maps, &columns, &opts.value_maps);
     let decimal_comma_columns = values::detect_decimal_comma(&columns, delimiter, opts.decimal_mark, &is_missing);
 
     // Notes: what the reader did, in words.
@@ -514,6 +647,16 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
         sniff::line_endings(line_endings)
     )];
     notes.extend(decoded.notes.iter().cloned());
+    notes.extend(title_note);
+    if empty_first_lines {
+        let n = head_blanks.first().copied().unwrap_or(0);
+        notes.push(format!(
+            "The first {} of the file {} empty and {} skipped; the column names are on the line after.",
+            if n == 1 { "line".to_string() } else { format!("{n} lines") },
+            if n == 1 { "was" } else { "were" },
+            if n == 1 { "was" } else { "were" },
+        ));
+    }
     notes.extend(layout.notes.iter().cloned());
     if !renamed.is_empty() {
         // At most a few renamings are spelled out (a wide file may have thousands).
@@ -543,6 +686,13 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
         ));
     }
     notes.extend(values::describe_value_maps(&value_maps));
+    if !edited_maps.is_empty() {
+        notes.push(format!(
+            "You changed the numbers of the answers in {} {}.",
+            if edited_maps.len() == 1 { "column" } else { "columns" },
+            list_names(&edited_maps)
+        ));
+    }
     if !decimal_comma_columns.is_empty() {
         notes.push(format!(
             "Numbers with a decimal comma (“2,5” = 2.5) in {}.",
@@ -799,5 +949,133 @@ mod tests {
         assert_eq!(ds.format, ExportFormat::Redcap);
         assert!(ds.notes.iter().any(|n| n.contains("“baseline_arm_1” and “followup_arm_1”")), "{:?}", ds.notes);
         assert!(ds.notes.iter().any(|n| n.contains("survey_complete")), "{:?}", ds.notes);
+    }
+
+    #[test]
+    fn a_title_line_above_the_header_is_skipped_and_said() {
+        // An Excel export: the title alone in the first cell of row 1, then the real header.
+        let text = "Survey results — March 2025,,,\nid,group,pre,post\n1,a,3,2\n2,b,4,2\n3,a,5,4\n";
+        let ds = read_csv(text.as_bytes(), "t.csv").unwrap();
+        assert_eq!(ds.column_names(), vec!["id", "group", "pre", "post"]);
+        assert_eq!(ds.n_rows, 3);
+        assert_eq!(ds.row_lines, vec![3, 4, 5]);
+        assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
+        assert_eq!(ds.numeric("pre").unwrap().0, vec![Some(3.0), Some(4.0), Some(5.0)]);
+        let note = ds.notes.iter().find(|n| n.contains("looked like a title")).expect("a note");
+        assert_eq!(note, "Row 1 looked like a title and was skipped (“Survey results — March 2025”); the column names are on row 2.");
+        // Two title lines and a blank line before the header: none of it is "between rows".
+        let text = "Lantern pilot\nExported 2025-03-04\n\nid;score;group\nP1;3;a\nP2;4;b\n";
+        let ds = read_csv(text.as_bytes(), "t2.csv").unwrap();
+        assert_eq!(ds.column_names(), vec!["id", "score", "group"]);
+        assert_eq!(ds.row_lines, vec![5, 6]);
+        assert!(ds.notes.iter().any(|n| n.starts_with("Rows 1 and 2 looked like a title and were skipped")), "{:?}", ds.notes);
+        assert!(!ds.notes.iter().any(|n| n.contains("empty line")), "{:?}", ds.notes);
+        // A blank first row, then the header: read as before, and said.
+        let ds = read_csv(b"\nid,score\n1,2\n2,3\n", "b.csv").unwrap();
+        assert_eq!((ds.column_names(), ds.n_rows), (vec!["id".to_string(), "score".to_string()], 2));
+        assert!(ds.notes.iter().any(|n| n.contains("The first line of the file was empty")), "{:?}", ds.notes);
+    }
+
+    #[test]
+    fn files_without_a_title_read_as_before() {
+        // One column: every line has one cell.
+        let ds = read_csv(b"score\n1\n2\n", "one.csv").unwrap();
+        assert_eq!((ds.column_names(), ds.n_rows), (vec!["score".to_string()], 2));
+        // A header with one name above rows of numbers: the numbers are data, not names.
+        let ds = read_csv(b"q,,,\n1,2,3,4\n5,6,7,8\n", "q.csv").unwrap();
+        assert_eq!(ds.column_names()[0], "q");
+        assert_eq!(ds.n_rows, 2);
+        // A one-column file of comments where some comments hold a comma.
+        let ds = read_csv(b"comment\nI liked it, thanks\nGood\nFine\nGreat, really\n", "c.csv").unwrap();
+        assert_eq!(ds.column_names()[0], "comment");
+        assert_eq!(ds.n_rows, 4);
+        // Header rows set by the user: nothing is guessed.
+        let opts = IngestOptions { header_rows: Some(1), ..Default::default() };
+        let ds = read_with_options(b"Title\nid,score\n1,2\n", "u.csv", &opts).unwrap();
+        assert_eq!(ds.column_names()[0], "Title");
+        assert!(!ds.notes.iter().any(|n| n.contains("title")), "{:?}", ds.notes);
+    }
+
+    #[test]
+    fn files_over_200_mb_get_a_plain_message_before_reading() {
+        assert_eq!(too_large_message(0), None);
+        assert_eq!(too_large_message(MAX_FILE_BYTES), None);
+        assert_eq!(
+            too_large_message(312_000_000).as_deref(),
+            Some("This file is 312 MB; Lantern reads files up to 200 MB in the browser. Split it, or keep only the columns you need.")
+        );
+        // Just over the limit: a size that does not look like the limit itself.
+        assert!(too_large_message(200_400_000).is_some_and(|m| m.starts_with("This file is 200.4 MB;")));
+        assert!(too_large_message(5_000_000_000).is_some_and(|m| m.starts_with("This file is 5000 MB;")));
+    }
+
+    #[test]
+    fn the_users_numbers_for_answers_override_the_detected_map() {
+        let text = "id,q1,q2,mood\n1,Agree,Strongly agree,Great\n2,Neither agree nor disagree,Disagree,Bad\n3,Strongly disagree,Neutral,Great\n";
+        let ds = read_csv(text.as_bytes(), "v.csv").unwrap();
+        assert_eq!(ds.numeric("q1").unwrap().0, vec![Some(4.0), Some(3.0), Some(1.0)]);
+        let detected = ds.value_map("q1").unwrap().clone();
+        assert_eq!(detected.description, "5-point agree–disagree scale");
+        let mut overrides = values::ValueMapOverrides::new();
+        // "Neither …" read as missing (as some teams do), "Strongly agree" = 10.
+        overrides.insert("q1".into(), [("neither AGREE nor disagree".to_string(), None), ("strongly agree".to_string(), Some(10.0))].into_iter().collect());
+        overrides.insert("mood".into(), [("Great".to_string(), Some(1.0)), ("Bad".to_string(), Some(0.0))].into_iter().collect());
+        overrides.insert("nope".into(), [("x".to_string(), Some(1.0))].into_iter().collect());
+        let opts = IngestOptions { value_maps: overrides, ..Default::default() };
+        let ds = read_with_options(text.as_bytes(), "v.csv", &opts).unwrap();
+        let (q1, d) = ds.numeric("q1").unwrap();
+        assert_eq!(q1, vec![Some(4.0), None, Some(1.0)]);
+        assert!(d.is_empty(), "the answer is missing in q1, not a non-number: {d:?}");
+        let m = ds.value_map("q1").unwrap();
+        assert_eq!(m.description, "5-point agree–disagree scale, with your changes");
+        assert_eq!(m.lookup("Strongly agree"), Some(10.0));
+        assert_eq!(m.lookup("Disagree"), Some(2.0), "answers not given keep the detected number");
+        assert_eq!(m.lookup("Neither agree nor disagree"), None);
+        assert_eq!(m.missing, vec!["Neither agree nor disagree".to_string()], "spelled as in the file");
+        // In q2, the same answer is still a number: the change is for q1 only.
+        assert_eq!(ds.value_map("q2").unwrap().lookup("Neutral"), Some(3.0));
+        // Only q1 changed: q2 keeps the detected scale.
+        assert_eq!(ds.numeric("q2").unwrap().0, vec![Some(5.0), Some(2.0), Some(3.0)]);
+        // A column without a detected map gets the user's.
+        assert_eq!(ds.numeric("mood").unwrap().0, vec![Some(1.0), Some(0.0), Some(1.0)]);
+        assert!(ds.notes.iter().any(|n| n.contains("You changed the numbers of the answers in columns “mood” and “q1”")), "{:?}", ds.notes);
+        assert!(ds.notes.iter().any(|n| n.contains("“nope” were not used")), "{:?}", ds.notes);
+        assert!(ds.notes.iter().any(|n| n.contains("“Neither agree nor disagree” = missing")), "{:?}", ds.notes);
+        // The page sees every map in force, with its answers and numbers.
+        let summary = ds.summary();
+        let q1 = summary.value_maps.iter().find(|m| m.column == "q1").unwrap();
+        assert_eq!(q1.entries.len(), 4);
+        assert_eq!(q1.missing.len(), 1);
+        assert_eq!(summary.missing.get("q1"), Some(&1));
+        assert_eq!(summary.value_maps.iter().map(|m| m.column.as_str()).collect::<Vec<_>>(), vec!["q1", "q2", "mood"]);
+    }
+
+    #[test]
+    fn a_long_file_is_read_as_one_row_per_participant_when_asked() {
+        let text = "participant,time,group,q\nP1,post,int,Agree\nP1,pre,int,Disagree\nP2,pre,ctl,Neutral\nP2,post,ctl,Agree\nP3,pre,int,Strongly agree\nP3,pre,int,Agree\n";
+        let ds = read_csv(text.as_bytes(), "long.csv").unwrap();
+        let hint = ds.summary().long_layout.expect("looks long");
+        assert_eq!((hint.id.as_str(), hint.wave.as_str()), ("participant", "time"));
+        assert_eq!(hint.waves, vec!["pre", "post"], "time order, not file order");
+        let mut overrides = values::ValueMapOverrides::new();
+        // One for a column of the file (carried to both waves), one for a column made by the reshape.
+        overrides.insert("q".into(), [("Agree".to_string(), Some(40.0))].into_iter().collect());
+        overrides.insert("q_post".into(), [("Neutral".to_string(), None)].into_iter().collect());
+        let long = reshape::LongLayout { id: "participant".into(), wave: "time".into(), waves: Some(vec!["pre".into(), "post".into()]) };
+        let opts = IngestOptions { long: Some(long), value_maps: overrides, ..Default::default() };
+        let ds = read_with_options(text.as_bytes(), "long.csv", &opts).unwrap();
+        assert_eq!(ds.column_names(), vec!["participant", "group", "q_pre", "q_post"]);
+        assert_eq!(ds.n_rows, 3);
+        assert_eq!(ds.numeric("q_pre").unwrap().0, vec![Some(2.0), Some(3.0), Some(5.0)]);
+        assert_eq!(ds.numeric("q_post").unwrap().0, vec![Some(40.0), Some(40.0), None]);
+        // The repeated P3/pre row is located; P3 has no post row.
+        assert!(ds.diagnostics.iter().any(|d| d.row == Some(6) && d.message.contains("repeats participant “P3” at wave “pre”")), "{:?}", ds.diagnostics);
+        assert!(ds.notes.iter().any(|n| n.contains("1 participant was not seen at every wave (“P3”)")), "{:?}", ds.notes);
+        assert!(ds.summary().long_layout.is_none(), "wide now");
+        // A reshape that cannot be done keeps the file as it is, and says why.
+        let bad = IngestOptions { long: Some(reshape::LongLayout { id: "participant".into(), wave: "nope".into(), waves: None }), ..Default::default() };
+        let ds = read_with_options(text.as_bytes(), "long.csv", &bad).unwrap();
+        assert_eq!(ds.n_rows, 6);
+        assert!(ds.diagnostics[0].message.contains("The column “nope” is not in this file."), "{:?}", ds.diagnostics);
     }
 }

@@ -87,6 +87,9 @@ impl Sample<'_> {
 /// Reads a column's filled values (see [`Sample`]).
 pub(crate) fn sample<'a>(ds: &Dataset, col: &'a Column) -> Sample<'a> {
     let len = col.cells.len();
+    // Answers the column's map reads as missing count as missing here too.
+    let map = ds.value_map(&col.name).filter(|m| !m.missing.is_empty());
+    let is_missing = |t: &str| ds.is_missing_value(t) || map.is_some_and(|m| m.is_missing_answer(t));
     match col.cells.dictionary() {
         Some((texts, codes)) => {
             let mut counts = vec![0usize; texts.len()];
@@ -101,7 +104,7 @@ pub(crate) fn sample<'a>(ds: &Dataset, col: &'a Column) -> Sample<'a> {
                 if n == 0 {
                     continue;
                 }
-                if ds.is_missing_value(t) {
+                if is_missing(t) {
                     n_missing += n;
                     continue;
                 }
@@ -124,7 +127,7 @@ pub(crate) fn sample<'a>(ds: &Dataset, col: &'a Column) -> Sample<'a> {
             Sample { values, n_filled, n_missing }
         }
         None => {
-            let n_missing = col.cells.strs().filter(|c| ds.is_missing_value(c)).count();
+            let n_missing = col.cells.strs().filter(|c| is_missing(c)).count();
             let step = if len > SAMPLE_ROWS { len as f64 / SAMPLE_ROWS as f64 } else { 1.0 };
             let picks = len.min(SAMPLE_ROWS);
             let mut index: HashMap<&str, usize> = HashMap::new();
@@ -133,7 +136,7 @@ pub(crate) fn sample<'a>(ds: &Dataset, col: &'a Column) -> Sample<'a> {
             for k in 0..picks {
                 let i = ((k as f64) * step) as usize;
                 let Some(cell) = col.cells.str_at(i) else { continue };
-                if ds.is_missing_value(cell) {
+                if is_missing(cell) {
                     continue;
                 }
                 n_filled += 1;
@@ -319,7 +322,8 @@ fn kind_of(ds: &Dataset, col: &Column, s: &Sample<'_>) -> ValueKind {
     let map = ds.value_map(&col.name);
     let comma = ds.decimal_comma_columns.contains(&col.name);
     let number = |v: &str| {
-        map.and_then(|m| m.lookup(v)).or_else(|| parse_number(v)).or_else(|| if comma { parse_decimal_comma(v) } else { None }).is_some()
+        map.is_some_and(|m| m.is_missing_answer(v))
+            || map.and_then(|m| m.lookup(v)).or_else(|| parse_number(v)).or_else(|| if comma { parse_decimal_comma(v) } else { None }).is_some()
     };
     // Spreadsheet error values ("#DIV/0!", "#N/A") in a column of numbers are failed formulas:
     // the column is still a number column (each such cell is reported where it is read).

@@ -209,12 +209,12 @@ fn kind_of(column: &str, answers: &[String], preferred: &[&'static Scale]) -> Op
                     entries.push((capitalised(word), v));
                 }
             }
-            return Some(Kind::Map(sorted(ValueMap { column: column.to_string(), description: what.to_string(), entries })));
+            return Some(Kind::Map(sorted(ValueMap { column: column.to_string(), description: what.to_string(), entries, missing: Vec::new() })));
         }
     }
     if answers.iter().all(|a| embedded_number(a).is_some()) {
         let entries = answers.iter().filter_map(|a| Some((a.clone(), embedded_number(a)?))).collect();
-        return Some(Kind::Map(sorted(ValueMap { column: column.to_string(), description: "numbers written in the answers".into(), entries })));
+        return Some(Kind::Map(sorted(ValueMap { column: column.to_string(), description: "numbers written in the answers".into(), entries, missing: Vec::new() })));
     }
     let scale: &'static Scale = preferred
         .iter()
@@ -277,24 +277,25 @@ pub fn detect_value_maps(columns: &[Column], is_missing: &dyn Fn(&str) -> bool, 
     columns
         .iter()
         .zip(kinds)
-        .filter_map(|(c, k)| match k? {
+        .zip(&answers)
+        .filter_map(|((c, k), a)| match k? {
             Kind::Map(m) => Some(m),
-            Kind::Scale(scale, _) => {
+            Kind::Scale(scale, points) => {
                 let entries = scale
                     .points
                     .iter()
                     .enumerate()
                     .map(|(i, words)| {
                         let p = i + 1;
-                        let label = spelled
-                            .iter()
-                            .find(|(n, q, _)| *n == scale.name && *q == p)
-                            .map(|(_, _, l)| l.clone())
+                        // The column's own wording of the point, else the file's, else the scale's.
+                        let own = a.iter().zip(&points).find(|(_, q)| **q == p).map(|(l, _)| l.clone());
+                        let label = own
+                            .or_else(|| spelled.iter().find(|(n, q, _)| *n == scale.name && *q == p).map(|(_, _, l)| l.clone()))
                             .unwrap_or_else(|| capitalised(words.first().copied().unwrap_or_default()));
                         (label, p as f64)
                     })
                     .collect();
-                Some(ValueMap { column: c.name.clone(), description: scale.name.to_string(), entries })
+                Some(ValueMap { column: c.name.clone(), description: scale.name.to_string(), entries, missing: Vec::new() })
             }
         })
         .collect()
@@ -391,11 +392,82 @@ pub fn list_names(names: &[String]) -> String {
     }
 }
 
+/// The user's numbers for answers, per column: column → answer text → number, or `None` to
+/// read that answer as missing (recipe `ingest.value_maps`).
+pub type ValueMapOverrides = std::collections::BTreeMap<String, std::collections::BTreeMap<String, Option<f64>>>;
+
+/// Words added to the description of a map the user changed.
+pub const EDITED: &str = ", with your changes";
+
+/// Applies the user's numbers to the maps of the columns in `columns` that `overrides` names:
+/// each answer given replaces the detected number of the same answer (matched ignoring case and
+/// extra spaces) or is added; `None` reads the answer as missing in that column. A column without
+/// a detected map gets one made of the user's answers. Returns the overridden columns found.
+pub fn apply_value_map_overrides(maps: &mut Vec<ValueMap>, columns: &[Column], overrides: &ValueMapOverrides) -> Vec<String> {
+    let mut used = Vec::new();
+    for (column, answers) in overrides {
+        if !columns.iter().any(|c| c.name == *column) {
+            continue;
+        }
+        used.push(column.clone());
+        let i = match maps.iter().position(|m| m.column == *column) {
+            Some(i) => i,
+            None => {
+                maps.push(ValueMap { column: column.clone(), description: "answers numbered by you".into(), entries: Vec::new(), missing: Vec::new() });
+                maps.len() - 1
+            }
+        };
+        let Some(map) = maps.get_mut(i) else { continue };
+        let mut changed = false;
+        for (answer, value) in answers {
+            let answer = answer.trim();
+            if answer.is_empty() {
+                continue;
+            }
+            let key = normalise_answer(answer);
+            // The file's spelling of the answer, when the detected map has it.
+            let label = map
+                .entries
+                .iter()
+                .map(|(l, _)| l)
+                .chain(map.missing.iter())
+                .find(|l| normalise_answer(l) == key)
+                .cloned()
+                .unwrap_or_else(|| answer.to_string());
+            let before_number = map.entries.iter().find(|(l, _)| normalise_answer(l) == key).map(|(_, v)| *v);
+            let before_missing = map.missing.iter().any(|l| normalise_answer(l) == key);
+            map.entries.retain(|(l, _)| normalise_answer(l) != key);
+            map.missing.retain(|l| normalise_answer(l) != key);
+            match value.filter(|v| v.is_finite()) {
+                Some(v) => {
+                    changed |= before_number != Some(v);
+                    map.entries.push((label, v));
+                }
+                None => {
+                    changed |= !before_missing;
+                    map.missing.push(label);
+                }
+            }
+        }
+        map.entries.sort_by(|a, b| a.1.total_cmp(&b.1));
+        if changed && !map.description.ends_with(EDITED) && map.description != "answers numbered by you" {
+            map.description.push_str(EDITED);
+        }
+    }
+    used
+}
+
 /// One sentence per distinct value map, naming its columns.
 pub fn describe_value_maps(maps: &[ValueMap]) -> Vec<String> {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for m in maps {
-        let mapping = m.entries.iter().map(|(l, v)| format!("“{l}” = {v}")).collect::<Vec<_>>().join(", ");
+        let mapping = m
+            .entries
+            .iter()
+            .map(|(l, v)| format!("“{l}” = {v}"))
+            .chain(m.missing.iter().map(|l| format!("“{l}” = missing")))
+            .collect::<Vec<_>>()
+            .join(", ");
         let key = format!("{} ({mapping})", m.description);
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some(g) => g.1.push(m.column.clone()),

@@ -111,7 +111,7 @@ pub fn wording_map(column: &str, answers: &[Option<String>]) -> Option<ValueMap>
             }
             entries.extend(spelled.into_iter().map(|s| (s, v)));
         }
-        return Some(ValueMap { column: column.to_string(), description: (*name).to_string(), entries });
+        return Some(ValueMap { column: column.to_string(), description: (*name).to_string(), entries, missing: Vec::new() });
     }
     None
 }
@@ -246,6 +246,7 @@ mod tests {
                 ("Agree".into(), 4.0),
                 ("Strongly agree".into(), 5.0),
             ],
+            missing: Vec::new(),
         };
         let arms = Arms { names: vec!["all"], of_row: vec![Some(0); 6] };
         let r = vec![Some(5.0), Some(4.0), Some(4.0), Some(2.0), None, Some(3.0)];

@@ -37,7 +37,7 @@ fn demo_report_reads_in_the_right_direction() {
     assert!(rep.summary.iter().any(|s| s.contains("After the program,") && s.contains("sought help")), "{:?}", rep.summary);
     assert!(!rep.summary.iter().any(|s| s.contains("What it cost")), "no cost table loaded");
 
-    assert_eq!(ids(&rep), vec!["paired", "paired_followup", "between_groups", "help_seeking", "rci", "subgroups"]);
+    assert_eq!(ids(&rep), vec!["paired", "paired_followup", "between_groups", "help_seeking", "rci", "subgroups", "process"]);
     for s in rep.all_sections() {
         assert!(!s.heading.is_empty() && !s.sentences.is_empty(), "{s:?}");
         if s.id != "data" {
@@ -187,4 +187,24 @@ fn empty_results_give_a_short_report_not_a_panic() {
     assert!(rep.sections.is_empty() && rep.cost.is_none() && rep.planning.is_none());
     assert!(rep.limitations.is_empty());
     assert!(rep.to_text().contains("Evaluation report"));
+}
+
+#[test]
+fn process_and_community_sections_read_the_process_results() {
+    let csv = "id,group,pre,post,sessions\n1,intervention,30,28,2\n2,intervention,31,27,4\n3,intervention,29,24,6\n4,intervention,30,,1\n5,control,30,29,\n6,control,28,28,\n7,control,31,,\n";
+    let ds = read_csv(csv.as_bytes(), "p.csv").unwrap();
+    let recipe = Recipe::from_json(r#"{"columns":{"group":"group","pre":"pre","post":"post","dose":"sessions"}}"#).unwrap();
+    let mut a = analyse(&ds, &recipe);
+    a.results.community = Some(crate::core::process::counts_analysis(b"period,count,start\n1,10,0\n2,12,0\n3,20,1\n4,22,1\n", "calls.csv", &recipe).unwrap());
+    let rep = report_for_analysis(&a, &ds.summary(), &recipe);
+    let process = rep.sections.iter().find(|s| s.id == "process").expect("process section");
+    let t = process.table.as_ref().unwrap();
+    // Intervention: 4 enrolled, 3 completed; control: 3 and 2.
+    assert_eq!(t.rows[0][..3], ["Program group".to_string(), "4".into(), "3".into()], "{:?}", t.rows);
+    assert_eq!(t.rows[1][1..3], ["3".to_string(), "2".into()]);
+    assert!(process.sentences.iter().any(|s| s.contains("does not by itself show")), "the dose reading: {:?}", process.sentences);
+    let c = rep.sections.iter().find(|s| s.id == "community").expect("community section");
+    // Rate ratio (20 + 22) / (10 + 12) = 1.909.
+    assert!(c.table.as_ref().unwrap().rows[0][3].starts_with("1.909"), "{:?}", c.table);
+    assert!(c.method.as_ref().unwrap().contains("poisson.test"));
 }

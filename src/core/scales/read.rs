@@ -125,7 +125,7 @@ pub fn cells(ds: &Dataset, column: Option<&str>, dont_know_codes: &[String]) -> 
         .map(|cell| {
             if codes.contains(&norm(cell)) {
                 Cell::DontKnow
-            } else if ds.is_missing_value(cell) {
+            } else if ds.is_missing_value(cell) || map.is_some_and(|m| m.is_missing_answer(cell)) {
                 Cell::Blank
             } else {
                 map.and_then(|m| m.lookup(cell))
@@ -294,6 +294,7 @@ mod tests {
             description: "agree scale".into(),
             // A map that (wrongly) gives "Don't know" a number: the "don't know" code wins.
             entries: vec![("Strongly agree".into(), 5.0), ("Agree".into(), 4.0), ("Don't know".into(), 3.0)],
+            missing: Vec::new(),
         }];
         d.missing_codes = vec!["".into(), "999".into()];
         d.decimal_comma_columns = vec!["q2".into()];

@@ -1,0 +1,52 @@
+//! Wide tables in their own horizontally scrolling box: at a narrow window or a high zoom the
+//! table scrolls inside the box and the page itself never scrolls sideways (WCAG 1.4.10).
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct WideTableProps {
+    /// What the table shows: the name screen readers give the scrolling box. Unique on a page.
+    pub label: AttrValue,
+    pub children: Html,
+}
+
+/// While the table is wider than its box, the box is a named region that takes the keyboard
+/// focus (tabindex 0), so it can be scrolled with the arrow keys; otherwise it is a plain box
+/// and adds no Tab stop. Measured after every render and when the window is resized (which
+/// zooming does too).
+#[function_component(WideTable)]
+pub fn wide_table(p: &WideTableProps) -> Html {
+    let node = use_node_ref();
+    let scrolls = use_state_eq(|| false);
+    {
+        let node = node.clone();
+        let scrolls = scrolls.clone();
+        use_effect(move || {
+            let measure = move || {
+                if let Some(el) = node.cast::<web_sys::Element>() {
+                    scrolls.set(el.scroll_width() > el.client_width() + 1);
+                }
+            };
+            measure();
+            let on_resize = Closure::<dyn Fn()>::new(measure);
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+                }
+                drop(on_resize);
+            }
+        });
+    }
+    let on = *scrolls;
+    html! {
+        <div ref={node} class="table-scroll" role={on.then_some("region")} aria-label={on.then(|| p.label.clone())} tabindex={on.then_some("0")}>
+            {p.children.clone()}
+        </div>
+    }
+}

@@ -1,0 +1,79 @@
+// Issue 3 through the page: Likert answer numbers edited in the page, a long file reshaped to
+// one row per person from the page, and a title line above the header skipped and said.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, waitReady, download } from './helpers.mjs';
+
+let t;
+before(async () => {
+  t = await start();
+  await t.page.goto(t.server.url + '/#/change');
+  await waitReady(t.page);
+});
+after(async () => { await t?.close(); });
+
+async function load(name, text) {
+  await t.page.setInputFiles('[data-testid="data-file"]', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await t.page.waitForFunction((n) => document.querySelector('[data-testid="status"]')?.textContent.includes(n), name);
+  await waitReady(t.page);
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+test('Likert answers are read as numbers, and an edited number changes the results', async () => {
+  const rows = [
+    ['Agree', 'Strongly agree'], ['Disagree', 'Agree'], ['Neither agree nor disagree', 'Strongly agree'],
+    ['Strongly disagree', 'Disagree'], ['Agree', 'Agree'], ['Disagree', 'Neither agree nor disagree'],
+  ];
+  await load('likert.csv', 'id,pre,post\n' + rows.map(([a, b], i) => `${i + 1},${a},${b}`).join('\n') + '\n');
+  const scale = { 'Strongly disagree': 1, Disagree: 2, 'Neither agree nor disagree': 3, Agree: 4, 'Strongly agree': 5 };
+  let doc = JSON.parse((await download(t.page, 'export-results')).text);
+  assert.ok(Math.abs(doc.results.paired.all.mean_post - mean(rows.map((r) => scale[r[1]]))) < 1e-12, `mean after ${doc.results.paired.all.mean_post}`);
+
+  await t.page.click('[data-testid="value-maps"] summary');
+  const input = t.page.getByLabel('Number for “Strongly agree” in “post”');
+  await input.fill('6');
+  await input.dispatchEvent('change');
+  await t.page.waitForSelector('table.value-map[data-column="post"] tfoot button');
+  await waitReady(t.page);
+  doc = JSON.parse((await download(t.page, 'export-results')).text);
+  const edited = { ...scale, 'Strongly agree': 6 };
+  assert.ok(Math.abs(doc.results.paired.all.mean_post - mean(rows.map((r) => edited[r[1]]))) < 1e-12, `mean after, edited: ${doc.results.paired.all.mean_post}`);
+  assert.ok(Math.abs(doc.results.paired.all.mean_pre - mean(rows.map((r) => scale[r[0]]))) < 1e-12, 'the pre column keeps its own numbers');
+  assert.equal(doc.recipe.ingest.value_maps.post['Strongly agree'], 6);
+
+  // Reset: the numbers Lantern found come back.
+  await t.page.click('table.value-map[data-column="post"] tfoot button');
+  await t.page.waitForFunction(() => !document.querySelector('table.value-map[data-column="post"] tfoot'));
+  await waitReady(t.page);
+  doc = JSON.parse((await download(t.page, 'export-results')).text);
+  assert.ok(Math.abs(doc.results.paired.all.mean_post - mean(rows.map((r) => scale[r[1]]))) < 1e-12);
+});
+
+test('a long file (one row per person per wave) is reshaped from the page', async () => {
+  const people = [[30, 25], [28, 27], [35, 29], [31, 31], [29, 24], [33, 30]];
+  const lines = ['participant,time,score'];
+  // Waves out of order, as exports often are.
+  people.forEach(([pre], i) => lines.push(`P${i + 1},pre,${pre}`));
+  people.forEach(([, post], i) => lines.push(`P${i + 1},post,${post}`));
+  await load('long.csv', lines.join('\n') + '\n');
+  await t.page.waitForSelector('[data-testid="long-layout"]');
+  assert.match(await t.page.textContent('[data-testid="long-layout"]'), /looks long/);
+  await t.page.click('text=Reshape to one row per person');
+  await t.page.waitForFunction(() => document.querySelector('[data-testid="long-layout"]')?.textContent.includes('Read as one row per person'));
+  await waitReady(t.page);
+  const doc = JSON.parse((await download(t.page, 'export-results')).text);
+  assert.equal(doc.recipe.ingest.long.id, 'participant');
+  assert.equal(doc.recipe.ingest.long.wave, 'time');
+  const p = doc.results.paired.all;
+  assert.equal(p.n, 6);
+  assert.ok(Math.abs(p.mean_diff - mean(people.map(([a, b]) => b - a))) < 1e-12, `mean change ${p.mean_diff}`);
+});
+
+test('a title line above the header is skipped, and the page says so', async () => {
+  await load('titled.csv', 'Survey results — March 2025\nid,pre,post\n1,30,25\n2,28,27\n3,35,29\n4,31,30\n');
+  const text = await t.page.textContent('#main');
+  assert.match(text, /looked like a title and was skipped/);
+  const doc = JSON.parse((await download(t.page, 'export-results')).text);
+  assert.equal(doc.results.paired.all.n, 4);
+});
