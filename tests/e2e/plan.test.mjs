@@ -44,9 +44,51 @@ test('editing the planner updates the link and the answer; junk links give a pla
   await t.page.dispatchEvent('#plan-d', 'change');
   await t.page.waitForFunction(() => location.hash.includes('d=0.5'));
   assert.match(await t.page.textContent('[data-testid="plan-result"]'), /You need 34 people/);
-  assert.equal(await t.page.locator('figure.chart svg').count(), 1, 'a power curve');
+  assert.equal(await t.page.locator('figure.chart > svg').count(), 1, 'a power chart');
+  // Curves for the plan's effect and for the literature's, over the four named bands.
+  assert.ok(await t.page.locator('[data-testid="plan-curve"] path.sline').count() >= 3, 'several effect curves');
+  assert.equal(await t.page.locator('[data-testid="plan-curve"] path.sline.bold').count(), 1, "the plan's own curve stands out");
+  const bands = await t.page.locator('[data-testid="plan-curve"] g.band').count();
+  assert.equal(bands, 4, 'four power bands');
+  assert.match(await t.page.textContent('[data-testid="plan-curve"] .legend'), /your plan: d = 0\.50/);
+  assert.equal(await t.page.getAttribute('[data-testid="plan-curve"]', 'data-curve-points'), '200');
   await t.page.goto('about:blank');
   await t.page.goto(t.server.url + '/#/plan?design=nonsense&d=abc');
   await waitReady(t.page);
   assert.match(await t.page.textContent('[role="alert"]'), /planning link could not be used/);
+});
+
+test('a cluster column gives the ICC, which fills the cluster planner', async () => {
+  // 6 schools × 5 pupils; pre scores: school effects + pupil noise (deterministic).
+  const school = [0, 4, -3, 2, -1, 5];
+  const noise = [-2, 1, 0, 2, -1];
+  const rows = ['id,school,pre,post'];
+  let id = 1;
+  school.forEach((s, j) => noise.forEach((e, i) => { rows.push(`${id},School ${j + 1},${30 + s + e},${28 + s + e + (i % 2)}`); id++; }));
+  await t.page.goto('about:blank');
+  await t.page.goto(t.server.url + '/#/change');
+  await waitReady(t.page);
+  await t.page.setInputFiles('[data-testid="data-file"]', { name: 'schools.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+  await t.page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('schools.csv'));
+  await waitReady(t.page);
+  await t.page.waitForSelector('[data-testid="clustering"]');
+  const doc = JSON.parse((await download(t.page, 'export-results')).text);
+  assert.equal(doc.recipe.columns.cluster, 'school', 'the cluster column is suggested from its name');
+  // ICC(1) by hand: balanced, k = 5. MSB = 5·var(school means), MSW = pooled within variance.
+  const k = 5, J = 6;
+  const means = school.map((s) => 30 + s + noise.reduce((a, b) => a + b, 0) / k);
+  const grand = means.reduce((a, b) => a + b, 0) / J;
+  const msb = k * means.reduce((a, m) => a + (m - grand) ** 2, 0) / (J - 1);
+  const nm = noise.reduce((a, b) => a + b, 0) / k;
+  const msw = J * noise.reduce((a, e) => a + (e - nm) ** 2, 0) / (J * (k - 1));
+  const icc = (msb - msw) / (msb + (k - 1) * msw);
+  assert.ok(Math.abs(doc.results.clustering.icc - icc) < 1e-12, `ICC ${doc.results.clustering.icc} vs ${icc}`);
+  assert.equal(doc.results.clustering.n_clusters, 6);
+
+  await t.page.goto(t.server.url + '/#/plan?design=cluster_cra2&solve_for=J&n=5&rho=0.05&delta=0.3&power=0.8');
+  await t.page.waitForSelector('[data-testid="plan-result"]');
+  await t.page.click('text=Fill in from my data');
+  await t.page.waitForFunction(() => !location.hash.includes('rho=0.05'));
+  const rho = Number(new URL(t.page.url().replace('#/plan?', '?')).searchParams.get('rho'));
+  assert.ok(Math.abs(rho - Math.round(icc * 10000) / 10000) < 1e-12, `rho ${rho} from the data (ICC ${icc})`);
 });
