@@ -119,6 +119,84 @@ impl Default for AppState {
     }
 }
 
+/// One change to the recipe's item-level scales (`items`: one object, or a list of them).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemsEdit {
+    /// Set (or with `Null` or `""`, remove) one key of scale `scale`.
+    Set { scale: usize, key: String, value: serde_json::Value },
+    /// Add or remove one column of a scale's explicit item list (`pre_columns` / `post_columns`).
+    ToggleColumn { scale: usize, key: String, column: String },
+    /// Another scale or subscale from the same file.
+    AddScale,
+    RemoveScale(usize),
+}
+
+/// The recipe's `items` as a list of scale objects (one object, a list, or `{"scales": [...]}`).
+pub fn item_scales(items: &Option<serde_json::Value>) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    use serde_json::Value;
+    let list: Vec<Value> = match items {
+        Some(Value::Array(a)) => a.clone(),
+        Some(Value::Object(m)) => match m.get("scales") {
+            Some(Value::Array(a)) => a.clone(),
+            _ => vec![Value::Object(m.clone())],
+        },
+        _ => Vec::new(),
+    };
+    list.into_iter().filter_map(|v| if let Value::Object(m) = v { Some(m) } else { None }).collect()
+}
+
+fn apply_items_edit(items: &Option<serde_json::Value>, edit: ItemsEdit) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    let mut scales = item_scales(items);
+    if scales.is_empty() {
+        scales.push(serde_json::Map::new());
+    }
+    match edit {
+        ItemsEdit::Set { scale, key, value } => {
+            if let Some(m) = scales.get_mut(scale) {
+                if value.is_null() || value == Value::String(String::new()) || value == Value::Array(Vec::new()) {
+                    m.remove(&key);
+                } else {
+                    m.insert(key, value);
+                }
+            }
+        }
+        ItemsEdit::ToggleColumn { scale, key, column } => {
+            if let Some(m) = scales.get_mut(scale) {
+                let mut cols: Vec<Value> = m.get(&key).and_then(|v| v.as_array().cloned()).unwrap_or_default();
+                match cols.iter().position(|c| c.as_str() == Some(column.as_str())) {
+                    Some(i) => {
+                        cols.remove(i);
+                    }
+                    None => cols.push(Value::String(column)),
+                }
+                if cols.is_empty() {
+                    m.remove(&key);
+                } else {
+                    m.insert(key, Value::Array(cols));
+                }
+            }
+        }
+        ItemsEdit::AddScale => {
+            let mut m = serde_json::Map::new();
+            let n = scales.iter().filter(|m| !m.is_empty()).count() + 1;
+            m.insert("name".into(), Value::String(format!("Scale {n}")));
+            scales.push(m);
+        }
+        ItemsEdit::RemoveScale(i) => {
+            if i < scales.len() {
+                scales.remove(i);
+            }
+        }
+    }
+    let scales: Vec<serde_json::Map<String, Value>> = scales.into_iter().filter(|m| !m.is_empty()).collect();
+    match scales.len() {
+        0 => None,
+        1 => scales.into_iter().next().map(Value::Object),
+        _ => Some(Value::Array(scales.into_iter().map(Value::Object).collect())),
+    }
+}
+
 /// One change to the recipe's `process` settings.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProcessEdit {
@@ -174,6 +252,8 @@ pub enum Action {
     EditIngest(IngestEdit),
     /// Item-level scoring settings (the recipe's `items`).
     SetItems(Option<serde_json::Value>),
+    /// One edit of the item-level scales, applied to the scales in force when it arrives.
+    EditItems(ItemsEdit),
     /// Significance level (confidence level = 1 − alpha) for every test and interval.
     SetAlpha(Option<f64>),
     /// One edit of the process settings (rating columns, the population's composition),
@@ -359,6 +439,14 @@ impl Reducible for AppState {
             }
             Action::SetIngest(settings) => {
                 s.recipe.ingest = Some(settings);
+                s.reanalyse();
+            }
+            Action::EditItems(edit) => {
+                s.recipe.items = apply_items_edit(&s.recipe.items, edit);
+                if s.recipe.items.is_some() {
+                    s.recipe.columns.pre = None;
+                    s.recipe.columns.post = None;
+                }
                 s.reanalyse();
             }
             Action::SetItems(items) => {

@@ -92,14 +92,40 @@ test('an item-level file is recognised and scored; reverse items can be set in t
   await waitReady(t.page);
   await t.page.waitForSelector('[data-testid="items"]');
   assert.match(await t.page.textContent('[data-testid="items"]'), /Reliability, before/);
-  assert.equal(await t.page.inputValue('#items-pre_prefix'), 'pre_q');
-  await t.page.fill('#items-reverse', '3, 6, 9');
-  await t.page.dispatchEvent('#items-reverse', 'change');
+  assert.equal(await t.page.inputValue('#items-0-pre_prefix'), 'pre_q');
+  await t.page.fill('#items-0-reverse', '3, 6, 9');
+  await t.page.dispatchEvent('#items-0-reverse', 'change');
   await waitReady(t.page);
   const got = JSON.parse((await download(t.page, 'export-results')).text);
   const spec = JSON.parse(await readFile(join(REFERENCE, 'analysis', 'p06_items_n30.json'), 'utf8'));
   assert.ok(Math.abs(got.results.items.alpha_pre - spec.results.items.alpha_pre.value) < 1e-9, 'alpha with the reversal set in the page equals the reference');
   assert.equal(got.results.paired.all.n, spec.results.paired.all.n.value);
+
+  // A subscale from columns picked one by one: its alpha equals Cronbach's formula on the file.
+  await t.page.click('[data-testid="add-scale"]');
+  await t.page.waitForSelector('[data-scale="1"]');
+  await t.page.click('[data-scale="1"] details summary');
+  for (const c of ['pre_q1', 'pre_q2', 'pre_q4']) {
+    await t.page.check(`[data-scale="1"] input[data-list="pre_columns"][data-item-column="${c}"]`);
+    await t.page.waitForFunction((c) => document.querySelector(`[data-scale="1"] input[data-list="pre_columns"][data-item-column="${c}"]`)?.checked, c);
+  }
+  await t.page.waitForFunction(() => /Reliability, before/.test(document.querySelector('[data-scale="1"]')?.textContent ?? ''));
+  await waitReady(t.page);
+  const doc = JSON.parse((await download(t.page, 'export-results')).text);
+  const sub = doc.results.items.other_scales?.[0];
+  assert.ok(sub, 'the second scale is exported under results.items.other_scales');
+  assert.equal(sub.k, 3);
+  const csv = (await readFile(join(REFERENCE, 'analysis', 'p06_items_n30.csv'), 'utf8')).trim().split(/\r?\n/).map((l) => l.split(','));
+  const head = csv[0];
+  const cols = ['pre_q1', 'pre_q2', 'pre_q4'].map((c) => head.indexOf(c));
+  const complete = csv.slice(1).map((r) => cols.map((i) => r[i])).filter((r) => r.every((v) => v !== '' && !Number.isNaN(Number(v)))).map((r) => r.map(Number));
+  const variance = (xs) => { const m = xs.reduce((a, b) => a + b, 0) / xs.length; return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1); };
+  const k = 3;
+  const alpha = (k / (k - 1)) * (1 - [0, 1, 2].map((j) => variance(complete.map((r) => r[j]))).reduce((a, b) => a + b, 0) / variance(complete.map((r) => r[0] + r[1] + r[2])));
+  assert.ok(Math.abs(sub.alpha_pre - alpha) < 1e-9, `subscale alpha ${sub.alpha_pre} vs ${alpha}`);
+  assert.equal(sub.alpha_pre_n_complete, complete.length);
+  // The first scale still drives the change analysis.
+  assert.ok(Math.abs(doc.results.items.alpha_pre - spec.results.items.alpha_pre.value) < 1e-9);
 });
 
 test('missing-value codes are shown and editable; the file is read again', async () => {
