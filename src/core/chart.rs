@@ -409,7 +409,7 @@ pub fn tornado_chart(base: f64, rows: &[(String, Option<f64>, Option<f64>)], x_l
     };
     kept.sort_by(|a, b| spread(b).total_cmp(&spread(a)));
     let row_h = 30.0;
-    let (width, left, right, top) = (560.0, 190.0, 540.0, 10.0);
+    let (width, left, right, top) = (620.0, 250.0, 600.0, 10.0);
     let height = top + row_h * kept.len() as f64 + 40.0;
     let bottom = height - 34.0;
     let (lo, hi) = range(kept.iter().flat_map(|r| [r.1, r.2]).flatten().chain([base]))?;
@@ -420,7 +420,8 @@ pub fn tornado_chart(base: f64, rows: &[(String, Option<f64>, Option<f64>)], x_l
         .iter()
         .enumerate()
         .map(|(i, (label, l, h))| TornadoBar {
-            label: label.clone(),
+            // Long names are shortened on the chart; the full name is in `text`.
+            label: if label.chars().count() > 36 { format!("{}…", label.chars().take(35).collect::<String>()) } else { label.clone() },
             y: top + row_h * (i as f64 + 0.5),
             low_x: l.map(|v| xs.px(v)),
             high_x: h.map(|v| xs.px(v)),

@@ -181,6 +181,9 @@ pub struct DatasetSummary {
     /// coordinates): the page warns, and the cleaned-data export leaves them out.
     #[serde(default)]
     pub identifying: Vec<crate::core::ingest::identify::IdentifyingColumn>,
+    /// The first rows as read ([`PREVIEW_ROWS`]), identifying columns hidden.
+    #[serde(default)]
+    pub preview: Vec<Vec<String>>,
     /// The detected type of every column, with missing and distinct counts, for the preview.
     #[serde(default)]
     pub types: Vec<crate::core::ingest::types::ColumnType>,
@@ -193,9 +196,23 @@ pub struct DatasetSummary {
     pub long_layout: Option<crate::core::ingest::reshape::LongSuggestion>,
 }
 
+/// Rows shown in the page's preview of a file.
+pub const PREVIEW_ROWS: usize = 5;
+
 impl Dataset {
     /// The summary sent to the page.
     pub fn summary(&self) -> DatasetSummary {
+        let identifying = crate::core::ingest::identify::identifying_columns(self);
+        // An example value of a column that looks identifying is not shown either.
+        let types = crate::core::ingest::types::column_types(self)
+            .into_iter()
+            .map(|mut t| {
+                if identifying.iter().any(|x| x.column == t.column) {
+                    t.example = "(hidden)".into();
+                }
+                t
+            })
+            .collect();
         DatasetSummary {
             file: self.file.clone(),
             n_rows: self.n_rows,
@@ -203,11 +220,35 @@ impl Dataset {
             notes: self.notes.clone(),
             diagnostics: self.diagnostics.clone(),
             missing: self.columns.iter().map(|c| (c.name.clone(), self.missing_count(c))).collect(),
-            identifying: crate::core::ingest::identify::identifying_columns(self),
-            types: crate::core::ingest::types::column_types(self),
+            preview: self.preview(PREVIEW_ROWS, &identifying),
+            identifying,
+            types,
             value_maps: self.value_maps.clone(),
             long_layout: crate::core::ingest::reshape::suggest_long(self),
         }
+    }
+
+    /// The first `rows` rows as read (cells shortened to 40 characters), with the cells of
+    /// columns that look identifying replaced by "(hidden)": the preview never shows them.
+    pub fn preview(&self, rows: usize, identifying: &[crate::core::ingest::identify::IdentifyingColumn]) -> Vec<Vec<String>> {
+        (0..rows.min(self.n_rows))
+            .map(|i| {
+                self.columns
+                    .iter()
+                    .map(|c| {
+                        if identifying.iter().any(|x| x.column == c.name) {
+                            return "(hidden)".to_string();
+                        }
+                        let t = c.cells.str_at(i).unwrap_or("");
+                        if t.chars().count() > 40 {
+                            format!("{}…", t.chars().take(39).collect::<String>())
+                        } else {
+                            t.to_string()
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     pub fn column_names(&self) -> Vec<String> {
@@ -529,5 +570,20 @@ mod tests {
         assert_eq!(parse_decimal_comma("1,2,3"), None);
         assert_eq!(parse_decimal_comma(",5"), None);
         assert_eq!(parse_decimal_comma("2.5"), None);
+    }
+
+    #[test]
+    fn the_preview_shows_the_first_rows_and_hides_identifying_columns() {
+        let csv = "id,email,pre,comment\n1,ann@example.org,30,fine\n2,bob@example.org,28,a very long comment that goes on and on for more than forty characters\n3,cy@example.org,31,\n";
+        let ds = crate::core::ingest::read_csv(csv.as_bytes(), "p.csv").unwrap();
+        let s = ds.summary();
+        assert_eq!(s.preview.len(), 3);
+        assert_eq!(s.preview[0], vec!["1", "(hidden)", "30", "fine"]);
+        assert!(s.preview[1][3].ends_with('…') && s.preview[1][3].chars().count() == 40, "{}", s.preview[1][3]);
+        assert_eq!(s.preview[2][3], "");
+        // No e-mail address anywhere in what the page receives (preview, type examples).
+        assert!(!s.identifying.is_empty());
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(!json.contains("ann@") && !json.contains("bob@"), "{json}");
     }
 }

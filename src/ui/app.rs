@@ -113,6 +113,13 @@ pub fn app() -> Html {
                 {tab("about", "About & privacy")}
             </nav>
             <p class="status" data-testid="status" data-state={state.status.as_str()} aria-live="polite">{status_text}</p>
+            if let (Status::Busy, Some(what), None) = (state.status, &state.reading, &state.progress) {
+                // The reader runs in the worker in one piece: the bar shows that work is under
+                // way (indeterminate), not a share done; the page stays usable meanwhile.
+                <div class="progress" data-testid="reading-progress">
+                    <label>{what}{"… "}<progress aria-label={what.clone()}></progress></label>
+                </div>
+            }
             <FileBar />
             if let Some(err) = &state.error {
                 <div class="banner error" role="alert">{err}</div>

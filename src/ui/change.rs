@@ -9,6 +9,7 @@ use crate::ui::sections::MoreResults;
 use crate::ui::state::{Action, IngestEdit, Role};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
+use crate::ui::field::Field;
 use yew::prelude::*;
 
 /// Answer numbers and the long-file reshape (a file of its own beside this one).
@@ -71,6 +72,21 @@ fn data_summary() -> Html {
                 </table>
                 </crate::ui::wide::WideTable>
             </details>
+            if !ds.preview.is_empty() {
+                <details class="log" data-testid="preview">
+                    <summary>{format!("The first {} rows as read", ds.preview.len())}</summary>
+                    <crate::ui::wide::WideTable label="The first rows as read">
+                    <table class="stats wide preview">
+                        <caption>{"Under each name: its detected type and how many cells are missing. Columns that look like they identify people are hidden."}</caption>
+                        <thead><tr>{ for ds.columns.iter().map(|c| {
+                            let t = ds.types.iter().find(|t| &t.column == c);
+                            html! { <th scope="col">{c}<br /><span class="hint">{t.map(|t| format!("{}, {} missing", format!("{:?}", t.kind).to_lowercase(), t.n_missing)).unwrap_or_default()}</span></th> }
+                        }) }</tr></thead>
+                        <tbody>{ for ds.preview.iter().map(|row| html! { <tr>{ for row.iter().map(|cell| html! { <td>{cell}</td> }) }</tr> }) }</tbody>
+                    </table>
+                    </crate::ui::wide::WideTable>
+                </details>
+            }
             if let Some(e) = &ctx.engine {
                 <p class="hint">{format!("Computed in {}.", e.kind.borrow())}</p>
             }
@@ -99,8 +115,7 @@ fn reading_settings() -> Html {
     // Edits go through the reducer, applied to the settings in force when they arrive.
     let on_codes = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+        Callback::from(move |v: String| {
             let codes = v.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
             ctx.dispatch(Action::EditIngest(IngestEdit::MissingCodes(codes)));
         })
@@ -115,7 +130,7 @@ fn reading_settings() -> Html {
     html! {
         <div class="toolbar">
             <label class="inline">{"Missing-value codes (blank cells always count) "}
-                <input id="missing-codes" type="text" value={codes.join(", ")} onchange={on_codes} />
+                <Field id="missing-codes" value={codes.join(", ")} onchange={on_codes} />
             </label>
             <label class="inline"><input id="drop-unfinished" type="checkbox" checked={ctx.recipe.ingest.as_ref().and_then(|i| i.drop_unfinished).unwrap_or(false)} onchange={on_unfinished} />{" Leave out unfinished survey responses"}</label>
         </div>
@@ -132,12 +147,9 @@ fn role_pickers() -> Html {
             <h3 id="roles-title">{"Which column is which?"}</h3>
             <p class="hint">{"Lantern guessed from the column names. Change any that are wrong."}</p>
             <label class="inline">{"Significance level (alpha) "}
-                <input id="alpha" type="number" min="0.001" max="0.2" step="0.01" value={ctx.recipe.alpha().to_string()} onchange={{
+                <Field id="alpha" kind="number" min="0.001" max="0.2" step="0.01" value={ctx.recipe.alpha().to_string()} onchange={{
                     let ctx = ctx.clone();
-                    Callback::from(move |e: Event| {
-                        let v = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|i| i.value().trim().parse::<f64>().ok());
-                        ctx.dispatch(Action::SetAlpha(v));
-                    })
+                    Callback::from(move |v: String| ctx.dispatch(Action::SetAlpha(v.trim().parse::<f64>().ok())))
                 }} />
             </label>
             <div class="roles">

@@ -91,12 +91,15 @@ pub fn download_png(e: MouseEvent) {
     img.set_src(&url);
 }
 
-/// The "Download SVG" and "Download PNG" buttons placed in a figure caption.
-pub fn svg_button() -> Html {
+/// The "Download SVG" and "Download PNG" buttons placed in a figure caption; `what` (the
+/// caption) makes each button's accessible name tell the charts apart.
+pub fn svg_button(what: &str) -> Html {
+    let short: String = what.chars().take(70).collect();
+    let name = |kind: &str| if short.is_empty() { format!("Download {kind}") } else { format!("Download {kind} of the chart: {short}") };
     html! {
         <>
-            <button type="button" class="secondary small no-print" onclick={Callback::from(download_svg)}>{"Download SVG"}</button>
-            <button type="button" class="secondary small no-print" onclick={Callback::from(download_png)}>{"Download PNG"}</button>
+            <button type="button" class="secondary small no-print" aria-label={name("SVG")} onclick={Callback::from(download_svg)}>{"Download SVG"}</button>
+            <button type="button" class="secondary small no-print" aria-label={name("PNG")} onclick={Callback::from(download_png)}>{"Download PNG"}</button>
         </>
     }
 }
@@ -127,7 +130,7 @@ pub fn interval_view(p: &IntervalProps) -> Html {
                 }) }
                 <text class="xlabel" x={((l + r) / 2.0).to_string()} y={(c.height - 4.0).to_string()} text-anchor="middle">{&c.x_label}</text>
             </svg>
-            <figcaption>{&p.caption}{" "}{svg_button()}</figcaption>
+            <figcaption>{&p.caption}{" "}{svg_button(&p.caption)}</figcaption>
         </figure>
     }
 }
@@ -171,7 +174,7 @@ pub fn tornado_view(p: &TornadoProps) -> Html {
                 <li><svg class="swatch" viewBox="0 0 28 10" aria-hidden="true"><rect class="tlow" x="1" y="1" width="26" height="8" /></svg>{&p.low_name}</li>
                 <li><svg class="swatch" viewBox="0 0 28 10" aria-hidden="true"><rect class="thigh" x="1" y="1" width="26" height="8" /></svg>{&p.high_name}</li>
             </ul>
-            <figcaption>{&p.caption}{" "}{svg_button()}</figcaption>
+            <figcaption>{&p.caption}{" "}{svg_button(&p.caption)}</figcaption>
         </figure>
     }
 }

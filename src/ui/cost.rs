@@ -11,7 +11,7 @@ use crate::core::explain::num;
 use crate::ui::app::AppContext;
 use crate::ui::state::Action;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
+use crate::ui::field::Field;
 use yew::prelude::*;
 
 fn money(v: Option<f64>, cur: &str) -> String {
@@ -74,7 +74,7 @@ pub fn xy_view(p: &XyProps) -> Html {
                     }) }
                 </ul>
             }
-            <figcaption>{&p.caption}{" "}{crate::ui::charts::svg_button()}</figcaption>
+            <figcaption>{&p.caption}{" "}{crate::ui::charts::svg_button(&p.caption)}</figcaption>
         </figure>
     }
 }
@@ -160,17 +160,19 @@ fn cost_editor() -> Html {
     let currency = use_state(String::new);
     let cell = |i: usize, field: &'static str, value: String, options: Option<&'static [(&'static str, &'static str)]>| {
         let rows = rows.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| match t.dyn_ref::<HtmlInputElement>() {
-                Some(i) => Some(i.value()),
-                None => t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()),
-            }).unwrap_or_default();
-            rows.dispatch(RowEdit::Set(i, field, v));
-        });
         let label = format!("{field} of row {}", i + 1);
         match options {
-            Some(opts) => html! { <select aria-label={label} {onchange}>{ for opts.iter().map(|(v, l)| html! { <option value={*v} selected={value == *v}>{*l}</option> }) }</select> },
-            None => html! { <input type="text" aria-label={label} value={value} {onchange} /> },
+            Some(opts) => {
+                let onchange = Callback::from(move |e: Event| {
+                    let v = e.target().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value())).unwrap_or_default();
+                    rows.dispatch(RowEdit::Set(i, field, v));
+                });
+                html! { <select aria-label={label} {onchange}>{ for opts.iter().map(|(v, l)| html! { <option value={*v} selected={value == *v}>{*l}</option> }) }</select> }
+            }
+            None => {
+                let onchange = Callback::from(move |v: String| rows.dispatch(RowEdit::Set(i, field, v)));
+                html! { <Field aria_label={label} {value} {onchange} /> }
+            }
         }
     };
     let on_add = {
@@ -194,12 +196,8 @@ fn cost_editor() -> Html {
     const KINDS: &[(&str, &str)] = &[("amount", "amount"), ("quantity", "quantity × unit price"), ("hours", "volunteer hours")];
     let text_input = |state: &UseStateHandle<String>, label: &'static str| {
         let st = state.clone();
-        let onchange = Callback::from(move |e: Event| {
-            if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                st.set(i.value());
-            }
-        });
-        html! { <label class="inline">{label}{" "}<input type="text" value={(**state).clone()} {onchange} /></label> }
+        let onchange = Callback::from(move |v: String| st.set(v));
+        html! { <label class="inline">{label}{" "}<Field value={(**state).clone()} {onchange} /></label> }
     };
     html! {
         <section class="card" aria-labelledby="ingredients-title" data-testid="cost-editor">
@@ -239,10 +237,7 @@ pub fn cost_page() -> Html {
     };
     let on_b = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).and_then(|i| i.value().trim().parse::<u64>().ok());
-            ctx.dispatch(Action::SetBootstrapB(v.unwrap_or(0)));
-        })
+        Callback::from(move |v: String| ctx.dispatch(Action::SetBootstrapB(v.trim().parse::<u64>().unwrap_or(0))))
     };
     let b_now = ctx.recipe.cost_inputs.as_ref().and_then(|c| c.get("bootstrap_B")).and_then(|v| v.as_u64()).unwrap_or(10_000);
     let cost = ctx.analysis.as_ref().and_then(|a| a.results.cost.clone());
@@ -253,7 +248,7 @@ pub fn cost_page() -> Html {
                 <p>{"Load the program's cost table with "}<strong>{"Cost table…"}</strong>{" above: a CSV with the columns "}<code>{"category, arm, amount"}</code>{" (arm = intervention, control or shared). Typical categories: stipends, training, supervision, materials, evaluation, venue, travel."}</p>
                 <div class="toolbar">
                     <label class="inline">{"Bootstrap resamples "}
-                        <input id="bootstrap-b" type="number" min="0" max="200000" step="1000" value={b_now.to_string()} onchange={on_b} />
+                        <Field id="bootstrap-b" kind="number" min="0" max="200000" step="1000" value={b_now.to_string()} onchange={on_b} />
                     </label>
                 </div>
                 if let Some(c) = &ctx.costs {
@@ -298,7 +293,7 @@ pub fn plane_chart(c: &CostResult) -> Option<XyChart> {
 fn cost_results(p: &CostProps) -> Html {
     let c = &p.cost;
     let cur = c.currency.as_str();
-    let row = |label: &str, help: &str, value: String| html! { <tr><th scope="row"><abbr title={help.to_string()}>{label}</abbr></th><td>{value}</td></tr> };
+    let row = |label: &str, help: &str, value: String| html! { <tr><th scope="row"><abbr tabindex="0" title={help.to_string()}>{label}</abbr><span class="help-text">{help.to_string()}</span></th><td>{value}</td></tr> };
     let plane = plane_chart(c);
     let ceac = (!c.ceac.is_empty()).then(|| {
         xy_chart(
@@ -352,9 +347,8 @@ fn sensitivity_card(p: &CostProps) -> Html {
     let share = c.sensitivity_share;
     let on_share = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).and_then(|i| crate::core::power::parse_number(&i.value()));
-            if let Some(pct) = v.filter(|v| *v > 0.0 && *v < 100.0) {
+        Callback::from(move |v: String| {
+            if let Some(pct) = crate::core::power::parse_number(&v).filter(|v| *v > 0.0 && *v < 100.0) {
                 ctx.dispatch(Action::SetSensitivity(pct / 100.0));
             }
         })
@@ -371,7 +365,7 @@ fn sensitivity_card(p: &CostProps) -> Html {
         <section class="card" aria-labelledby="sens-title" data-testid="sensitivity">
             <h3 id="sens-title">{format!("Sensitivity: what if a cost were {:.0}% lower or higher?", share * 100.0)}</h3>
             <label class="inline">{"Vary each cost by ± "}
-                <input id="sens-share" type="number" min="1" max="99" step="1" value={format!("{:.0}", share * 100.0)} onchange={on_share} />{" %"}
+                <Field id="sens-share" kind="number" min="1" max="99" step="1" value={format!("{:.0}", share * 100.0)} onchange={on_share} />{" %"}
             </label>
             if let Some(chart) = chart {
                 <TornadoView {chart} low_name={"input lower (cost −, or effect at its interval's low end)".to_string()} high_name={"input higher (cost +, or effect at its interval's high end)".to_string()}

@@ -12,7 +12,8 @@ use crate::ui::state::{item_scales, Action, ItemsEdit};
 use crate::ui::wide::WideTable;
 use serde_json::{Map, Value};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
+use crate::ui::field::Field;
 use yew::prelude::*;
 
 fn get(m: &Map<String, Value>, key: &str) -> String {
@@ -99,11 +100,8 @@ fn scale_editor(p: &ScaleProps) -> Html {
     let id = |key: &str| format!("items-{i}-{key}");
     let text_field = |key: &'static str, label: &'static str, placeholder: &'static str| {
         let set = set.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
-            set(key, typed(key, &v));
-        });
-        html! { <div class="role"><label for={id(key)}>{label}</label><input id={id(key)} type="text" {placeholder} value={get(m, key)} {onchange} /></div> }
+        let onchange = Callback::from(move |v: String| set(key, typed(key, &v)));
+        html! { <div class="role"><label for={id(key)}>{label}</label><Field id={id(key)} {placeholder} value={get(m, key)} {onchange} /></div> }
     };
     let select = |key: &'static str| {
         let set = set.clone();
@@ -122,8 +120,7 @@ fn scale_editor(p: &ScaleProps) -> Html {
     };
     let on_dk = {
         let set = set.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+        Callback::from(move |v: String| {
             set("dont_know", v.trim().parse::<f64>().map(Value::from).unwrap_or(Value::String("missing".into())));
         })
     };
@@ -171,7 +168,7 @@ fn scale_editor(p: &ScaleProps) -> Html {
                         <option value="sum" selected={method_now == "sum"}>{"Sum (prorated)"}</option>
                     </select></div>
                 <div class="role"><label for={id("dont_know")}>{"“Don't know” answers count as (blank: missing)"}</label>
-                    <input id={id("dont_know")} type="text" inputmode="decimal" placeholder="missing" value={dk_value} onchange={on_dk} /></div>
+                    <Field id={id("dont_know")} inputmode="decimal" placeholder="missing" value={dk_value} onchange={on_dk} /></div>
             </div>
             <details open={!pre_cols.is_empty() || !post_cols.is_empty()}>
                 <summary>{"Pick the item columns one by one (instead of a prefix)"}</summary>

@@ -7,6 +7,7 @@ mod change;
 mod charts;
 mod cost;
 mod engine;
+mod field;
 mod files;
 mod items;
 mod pages;

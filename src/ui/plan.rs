@@ -11,7 +11,8 @@ use crate::ui::app::AppContext;
 use crate::ui::cost::XyView;
 use crate::ui::state::Action;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
+use crate::ui::field::Field;
 use yew::prelude::*;
 
 /// Milliseconds from the page's performance clock (0 where there is none).
@@ -131,14 +132,12 @@ fn effect_helper() -> Html {
     let field = |i: usize, label: &'static str| {
         let current = vals[i].clone();
         let vals = vals.clone();
-        let onchange = Callback::from(move |e: Event| {
-            if let Some(inp) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                let mut v = (*vals).clone();
-                v[i] = inp.value();
-                vals.set(v);
-            }
+        let onchange = Callback::from(move |text: String| {
+            let mut v = (*vals).clone();
+            v[i] = text;
+            vals.set(v);
         });
-        html! { <label class="inline">{label}{" "}<input type="text" inputmode="decimal" value={current} {onchange} /></label> }
+        html! { <label class="inline">{label}{" "}<Field inputmode="decimal" value={current} {onchange} /></label> }
     };
     let on_use = {
         let ctx = ctx.clone();
@@ -260,11 +259,7 @@ pub fn plan_page() -> Html {
                         let set = set.clone();
                         let case2 = case.clone();
                         let n2 = name.clone();
-                        let onchange = Callback::from(move |e: Event| {
-                            let v = e.target().and_then(|t| match t.dyn_ref::<HtmlInputElement>() {
-                                Some(i) => Some(i.value()),
-                                None => t.dyn_ref::<HtmlSelectElement>().map(|s| s.value()),
-                            }).unwrap_or_default();
+                        let commit = Callback::from(move |v: String| {
                             let mut c = case2.clone();
                             let v = v.trim().to_string();
                             if v.is_empty() {
@@ -276,6 +271,14 @@ pub fn plan_page() -> Html {
                             }
                             set(c);
                         });
+                        let onchange = {
+                            let commit = commit.clone();
+                            Callback::from(move |e: Event| {
+                                if let Some(s) = e.target().and_then(|t| t.dyn_ref::<HtmlSelectElement>().map(|s| s.value())) {
+                                    commit.emit(s);
+                                }
+                            })
+                        };
                         let hint = suggestions.iter().find(|s| s.0 == name).map(|(_, v, why)| format!("From your data: {v} ({why})"));
                         html! {
                             <div class="role">
@@ -285,7 +288,7 @@ pub fn plan_page() -> Html {
                                         { for ["two.sided", "greater", "less"].iter().map(|a| html! { <option value={*a} selected={text_of(&case, "alternative") == *a || (*a == "two.sided" && text_of(&case, "alternative").is_empty())}>{*a}</option> }) }
                                     </select>
                                 } else {
-                                    <input id={id} type="text" inputmode="decimal" value={text_of(&case, &name)} {onchange} />
+                                    <Field {id} inputmode="decimal" value={text_of(&case, &name)} onchange={commit} />
                                 }
                                 if let Some(h) = hint { <span class="hint">{h}</span> }
                             </div>

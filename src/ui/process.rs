@@ -9,8 +9,7 @@ use crate::ui::app::AppContext;
 use crate::ui::cost::XyView;
 use crate::ui::state::{Action, ProcessEdit};
 use crate::ui::wide::WideTable;
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
+use crate::ui::field::Field;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -186,18 +185,14 @@ pub fn process_settings() -> Html {
         }
         l
     };
-    let number = |e: &Event| e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).and_then(|i| crate::core::power::parse_number(&i.value()));
+    let number = |v: &str| crate::core::power::parse_number(v);
     let on_max = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| ctx.dispatch(Action::EditProcess(ProcessEdit::RatingMax(number(&e)))))
+        Callback::from(move |v: String| ctx.dispatch(Action::EditProcess(ProcessEdit::RatingMax(number(&v)))))
     };
     let on_unit = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                ctx.dispatch(Action::EditProcess(ProcessEdit::DoseUnit(i.value())));
-            }
-        })
+        Callback::from(move |v: String| ctx.dispatch(Action::EditProcess(ProcessEdit::DoseUnit(v))))
     };
     html! {
         <details class="card" data-testid="process-settings" open={!inputs.satisfaction.is_empty() || !inputs.population.is_empty()}>
@@ -217,11 +212,11 @@ pub fn process_settings() -> Html {
             <div class="roles">
                 <div class="role">
                     <label for="rating-max">{"Top of a numeric rating scale (blank: the highest value seen)"}</label>
-                    <input id="rating-max" type="number" min="1" step="1" value={inputs.satisfaction_max.map(|v| v.to_string()).unwrap_or_default()} onchange={on_max} />
+                    <Field id="rating-max" kind="number" min="1" step="1" value={inputs.satisfaction_max.map(|v| v.to_string()).unwrap_or_default()} onchange={on_max} />
                 </div>
                 <div class="role">
                     <label for="dose-unit">{"One unit of dose is a"}</label>
-                    <input id="dose-unit" type="text" placeholder="session" value={inputs.dose_unit.clone().unwrap_or_default()} onchange={on_unit} />
+                    <Field id="dose-unit" placeholder="session" value={inputs.dose_unit.clone().unwrap_or_default()} onchange={on_unit} />
                 </div>
             </div>
             <fieldset data-testid="population-form">
@@ -234,12 +229,12 @@ pub fn process_settings() -> Html {
                     { for levels.iter().enumerate().map(|(i, level)| {
                         let ctx = ctx.clone();
                         let lv = level.clone();
-                        let on = Callback::from(move |e: Event| ctx.dispatch(Action::EditProcess(ProcessEdit::Population(lv.clone(), number(&e)))));
+                        let on = Callback::from(move |v: String| ctx.dispatch(Action::EditProcess(ProcessEdit::Population(lv.clone(), number(&v)))));
                         let id = format!("pop-{i}");
                         html! {
                             <div class="role">
                                 <label for={id.clone()}>{level}</label>
-                                <input id={id} type="text" inputmode="decimal" data-level={level.clone()} value={inputs.population.get(level).map(|v| v.to_string()).unwrap_or_default()} onchange={on} />
+                                <Field {id} inputmode="decimal" data_level={level.clone()} value={inputs.population.get(level).map(|v| v.to_string()).unwrap_or_default()} onchange={on} />
                             </div>
                         }
                     }) }

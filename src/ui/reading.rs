@@ -9,7 +9,8 @@ use crate::core::ingest::reshape::LongLayout;
 use crate::ui::app::AppContext;
 use crate::ui::state::{Action, IngestEdit};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
+use crate::ui::field::Field;
 use yew::prelude::*;
 
 /// The number a box shows: whole numbers without ".0".
@@ -72,8 +73,7 @@ fn map_table(p: &MapTableProps) -> Html {
             { for rows.into_iter().map(|(answer, value)| {
                 let ctx = ctx.clone();
                 let (col, ans) = (column.clone(), answer.clone());
-                let onchange = Callback::from(move |e: Event| {
-                    let text = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+                let onchange = Callback::from(move |text: String| {
                     if let Some(value) = typed(&text) {
                         ctx.dispatch(Action::EditIngest(IngestEdit::Answer { column: col.clone(), answer: ans.clone(), value }));
                     }
@@ -81,8 +81,8 @@ fn map_table(p: &MapTableProps) -> Html {
                 html! {
                     <tr>
                         <th scope="row">{&answer}</th>
-                        <td><input type="number" step="any" class="answer-number"
-                            aria-label={format!("Number for “{answer}” in “{}”", m.column)}
+                        <td><Field kind="number" step="any" class={classes!("answer-number")}
+                            aria_label={format!("Number for “{answer}” in “{}”", m.column)}
                             placeholder="missing"
                             value={value.map(shown).unwrap_or_default()} {onchange} /></td>
                     </tr>

@@ -14,8 +14,7 @@ use crate::ui::app::AppContext;
 use crate::ui::process::{CountsCard, ProcessCard};
 use crate::ui::state::Action;
 use crate::ui::wide::WideTable;
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
+use crate::ui::field::Field;
 use yew::prelude::*;
 
 const ARMS: [&str; 3] = ["all", "intervention", "control"];
@@ -31,7 +30,7 @@ fn arm_title(arm: &str) -> &str {
 
 /// A table row whose header carries a one-line explanation (hover, and read by screen readers).
 fn row(label: &str, help: &str, value: String) -> Html {
-    html! { <tr><th scope="row"><abbr title={help.to_string()}>{label}</abbr></th><td>{value}</td></tr> }
+    html! { <tr><th scope="row"><abbr tabindex="0" title={help.to_string()}>{label}</abbr><span class="help-text">{help.to_string()}</span></th><td>{value}</td></tr> }
 }
 
 fn ci(lo: Option<f64>, hi: Option<f64>, dp: usize) -> String {
@@ -79,7 +78,7 @@ pub fn means_chart(p: &ChartProps) -> Html {
                     }
                 }) }
             </svg>
-            <figcaption>{"Average stigma score at each time (lower = less stigma). "}{&c.description}{" "}{crate::ui::charts::svg_button()}</figcaption>
+            <figcaption>{"Average stigma score at each time (lower = less stigma). "}{&c.description}{" "}{crate::ui::charts::svg_button(&c.description)}</figcaption>
         </figure>
     }
 }
@@ -271,17 +270,14 @@ pub fn rci_card(p: &ResultsProps) -> Html {
     let rxx = ctx.recipe.rci_inputs.as_ref().and_then(|r| r.rxx);
     let on_rxx = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value());
-            ctx.dispatch(Action::SetRxx(v.and_then(|v| v.trim().parse::<f64>().ok())));
-        })
+        Callback::from(move |v: String| ctx.dispatch(Action::SetRxx(v.trim().parse::<f64>().ok())))
     };
     html! {
         <section class="card" aria-labelledby="rci-title">
             <h3 id="rci-title">{"Who changed reliably?"}</h3>
             <p class="hint">{"Reliable change (Jacobson–Truax) asks whether a person's change is bigger than the scale's measurement error. It needs the scale's reliability (e.g. Cronbach's alpha from the manual or from your items)."}</p>
             <label class="inline">{"Reliability (rxx) "}
-                <input type="number" min="0" max="0.99" step="0.01" value={rxx.map(|v| v.to_string()).unwrap_or_default()} onchange={on_rxx} />
+                <Field kind="number" min="0" max="0.99" step="0.01" value={rxx.map(|v| v.to_string()).unwrap_or_default()} onchange={on_rxx} />
             </label>
             if let Some(r) = &p.results.rci {
                 <p>{format!("SD of starting scores used: {}; standard error of a difference: {}.", num(r.sd_pre_used, 3), num(r.se_diff_rci, 3))}</p>

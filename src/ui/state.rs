@@ -84,6 +84,9 @@ pub struct AppState {
     pub route: String,
     /// Long work under way: (share done, what).
     pub progress: Option<(f64, String)>,
+    /// A file being read and analysed (its name and size), shown with a progress bar until
+    /// the engine answers.
+    pub reading: Option<String>,
     pub engine: Option<Rc<Engine>>,
     /// Number of the newest request; older replies are ignored.
     pub seq: u64,
@@ -109,6 +112,7 @@ impl Default for AppState {
             error: None,
             route: String::new(),
             progress: None,
+            reading: None,
             engine: None,
             seq: 0,
             ready_at: None,
@@ -340,6 +344,7 @@ impl AppState {
                 self.recipe = recipe;
                 self.analysis = analysis.map(Rc::new);
                 self.progress = None;
+                self.reading = None;
                 self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
                 if self.ready_at.is_none() {
                     self.ready_at = web_sys::window().and_then(|w| w.performance()).map(|p| p.now());
@@ -351,6 +356,7 @@ impl AppState {
             }
             Reply::Failed { seq, message } if seq == self.seq || seq == 0 => {
                 self.progress = None;
+                self.reading = None;
                 self.status = Status::Error;
                 self.error = Some(message);
             }
@@ -389,6 +395,8 @@ impl Reducible for AppState {
             }
             Action::Busy => s.status = Status::Busy,
             Action::LoadData { name, bytes } => {
+                let mb = bytes.byte_length() as f64 / 1e6;
+                s.reading = Some(if mb >= 0.1 { format!("Reading and analysing “{name}” ({mb:.1} MB)") } else { format!("Reading and analysing “{name}”") });
                 // Without a recipe from the user, the demo's settings do not describe the new file.
                 let recipe = if s.recipe_from_user { s.recipe.clone() } else { Recipe::default() };
                 let keep_roles = s.recipe_from_user;
@@ -534,6 +542,7 @@ impl Reducible for AppState {
             }
             Action::Reply(r) => s.apply_reply(r),
             Action::Failed(msg) => {
+                s.reading = None;
                 s.status = Status::Error;
                 s.error = Some(msg);
             }

@@ -12,7 +12,7 @@ use crate::ui::cost::XyView;
 use crate::ui::state::Action;
 use crate::ui::wide::WideTable;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
+use crate::ui::field::Field;
 use yew::prelude::*;
 
 /// The charts that go with a report section (the same pictures as on the result pages).
@@ -108,8 +108,7 @@ pub fn teach_page() -> Html {
     let settings = use_state(|| SimSettings { samples: 1000, ..SimSettings::default() });
     let field = |name: &'static str, label: &'static str, value: String| {
         let settings = settings.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+        let onchange = Callback::from(move |v: String| {
             let mut s = (*settings).clone();
             let x: f64 = v.trim().parse().unwrap_or(f64::NAN);
             match name {
@@ -125,7 +124,7 @@ pub fn teach_page() -> Html {
             }
             settings.set(s);
         });
-        html! { <div class="role"><label for={format!("sim-{name}")}>{label}</label><input id={format!("sim-{name}")} type="text" inputmode="decimal" {value} {onchange} /></div> }
+        html! { <div class="role"><label for={format!("sim-{name}")}>{label}</label><Field id={format!("sim-{name}")} inputmode="decimal" {value} {onchange} /></div> }
     };
     let s = (*settings).clone();
     let on_run = {

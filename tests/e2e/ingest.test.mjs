@@ -74,6 +74,20 @@ test('a title line above the header is skipped, and the page says so', async () 
   await load('titled.csv', 'Survey results — March 2025\nid,pre,post\n1,30,25\n2,28,27\n3,35,29\n4,31,30\n');
   const text = await t.page.textContent('#main');
   assert.match(text, /looked like a title and was skipped/);
+  // The preview: the first rows as read, with each column's type and missing count.
+  await t.page.click('[data-testid="preview"] summary');
+  const preview = await t.page.textContent('[data-testid="preview"]');
+  assert.match(preview, /The first 4 rows as read/);
+  assert.match(preview, /number, 0 missing/);
+  assert.equal(await t.page.locator('[data-testid="preview"] tbody tr').count(), 4);
   const doc = JSON.parse((await download(t.page, 'export-results')).text);
   assert.equal(doc.results.paired.all.n, 4);
+});
+
+test('the preview hides columns that look identifying', async () => {
+  await load('people.csv', 'id,email,pre,post\n1,ann@example.org,30,25\n2,bob@example.org,28,27\n3,cy@example.org,35,29\n');
+  await t.page.click('[data-testid="preview"] summary');
+  const preview = await t.page.textContent('[data-testid="preview"]');
+  assert.match(preview, /\(hidden\)/);
+  assert.doesNotMatch(await t.page.textContent('#main'), /ann@example\.org/);
 });
