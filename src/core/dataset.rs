@@ -320,9 +320,16 @@ impl Dataset {
         let codes = self.trimmed_codes();
         // `Err(())`: not a number (and not missing).
         let read = |cell: &str| -> Result<Option<f64>, ()> {
-            let t = cell.trim();
+            let t = trim_cell(cell);
             if t.is_empty() || codes.contains(t) || map.is_some_and(|m| m.is_missing_answer(t)) {
                 return Ok(None);
+            }
+            // The common case first: no value map and a plain decimal (what `parse_number`
+            // would try first too).
+            if map.is_none() {
+                if let Some(v) = parse_plain_decimal(t) {
+                    return Ok(Some(v));
+                }
             }
             map.and_then(|m| m.lookup(cell))
                 .or_else(|| parse_number(cell))
@@ -386,6 +393,15 @@ impl<'a> MissingCodes<'a> {
 
     fn contains(&self, t: &str) -> bool {
         (self.lengths >> t.len().min(63)) & 1 == 1 && self.codes.contains(&t)
+    }
+}
+
+/// `s.trim()`, without the Unicode scan when the text starts and ends with a visible ASCII
+/// character (most cells: every Unicode space is either ASCII up to b' ' or not ASCII).
+fn trim_cell(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&b)) if (b'!'..=b'~').contains(&a) && (b'!'..=b'~').contains(&b) => s,
+        _ => s.trim(),
     }
 }
 
@@ -585,5 +601,12 @@ mod tests {
         assert!(!s.identifying.is_empty());
         let json = serde_json::to_string(&s).unwrap();
         assert!(!json.contains("ann@") && !json.contains("bob@"), "{json}");
+    }
+
+    #[test]
+    fn quick_trim_equals_trim() {
+        for s in ["", " ", "3.5", " 3.5", "3.5 ", "\t-2\n", "\u{a0}4", "4\u{3000}", "\u{85}x", "x\u{7f}", "\u{7f}", "é", " é ", "a b", "~", "!"] {
+            assert_eq!(trim_cell(s), s.trim(), "{s:?}");
+        }
     }
 }

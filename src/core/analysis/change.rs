@@ -3,18 +3,19 @@
 //! subgroups. Each section uses the rows complete for it (`shared/reference/README.md`,
 //! "Missing data"). Scores come in as per-row values, so scored item scales can feed them too.
 
-use super::{Analysis, Arms};
+use super::{Analysis, Arms, Selection};
 use crate::core::dataset::{is_missing, shorten, Dataset, Diagnostic};
 use crate::core::recipe::{HelpCoding, Recipe};
 use crate::core::results::Persistence;
 use crate::core::results::{change_bins, SubgroupStats};
-use crate::core::stats::ancova::ancova;
+use crate::core::stats::ancova::ancova_of;
 use crate::core::stats::binary::{help_between, help_paired};
 use crate::core::stats::describe::sd;
 use crate::core::stats::paired::{paired, PairedStats};
 use crate::core::stats::ranks::round9;
 use crate::core::stats::rci::{classify, se_diff, RciStats};
-use crate::core::stats::two_group::two_group;
+use crate::core::stats::rank_sum::rank_sum;
+use crate::core::stats::two_group::{two_group_owned, two_group_with_rank_sum};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Subgroups with fewer complete pairs than this carry a small-sample warning.
@@ -46,48 +47,50 @@ fn rows_of(arms: &Arms, a: Option<usize>) -> impl Iterator<Item = usize> + '_ {
 pub fn binary_column(ds: &Dataset, name: &str, coding: Option<&HelpCoding>) -> Option<(Vec<Option<bool>>, Vec<Diagnostic>)> {
     let col = ds.column(name)?;
     let coding = coding.filter(|c| !c.yes.is_empty() || !c.no.is_empty());
-    let mut diags = Vec::new();
-    let values = col
-        .cells
-        .iter()
-        .enumerate()
-        .map(|(i, cell)| {
-            let t = cell.trim();
-            let coded = match coding {
-                Some(c) => {
-                    if c.yes.iter().any(|y| y.trim() == t) {
-                        Some(true)
-                    } else if c.no.iter().any(|n| n.trim() == t) {
-                        Some(false)
-                    } else {
-                        None
-                    }
+    // (coded value, not a code and not missing) of each distinct cell text.
+    let read = |cell: &str| -> (Option<bool>, bool) {
+        let t = cell.trim();
+        let coded = match coding {
+            Some(c) => {
+                if c.yes.iter().any(|y| y.trim() == t) {
+                    Some(true)
+                } else if c.no.iter().any(|n| n.trim() == t) {
+                    Some(false)
+                } else {
+                    None
                 }
-                None => match t.to_lowercase().as_str() {
-                    "1" | "yes" | "y" | "true" => Some(true),
-                    "0" | "no" | "n" | "false" => Some(false),
-                    _ => None,
-                },
-            };
-            if coded.is_none() && !is_missing(t) {
-                let codes = match coding {
-                    Some(c) => format!("yes = {}; no = {}", c.yes.join(", "), c.no.join(", ")),
-                    None => "yes/no, 1/0, y/n or true/false".to_string(),
-                };
-                diags.push(Diagnostic {
-                    row: Some(i + 1),
-                    column: Some(name.to_string()),
-                    message: format!(
-                        "“{}” is not one of the yes/no codes ({codes}), so row {} is left out of the help-seeking results that use “{}”.",
-                        shorten(t),
-                        i + 1,
-                        name
-                    ),
-                });
             }
-            coded
-        })
-        .collect();
+            None => match t.to_lowercase().as_str() {
+                "1" | "yes" | "y" | "true" => Some(true),
+                "0" | "no" | "n" | "false" => Some(false),
+                _ => None,
+            },
+        };
+        (coded, coded.is_none() && !is_missing(t))
+    };
+    // Each distinct cell text is read once. Rows whose text is neither a code nor missing are
+    // looked for only when the column has such a text (always, for a column without a dictionary).
+    let values = super::per_distinct(&col.cells, |c| read(c).0);
+    let any_bad = col.cells.dictionary().is_none_or(|(texts, _)| texts.iter().any(|t| read(t).1));
+    let bad = if any_bad { super::per_distinct(&col.cells, |c| read(c).1) } else { Vec::new() };
+    let mut diags = Vec::new();
+    for (i, _) in bad.iter().enumerate().filter(|(_, b)| **b) {
+        let t = col.cells.str_at(i).unwrap_or_default().trim();
+        let codes = match coding {
+            Some(c) => format!("yes = {}; no = {}", c.yes.join(", "), c.no.join(", ")),
+            None => "yes/no, 1/0, y/n or true/false".to_string(),
+        };
+        diags.push(Diagnostic {
+            row: Some(i + 1),
+            column: Some(name.to_string()),
+            message: format!(
+                "“{}” is not one of the yes/no codes ({codes}), so row {} is left out of the help-seeking results that use “{}”.",
+                shorten(t),
+                i + 1,
+                name
+            ),
+        });
+    }
     Some((values, diags))
 }
 
@@ -146,14 +149,18 @@ fn pairs_of<T: Copy>(rows: impl Iterator<Item = usize>, x: &[Option<T>], y: &[Op
 
 /// Fills every change section the recipe's roles allow. `pre` / `post` are the per-row scores
 /// (from the pre/post columns, or from scored items).
-pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64>]>, post: Option<&[Option<f64>]>, out: &mut Analysis) {
+pub fn fill(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: Option<&[Option<f64>]>, post: Option<&[Option<f64>]>, out: &mut Analysis) {
     let alpha = recipe.alpha();
+    let arms = sel.arms;
     let two_arms = arms.names.len() == 2;
 
     // The spread of individual changes, per arm (counts in bins, for a chart).
-    if let (Some(pre), Some(post)) = (pre, post) {
+    if let (Some(_), Some(_)) = (pre, post) {
+        // (One list, refilled for each arm.)
+        let mut changes: Vec<f64> = Vec::new();
         for (a, arm) in arms.names.iter().enumerate() {
-            let changes: Vec<f64> = pairs_of(rows_of(arms, Some(a)), pre, post).iter().map(|(x, y)| y - x).collect();
+            changes.clear();
+            changes.extend(sel.pairs_of(a).iter().map(|(x, y)| y - x));
             out.results.change_distribution.insert(arm.to_string(), change_bins(&changes, 12));
         }
     }
@@ -162,7 +169,7 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64
     let followup = numeric_role(ds, recipe.columns.followup.as_deref(), out);
     if let (Some(pre), Some(fu)) = (pre, &followup) {
         for (a, arm) in arms.names.iter().enumerate() {
-            let pairs = pairs_of(rows_of(arms, Some(a)), pre, fu);
+            let pairs = pairs_of(sel.rows_of(a), pre, fu);
             out.results.paired_followup.insert(arm.to_string(), paired(&pairs, alpha));
         }
     }
@@ -170,7 +177,7 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64
     if let (Some(post), Some(fu)) = (post, &followup) {
         let lower_is_better = recipe.scale.as_ref().and_then(|s| s.lower_is_better).unwrap_or(true);
         for (a, arm) in arms.names.iter().enumerate() {
-            let pairs = pairs_of(rows_of(arms, Some(a)), post, fu);
+            let pairs = pairs_of(sel.rows_of(a), post, fu);
             let stats = paired(&pairs, alpha);
             let verdict = persistence_verdict(&stats, lower_is_better);
             out.results.persistence.insert(arm.to_string(), Persistence { verdict: verdict.to_string(), stats });
@@ -180,18 +187,32 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64
     if two_arms {
         // Two groups on post scores: every non-missing post score.
         if let Some(post) = post {
-            let values = |a: usize| -> Vec<f64> { rows_of(arms, Some(a)).filter_map(|i| at(post, i)).collect() };
-            out.results.two_group_post = Some(two_group(&values(0), &values(1), alpha));
+            let values = |a: usize| -> Vec<f64> {
+                let mut v = Vec::with_capacity(arms.rows().get(a).map_or(0, Vec::len));
+                v.extend(sel.rows_of(a).filter_map(|i| at(post, i)));
+                v
+            };
+            out.results.two_group_post = Some(two_group_owned(values(0), values(1), alpha));
         }
         if let (Some(pre), Some(post)) = (pre, post) {
             // Change scores, rounded to 9 decimals for every statistic.
-            let change =
-                |a: usize| -> Vec<f64> { pairs_of(rows_of(arms, Some(a)), pre, post).iter().map(|(p, q)| round9(q - p)).collect() };
-            out.results.two_group_change = Some(two_group(&change(0), &change(1), alpha));
-            // ANCOVA: rows with pre, post and group.
-            let rows: Vec<(bool, f64, f64)> =
-                arms.of_row.iter().enumerate().filter_map(|(i, arm)| Some(((*arm)? == 0, at(pre, i)?, at(post, i)?))).collect();
-            out.results.ancova = Some(ancova(&rows, alpha));
+            let change = |a: usize| -> Vec<f64> { sel.pairs_of(a).iter().map(|(p, q)| round9(q - p)).collect() };
+            let (c0, c1) = (change(0), change(1));
+            // Mann-Whitney: made with the paired tests when it could be.
+            let mw = sel.change_rank_sum.clone().unwrap_or_else(|| rank_sum(&c0, &c1));
+            out.results.two_group_change = Some(two_group_with_rank_sum(&c0, &c1, alpha, mw));
+            // ANCOVA: rows with pre, post and group, in file order (exactly the rows of the arms'
+            // complete pairs, so the lists are sized first; group flags apart from the scores
+            // keep them compact).
+            let n = sel.pairs.iter().map(Vec::len).sum();
+            let (mut group, mut scores): (Vec<bool>, Vec<(f64, f64)>) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            for ((arm, p), q) in arms.of_row.iter().zip(pre).zip(post) {
+                if let (Some(a), Some(p), Some(q)) = (arm, p, q) {
+                    group.push(*a == 0);
+                    scores.push((*p, *q));
+                }
+            }
+            out.results.ancova = Some(ancova_of(|| group.iter().zip(&scores).map(|(&g, &(p, q))| (g, p, q)), alpha));
         }
     }
 
@@ -200,27 +221,29 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64
     let help_post = binary_role(ds, recipe, recipe.columns.help_post.as_deref(), out);
     if let (Some(hp), Some(hq)) = (&help_pre, &help_post) {
         for (a, arm) in arms.names.iter().enumerate() {
-            let pairs = pairs_of(rows_of(arms, Some(a)), hp, hq);
+            let mut pairs = Vec::with_capacity(arms.rows().get(a).map_or(0, Vec::len));
+            pairs.extend(sel.rows_of(a).filter_map(|i| Some((at(hp, i)?, at(hq, i)?))));
             out.results.help_paired.insert(arm.to_string(), help_paired(&pairs, alpha));
         }
     }
     if let (true, Some(hq)) = (two_arms, &help_post) {
+        // (yes, answered) in the arm.
         let count = |a: usize| -> (usize, usize) {
-            let v: Vec<bool> = rows_of(arms, Some(a)).filter_map(|i| at(hq, i)).collect();
-            (v.iter().filter(|&&y| y).count(), v.len())
+            sel.rows_of(a).filter_map(|i| at(hq, i)).fold((0, 0), |(yes, n), y| (yes + usize::from(y), n + 1))
         };
         let ((yi, ni), (yc, nc)) = (count(0), count(1));
         out.results.help_between_post = Some(help_between(yi, ni, yc, nc, alpha));
     }
 
     if let (Some(pre), Some(post)) = (pre, post) {
-        rci_section(recipe, arms, pre, post, out);
-        subgroup_section(ds, recipe, arms, pre, post, out);
+        rci_section(recipe, sel, pre, post, out);
+        subgroup_section(ds, recipe, sel, pre, post, out);
     }
 }
 
 /// Reliable change: SD_pre from the recipe (normative) or from complete pairs of all arms.
-fn rci_section(recipe: &Recipe, arms: &Arms, pre: &[Option<f64>], post: &[Option<f64>], out: &mut Analysis) {
+fn rci_section(recipe: &Recipe, sel: &Selection, pre: &[Option<f64>], post: &[Option<f64>], out: &mut Analysis) {
+    let arms = sel.arms;
     let inputs = recipe.rci_inputs.clone().unwrap_or_default();
     let Some(rxx) = inputs.rxx else {
         out.notes.push("Enter the scale's reliability (rxx) to see who changed reliably (reliable change index).".into());
@@ -244,29 +267,48 @@ fn rci_section(recipe: &Recipe, arms: &Arms, pre: &[Option<f64>], post: &[Option
     groups.insert("all".to_string(), classify(&all_pairs, se, threshold, lower_is_better));
     if arms.names.len() > 1 {
         for (a, arm) in arms.names.iter().enumerate() {
-            let pairs = pairs_of(rows_of(arms, Some(a)), pre, post);
-            groups.insert(arm.to_string(), classify(&pairs, se, threshold, lower_is_better));
+            groups.insert(arm.to_string(), classify(sel.pairs_of(a), se, threshold, lower_is_better));
         }
     }
     out.results.rci = Some(RciStats { groups, sd_pre_used, se_diff_rci: se, rxx, threshold });
 }
 
 /// Paired analysis per subgroup level within each arm; blank subgroup cells are left out.
-fn subgroup_section(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: &[Option<f64>], post: &[Option<f64>], out: &mut Analysis) {
+fn subgroup_section(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: &[Option<f64>], post: &[Option<f64>], out: &mut Analysis) {
     let alpha = recipe.alpha();
+    let arms = sel.arms;
     let Some(name) = recipe.columns.subgroup.as_deref() else { return };
     let Some(col) = ds.column(name) else {
         out.notes.push(format!("The subgroup column “{name}” is not in this file."));
         return;
     };
-    let level_of = |i: usize| -> Option<&str> { col.cells.get(i).map(|c| c.trim()).filter(|c| !is_missing(c)) };
-    let levels: BTreeSet<&str> = rows_of(arms, None).filter_map(level_of).collect();
+    // The level of each distinct cell text, and which texts occur in the arms' rows.
+    let (texts, text_of_row) = super::distinct_cells(&col.cells);
+    let level_of_text: Vec<Option<&str>> = texts.iter().map(|c| Some(c.trim()).filter(|c| !is_missing(c))).collect();
+    let mut used = vec![false; texts.len()];
+    for i in rows_of(arms, None) {
+        if let Some(u) = text_of_row.get(i).and_then(|&t| used.get_mut(t as usize)) {
+            *u = true;
+        }
+    }
+    let levels: BTreeSet<&str> = level_of_text.iter().zip(&used).filter(|(_, u)| **u).filter_map(|(l, _)| *l).collect();
+    let levels: Vec<&str> = levels.into_iter().collect();
+    // Level index of each distinct text (`None`: blank, missing or not a level).
+    let level_index: Vec<Option<usize>> = level_of_text.iter().map(|l| l.and_then(|l| levels.binary_search(&l).ok())).collect();
+    let level_of = |i: usize| -> Option<usize> { text_of_row.get(i).and_then(|&t| level_index.get(t as usize).copied().flatten()) };
     let mut small = Vec::new();
     for (a, arm) in arms.names.iter().enumerate() {
         let mut per_level = BTreeMap::new();
-        for level in &levels {
-            let rows = rows_of(arms, Some(a)).filter(|&i| level_of(i) == Some(level));
-            let pairs = pairs_of(rows, pre, post);
+        // Complete pairs of each level, in file order (one pass over the arm's rows).
+        let mut pairs_by_level: Vec<Vec<(f64, f64)>> = vec![Vec::new(); levels.len()];
+        for i in sel.rows_of(a) {
+            if let (Some(p), Some(l)) = (at(pre, i).zip(at(post, i)), level_of(i)) {
+                if let Some(v) = pairs_by_level.get_mut(l) {
+                    v.push(p);
+                }
+            }
+        }
+        for (level, pairs) in levels.iter().zip(&pairs_by_level) {
             let n = pairs.len();
             let small_n_warning = (n < SUBGROUP_MIN_PAIRS).then(|| {
                 small.push(if arms.names.len() > 1 { format!("{level} ({arm}, {n})") } else { format!("{level} ({n})") });
@@ -274,7 +316,7 @@ fn subgroup_section(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: &[Option<f6
                     "Only {n} complete pair(s) in this subgroup (fewer than {SUBGROUP_MIN_PAIRS}): read these numbers as a rough description, not as evidence."
                 )
             });
-            per_level.insert(level.to_string(), SubgroupStats { stats: paired(&pairs, alpha), small_n_warning });
+            per_level.insert(level.to_string(), SubgroupStats { stats: paired(pairs, alpha), small_n_warning });
         }
         out.results.subgroups.insert(arm.to_string(), per_level);
     }

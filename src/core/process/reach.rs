@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn enrolled_and_completed_against_population() {
         // 20 enrolled: 4 aged 55+ (20%), 16 younger; population: 40% 55+.
-        let arms = Arms { names: vec!["all"], of_row: vec![Some(0); 21] };
+        let arms = Arms::new(vec!["all"], vec![Some(0); 21]);
         let mut sub: Vec<Option<String>> = (0..20).map(|i| Some(if i < 4 { "55+".to_string() } else { "18-54".to_string() })).collect();
         sub.push(None);
         let post: Vec<Option<f64>> = (0..21).map(|i| if i == 0 || i == 5 { None } else { Some(1.0) }).collect();
@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn under_reach_is_said_and_unlisted_levels_noted() {
-        let arms = Arms { names: vec!["all"], of_row: vec![Some(0); 50] };
+        let arms = Arms::new(vec!["all"], vec![Some(0); 50]);
         let sub: Vec<Option<String>> = (0..50).map(|i| Some(if i < 2 { "rural" } else if i < 45 { "urban" } else { "other" }.to_string())).collect();
         let data = RowData { arms: &arms, subgroup: Some(&sub), subgroup_name: Some("area"), pre: None, post: None, followup: None, alpha: 0.05 };
         let r = reach(&data, &pop(&[("Rural", 0.4), ("Urban", 0.6)])).unwrap();

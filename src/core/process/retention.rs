@@ -10,7 +10,7 @@
 use super::common::{p_text, pct, pearson_k_by_2};
 use super::{at, RowData};
 use crate::core::stats::binary::help_between;
-use crate::core::stats::two_group::two_group;
+use crate::core::stats::two_group::two_group_t;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -245,12 +245,22 @@ fn argmin(v: &[f64]) -> usize {
 
 /// Pre scores of completers vs drop-outs among `rows`; `None` when a side has nobody with a pre score.
 pub fn baseline_comparison(rows: &[usize], pre: &[Option<f64>], post: &[Option<f64>], alpha: f64) -> Option<BaselineComparison> {
-    let completers: Vec<f64> = rows.iter().filter(|&&i| at(post, i).is_some()).filter_map(|&i| at(pre, i)).collect();
-    let dropouts: Vec<f64> = rows.iter().filter(|&&i| at(post, i).is_none()).filter_map(|&i| at(pre, i)).collect();
+    // One pass, in row order.
+    let (mut completers, mut dropouts) = (Vec::with_capacity(rows.len()), Vec::new());
+    for &i in rows {
+        if let Some(p) = at(pre, i) {
+            if at(post, i).is_some() {
+                completers.push(p);
+            } else {
+                dropouts.push(p);
+            }
+        }
+    }
     if completers.is_empty() || dropouts.is_empty() {
         return None;
     }
-    let t = two_group(&completers, &dropouts, alpha);
+    // Only the t-test and effect-size fields are used: no rank-sum test.
+    let t = two_group_t(&completers, &dropouts, alpha);
     Some(BaselineComparison {
         n_completers: t.n_int,
         n_dropouts: t.n_ctrl,
@@ -288,9 +298,9 @@ pub fn retention(data: &RowData) -> Option<RetentionResult> {
         notes: Vec::new(),
         conf_level: 1.0 - alpha,
     };
-    let rows_of = |a: usize| -> Vec<usize> { (0..arms.of_row.len()).filter(|&i| arms.of_row[i] == Some(a)).collect() };
-    let all: Vec<usize> = (0..arms.of_row.len()).filter(|&i| arms.of_row[i].is_some()).collect();
-    let per_arm: Vec<(String, Vec<usize>)> = arms.names.iter().enumerate().map(|(a, n)| (n.to_string(), rows_of(a))).collect();
+    let per_arm: Vec<(String, &[usize])> = arms.names.iter().map(|n| n.to_string()).zip(arms.rows().iter().map(Vec::as_slice)).collect();
+    let mut all: Vec<usize> = Vec::with_capacity(per_arm.iter().map(|(_, r)| r.len()).sum());
+    all.extend((0..arms.of_row.len()).filter(|&i| arms.of_row[i].is_some()));
     for (name, rows) in &per_arm {
         out.arms.insert(name.clone(), retention_stats(rows, post, data.followup, alpha));
     }
@@ -308,14 +318,14 @@ pub fn retention(data: &RowData) -> Option<RetentionResult> {
         }
     }
     if let Some(sub) = data.subgroup {
-        let mut levels: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut levels: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for &i in &all {
-            if let Some(level) = sub.get(i).cloned().flatten() {
+            if let Some(level) = sub.get(i).and_then(|l| l.as_deref()) {
                 levels.entry(level).or_default().push(i);
             }
         }
         for (level, rows) in &levels {
-            out.subgroups.insert(level.clone(), retention_stats(rows, post, data.followup, alpha));
+            out.subgroups.insert(level.to_string(), retention_stats(rows, post, data.followup, alpha));
         }
         let groups: Vec<(String, usize, usize)> = out.subgroups.iter().map(|(l, s)| (l.clone(), s.dropped, s.enrolled)).collect();
         let name = data.subgroup_name.unwrap_or("subgroup");
@@ -345,11 +355,11 @@ pub fn retention(data: &RowData) -> Option<RetentionResult> {
         }
     }
     if let Some(pre) = data.pre {
-        let mut sets = per_arm.clone();
+        let mut sets: Vec<(&str, &[usize])> = per_arm.iter().map(|(n, r)| (n.as_str(), *r)).collect();
         if two_arms {
-            sets.push(("all".into(), all.clone()));
+            sets.push(("all", &all));
         }
-        for (name, rows) in &sets {
+        for &(name, rows) in &sets {
             if let Some(b) = baseline_comparison(rows, pre, post, alpha) {
                 if b.differs && name != "all" {
                     let diff = b.mean_diff.unwrap_or(0.0);
@@ -361,7 +371,7 @@ pub fn retention(data: &RowData) -> Option<RetentionResult> {
                         p_text(b.welch_p.unwrap_or(1.0))
                     ));
                 }
-                out.baseline.insert(name.clone(), b);
+                out.baseline.insert(name.to_string(), b);
             }
         }
     } else {
@@ -481,7 +491,7 @@ mod tests {
     #[test]
     fn full_section_for_two_arms_and_subgroups() {
         let n = f64::NAN;
-        let arms = Arms { names: vec!["intervention", "control"], of_row: vec![Some(0), Some(0), Some(0), Some(1), Some(1), Some(1), None] };
+        let arms = Arms::new(vec!["intervention", "control"], vec![Some(0), Some(0), Some(0), Some(1), Some(1), Some(1), None]);
         let post = some(&[1.0, n, n, 1.0, 1.0, 2.0, 3.0]);
         let pre = some(&[1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0]);
         let sub = vec![Some("a".to_string()), Some("a".into()), None, Some("b".into()), Some("b".into()), Some("a".into()), Some("b".into())];

@@ -248,7 +248,7 @@ mod tests {
             ],
             missing: Vec::new(),
         };
-        let arms = Arms { names: vec!["all"], of_row: vec![Some(0); 6] };
+        let arms = Arms::new(vec!["all"], vec![Some(0); 6]);
         let r = vec![Some(5.0), Some(4.0), Some(4.0), Some(2.0), None, Some(3.0)];
         let item = satisfaction_item(&data(&arms, None), "q", &r, Some(&map), None);
         assert_eq!((item.n, item.n_missing), (5, 1));
@@ -268,7 +268,7 @@ mod tests {
 
     #[test]
     fn numbers_per_arm_and_subgroup() {
-        let arms = Arms { names: vec!["intervention", "control"], of_row: vec![Some(0), Some(0), Some(1), Some(1), None] };
+        let arms = Arms::new(vec!["intervention", "control"], vec![Some(0), Some(0), Some(1), Some(1), None]);
         let sub = vec![Some("a".to_string()), Some("b".into()), Some("a".into()), None, Some("a".into())];
         let r = vec![Some(10.0), Some(7.0), Some(9.0), Some(8.0), Some(10.0)];
         let item = satisfaction_item(&data(&arms, Some(&sub)), "quality", &r, None, Some(10.0));
@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn no_answers_is_not_computable() {
-        let arms = Arms { names: vec!["all"], of_row: vec![Some(0); 3] };
+        let arms = Arms::new(vec!["all"], vec![Some(0); 3]);
         let item = satisfaction_item(&data(&arms, None), "q", &[None, None, None], None, None);
         assert_eq!((item.n, item.top_two.share, item.top_two.ci_low, item.mean), (0, None, None, None));
         assert!(item.levels.is_empty() && item.top_values.is_empty());

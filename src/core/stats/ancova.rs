@@ -3,7 +3,7 @@
 //! and statsmodels `OLS(post, [1, grp, pre])`. Solved on centred data (the 2×2 normal equations
 //! for the slopes, then the intercept), which is exact in form and well conditioned here.
 
-use crate::core::stats::describe::{finite, mean};
+use crate::core::stats::describe::finite;
 use crate::core::stats::dist::{t_quantile, t_two_sided_p};
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +32,18 @@ pub struct AncovaStats {
 /// Coefficients are `None` when the design is singular (one group only, constant pre, or
 /// group and pre collinear); SE, t, p and CI are `None` for a perfect fit (RSS = 0) or n ≤ 3.
 pub fn ancova(rows: &[(bool, f64, f64)], alpha: f64) -> AncovaStats {
-    let n = rows.len();
+    ancova_of(|| rows.iter().copied(), alpha)
+}
+
+/// [`ancova`] of rows given by an iterator made once per pass (three passes, in row order), so
+/// that a big file's rows need not be collected first.
+pub fn ancova_of<I: Iterator<Item = (bool, f64, f64)>>(rows: impl Fn() -> I, alpha: f64) -> AncovaStats {
+    // (group as 0/1, pre, post) of each row; the sums run in row order.
+    // (`f64::from(u8)`: 1.0 or 0.0 without a branch on the interleaved arms.)
+    let gpy = || rows().map(|r| (f64::from(u8::from(r.0)), r.1, r.2));
+    // The row count and three sums in one pass; each sum runs in row order from -0.0, as
+    // `Iterator::sum` does.
+    let (n, sg, sp, sy) = gpy().fold((0usize, -0.0f64, -0.0f64, -0.0f64), |(n, a, b, c), (g, p, y)| (n + 1, a + g, b + p, c + y));
     let mut out = AncovaStats {
         n,
         coef_group: None,
@@ -47,12 +58,13 @@ pub fn ancova(rows: &[(bool, f64, f64)], alpha: f64) -> AncovaStats {
         intercept: None,
         conf_level: 1.0 - alpha,
     };
-    let g: Vec<f64> = rows.iter().map(|r| if r.0 { 1.0 } else { 0.0 }).collect();
-    let p: Vec<f64> = rows.iter().map(|r| r.1).collect();
-    let y: Vec<f64> = rows.iter().map(|r| r.2).collect();
-    let (Some(gm), Some(pm), Some(ym)) = (mean(&g), mean(&p), mean(&y)) else { return out };
+    if n == 0 {
+        return out;
+    }
+    let nf = n as f64;
+    let (gm, pm, ym) = (sg / nf, sp / nf, sy / nf);
     let (mut sgg, mut spp, mut sgp, mut sgy, mut spy) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for ((gi, pi), yi) in g.iter().zip(&p).zip(&y) {
+    for (gi, pi, yi) in gpy() {
         let (gc, pc, yc) = (gi - gm, pi - pm, yi - ym);
         sgg += gc * gc;
         spp += pc * pc;
@@ -71,8 +83,8 @@ pub fn ancova(rows: &[(bool, f64, f64)], alpha: f64) -> AncovaStats {
     out.coef_group = finite(bg);
     out.coef_pre = finite(bp);
     out.intercept = finite(b0);
-    let rss: f64 = g.iter().zip(&p).zip(&y).map(|((gi, pi), yi)| (yi - (b0 + bg * gi + bp * pi)).powi(2)).sum();
-    let scale: f64 = y.iter().map(|v| v * v).sum();
+    let (rss, scale) =
+        gpy().fold((-0.0f64, -0.0f64), |(rss, scale), (gi, pi, yi)| (rss + (yi - (b0 + bg * gi + bp * pi)).powi(2), scale + yi * yi));
     let Some(df) = out.df_resid.filter(|&d| d >= 1.0) else { return out };
     // A perfect fit (RSS 0 up to rounding) leaves SE, t, p and CI undefined.
     if !rss.is_finite() || rss <= 1e-20 * scale {

@@ -2,9 +2,9 @@
 //! sizes (dz, d_av, g_av with J on df = n − 1) and the signed-rank test on
 //! `round(post − pre, 9)`. Definitions: `shared/reference/README.md`.
 
-use crate::core::stats::describe::{correlation, finite, mean, sd};
+use crate::core::stats::describe::finite;
 use crate::core::stats::dist::{t_quantile, t_two_sided_p};
-use crate::core::stats::ranks::signed_rank;
+use crate::core::stats::ranks::{signed_rank_of, SignedRank};
 use serde::{Deserialize, Serialize};
 
 /// Every paired statistic; `None` = not computable for these data (serialised as `null`).
@@ -39,15 +39,65 @@ pub struct PairedStats {
     pub wilcoxon_p_R_default: Option<f64>,
 }
 
+/// Means, SDs and the correlation of the pre, post and difference columns, in two passes
+/// over the pairs. Each sum runs over the rows in order, exactly as `describe::mean`, `sd` and
+/// `correlation` compute it on the column (so the results are the same to the bit); the
+/// passes are only shared.
+struct Moments {
+    mean_pre: Option<f64>,
+    mean_post: Option<f64>,
+    mean_diff: Option<f64>,
+    sd_pre: Option<f64>,
+    sd_post: Option<f64>,
+    sd_diff: Option<f64>,
+    r_pre_post: Option<f64>,
+}
+
+impl Moments {
+    fn of(pairs: &[(f64, f64)]) -> Moments {
+        let n = pairs.len();
+        let nf = n as f64;
+        // `Iterator::sum` starts from -0.0.
+        let (sp, sq, sd) = pairs.iter().fold((-0.0f64, -0.0f64, -0.0f64), |(a, b, c), &(p, q)| (a + p, b + q, c + (q - p)));
+        let mean = |s: f64| (n > 0).then(|| s / nf);
+        let (mean_pre, mean_post, mean_diff) = (mean(sp), mean(sq), mean(sd));
+        let (Some(mp), Some(mq), Some(md)) = (mean_pre, mean_post, mean_diff) else {
+            return Moments { mean_pre, mean_post, mean_diff, sd_pre: None, sd_post: None, sd_diff: None, r_pre_post: None };
+        };
+        if n < 2 {
+            return Moments { mean_pre, mean_post, mean_diff, sd_pre: None, sd_post: None, sd_diff: None, r_pre_post: None };
+        }
+        // Squared deviations (variance: from -0.0, as `sum`) and the correlation's
+        // cross-products (from 0.0, as `correlation`).
+        let (mut vp, mut vq, mut vd) = (-0.0f64, -0.0f64, -0.0f64);
+        let (mut sxy, mut sxx, mut syy) = (0.0f64, 0.0f64, 0.0f64);
+        for &(p, q) in pairs {
+            let d = q - p;
+            vp += (p - mp) * (p - mp);
+            vq += (q - mq) * (q - mq);
+            vd += (d - md) * (d - md);
+            sxy += (p - mp) * (q - mq);
+            sxx += (p - mp) * (p - mp);
+            syy += (q - mq) * (q - mq);
+        }
+        let sd = |v: f64| Some((v / (n - 1) as f64).sqrt());
+        let r_pre_post = if sxx <= 0.0 || syy <= 0.0 { None } else { Some(sxy / (sxx * syy).sqrt()) };
+        Moments { mean_pre, mean_post, mean_diff, sd_pre: sd(vp), sd_post: sd(vq), sd_diff: sd(vd), r_pre_post }
+    }
+}
+
 /// Paired analysis of complete pairs. `pairs` holds (pre, post); `alpha` sets the CI level.
-#[allow(non_snake_case)]
 pub fn paired(pairs: &[(f64, f64)], alpha: f64) -> PairedStats {
-    let pre: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-    let post: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-    let diff: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
+    paired_with(pairs, alpha, signed_rank_of(pairs.iter().map(|p| p.1 - p.0)))
+}
+
+/// [`paired`] with the signed-rank test of `post − pre` computed by the caller.
+#[allow(non_snake_case)]
+pub fn paired_with(pairs: &[(f64, f64)], alpha: f64, w: SignedRank) -> PairedStats {
     let n = pairs.len();
-    let mean_diff = mean(&diff);
-    let sd_diff = sd(&diff);
+    let m = Moments::of(pairs);
+    let mean_diff = m.mean_diff;
+    let sd_diff = m.sd_diff;
     let se_diff = sd_diff.map(|s| s / (n as f64).sqrt());
     // The t-test needs a positive SE (R: "data are essentially constant").
     let t = match (mean_diff, se_diff) {
@@ -68,7 +118,7 @@ pub fn paired(pairs: &[(f64, f64)], alpha: f64) -> PairedStats {
         (Some(m), Some(s)) if s > 0.0 => finite(m / s),
         _ => None,
     };
-    let (sd_pre, sd_post) = (sd(&pre), sd(&post));
+    let (sd_pre, sd_post) = (m.sd_pre, m.sd_post);
     let d_av = match (mean_diff, sd_pre, sd_post) {
         (Some(m), Some(a), Some(b)) if a + b > 0.0 => finite(m / ((a + b) / 2.0)),
         _ => None,
@@ -81,11 +131,10 @@ pub fn paired(pairs: &[(f64, f64)], alpha: f64) -> PairedStats {
         (Some(j), Some(d)) => Some(j * d),
         _ => None,
     };
-    let w = signed_rank(&diff);
     PairedStats {
         n,
-        mean_pre: mean(&pre),
-        mean_post: mean(&post),
+        mean_pre: m.mean_pre,
+        mean_post: m.mean_post,
         mean_diff,
         sd_pre,
         sd_post,
@@ -101,7 +150,7 @@ pub fn paired(pairs: &[(f64, f64)], alpha: f64) -> PairedStats {
         d_av,
         J_av,
         g_av,
-        r_pre_post: correlation(&pre, &post),
+        r_pre_post: m.r_pre_post,
         wilcoxon_n_zero: w.n_zero,
         wilcoxon_n_nonzero: w.n_nonzero,
         wilcoxon_V: w.v,
@@ -132,6 +181,31 @@ mod tests {
         assert!((a.t.unwrap() + b.t.unwrap()).abs() < 1e-12);
         assert!((a.p.unwrap() - b.p.unwrap()).abs() < 1e-12);
         assert!((a.ci_low.unwrap() + b.ci_high.unwrap()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn shared_passes_equal_the_column_statistics() {
+        use crate::core::stats::describe::{correlation, mean, sd};
+        let bits = |v: Option<f64>| v.map(f64::to_bits);
+        let mut state = 0x0bad_c0de_dead_beefu64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [0, 1, 2, 3, 17, 1000, 50_000] {
+            let pairs: Vec<(f64, f64)> = (0..n).map(|i| if i % 7 == 3 { (2.5, 2.5) } else { (next() * 40.0, next() * 40.0 - 5.0) }).collect();
+            let pre: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+            let post: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+            let diff: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
+            let m = Moments::of(&pairs);
+            assert_eq!((bits(m.mean_pre), bits(m.mean_post), bits(m.mean_diff)), (bits(mean(&pre)), bits(mean(&post)), bits(mean(&diff))), "{n}");
+            assert_eq!((bits(m.sd_pre), bits(m.sd_post), bits(m.sd_diff)), (bits(sd(&pre)), bits(sd(&post)), bits(sd(&diff))), "{n}");
+            assert_eq!(bits(m.r_pre_post), bits(correlation(&pre, &post)), "{n}");
+        }
+        // Constant columns: no correlation.
+        assert_eq!(Moments::of(&[(1.0, 2.0), (1.0, 3.0)]).r_pre_post, None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! R itself is exact (both groups < 50 values and no ties). Definitions: `shared/reference/README.md`.
 
 use crate::core::stats::dist::z_two_sided_p;
-use crate::core::stats::ranks::{average_ranks, sign};
+use crate::core::stats::ranks::{rank_sum_of_first, rank_sum_of_first_owned, rank_sum_of_sorted, sign, SortedSample};
 
 /// Result of the rank-sum test; `None` = not computable for these data.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,14 +23,29 @@ pub struct RankSum {
 /// W = sum(rank(c(x, y))[x]) − n_x(n_x+1)/2; z = (W − n_x n_y/2 − 0.5·sign) / σ with
 /// σ² = n_x n_y/12 · ((N+1) − Σ(t³−t)/(N(N−1))).
 pub fn rank_sum(x: &[f64], y: &[f64]) -> RankSum {
+    test_of(x.len(), y.len(), || rank_sum_of_first(x, y))
+}
+
+/// [`rank_sum`] of samples the caller hands over: their memory is reused for the ranking.
+pub fn rank_sum_owned(x: Vec<f64>, y: Vec<f64>) -> RankSum {
+    test_of(x.len(), y.len(), || rank_sum_of_first_owned(x, y))
+}
+
+/// [`rank_sum`] of samples sorted beforehand; `None` when they are too big to sum their ranks
+/// out of row order (see [`crate::core::stats::ranks::rank_sum_of_sorted`]).
+pub fn rank_sum_sorted(x: &SortedSample, y: &SortedSample) -> Option<RankSum> {
+    let (rx, ties) = rank_sum_of_sorted(x, y)?;
+    Some(test_of(x.len(), y.len(), || (rx, ties)))
+}
+
+/// The test from the sample sizes and the rank sum of `x` with the tie sizes (computed only
+/// when both samples have values).
+fn test_of(nx: usize, ny: usize, rank_sum_of_x: impl FnOnce() -> (f64, Vec<usize>)) -> RankSum {
     let mut out = RankSum { w: None, p_approx: None, p_exact: None, p_r_default: None };
-    let (nx, ny) = (x.len(), y.len());
     if nx == 0 || ny == 0 {
         return out;
     }
-    let all: Vec<f64> = x.iter().chain(y.iter()).copied().collect();
-    let (ranks, ties) = average_ranks(&all);
-    let rx: f64 = ranks.iter().take(nx).sum();
+    let (rx, ties) = rank_sum_of_x();
     let (nxf, nyf) = (nx as f64, ny as f64);
     let w = rx - nxf * (nxf + 1.0) / 2.0;
     out.w = Some(w);

@@ -3,9 +3,9 @@
 //! with Hedges-Olkin / Borenstein SEs and z-based CIs, and the Mann-Whitney test.
 //! Differences are intervention − control. Definitions: `shared/reference/README.md`.
 
-use crate::core::stats::describe::{finite, mean, variance};
+use crate::core::stats::describe::{finite, mean};
 use crate::core::stats::dist::{t_quantile, t_two_sided_p, z_quantile};
-use crate::core::stats::rank_sum::rank_sum;
+use crate::core::stats::rank_sum::{rank_sum, rank_sum_owned, RankSum};
 use serde::{Deserialize, Serialize};
 
 /// Every two-group statistic; `None` = not computable for these data (serialised as `null`).
@@ -48,10 +48,14 @@ pub struct TwoGroupStats {
 }
 
 /// Sample variance that is exactly 0 for constant data (no rounding noise from the mean).
-fn var0(x: &[f64]) -> Option<f64> {
+/// `mean` is `describe::mean(x)`, passed in to save a pass (`variance` with its mean).
+fn var0(x: &[f64], mean: Option<f64>) -> Option<f64> {
     match x.split_first() {
         Some((first, rest)) if !rest.is_empty() && rest.iter().all(|v| v == first) => Some(0.0),
-        _ => variance(x),
+        _ => {
+            let m = mean.filter(|_| x.len() >= 2)?;
+            Some(x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (x.len() - 1) as f64)
+        }
     }
 }
 
@@ -77,8 +81,29 @@ fn ci(est: Option<f64>, se: Option<f64>, q: Option<f64>) -> (Option<f64>, Option
 ///   J = 1 − 3/(4df − 1); g = J·d; SE_d = √((n₁+n₂)/(n₁n₂) + d²/(2(n₁+n₂))); SE_g = J·SE_d;
 ///   CIs = estimate ± qnorm(1 − alpha/2)·SE.
 /// - Mann-Whitney: R `wilcox.test(x_int, x_ctrl)` (see [`rank_sum`]).
-#[allow(non_snake_case)]
 pub fn two_group(x_int: &[f64], x_ctrl: &[f64], alpha: f64) -> TwoGroupStats {
+    with_rank_sum(two_group_t(x_int, x_ctrl, alpha), rank_sum(x_int, x_ctrl))
+}
+
+/// [`two_group`] of samples the caller hands over (their memory is reused for the ranking).
+pub fn two_group_owned(x_int: Vec<f64>, x_ctrl: Vec<f64>, alpha: f64) -> TwoGroupStats {
+    let t = two_group_t(&x_int, &x_ctrl, alpha);
+    with_rank_sum(t, rank_sum_owned(x_int, x_ctrl))
+}
+
+/// [`two_group`] with its Mann-Whitney test computed by the caller (from sorted samples).
+pub fn two_group_with_rank_sum(x_int: &[f64], x_ctrl: &[f64], alpha: f64, mw: RankSum) -> TwoGroupStats {
+    with_rank_sum(two_group_t(x_int, x_ctrl, alpha), mw)
+}
+
+fn with_rank_sum(t: TwoGroupStats, mw: RankSum) -> TwoGroupStats {
+    TwoGroupStats { mw_W: mw.w, mw_p_approx: mw.p_approx, mw_p_exact: mw.p_exact, mw_p_R_default: mw.p_r_default, ..t }
+}
+
+/// [`two_group`] without the Mann-Whitney test (its four `mw_` fields are `None`), for callers
+/// that use only the t-tests and effect sizes: the ranking is most of the work on big files.
+#[allow(non_snake_case)]
+pub fn two_group_t(x_int: &[f64], x_ctrl: &[f64], alpha: f64) -> TwoGroupStats {
     let (n1, n2) = (x_int.len(), x_ctrl.len());
     let (n1f, n2f) = (n1 as f64, n2 as f64);
     let (m1, m2) = (mean(x_int), mean(x_ctrl));
@@ -86,7 +111,7 @@ pub fn two_group(x_int: &[f64], x_ctrl: &[f64], alpha: f64) -> TwoGroupStats {
         (Some(a), Some(b)) => finite(a - b),
         _ => None,
     };
-    let (v1, v2) = (var0(x_int), var0(x_ctrl));
+    let (v1, v2) = (var0(x_int, m1), var0(x_ctrl, m2));
     let q_level = 1.0 - alpha / 2.0;
 
     // Welch (needs n >= 2 in both groups).
@@ -152,7 +177,6 @@ pub fn two_group(x_int: &[f64], x_ctrl: &[f64], alpha: f64) -> TwoGroupStats {
     let (d_ci_low, d_ci_high) = ci(cohen_d, se_d, z);
     let (g_ci_low, g_ci_high) = ci(hedges_g, se_g, z);
 
-    let mw = rank_sum(x_int, x_ctrl);
     TwoGroupStats {
         n_int: n1,
         n_ctrl: n2,
@@ -181,10 +205,10 @@ pub fn two_group(x_int: &[f64], x_ctrl: &[f64], alpha: f64) -> TwoGroupStats {
         se_g,
         g_ci_low,
         g_ci_high,
-        mw_W: mw.w,
-        mw_p_approx: mw.p_approx,
-        mw_p_exact: mw.p_exact,
-        mw_p_R_default: mw.p_r_default,
+        mw_W: None,
+        mw_p_approx: None,
+        mw_p_exact: None,
+        mw_p_R_default: None,
         conf_level: 1.0 - alpha,
     }
 }
@@ -212,6 +236,18 @@ mod tests {
         assert!(close(s.student_p, 0.01581182744120994), "{:?}", s.student_p);
         // J = 1 - 3/(4*7 - 1) by the README formula.
         assert!(close(s.J, 1.0 - 3.0 / 27.0));
+    }
+
+    #[test]
+    fn owned_and_precomputed_variants_match() {
+        let x: Vec<f64> = (0..700).map(|i| ((i * 37 % 101) as f64) / 8.0).collect();
+        let y: Vec<f64> = (0..650).map(|i| ((i * 53 % 97) as f64) / 8.0 + 0.5).collect();
+        let whole = two_group(&x, &y, 0.05);
+        assert_eq!(two_group_owned(x.clone(), y.clone(), 0.05), whole);
+        assert_eq!(two_group_with_rank_sum(&x, &y, 0.05, rank_sum(&x, &y)), whole);
+        let t = two_group_t(&x, &y, 0.05);
+        assert_eq!(TwoGroupStats { mw_W: whole.mw_W, mw_p_approx: whole.mw_p_approx, mw_p_exact: whole.mw_p_exact, mw_p_R_default: whole.mw_p_R_default, ..t }, whole);
+        assert_eq!((t.mw_W, t.mw_p_approx), (None, None));
     }
 
     #[test]
