@@ -90,15 +90,18 @@ pub struct ChangeBin {
 
 /// Histogram of `values` in about `bins` equal bins over nice limits (empty for no values).
 pub fn change_bins(values: &[f64], bins: usize) -> Vec<ChangeBin> {
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let (Some(lo), Some(hi)) = (finite.iter().copied().reduce(f64::min), finite.iter().copied().reduce(f64::max)) else {
+    let finite = || values.iter().copied().filter(|v| v.is_finite());
+    let (Some(lo), Some(hi)) = (finite().reduce(f64::min), finite().reduce(f64::max)) else {
         return Vec::new();
     };
     let ticks = crate::core::chart::nice_ticks(lo, hi, bins.clamp(2, 60) + 1);
     let mut out: Vec<ChangeBin> = ticks.windows(2).map(|w| ChangeBin { lo: w[0], hi: w[1], count: 0 }).collect();
     let last = out.len().saturating_sub(1);
-    for v in finite {
-        if let Some(i) = out.iter().position(|b| v >= b.lo && v < b.hi).or_else(|| (out.get(last).is_some_and(|b| v == b.hi)).then_some(last)) {
+    for v in finite() {
+        // The bins are contiguous ([lo, hi), each hi the next lo): v belongs to the last bin
+        // starting at or below it, if it is below that bin's end; the top edge joins the last bin.
+        let i = out.partition_point(|b| b.lo <= v).checked_sub(1).filter(|&i| out.get(i).is_some_and(|b| v < b.hi));
+        if let Some(i) = i.or_else(|| (out.get(last).is_some_and(|b| v == b.hi)).then_some(last)) {
             if let Some(b) = out.get_mut(i) {
                 b.count += 1;
             }
@@ -166,6 +169,18 @@ mod tests {
         assert_eq!(bins.iter().map(|b| b.count).sum::<usize>(), 6, "{bins:?}");
         assert!(bins.first().unwrap().lo <= -1.0 && bins.last().unwrap().hi >= 1.0);
         assert!(change_bins(&[], 4).is_empty());
+        // The binary search puts every value where the linear search of the bins did.
+        let mut x = 0.123_f64;
+        let vals: Vec<f64> = (0..5000).map(|i| { x = (x * 9301.0 + 49297.0) % 233280.0; (x / 233280.0 - 0.5) * 17.0 + if i % 97 == 0 { f64::NAN } else { 0.0 } }).chain([-3.0, 0.0, 2.5, 8.5]).collect();
+        for n in [2, 5, 12, 40] {
+            let got = change_bins(&vals, n);
+            let mut want: Vec<usize> = vec![0; got.len()];
+            for v in vals.iter().copied().filter(|v| v.is_finite()) {
+                let i = got.iter().position(|b| v >= b.lo && v < b.hi).or_else(|| (v == got[got.len() - 1].hi).then_some(got.len() - 1)).unwrap();
+                want[i] += 1;
+            }
+            assert_eq!(got.iter().map(|b| b.count).collect::<Vec<_>>(), want, "{n} bins");
+        }
         assert_eq!(change_bins(&[2.0, 2.0], 4).iter().map(|b| b.count).sum::<usize>(), 2, "a single value still lands in a bin");
     }
 }
