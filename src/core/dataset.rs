@@ -202,10 +202,17 @@ pub const PREVIEW_ROWS: usize = 5;
 impl Dataset {
     /// The summary sent to the page.
     pub fn summary(&self) -> DatasetSummary {
-        let identifying = crate::core::ingest::identify::identifying_columns(self);
+        // Each column's values are read once, for the identifying-data guard, the types and the
+        // missing counts alike.
+        let samples: Vec<_> = self.columns.iter().map(|c| crate::core::ingest::types::sample(self, c)).collect();
+        let identifying: Vec<_> =
+            self.columns.iter().zip(&samples).filter_map(|(c, s)| crate::core::ingest::identify::identify_sampled(self, c, s)).collect();
         // An example value of a column that looks identifying is not shown either.
-        let types = crate::core::ingest::types::column_types(self)
-            .into_iter()
+        let types: Vec<_> = self
+            .columns
+            .iter()
+            .zip(&samples)
+            .map(|(c, s)| crate::core::ingest::types::column_type_sampled(self, c, s))
             .map(|mut t| {
                 if identifying.iter().any(|x| x.column == t.column) {
                     t.example = "(hidden)".into();
@@ -219,7 +226,7 @@ impl Dataset {
             columns: self.column_names(),
             notes: self.notes.clone(),
             diagnostics: self.diagnostics.clone(),
-            missing: self.columns.iter().map(|c| (c.name.clone(), self.missing_count(c))).collect(),
+            missing: self.columns.iter().zip(&samples).map(|(c, s)| (c.name.clone(), s.n_missing)).collect(),
             preview: self.preview(PREVIEW_ROWS, &identifying),
             identifying,
             types,
@@ -265,6 +272,15 @@ impl Dataset {
         t.is_empty() || self.missing_codes.iter().any(|c| c.trim() == t)
     }
 
+    /// [`Dataset::is_missing_value`] for many cells: the codes are trimmed once.
+    pub(crate) fn missing_checker(&self) -> impl Fn(&str) -> bool + '_ {
+        let codes = self.trimmed_codes();
+        move |cell: &str| {
+            let t = trim_cell(cell);
+            t.is_empty() || codes.contains(t)
+        }
+    }
+
     /// The missing codes as compared (trimmed).
     fn trimmed_codes(&self) -> MissingCodes<'_> {
         MissingCodes::new(self.missing_codes.iter().map(|c| c.trim()).collect())
@@ -272,6 +288,7 @@ impl Dataset {
 
     /// Blank cells, missing codes and answers the column's map reads as missing in a column
     /// (once per distinct value of a dictionary column).
+    #[cfg(test)]
     fn missing_count(&self, col: &Column) -> usize {
         let cells = &col.cells;
         let codes = self.trimmed_codes();
@@ -607,6 +624,21 @@ mod tests {
     fn quick_trim_equals_trim() {
         for s in ["", " ", "3.5", " 3.5", "3.5 ", "\t-2\n", "\u{a0}4", "4\u{3000}", "\u{85}x", "x\u{7f}", "\u{7f}", "é", " é ", "a b", "~", "!"] {
             assert_eq!(trim_cell(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn summary_missing_counts_equal_a_full_count() {
+        let csv = "a,b,c\n1,NA,x\n,-99,y\n3, n/a ,NA\n4,2,\n.,5,z\n";
+        let mut ds = crate::core::ingest::read_csv(csv.as_bytes(), "m.csv").unwrap();
+        for codes in [None, Some(vec!["NA".to_string()]), Some(vec!["x".to_string(), " -99 ".to_string()])] {
+            if let Some(c) = codes {
+                ds.missing_codes = c;
+            }
+            let s = ds.summary();
+            for c in &ds.columns {
+                assert_eq!(s.missing[&c.name], ds.missing_count(c), "{} with {:?}", c.name, ds.missing_codes);
+            }
         }
     }
 }

@@ -148,7 +148,11 @@ fn percent(share: f64) -> String {
 
 /// Looks at one column; `None` when it does not look identifying.
 pub fn identify_column(ds: &Dataset, col: &Column) -> Option<IdentifyingColumn> {
-    let s = sample(ds, col);
+    identify_sampled(ds, col, &sample(ds, col))
+}
+
+/// [`identify_column`] from a sample already read.
+pub(crate) fn identify_sampled(ds: &Dataset, col: &Column, s: &crate::core::ingest::types::Sample<'_>) -> Option<IdentifyingColumn> {
     if s.n_filled == 0 {
         return None;
     }

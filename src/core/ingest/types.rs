@@ -89,7 +89,8 @@ pub(crate) fn sample<'a>(ds: &Dataset, col: &'a Column) -> Sample<'a> {
     let len = col.cells.len();
     // Answers the column's map reads as missing count as missing here too.
     let map = ds.value_map(&col.name).filter(|m| !m.missing.is_empty());
-    let is_missing = |t: &str| ds.is_missing_value(t) || map.is_some_and(|m| m.is_missing_answer(t));
+    let missing_code = ds.missing_checker();
+    let is_missing = |t: &str| missing_code(t) || map.is_some_and(|m| m.is_missing_answer(t));
     match col.cells.dictionary() {
         Some((texts, codes)) => {
             let mut counts = vec![0usize; texts.len()];
@@ -300,9 +301,13 @@ fn is_yes_no_word(t: &str) -> bool {
 
 /// Decides the kind of one column.
 pub fn column_type(ds: &Dataset, col: &Column) -> ColumnType {
-    let s = sample(ds, col);
+    column_type_sampled(ds, col, &sample(ds, col))
+}
+
+/// [`column_type`] from a sample already read.
+pub(crate) fn column_type_sampled(ds: &Dataset, col: &Column, s: &Sample<'_>) -> ColumnType {
     let example = s.values.first().map(|(v, _)| shorten(v)).unwrap_or_default();
-    let kind = kind_of(ds, col, &s);
+    let kind = kind_of(ds, col, s);
     ColumnType { column: col.name.clone(), kind, n_missing: s.n_missing, n_distinct: s.n_distinct(), example }
 }
 
