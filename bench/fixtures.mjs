@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 export const VARIANTS = ['plain', 'quoted', 'crlf', 'missing'];
 export const COLUMNS = ['id', 'group', 'q1', 'q2', 'q3', 'q4', 'pre', 'post', 'help_pre', 'help_post'];
 
-function mulberry32(seed) {
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

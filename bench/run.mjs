@@ -15,7 +15,7 @@ import { join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { serve } from './server.mjs';
-import { writeFixture } from './fixtures.mjs';
+import { writeFixture, mulberry32 } from './fixtures.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..');
@@ -64,16 +64,6 @@ function quantile(xs, q) {
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 const median = (xs) => quantile(xs, 0.5);
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** Median of `xs` with a percentile bootstrap 95 % interval (2,000 resamples, fixed seed). */
 function medianCI(xs, B = 2000) {
   const rand = mulberry32(12345);
