@@ -91,7 +91,14 @@ pub struct Service {
     recipe: Recipe,
     pending: Option<Pending>,
     sim: Option<(u64, SimRun, bool)>,
+    /// A big file has been read; its analysis runs on the next [`Service::work`] step, so the
+    /// page hears that reading is done (a progress message) before the analysis starts.
+    deferred: Option<(u64, Recipe)>,
 }
+
+/// Files with at least this many rows are analysed in a second step after reading, with a
+/// progress message between (smaller files answer at once).
+pub const DEFER_ANALYSIS_ROWS: usize = 50_000;
 
 impl Service {
     pub fn new() -> Service {
@@ -193,6 +200,11 @@ impl Service {
                 self.dataset = Some(ds);
                 self.data_file = keep.map(|b| (name, b));
                 self.read_with = recipe.ingest.clone();
+                if self.dataset.as_ref().is_some_and(|d| d.n_rows >= DEFER_ANALYSIS_ROWS) {
+                    self.pending = None;
+                    self.deferred = Some((seq, recipe));
+                    return Some(Reply::Progress { seq, fraction: 0.5, label: "File read; analysing".into() });
+                }
                 self.start(seq, recipe)
             }
             Err(e) => Some(Reply::Failed { seq, message: format!("“{name}” could not be opened. {e}") }),
@@ -201,11 +213,14 @@ impl Service {
 
     /// True while a bootstrap is running: call [`Service::work`] until it answers.
     pub fn busy(&self) -> bool {
-        self.pending.is_some() || self.sim.is_some()
+        self.pending.is_some() || self.sim.is_some() || self.deferred.is_some()
     }
 
     /// Does one step of the running bootstrap: a progress message, or the final answer.
     pub fn work(&mut self) -> Option<Reply> {
+        if let Some((seq, recipe)) = self.deferred.take() {
+            return self.start(seq, recipe);
+        }
         if let Some((seq, run, cancelled)) = self.sim.as_mut() {
             if !*cancelled && !run.is_done() {
                 let n = run.suggested_step();
@@ -244,6 +259,7 @@ impl Service {
     fn start(&mut self, seq: u64, recipe: Recipe) -> Option<Reply> {
         self.recipe = recipe;
         self.pending = None;
+        self.deferred = None;
         if self.recipe.ingest != self.read_with && self.dataset.is_some() {
             // The reading settings changed: read the file again with them.
             match &self.data_file {
@@ -543,5 +559,26 @@ mod tests {
         let (ds, _, a) = last_analysis(&r);
         assert!(ds.unwrap().value_maps[1].missing.is_empty());
         assert_eq!(a.unwrap().results.paired["all"].n, 3);
+    }
+
+    #[test]
+    fn a_big_file_is_analysed_in_a_second_step_after_a_progress_message() {
+        let mut csv = String::from("id,group,pre,post\n");
+        for i in 0..DEFER_ANALYSIS_ROWS {
+            csv.push_str(&format!("{i},{},{},{}\n", if i % 2 == 0 { "intervention" } else { "control" }, 30 + i % 7, 28 + i % 5));
+        }
+        let mut s = Service::new();
+        let first = s.handle(Request::LoadData { seq: 1, name: "big.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv.as_bytes()));
+        assert!(matches!(&first, Some(Reply::Progress { seq: 1, fraction, .. }) if *fraction == 0.5), "{first:?}");
+        assert!(s.busy());
+        let Some(Reply::Analysed { seq: 1, analysis: Some(a), .. }) = s.work() else { panic!("the analysis follows") };
+        assert_eq!(a.results.paired["intervention"].n, DEFER_ANALYSIS_ROWS / 2);
+        assert!(!s.busy());
+        // A newer request before the step replaces it: one answer, for the newer request.
+        let _ = s.handle(Request::LoadData { seq: 2, name: "big.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv.as_bytes()));
+        let recipe = s.recipe.clone();
+        let r = handle_to_end(&mut s, Request::Analyse { seq: 3, recipe }, None);
+        assert!(matches!(r.as_slice(), [Reply::Analysed { seq: 3, .. }]), "{r:?}");
+        assert!(!s.busy());
     }
 }

@@ -113,11 +113,18 @@ pub fn app() -> Html {
                 {tab("about", "About & privacy")}
             </nav>
             <p class="status" data-testid="status" data-state={state.status.as_str()} aria-live="polite">{status_text}</p>
-            if let (Status::Busy, Some(what), None) = (state.status, &state.reading, &state.progress) {
-                // The reader runs in the worker in one piece: the bar shows that work is under
-                // way (indeterminate), not a share done; the page stays usable meanwhile.
+            if let (Status::Busy, Some(what)) = (state.status, &state.reading) {
+                // Reading runs in the worker in one piece: until the file is read the bar only
+                // shows that work is under way; then (files of 50,000 rows or more) it shows the
+                // analysis step as the second half.
                 <div class="progress" data-testid="reading-progress">
-                    <label>{what}{"… "}<progress aria-label={what.clone()}></progress></label>
+                    <label>{what}{"… "}
+                        if let Some((f, step)) = &state.progress {
+                            {step}{" "}<progress max="1" value={f.to_string()} aria-label={format!("{what}: {step}")}></progress>
+                        } else {
+                            <progress aria-label={what.clone()}></progress>
+                        }
+                    </label>
                 </div>
             }
             <FileBar />

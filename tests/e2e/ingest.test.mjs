@@ -91,3 +91,22 @@ test('the preview hides columns that look identifying', async () => {
   assert.match(preview, /\(hidden\)/);
   assert.doesNotMatch(await t.page.textContent('#main'), /ann@example\.org/);
 });
+
+test('a big file: read in the worker, then analysed as a second step, with the progress shown', async () => {
+  const rows = ['id,group,pre,post'];
+  for (let i = 0; i < 60000; i++) rows.push(`${i},${i % 2 ? 'control' : 'intervention'},${30 + (i % 7)},${28 + (i % 5)}`);
+  await t.page.evaluate(() => {
+    window.__steps = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="reading-progress"]');
+      if (el) window.__steps.push(el.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await load('big.csv', rows.join('\n') + '\n');
+  const steps = await t.page.evaluate(() => window.__steps);
+  assert.ok(steps.some((s) => /Reading and analysing “big\.csv” \(1\.\d MB\)/.test(s)), `progress shown: ${steps.slice(0, 3)}`);
+  assert.ok(steps.some((s) => /File read; analysing/.test(s)), `the analysis step shown: ${[...new Set(steps)]}`);
+  const doc = JSON.parse((await download(t.page, 'export-results')).text);
+  assert.equal(doc.results.paired.intervention.n, 30000);
+  assert.equal(doc.dataset.rows, 60000);
+});
