@@ -159,6 +159,9 @@ pub fn counts_card(p: &Props) -> Html {
     }
 }
 
+/// Most subgroup levels the population form offers (a column with more is not a grouping).
+const MAX_POPULATION_LEVELS: usize = 30;
+
 /// Process settings: which columns are ratings, the rating scale's top, the unit of dose, and
 /// the target population's composition by subgroup level (for reach). Every edit re-runs
 /// the analysis.
@@ -223,6 +226,8 @@ pub fn process_settings() -> Html {
                 <legend>{"Who lives in the community you serve (for reach)"}</legend>
                 if levels.is_empty() {
                     <p class="hint">{"Choose a subgroup column above (e.g. age band or language); its levels appear here, to enter each one's share of the population."}</p>
+                } else if levels.len() > MAX_POPULATION_LEVELS {
+                    <p class="hint">{format!("The subgroup column has {} different values: too many to compare with a population. Choose a column with a few groups, such as age band or language.", levels.len())}</p>
                 } else {
                     <p class="hint">{"Enter each group's share of the population you aim to reach, as percentages (25), shares (0.25) or counts (2500) — from a census or your own records. Leave a group blank to leave it out."}</p>
                     <div class="roles">
