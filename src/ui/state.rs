@@ -5,7 +5,7 @@
 use crate::core::analysis::Analysis;
 use crate::core::dataset::DatasetSummary;
 use crate::core::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
-use crate::core::recipe::{IngestSettings, Recipe};
+use crate::core::recipe::Recipe;
 use crate::core::service::{CostsSummary, Reply, Request};
 use crate::core::power::link::{from_query, to_fragment};
 use crate::core::power::PowerCase;
@@ -249,13 +249,9 @@ pub enum Action {
     SetRxx(Option<f64>),
     /// Keep (or again leave out) an identifying column in the cleaned-data export.
     ToggleKeepIdentifying(String),
-    /// Reading settings (missing codes, unfinished responses): the file is read again.
-    SetIngest(IngestSettings),
     /// One edit of the reading settings, applied to the settings in force when it arrives (so
     /// quick successive edits are all kept); the file is read again.
     EditIngest(IngestEdit),
-    /// Item-level scoring settings (the recipe's `items`).
-    SetItems(Option<serde_json::Value>),
     /// One edit of the item-level scales, applied to the scales in force when it arrives.
     EditItems(ItemsEdit),
     /// Significance level (confidence level = 1 − alpha) for every test and interval.
@@ -328,6 +324,16 @@ impl AppState {
                 self.error = Some("Lantern's engine has not started; reload the page.".into());
             }
         }
+    }
+
+    /// Sets one key of the recipe's `cost_inputs` object (made when absent).
+    fn set_cost_input(&mut self, key: &str, value: serde_json::Value) {
+        let mut ci = match self.recipe.cost_inputs.take() {
+            Some(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        ci.insert(key.into(), value);
+        self.recipe.cost_inputs = Some(serde_json::Value::Object(ci));
     }
 
     fn reanalyse(&mut self) {
@@ -445,20 +451,8 @@ impl Reducible for AppState {
                 }
                 s.reanalyse();
             }
-            Action::SetIngest(settings) => {
-                s.recipe.ingest = Some(settings);
-                s.reanalyse();
-            }
             Action::EditItems(edit) => {
                 s.recipe.items = apply_items_edit(&s.recipe.items, edit);
-                if s.recipe.items.is_some() {
-                    s.recipe.columns.pre = None;
-                    s.recipe.columns.post = None;
-                }
-                s.reanalyse();
-            }
-            Action::SetItems(items) => {
-                s.recipe.items = items;
                 if s.recipe.items.is_some() {
                     // Scores come from the items: single item columns guessed as pre/post must go.
                     s.recipe.columns.pre = None;
@@ -508,21 +502,11 @@ impl Reducible for AppState {
                 s.reanalyse();
             }
             Action::SetBootstrapB(b) => {
-                let mut ci = match s.recipe.cost_inputs.take() {
-                    Some(serde_json::Value::Object(m)) => m,
-                    _ => serde_json::Map::new(),
-                };
-                ci.insert("bootstrap_B".into(), serde_json::Value::from(b.min(200_000)));
-                s.recipe.cost_inputs = Some(serde_json::Value::Object(ci));
+                s.set_cost_input("bootstrap_B", serde_json::Value::from(b.min(200_000)));
                 s.reanalyse();
             }
             Action::SetSensitivity(share) => {
-                let mut ci = match s.recipe.cost_inputs.take() {
-                    Some(serde_json::Value::Object(m)) => m,
-                    _ => serde_json::Map::new(),
-                };
-                ci.insert("sensitivity".into(), serde_json::Value::from(share.clamp(0.01, 0.99)));
-                s.recipe.cost_inputs = Some(serde_json::Value::Object(ci));
+                s.set_cost_input("sensitivity", serde_json::Value::from(share.clamp(0.01, 0.99)));
                 s.reanalyse();
             }
             Action::Cancel => {
