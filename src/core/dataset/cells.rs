@@ -31,6 +31,16 @@ enum Repr {
     Text { buf: String, ends: Vec<usize> },
 }
 
+impl Repr {
+    /// Number of cells (rows).
+    fn len(&self) -> usize {
+        match self {
+            Repr::Dict { codes, .. } => codes.len(),
+            Repr::Text { ends, .. } => ends.len(),
+        }
+    }
+}
+
 /// A column's cells (trimmed text as read; blank cells are empty).
 pub struct Cells {
     repr: Repr,
@@ -61,10 +71,7 @@ impl Cells {
 
     /// Number of cells (rows).
     pub fn len(&self) -> usize {
-        match &self.repr {
-            Repr::Dict { codes, .. } => codes.len(),
-            Repr::Text { ends, .. } => ends.len(),
-        }
+        self.repr.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -305,10 +312,7 @@ impl CellsBuilder {
     }
 
     pub fn len(&self) -> usize {
-        match &self.repr {
-            Repr::Dict { codes, .. } => codes.len(),
-            Repr::Text { ends, .. } => ends.len(),
-        }
+        self.repr.len()
     }
 
     pub fn is_empty(&self) -> bool {
