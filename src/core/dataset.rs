@@ -212,7 +212,7 @@ impl Dataset {
             .columns
             .iter()
             .zip(&samples)
-            .map(|(c, s)| crate::core::ingest::types::column_type_sampled(self, c, s))
+            .map(|(c, s)| crate::core::ingest::types::column_type(self, c, s))
             .map(|mut t| {
                 if identifying.iter().any(|x| x.column == t.column) {
                     t.example = "(hidden)".into();

@@ -299,13 +299,9 @@ fn is_yes_no_word(t: &str) -> bool {
     YES_NO_WORDS.contains(&l.as_str())
 }
 
-/// Decides the kind of one column.
-pub fn column_type(ds: &Dataset, col: &Column) -> ColumnType {
-    column_type_sampled(ds, col, &sample(ds, col))
-}
-
-/// [`column_type`] from a sample already read.
-pub(crate) fn column_type_sampled(ds: &Dataset, col: &Column, s: &Sample<'_>) -> ColumnType {
+/// Decides the kind of one column from its [`sample`] (the dataset summary reads each column
+/// once, for this and the identifying-data guard).
+pub(crate) fn column_type(ds: &Dataset, col: &Column, s: &Sample<'_>) -> ColumnType {
     let example = s.values.first().map(|(v, _)| shorten(v)).unwrap_or_default();
     let kind = kind_of(ds, col, s);
     ColumnType { column: col.name.clone(), kind, n_missing: s.n_missing, n_distinct: s.n_distinct(), example }
@@ -356,11 +352,6 @@ fn kind_of(ds: &Dataset, col: &Column, s: &Sample<'_>) -> ValueKind {
     ValueKind::Text
 }
 
-/// The detected type of every column, in column order.
-pub fn column_types(ds: &Dataset) -> Vec<ColumnType> {
-    ds.columns.iter().map(|c| column_type(ds, c)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,7 +376,7 @@ mod tests {
                    P03,intervention,29,2024-01-05,yes,The sessions were too short for me,NA,c3z\n\
                    P04,control,-99,2024-01-09,no,Would recommend it to a friend,,d4w\n";
         let ds = read_csv(csv.as_bytes(), "t.csv").unwrap();
-        let t = column_types(&ds);
+        let t = ds.summary().types;
         let kind = |c: &str| t.iter().find(|x| x.column == c).unwrap().clone();
         assert_eq!(kind("participant_id").kind, ValueKind::Identifier);
         assert_eq!(kind("arm").kind, ValueKind::Category);
