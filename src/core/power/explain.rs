@@ -95,15 +95,10 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
 
 /// The plain band a power falls in.
 pub fn power_band(power: f64) -> &'static str {
-    if power < 0.5 {
-        "likely to miss a real effect"
-    } else if power < 0.8 {
-        "a coin flip to probable"
-    } else if power < 0.95 {
-        "probably detects a real effect"
-    } else {
-        "almost surely detects a real effect"
-    }
+    const READINGS: [&str; 4] = ["likely to miss a real effect", "a coin flip to probable", "probably detects a real effect", "almost surely detects a real effect"];
+    // The band whose upper limit the power is below (the last band takes the rest).
+    let band = POWER_BANDS.iter().position(|(_, hi, _)| power < *hi).unwrap_or(READINGS.len() - 1);
+    READINGS.get(band).copied().unwrap_or(READINGS[3])
 }
 
 /// Effect sizes reported for anti-stigma programs, with their sources (standardised mean
@@ -260,6 +255,11 @@ mod tests {
         assert_eq!(power_band(0.3), "likely to miss a real effect");
         assert_eq!(power_band(0.8), "probably detects a real effect");
         assert_eq!(power_band(0.97), "almost surely detects a real effect");
+        // Each limit belongs to the band above it, as the bands drawn on the chart.
+        assert_eq!(power_band(0.5), "a coin flip to probable");
+        assert_eq!(power_band(0.95), "almost surely detects a real effect");
+        assert_eq!(power_band(1.0), "almost surely detects a real effect");
+        assert_eq!(power_band(0.4999), "likely to miss a real effect");
         // pwr.t.test(n = 60, power = 0.8, type = "two.sample")$d = 0.5157..., so d ≥ 0.52.
         let case = PowerCase::new(Design::TwoSampleTEqualN, SolveFor::Power).with("d", 0.3).with("n", 60.0);
         let line = sensitivity_line(&case).unwrap();
