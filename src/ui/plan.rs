@@ -215,9 +215,9 @@ pub fn plan_page() -> Html {
         .unwrap_or_else(|| to_fragment(&case));
     // The curves are recomputed only when the case changes; the time taken is shown on the
     // chart (`data-curve-ms`, read by the benchmark in bench/).
-    let curve = use_memo(case.clone(), |case| {
+    let curve = use_memo((case.clone(), solved.as_ref().ok().cloned()), |(case, out)| {
         let started = now_ms();
-        let family = solve(case).ok().and_then(|out| curve_family(case, &out, 200));
+        let family = out.as_ref().and_then(|out| curve_family(case, out, 200));
         let ms = now_ms() - started;
         let fam = family?;
         let own = fam.curves.iter().find(|c| c.own)?;
