@@ -363,11 +363,11 @@ function markdown(res) {
   }
   if (res.native?.length) {
     lines.push('');
-    lines.push('Native, same code and profile as the worker (`cargo run --profile worker-release --example ingest_timing -- file.csv`, median of 5):');
+    lines.push('Native, same code and profile as the worker (`cargo run --profile worker-release --example ingest_timing -- file.csv`, median of 5; peak heap: the most the allocator held at once while reading, summarising and analysing, the file\'s bytes included and let go after reading as in the worker):');
     lines.push('');
-    lines.push('| file | read ms | analyse ms | read MB/s |');
-    lines.push('|---|---:|---:|---:|');
-    for (const n of res.native) lines.push(`| ${n.file} | ${n.read_ms} | ${n.analyse_ms} | ${n.read_mb_s} |`);
+    lines.push('| file | read ms | summary ms | analyse ms | read MB/s | peak heap MB (× file) |');
+    lines.push('|---|---:|---:|---:|---:|---:|');
+    for (const n of res.native) lines.push(`| ${n.file} | ${n.read_ms} | ${n.summary_ms} | ${n.analyse_ms} | ${n.read_mb_s} | ${n.peak_heap_mb} (${n.peak_x_file}×) |`);
   }
   return lines.join('\n') + '\n';
 }

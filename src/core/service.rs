@@ -1,7 +1,7 @@
 //! The engine behind the page: holds the loaded data and cost table, answers requests with
 //! results. Runs inside the Web Worker (`src/worker`), or in the page when a worker cannot
-//! start. Only small JSON messages cross to the page; file bytes come in as a transferred
-//! buffer. The bootstrap runs in steps so that progress can be shown and Cancel honoured.
+//! start. Only small JSON messages cross to the page; a file comes in as a [`FileSource`].
+//! The bootstrap runs in steps so that progress can be shown and Cancel honoured.
 
 use crate::core::analysis::{analyse, Analysis};
 use crate::core::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
@@ -36,6 +36,22 @@ pub enum Request {
     Simulate { seq: u64, settings: SimSettings },
 }
 
+impl Request {
+    /// The request's sequence number (0 for Cancel, which has none).
+    pub fn seq(&self) -> u64 {
+        match self {
+            Request::LoadData { seq, .. }
+            | Request::LoadCosts { seq, .. }
+            | Request::LoadCounts { seq, .. }
+            | Request::Analyse { seq, .. }
+            | Request::CleanCsv { seq }
+            | Request::Reset { seq }
+            | Request::Simulate { seq, .. } => *seq,
+            Request::Cancel => 0,
+        }
+    }
+}
+
 /// Summary of the loaded cost table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CostsSummary {
@@ -63,8 +79,33 @@ pub enum Reply {
     Simulated { seq: u64, result: SimResult },
 }
 
-/// Files up to this size are kept in the worker to be read again with new reading settings.
+/// A file held in memory up to this size is kept to be read again with new reading settings
+/// (a browser file handle is always kept: it holds no bytes).
 const KEEP_FOR_REREAD: usize = 64 * 1024 * 1024;
+
+/// Where a loaded file's bytes come from. In the worker this is the browser's `File` (a handle:
+/// its bytes are read when needed and let go after reading, so a big file is not held in
+/// memory beside its columns); in tests and in the page's fallback, the bytes themselves.
+pub trait FileSource {
+    /// Size in bytes.
+    fn size(&self) -> u64;
+    /// The whole file.
+    fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String>;
+    /// Memory held while this source is kept.
+    fn held(&self) -> usize;
+}
+
+impl FileSource for Vec<u8> {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+    fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+        Ok(std::borrow::Cow::Borrowed(self))
+    }
+    fn held(&self) -> usize {
+        self.len()
+    }
+}
 
 /// Bootstrap work between two progress messages.
 const STEP: usize = 2_000;
@@ -83,7 +124,7 @@ pub struct Service {
     /// The page's view of `dataset`, worked out once per file (types, identifying columns).
     summary: Option<DatasetSummary>,
     /// The data file as loaded, to read it again when the reading settings change.
-    data_file: Option<(String, Vec<u8>)>,
+    data_file: Option<(String, Box<dyn FileSource>)>,
     /// The reading settings the dataset was read with.
     read_with: Option<IngestSettings>,
     costs: Option<(String, ParsedCosts)>,
@@ -130,7 +171,7 @@ impl Service {
                     return Some(Reply::Failed { seq, message: format!("“{name}” was not read. {message}") });
                 }
                 let read = read_with_options(bytes, &name, &ingest_options(recipe.ingest.as_ref()));
-                let keep = (bytes.len() <= KEEP_FOR_REREAD).then(|| bytes.to_vec());
+                let keep = (bytes.len() <= KEEP_FOR_REREAD).then(|| Box::new(bytes.to_vec()) as Box<dyn FileSource>);
                 self.loaded(seq, name, recipe, keep_roles, read, keep)
             }
             Request::LoadCosts { seq, name, recipe } => {
@@ -170,26 +211,43 @@ impl Service {
         }
     }
 
-    /// Like [`Service::handle`], owning the file's bytes: they are let go as soon as the file
-    /// has been read, so a big file's bytes and the analysis' working memory are not held at
-    /// once (the worker's path).
+    /// Like [`Service::handle`], owning the file's bytes (tests; see [`Service::handle_source`]).
     pub fn handle_owned(&mut self, req: Request, bytes: Option<Vec<u8>>) -> Option<Reply> {
+        self.handle_source(req, bytes.map(|b| Box::new(b) as Box<dyn FileSource>))
+    }
+
+    /// Like [`Service::handle`], with the file as a [`FileSource`] (the worker's path): a data
+    /// file's bytes are let go as soon as it has been read, so the bytes and the analysis'
+    /// working memory are not held at once; the source is kept to read it again.
+    pub fn handle_source(&mut self, req: Request, source: Option<Box<dyn FileSource>>) -> Option<Reply> {
+        let Some(source) = source else { return self.handle(req, None) };
+        if !matches!(req, Request::LoadData { .. } | Request::LoadCosts { .. } | Request::LoadCounts { .. }) {
+            return self.handle(req, None);
+        }
+        let seq = req.seq();
+        let unreadable = |message: String| Some(Reply::Failed { seq, message });
         match req {
             Request::LoadData { seq, name, recipe, keep_roles } => {
-                if let Some(message) = too_large_message(bytes.as_ref().map_or(0, Vec::len) as u64) {
-                    return Some(Reply::Failed { seq, message: format!("“{name}” was not read. {message}") });
+                if let Some(message) = too_large_message(source.size()) {
+                    return unreadable(format!("“{name}” was not read. {message}"));
                 }
-                let read = read_with_options(bytes.as_deref().unwrap_or_default(), &name, &ingest_options(recipe.ingest.as_ref()));
-                // Small files are kept to be read again if the reading settings change.
-                let keep = bytes.filter(|b| b.len() <= KEEP_FOR_REREAD);
+                let read = match source.bytes() {
+                    Ok(bytes) => read_with_options(&bytes, &name, &ingest_options(recipe.ingest.as_ref())),
+                    Err(e) => return unreadable(format!("“{name}” could not be read. {e}")),
+                };
+                // Kept to be read again if the reading settings change (bytes in memory: small files only).
+                let keep = (source.held() <= KEEP_FOR_REREAD).then_some(source);
                 self.loaded(seq, name, recipe, keep_roles, read, keep)
             }
-            other => self.handle(other, bytes.as_deref()),
+            other => match source.bytes() {
+                Ok(bytes) => self.handle(other, Some(&bytes)),
+                Err(e) => unreadable(format!("The file could not be read. {e}")),
+            },
         }
     }
 
     /// A data file has been read (or could not be): keep it and analyse.
-    fn loaded(&mut self, seq: u64, name: String, mut recipe: Recipe, keep_roles: bool, read: Result<Dataset, IngestError>, keep: Option<Vec<u8>>) -> Option<Reply> {
+    fn loaded(&mut self, seq: u64, name: String, mut recipe: Recipe, keep_roles: bool, read: Result<Dataset, IngestError>, keep: Option<Box<dyn FileSource>>) -> Option<Reply> {
         match read {
             Ok(ds) => {
                 if !keep_roles {
@@ -263,8 +321,14 @@ impl Service {
         if self.recipe.ingest != self.read_with && self.dataset.is_some() {
             // The reading settings changed: read the file again with them.
             match &self.data_file {
-                Some((name, bytes)) => {
-                    if let Ok(ds) = read_with_options(bytes, name, &ingest_options(self.recipe.ingest.as_ref())) {
+                Some((name, source)) => {
+                    let bytes = match source.bytes() {
+                        Ok(b) => b,
+                        Err(e) => return Some(Reply::Failed { seq, message: format!("“{name}” could not be read again ({e}): load it again to read it with the new settings.") }),
+                    };
+                    let read = read_with_options(&bytes, name, &ingest_options(self.recipe.ingest.as_ref()));
+                    drop(bytes);
+                    if let Ok(ds) = read {
                         let long = |s: &Option<IngestSettings>| s.as_ref().and_then(|s| s.long.clone());
                         if long(&self.recipe.ingest) != long(&self.read_with) {
                             // Reshaped (or back to long): the columns are new, so are the roles.
@@ -559,6 +623,61 @@ mod tests {
         let (ds, _, a) = last_analysis(&r);
         assert!(ds.unwrap().value_maps[1].missing.is_empty());
         assert_eq!(a.unwrap().results.paired["all"].n, 3);
+    }
+
+    /// A file handle like the worker's: holds no bytes, reads them on each use (counted), and
+    /// can be made to fail (the browser could not read the file).
+    struct Handle {
+        bytes: Vec<u8>,
+        reads: std::rc::Rc<std::cell::Cell<usize>>,
+        fail: bool,
+    }
+
+    impl FileSource for Handle {
+        fn size(&self) -> u64 {
+            self.bytes.len() as u64
+        }
+        fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+            self.reads.set(self.reads.get() + 1);
+            if self.fail {
+                return Err("NotReadableError".into());
+            }
+            Ok(std::borrow::Cow::Owned(self.bytes.clone()))
+        }
+        fn held(&self) -> usize {
+            0
+        }
+    }
+
+    #[test]
+    fn a_file_handle_is_read_once_per_reading_and_kept_to_read_again() {
+        let reads = std::rc::Rc::new(std::cell::Cell::new(0));
+        let handle = |bytes: &[u8], fail: bool| -> Option<Box<dyn FileSource>> { Some(Box::new(Handle { bytes: bytes.to_vec(), reads: reads.clone(), fail })) };
+        let mut s = Service::new();
+        let load = |seq| Request::LoadData { seq, name: "h.csv".into(), recipe: Recipe::default(), keep_roles: false };
+        let r = s.handle_source(load(1), handle(b"id,pre,post\n1,Agree,Disagree\n2,Neutral,Agree\n3,Agree,Agree\n", false));
+        let (_, mut recipe, a) = last_analysis(&[r.expect("an answer")]);
+        assert_eq!(reads.get(), 1);
+        assert_eq!(a.unwrap().results.paired["all"].n, 3);
+        // New reading settings: the same handle is read again (it holds no bytes, so it is kept
+        // whatever the file's size).
+        let mut settings = IngestSettings::default();
+        settings.value_maps.insert("pre".into(), [("Neutral".to_string(), None)].into_iter().collect());
+        recipe.ingest = Some(settings);
+        let r = handle_to_end(&mut s, Request::Analyse { seq: 2, recipe }, None);
+        let (_, _, a) = last_analysis(&r);
+        assert_eq!(reads.get(), 2);
+        assert_eq!(a.unwrap().results.paired["all"].n, 2, "“Neutral” is missing in pre now");
+        // A file the browser cannot read: a plain message, and the data loaded before stays.
+        let r = s.handle_source(load(3), handle(b"x\n1\n", true));
+        assert!(matches!(&r, Some(Reply::Failed { seq: 3, message }) if message == "“h.csv” could not be read. NotReadableError"), "{r:?}");
+        let r = handle_to_end(&mut s, Request::CleanCsv { seq: 4 }, None);
+        assert!(matches!(&r[0], Reply::CleanCsv { text, .. } if text.starts_with("id,pre,post")), "{r:?}");
+        // A cost table the browser cannot read fails the same way.
+        let r = s.handle_source(Request::LoadCosts { seq: 5, name: "c.csv".into(), recipe: Recipe::default() }, handle(b"x", true));
+        assert!(matches!(&r, Some(Reply::Failed { seq: 5, message }) if message.contains("NotReadableError")), "{r:?}");
+        assert_eq!(Request::Cancel.seq(), 0);
+        assert_eq!(Request::Reset { seq: 9 }.seq(), 9);
     }
 
     #[test]

@@ -3,17 +3,18 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Reads a `File` into an `ArrayBuffer` (the browser reads it; nothing is uploaded anywhere).
-pub async fn read_file(file: &web_sys::File) -> Result<js_sys::ArrayBuffer, String> {
+/// Reads a `Blob` (a `File`) into an `ArrayBuffer` (the browser reads it; nothing is uploaded anywhere).
+pub async fn read_blob(file: &web_sys::Blob) -> Result<js_sys::ArrayBuffer, String> {
     let buf = JsFuture::from(file.array_buffer())
         .await
         .map_err(|e| format!("The browser could not read this file ({e:?})."))?;
     buf.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| "The browser gave no file contents.".to_string())
 }
 
-/// Bytes as an `ArrayBuffer` (for text made in the page, such as the demo data).
-pub fn array_buffer(bytes: &[u8]) -> js_sys::ArrayBuffer {
-    js_sys::Uint8Array::from(bytes).buffer()
+/// Text made in the page (the demo data, a simulated study) as a `Blob`, sent like a file.
+pub fn text_blob(text: &str) -> Result<web_sys::Blob, String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    web_sys::Blob::new_with_str_sequence(&parts).map_err(|e| format!("The browser could not hold this text as a file ({e:?})."))
 }
 
 /// Offers `text` as a file download (a local blob URL; no network involved).

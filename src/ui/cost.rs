@@ -6,7 +6,7 @@ use crate::core::chart::{tornado_chart, xy_chart, XyChart};
 use crate::ui::charts::TornadoView;
 use crate::core::cost::table::typed_table_csv;
 use crate::core::cost::{CostArm, CostBasis, CostItem, CostResult, CostValue, SUGGESTED_CATEGORIES};
-use crate::ui::browser::array_buffer;
+use crate::ui::browser::text_blob;
 use crate::core::explain::num;
 use crate::ui::app::AppContext;
 use crate::ui::state::Action;
@@ -188,7 +188,10 @@ fn cost_editor() -> Html {
             let items: Vec<CostItem> = rows.0.iter().filter_map(Row::item).collect();
             let rate = hourly.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
             let csv = typed_table_csv(&items, rate, &currency);
-            ctx.dispatch(Action::LoadCosts { name: "cost table typed in Lantern".into(), bytes: array_buffer(csv.as_bytes()) });
+            ctx.dispatch(match text_blob(&csv) {
+                Ok(file) => Action::LoadCosts { name: "cost table typed in Lantern".into(), file },
+                Err(e) => Action::Failed(e),
+            });
         })
     };
     const ARMS: &[(&str, &str)] = &[("intervention", "intervention"), ("control", "control"), ("shared", "both arms")];

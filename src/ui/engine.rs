@@ -2,19 +2,58 @@
 //! cannot start (an old browser, a test page without the worker files) — the same host in the
 //! page. Requests sent before the worker is ready are queued and, if it fails, replayed locally.
 
-use crate::core::service::{Reply, Request};
+use crate::core::service::{FileSource, Reply, Request};
 use crate::worker::{decode_message, encode_message, Host};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-type Queued = (Request, Option<js_sys::ArrayBuffer>);
+/// A request and its file (a `Blob` handle: the user's `File` or text made in the page).
+type Queued = (Request, Option<web_sys::Blob>);
 
 enum Mode {
     Starting { worker: web_sys::Worker, queue: Vec<Queued> },
     Worker(web_sys::Worker),
-    Local(Rc<Host>),
+    Local(Rc<LocalHost>),
+}
+
+/// The engine in the page. A file's bytes are read asynchronously (the page cannot read
+/// synchronously), so requests wait in a queue and run strictly in the order sent.
+struct LocalHost {
+    host: Rc<Host>,
+    queue: RefCell<VecDeque<Queued>>,
+    draining: std::cell::Cell<bool>,
+}
+
+impl LocalHost {
+    fn push(self: &Rc<Self>, item: Queued) {
+        self.queue.borrow_mut().push_back(item);
+        if self.draining.replace(true) {
+            return;
+        }
+        let me = self.clone();
+        // Spawned, so the page renders "busy" first, as it would with a worker.
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                let next = me.queue.borrow_mut().pop_front();
+                let Some((req, blob)) = next else { break };
+                let source = match blob {
+                    Some(b) => match crate::ui::browser::read_blob(&b).await {
+                        Ok(buf) => Some(Box::new(js_sys::Uint8Array::new(&buf).to_vec()) as Box<dyn FileSource>),
+                        Err(message) => {
+                            me.host.reply(Reply::Failed { seq: req.seq(), message });
+                            continue;
+                        }
+                    },
+                    None => None,
+                };
+                me.host.receive(req, source);
+            }
+            me.draining.set(false);
+        });
+    }
 }
 
 pub struct Engine {
@@ -106,17 +145,17 @@ impl Engine {
         engine
     }
 
-    fn local_host(on_reply: &Rc<dyn Fn(Reply)>) -> Rc<Host> {
+    fn local_host(on_reply: &Rc<dyn Fn(Reply)>) -> Rc<LocalHost> {
         let on_reply = on_reply.clone();
-        Host::new(Box::new(move |r| on_reply(r)))
+        Rc::new(LocalHost { host: Host::new(Box::new(move |r| on_reply(r))), queue: RefCell::new(VecDeque::new()), draining: std::cell::Cell::new(false) })
     }
 
     fn worker_ready(&self) {
         let old = std::mem::replace(&mut *self.mode.borrow_mut(), Mode::Local(Engine::local_host(&self.on_reply)));
         match old {
             Mode::Starting { worker, queue } => {
-                for (req, buf) in queue {
-                    post(&worker, &req, buf);
+                for (req, file) in queue {
+                    post(&worker, &req, file);
                 }
                 *self.mode.borrow_mut() = Mode::Worker(worker);
                 *self.kind.borrow_mut() = "a background worker (the page stays responsive)";
@@ -132,40 +171,33 @@ impl Engine {
         *self.kind.borrow_mut() = "this page (the background worker could not start)";
         if let Mode::Starting { worker, queue } = old {
             worker.terminate();
-            for (req, buf) in queue {
-                host.receive(req, buf.map(|b| js_sys::Uint8Array::new(&b).to_vec()));
+            for item in queue {
+                host.push(item);
             }
         }
     }
 
-    /// Sends a request; `bytes` (a file's contents) is transferred, not copied, to a worker.
-    pub fn send(&self, req: Request, bytes: Option<js_sys::ArrayBuffer>) {
+    /// Sends a request with its file, if any: a worker gets the `Blob` handle (the browser
+    /// shares it; no bytes are copied) and reads the bytes itself.
+    pub fn send(&self, req: Request, file: Option<web_sys::Blob>) {
         let mut mode = self.mode.borrow_mut();
         match &mut *mode {
-            Mode::Starting { queue, .. } => queue.push((req, bytes)),
-            Mode::Worker(w) => post(w, &req, bytes),
+            Mode::Starting { queue, .. } => queue.push((req, file)),
+            Mode::Worker(w) => post(w, &req, file),
             Mode::Local(host) => {
                 let host = host.clone();
                 drop(mode);
-                // Let the page render "busy" first, as it would with a worker.
-                wasm_bindgen_futures::spawn_local(async move {
-                    host.receive(req, bytes.map(|b| js_sys::Uint8Array::new(&b).to_vec()));
-                });
+                host.push((req, file));
             }
         }
     }
 }
 
-fn post(worker: &web_sys::Worker, req: &Request, bytes: Option<js_sys::ArrayBuffer>) {
+fn post(worker: &web_sys::Worker, req: &Request, file: Option<web_sys::Blob>) {
     let json = serde_json::to_string(req).unwrap_or_default();
     let msg = encode_message(&json);
-    match bytes {
-        Some(buf) => {
-            let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("bytes"), &buf);
-            let _ = worker.post_message_with_transfer(&msg, &js_sys::Array::of1(&buf));
-        }
-        None => {
-            let _ = worker.post_message(&msg);
-        }
+    if let Some(file) = file {
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("file"), &file);
     }
+    let _ = worker.post_message(&msg);
 }

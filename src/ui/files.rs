@@ -5,14 +5,15 @@
 use crate::core::power::{report_json, solve};
 use crate::core::results::export_document;
 use crate::ui::app::AppContext;
-use crate::ui::browser::{download, mark_busy, read_file};
+use crate::ui::browser::{download, mark_busy, read_blob};
 use crate::ui::state::Action;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Reads a file and dispatches what `make` builds from its contents.
-pub fn load_file(ctx: &AppContext, file: Option<web_sys::File>, make: fn(String, js_sys::ArrayBuffer) -> Action) {
+/// Hands a chosen file to `make` (the engine reads it; a worker straight from the browser's
+/// file, so its bytes are never copied through the page).
+pub fn load_file(ctx: &AppContext, file: Option<web_sys::File>, make: fn(String, web_sys::Blob) -> Action) {
     let Some(file) = file else { return };
     // A file too large for the tab is refused before its bytes are read into memory.
     if let Some(message) = crate::core::ingest::too_large_message(file.size().max(0.0) as u64) {
@@ -20,30 +21,33 @@ pub fn load_file(ctx: &AppContext, file: Option<web_sys::File>, make: fn(String,
         return;
     }
     mark_busy();
+    ctx.dispatch(make(file.name(), file.into()));
+}
+
+/// Reads a recipe file in the page (small JSON the page itself applies).
+fn load_recipe(ctx: &AppContext, file: Option<web_sys::File>) {
+    let Some(file) = file else { return };
+    mark_busy();
     ctx.dispatch(Action::Busy);
     let ctx = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        match read_file(&file).await {
-            Ok(bytes) => ctx.dispatch(make(file.name(), bytes)),
+        match read_blob(&file).await {
+            Ok(bytes) => ctx.dispatch(Action::LoadRecipe(String::from_utf8_lossy(&js_sys::Uint8Array::new(&bytes).to_vec()).into_owned())),
             Err(e) => ctx.dispatch(Action::Failed(e)),
         }
     });
 }
 
-fn data_action(name: String, bytes: js_sys::ArrayBuffer) -> Action {
-    Action::LoadData { name, bytes }
+fn data_action(name: String, file: web_sys::Blob) -> Action {
+    Action::LoadData { name, file }
 }
 
-fn cost_action(name: String, bytes: js_sys::ArrayBuffer) -> Action {
-    Action::LoadCosts { name, bytes }
+fn cost_action(name: String, file: web_sys::Blob) -> Action {
+    Action::LoadCosts { name, file }
 }
 
-fn counts_action(name: String, bytes: js_sys::ArrayBuffer) -> Action {
-    Action::LoadCounts { name, bytes }
-}
-
-fn recipe_action(_name: String, bytes: js_sys::ArrayBuffer) -> Action {
-    Action::LoadRecipe(String::from_utf8_lossy(&js_sys::Uint8Array::new(&bytes).to_vec()).into_owned())
+fn counts_action(name: String, file: web_sys::Blob) -> Action {
+    Action::LoadCounts { name, file }
 }
 
 /// The chosen file of a file input. Taken before the input is cleared (its FileList is live).
@@ -76,7 +80,7 @@ pub fn file_bar() -> Html {
     let on_recipe = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
-            load_file(&ctx, input_file(&e), recipe_action)
+            load_recipe(&ctx, input_file(&e))
         })
     };
     let on_drop = {

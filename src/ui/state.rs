@@ -10,7 +10,7 @@ use crate::core::service::{CostsSummary, Reply, Request};
 use crate::core::power::link::{from_query, to_fragment};
 use crate::core::power::PowerCase;
 use crate::core::simulate::{SimResult, SimSettings};
-use crate::ui::browser::{array_buffer, download, set_fragment};
+use crate::ui::browser::{download, set_fragment, text_blob};
 use crate::ui::engine::Engine;
 use std::rc::Rc;
 use yew::Reducible;
@@ -237,11 +237,11 @@ pub enum Action {
     /// Something started that will end in another action (file reading).
     Busy,
     /// A data file's contents arrived.
-    LoadData { name: String, bytes: js_sys::ArrayBuffer },
+    LoadData { name: String, file: web_sys::Blob },
     /// A cost table's contents arrived.
-    LoadCosts { name: String, bytes: js_sys::ArrayBuffer },
+    LoadCosts { name: String, file: web_sys::Blob },
     /// A community counts table's contents arrived.
-    LoadCounts { name: String, bytes: js_sys::ArrayBuffer },
+    LoadCounts { name: String, file: web_sys::Blob },
     /// A recipe file's text arrived.
     LoadRecipe(String),
     SetRole(Role, Option<String>),
@@ -314,11 +314,11 @@ impl AppState {
     }
 
     /// Sends a request built with the next sequence number; the state is busy until it answers.
-    fn send(&mut self, make: impl FnOnce(u64) -> Request, bytes: Option<js_sys::ArrayBuffer>) {
+    fn send(&mut self, make: impl FnOnce(u64) -> Request, file: Option<web_sys::Blob>) {
         self.seq += 1;
         self.status = Status::Busy;
         match &self.engine {
-            Some(engine) => engine.send(make(self.seq), bytes),
+            Some(engine) => engine.send(make(self.seq), file),
             None => {
                 self.status = Status::Error;
                 self.error = Some("Lantern's engine has not started; reload the page.".into());
@@ -394,30 +394,30 @@ impl Reducible for AppState {
                 let recipe = if s.recipe_from_user { s.recipe.clone() } else { demo_recipe() };
                 let keep_roles = s.recipe_from_user;
                 s.error = None;
-                s.send(
-                    |seq| Request::LoadData { seq, name: DEMO_FILE_NAME.into(), recipe, keep_roles },
-                    Some(array_buffer(demo_csv().as_bytes())),
-                );
+                match text_blob(&demo_csv()) {
+                    Ok(file) => s.send(|seq| Request::LoadData { seq, name: DEMO_FILE_NAME.into(), recipe, keep_roles }, Some(file)),
+                    Err(e) => s.error = Some(e),
+                }
             }
             Action::Busy => s.status = Status::Busy,
-            Action::LoadData { name, bytes } => {
-                let mb = bytes.byte_length() as f64 / 1e6;
+            Action::LoadData { name, file } => {
+                let mb = file.size() / 1e6;
                 s.reading = Some(if mb >= 0.1 { format!("Reading and analysing “{name}” ({mb:.1} MB)") } else { format!("Reading and analysing “{name}”") });
                 // Without a recipe from the user, the demo's settings do not describe the new file.
                 let recipe = if s.recipe_from_user { s.recipe.clone() } else { Recipe::default() };
                 let keep_roles = s.recipe_from_user;
                 s.error = None;
-                s.send(|seq| Request::LoadData { seq, name, recipe, keep_roles }, Some(bytes));
+                s.send(|seq| Request::LoadData { seq, name, recipe, keep_roles }, Some(file));
             }
-            Action::LoadCosts { name, bytes } => {
+            Action::LoadCosts { name, file } => {
                 let recipe = s.recipe.clone();
                 s.error = None;
-                s.send(|seq| Request::LoadCosts { seq, name, recipe }, Some(bytes));
+                s.send(|seq| Request::LoadCosts { seq, name, recipe }, Some(file));
             }
-            Action::LoadCounts { name, bytes } => {
+            Action::LoadCounts { name, file } => {
                 let recipe = s.recipe.clone();
                 s.error = None;
-                s.send(|seq| Request::LoadCounts { seq, name, recipe }, Some(bytes));
+                s.send(|seq| Request::LoadCounts { seq, name, recipe }, Some(file));
             }
             Action::LoadRecipe(text) => match Recipe::from_json(&text) {
                 Ok(r) => {

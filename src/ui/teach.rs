@@ -7,7 +7,7 @@ use crate::core::results::Results;
 use crate::core::report::{glossary, report_for_analysis, ReportSection};
 use crate::core::simulate::{one_sample_csv, SimDesign, SimSettings};
 use crate::ui::app::AppContext;
-use crate::ui::browser::array_buffer;
+use crate::ui::browser::text_blob;
 use crate::ui::cost::XyView;
 use crate::ui::state::Action;
 use crate::ui::wide::WideTable;
@@ -141,7 +141,10 @@ pub fn teach_page() -> Html {
         let s = s.clone();
         Callback::from(move |_: MouseEvent| {
             let csv = one_sample_csv(&s, s.seed);
-            ctx.dispatch(Action::LoadData { name: format!("simulated-seed{}.csv", s.seed), bytes: array_buffer(csv.as_bytes()) });
+            ctx.dispatch(match text_blob(&csv) {
+                Ok(file) => Action::LoadData { name: format!("simulated-seed{}.csv", s.seed), file },
+                Err(e) => Action::Failed(e),
+            });
             if let Some(w) = web_sys::window() {
                 let _ = w.location().set_hash("#/change");
             }

@@ -2,10 +2,14 @@
 //! [`crate::core::service::Service`], posts replies. The bootstrap runs in steps with a
 //! macrotask between them, so a Cancel message is seen while it runs.
 //!
-//! Messages are plain objects `{json, bytes?}`: `json` is a serialised request or reply,
-//! `bytes` a transferred `ArrayBuffer` with a file's contents (never a serde codec).
+//! Messages are plain objects `{json, file?}`: `json` is a serialised request or reply, `file`
+//! a `Blob` (the user's `File`, or the demo's text): a handle, not a copy. The worker reads its
+//! bytes straight into wasm memory in slices ([`BlobSource`]), so no second copy of a big file
+//! is ever held by the page or by JavaScript, and it reads it again from the same handle when
+//! the reading settings change (never a serde codec for bytes).
 
-use crate::core::service::{Reply, Request, Service};
+use crate::core::service::{FileSource, Reply, Request, Service};
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,9 +27,14 @@ impl Host {
         Rc::new(Host { service: RefCell::new(Service::new()), post, looping: Cell::new(false) })
     }
 
-    /// Takes one request (with the bytes of a file, if any).
-    pub fn receive(self: &Rc<Self>, req: Request, bytes: Option<Vec<u8>>) {
-        let reply = self.service.borrow_mut().handle_owned(req, bytes);
+    /// Sends a reply to the page (for a request that could not reach the service).
+    pub fn reply(&self, reply: Reply) {
+        (self.post)(reply);
+    }
+
+    /// Takes one request (with its file, if any).
+    pub fn receive(self: &Rc<Self>, req: Request, file: Option<Box<dyn FileSource>>) {
+        let reply = self.service.borrow_mut().handle_source(req, file);
         if let Some(r) = reply {
             (self.post)(r);
         }
@@ -70,26 +79,56 @@ async fn next_macrotask() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Decodes a `{json, bytes?}` message. The bytes are copied once into wasm memory; the
-/// `ArrayBuffer` is then emptied (`transfer(0)`, where the browser has it) so that a big
-/// file is not held twice until the next garbage collection.
-pub fn decode_message(data: &JsValue) -> Result<(String, Option<Vec<u8>>), String> {
+/// Decodes a `{json, file?}` message.
+pub fn decode_message(data: &JsValue) -> Result<(String, Option<web_sys::Blob>), String> {
     let json = js_sys::Reflect::get(data, &JsValue::from_str("json"))
         .ok()
         .and_then(|v| v.as_string())
         .ok_or("A message without a request reached the worker.")?;
-    let bytes = js_sys::Reflect::get(data, &JsValue::from_str("bytes"))
-        .ok()
-        .filter(|v| v.is_instance_of::<js_sys::ArrayBuffer>())
-        .map(|b| {
-            let v = js_sys::Uint8Array::new(&b).to_vec();
-            release(&b);
-            v
-        });
-    Ok((json, bytes))
+    let file = js_sys::Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|v| v.dyn_into::<web_sys::Blob>().ok());
+    Ok((json, file))
 }
 
-/// Detaches an `ArrayBuffer` whose contents have been copied, freeing its memory at once.
+/// Bytes read from a `Blob` at a time: each slice is copied into wasm memory and let go at once.
+const SLICE: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// A file in the worker: the browser's handle, read synchronously (`FileReaderSync`, workers
+/// only) slice by slice into one buffer in wasm memory when its bytes are needed.
+pub struct BlobSource(pub web_sys::Blob);
+
+impl FileSource for BlobSource {
+    fn size(&self) -> u64 {
+        self.0.size().max(0.0) as u64
+    }
+
+    fn bytes(&self) -> Result<Cow<'_, [u8]>, String> {
+        let fail = |e: JsValue| format!("The browser could not read the file ({}).", e.as_string().unwrap_or_else(|| format!("{e:?}")));
+        let reader = web_sys::FileReaderSync::new().map_err(fail)?;
+        let size = self.0.size();
+        let mut out: Vec<u8> = Vec::new();
+        out.try_reserve_exact(size.max(0.0) as usize).map_err(|_| "There is not enough memory to read this file.".to_string())?;
+        let mut at = 0.0;
+        while at < size {
+            let end = (at + SLICE).min(size);
+            let part = self.0.slice_with_f64_and_f64(at, end).map_err(fail)?;
+            let buffer = reader.read_as_array_buffer(&part).map_err(fail)?;
+            let view = js_sys::Uint8Array::new(&buffer);
+            let start = out.len();
+            out.resize(start + view.length() as usize, 0);
+            view.copy_to(&mut out[start..]);
+            release(&buffer);
+            at = end;
+        }
+        Ok(Cow::Owned(out))
+    }
+
+    fn held(&self) -> usize {
+        0
+    }
+}
+
+/// Detaches an `ArrayBuffer` whose contents have been copied, freeing its memory at once
+/// (`transfer(0)`, where the browser has it) instead of at the next garbage collection.
 fn release(buffer: &JsValue) {
     let transfer = js_sys::Reflect::get(buffer, &JsValue::from_str("transfer")).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if let Some(f) = transfer {
@@ -116,10 +155,10 @@ pub fn start() {
     }));
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        match decode_message(&e.data()).and_then(|(json, bytes)| {
-            serde_json::from_str::<Request>(&json).map(|r| (r, bytes)).map_err(|e| format!("The worker got a request it does not understand ({e})."))
+        match decode_message(&e.data()).and_then(|(json, file)| {
+            serde_json::from_str::<Request>(&json).map(|r| (r, file)).map_err(|e| format!("The worker got a request it does not understand ({e})."))
         }) {
-            Ok((req, bytes)) => host.receive(req, bytes),
+            Ok((req, file)) => host.receive(req, file.map(|f| Box::new(BlobSource(f)) as Box<dyn FileSource>)),
             Err(message) => {
                 let json = serde_json::to_string(&Reply::Failed { seq: 0, message }).unwrap_or_default();
                 let _ = reply_scope.post_message(&encode_message(&json));
