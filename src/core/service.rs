@@ -13,9 +13,12 @@ use crate::core::recipe::{IngestSettings, Recipe};
 use crate::core::simulate::{SimResult, SimRun, SimSettings};
 use serde::{Deserialize, Serialize};
 
-/// A request from the page. File bytes travel beside the JSON, not inside it.
+/// A request from the page. File bytes travel beside the JSON, not inside it. Requests and
+/// replies are externally tagged (`{"analysed": {...}}`): an internally tagged enum makes
+/// serde buffer the whole message and compile every results type's decoder a second time
+/// (≈ 100 KB of wasm in each of the page and the worker).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Request {
     /// New data file. `keep_roles`: the recipe's column roles were chosen by the user (or a
     /// loaded recipe) and are kept; otherwise they are guessed from the column names.
@@ -64,7 +67,7 @@ pub struct CostsSummary {
 
 /// An answer to the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Reply {
     /// The worker has started and takes requests.
     Ready,
@@ -646,6 +649,18 @@ mod tests {
         }
         fn held(&self) -> usize {
             0
+        }
+    }
+
+    #[test]
+    fn messages_are_externally_tagged_json_and_round_trip() {
+        // The worker's loader posts this literal when the worker cannot start (engine.rs).
+        let r: Reply = serde_json::from_str(r#"{"failed":{"seq":0,"message":"worker: boom"}}"#).unwrap();
+        assert_eq!(r, Reply::Failed { seq: 0, message: "worker: boom".into() });
+        assert_eq!(serde_json::to_string(&Reply::Ready).unwrap(), r#""ready""#);
+        for req in [Request::Cancel, Request::Analyse { seq: 3, recipe: Recipe::default() }, Request::CleanCsv { seq: 4 }] {
+            let json = serde_json::to_string(&req).unwrap();
+            assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), req, "{json}");
         }
     }
 

@@ -82,7 +82,7 @@ fn worker_script() -> Option<String> {
     let base = base.split('#').next()?.to_string();
     let url = |f: &str| -> Option<String> { web_sys::Url::new_with_base(f, &base).ok().map(|u| u.href()) };
     Some(format!(
-        "importScripts({js:?});\nwasm_bindgen({{module_or_path: {wasm:?}}}).catch(function (e) {{ self.postMessage({{json: JSON.stringify({{kind: 'failed', seq: 0, message: 'worker: ' + e}})}}); self.close(); }});\n",
+        "importScripts({js:?});\nwasm_bindgen({{module_or_path: {wasm:?}}}).catch(function (e) {{ self.postMessage({{json: JSON.stringify({{failed: {{seq: 0, message: 'worker: ' + e}}}})}}); self.close(); }});\n",
         js = url("./worker.js")?,
         wasm = url("./worker_bg.wasm")?
     ))

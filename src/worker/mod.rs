@@ -149,7 +149,7 @@ pub fn start() {
     let post_scope = scope.clone();
     let host = Host::new(Box::new(move |reply: Reply| {
         let json = serde_json::to_string(&reply).unwrap_or_else(|e| {
-            format!("{{\"kind\":\"failed\",\"seq\":0,\"message\":\"The worker could not send its answer ({e}).\"}}")
+            format!("{{\"failed\":{{\"seq\":0,\"message\":\"The worker could not send its answer ({e}).\"}}}}")
         });
         let _ = post_scope.post_message(&encode_message(&json));
     }));
