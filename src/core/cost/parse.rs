@@ -319,19 +319,7 @@ fn header_role(h: &str) -> (Option<Role>, Option<String>) {
 
 /// Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
 fn decode(bytes: &[u8]) -> String {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) {
-        return encoding_rs::UTF_16LE.decode(bytes).0.into_owned();
-    }
-    if bytes.starts_with(&[0xFE, 0xFF]) {
-        return encoding_rs::UTF_16BE.decode(bytes).0.into_owned();
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
-    }
+    crate::core::ingest::decode::decode_lossy(bytes)
 }
 
 /// The separator of the first non-blank line: `;` or tab when they outnumber commas.

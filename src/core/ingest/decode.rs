@@ -2,10 +2,124 @@
 //! without one, when every other byte is zero); Windows-1252 when the bytes are not valid
 //! UTF-8 (what Excel's plain "CSV" writes in Western locales). Binary files (workbooks, PDFs,
 //! random bytes) are refused with a plain message.
+//!
+//! The three decoders are written here rather than taken from `encoding_rs`: its `Encoding`
+//! dispatches over every WHATWG encoding, so its CJK tables (≈ 200 KB) were linked into both
+//! wasm modules although only these three are read. They follow the WHATWG Encoding Standard
+//! (replacement of malformed sequences included), and the tests check them byte for byte
+//! against `encoding_rs` (a dev-dependency) on every byte value and on random bytes.
 
 use super::IngestError;
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use std::borrow::Cow;
+
+/// A text encoding Lantern reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+impl Encoding {
+    /// The encoding's name as users see it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Windows1252 => "Windows-1252",
+        }
+    }
+
+    /// The encoding a byte-order mark names, and the mark's length.
+    pub fn for_bom(bytes: &[u8]) -> Option<(Encoding, usize)> {
+        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            Some((Encoding::Utf8, 3))
+        } else if bytes.starts_with(&[0xFF, 0xFE]) {
+            Some((Encoding::Utf16Le, 2))
+        } else if bytes.starts_with(&[0xFE, 0xFF]) {
+            Some((Encoding::Utf16Be, 2))
+        } else {
+            None
+        }
+    }
+
+    /// Decodes `bytes` (no byte-order mark) with U+FFFD for malformed sequences; true when
+    /// there were any.
+    pub fn decode_without_bom_handling(self, bytes: &[u8]) -> (Cow<'_, str>, bool) {
+        match self {
+            Encoding::Utf8 => {
+                let text = String::from_utf8_lossy(bytes);
+                let replaced = matches!(text, Cow::Owned(_));
+                (text, replaced)
+            }
+            Encoding::Utf16Le => decode_utf16(bytes, u16::from_le_bytes),
+            Encoding::Utf16Be => decode_utf16(bytes, u16::from_be_bytes),
+            Encoding::Windows1252 => (decode_windows_1252(bytes), false),
+        }
+    }
+}
+
+/// UTF-16 code units → text; unpaired surrogates and an odd last byte become U+FFFD.
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (Cow<'static, str>, bool) {
+    let mut out = String::with_capacity(bytes.len() / 2);
+    let mut replaced = false;
+    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
+    for c in char::decode_utf16(units) {
+        out.push(c.unwrap_or_else(|_| {
+            replaced = true;
+            '\u{FFFD}'
+        }));
+    }
+    // An odd last byte is one more error, unless it follows an unpaired high surrogate at the
+    // end: WHATWG reports the two as one error (one U+FFFD, already written).
+    let last_unit = bytes.len().checked_sub(3).and_then(|i| bytes.get(i..i + 2)).map(|p| unit([p[0], p[1]]));
+    if bytes.len() % 2 == 1 && !last_unit.is_some_and(|u| (0xD800..0xDC00).contains(&u)) {
+        out.push('\u{FFFD}');
+        replaced = true;
+    }
+    (Cow::Owned(out), replaced)
+}
+
+/// What bytes 0x80–0x9F mean in Windows-1252 (WHATWG index; the five unassigned bytes keep
+/// their C1 code points, as browsers do). Every other byte is its own code point.
+const WINDOWS_1252_HIGH: [char; 32] = [
+    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2C6}', '\u{2030}', '\u{160}',
+    '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}',
+    '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
+];
+
+/// Windows-1252 bytes → text (every byte is a character; nothing is malformed).
+pub fn decode_windows_1252(bytes: &[u8]) -> Cow<'static, str> {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        // ASCII runs are copied as they are (they are the same in UTF-8).
+        let ascii = rest.iter().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(ascii);
+        out.push_str(std::str::from_utf8(run).unwrap_or_default());
+        let Some((&b, tail)) = tail.split_first() else { break };
+        out.push(match b {
+            0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(b - 0x80)],
+            _ => char::from(b),
+        });
+        rest = tail;
+    }
+    Cow::Owned(out)
+}
+
+/// Text from the bytes of a small table (the cost and counts tables): UTF-8 with or without a
+/// BOM, UTF-16 with a BOM, else Windows-1252; malformed sequences become U+FFFD.
+pub fn decode_lossy(bytes: &[u8]) -> String {
+    match Encoding::for_bom(bytes) {
+        Some((enc, bom)) => enc.decode_without_bom_handling(bytes.get(bom..).unwrap_or_default()).0.into_owned(),
+        None => match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_string(),
+            Err(_) => decode_windows_1252(bytes).into_owned(),
+        },
+    }
+}
 
 /// Decoded text and how it was decoded. UTF-8 text (with or without a BOM) is borrowed from
 /// the bytes, not copied.
@@ -26,7 +140,7 @@ fn has_binary_signature(bytes: &[u8]) -> bool {
 }
 
 /// True when the bytes look like UTF-16 without a BOM: in ASCII-heavy text every other byte is 0.
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
     let sample = bytes.get(..bytes.len().min(4096))?;
     if sample.len() < 8 || sample.len() % 2 != 0 {
         return None;
@@ -35,9 +149,9 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let zero_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
     let zero_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
     if zero_odd * 10 >= pairs * 9 && zero_even == 0 {
-        Some(UTF_16LE)
+        Some(Encoding::Utf16Le)
     } else if zero_even * 10 >= pairs * 9 && zero_odd == 0 {
-        Some(UTF_16BE)
+        Some(Encoding::Utf16Be)
     } else {
         None
     }
@@ -90,7 +204,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, IngestError> {
         match std::str::from_utf8(bytes) {
             Ok(s) => (Cow::Borrowed(s), "UTF-8", false),
             Err(_) => {
-                let (cow, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+                let cow = decode_windows_1252(bytes);
                 notes.push(
                     "The file is not UTF-8, so it was read as Windows-1252 (what Excel’s plain “CSV” uses in \
                      Western Europe and the Americas). If accented letters look wrong, save the file as “CSV UTF-8” and open it again."
@@ -180,6 +294,59 @@ mod tests {
         let junk: Vec<u8> = (0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
         assert_eq!(decode(&junk), Err(IngestError::NotText));
         assert_eq!(decode(b"\xEF\xBB\xBF  \r\n"), Err(IngestError::Empty));
+    }
+
+    /// Random bytes, with runs of one value to hit the multi-byte paths.
+    fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Mostly ASCII, then UTF-8 lead/continuation bytes and surrogate-range values.
+                match x % 8 {
+                    0..=3 => (x >> 8) as u8 & 0x7F,
+                    4 => 0x80 | ((x >> 8) as u8 & 0x3F),
+                    5 => 0xC0 | ((x >> 8) as u8 & 0x3F),
+                    6 => 0xD8 | ((x >> 8) as u8 & 0x07),
+                    _ => (x >> 8) as u8,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn decoders_equal_encoding_rs_on_every_byte_and_random_bytes() {
+        let ours = [Encoding::Utf8, Encoding::Utf16Le, Encoding::Utf16Be, Encoding::Windows1252];
+        let theirs = [encoding_rs::UTF_8, encoding_rs::UTF_16LE, encoding_rs::UTF_16BE, encoding_rs::WINDOWS_1252];
+        let mut inputs: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
+        inputs.extend((0..=255u8).map(|b| vec![b'a', b, b'z']));
+        inputs.extend((0..2000u64).map(|seed| random_bytes(seed, (seed % 97) as usize)));
+        inputs.push(utf16("Zoë € 𝄞 ok", true, false));
+        inputs.push(utf16("Zoë € 𝄞 ok", false, false));
+        for bytes in &inputs {
+            for (o, t) in ours.iter().zip(&theirs) {
+                let (a, a_err) = o.decode_without_bom_handling(bytes);
+                let (b, b_err) = t.decode_without_bom_handling(bytes);
+                assert_eq!(a, b, "{} on {bytes:?}", o.name());
+                assert_eq!(a_err, b_err && *o != Encoding::Windows1252, "{} errors on {bytes:?}", o.name());
+                assert!(o.name().eq_ignore_ascii_case(t.name()));
+            }
+            assert_eq!(decode_lossy(bytes), {
+                let (text, _, _) = match Encoding::for_bom(bytes) {
+                    Some(_) => encoding_rs::UTF_8.decode(bytes),
+                    None => match std::str::from_utf8(bytes) {
+                        Ok(_) => encoding_rs::UTF_8.decode(bytes),
+                        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes),
+                    },
+                };
+                text.into_owned()
+            });
+        }
+        for bom in [&[0xEF, 0xBB, 0xBF][..], &[0xFF, 0xFE], &[0xFE, 0xFF]] {
+            assert_eq!(Encoding::for_bom(bom).map(|(e, n)| (e.name(), n)), encoding_rs::Encoding::for_bom(bom).map(|(e, n)| (e.name(), n)));
+        }
     }
 
     #[test]
