@@ -134,7 +134,7 @@ pub(crate) fn sample<'a>(ds: &Dataset, col: &'a Column) -> Sample<'a> {
             let n_missing = col.cells.strs().filter(|c| is_missing(c)).count();
             let step = if len > SAMPLE_ROWS { len as f64 / SAMPLE_ROWS as f64 } else { 1.0 };
             let picks = len.min(SAMPLE_ROWS);
-            let mut index: HashMap<&str, usize> = HashMap::new();
+            let mut index: HashMap<&str, usize> = HashMap::with_capacity(picks.min(4096));
             let mut values: Vec<(&str, usize)> = Vec::new();
             let mut n_filled = 0usize;
             for k in 0..picks {
@@ -253,7 +253,11 @@ pub fn parse_date(cell: &str) -> Option<DateParts> {
     if let Some(d) = numeric_date(head) {
         return time_like(rest).then_some(d);
     }
-    // Written month: three tokens, one a month name, one a four-digit year, one the day.
+    // Written month: three tokens, one a month name, one a four-digit year, one the day
+    // (so there is a letter; numbers such as "3.4843" stop here).
+    if !t.bytes().any(|b| b.is_ascii_alphabetic() || !b.is_ascii()) {
+        return None;
+    }
     let tokens: Vec<&str> = t.split([' ', ',', '-', '/']).filter(|s| !s.is_empty()).collect();
     let (date_tokens, time_tokens) = tokens.split_at(tokens.len().min(3));
     if date_tokens.len() != 3 || !time_tokens.iter().all(|x| time_like(x) && x.contains(':') || x.eq_ignore_ascii_case("am") || x.eq_ignore_ascii_case("pm")) {
@@ -298,6 +302,13 @@ pub fn is_spreadsheet_error(cell: &str) -> bool {
 
 /// True when a cell is one of the common yes/no words.
 fn is_yes_no_word(t: &str) -> bool {
+    // (Checked on every sampled value: no lower-case copy unless the text has non-ASCII letters.)
+    if t.len() > 5 {
+        return false;
+    }
+    if t.is_ascii() {
+        return YES_NO_WORDS.iter().any(|w| w.eq_ignore_ascii_case(t));
+    }
     let l = t.to_lowercase();
     YES_NO_WORDS.contains(&l.as_str())
 }
