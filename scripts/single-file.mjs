@@ -2,6 +2,8 @@
 // with `connect-src 'none'`, so it runs from file:// with the network off. Run by Trunk after
 // each build (Trunk.toml [[hooks]]), or by hand: node scripts/single-file.mjs [dist-dir].
 // The inline script and style are allowed by their SHA-256 hashes, not by 'unsafe-inline'.
+// The worker (loader and wasm) rides along in two inert <script type="text/plain"> blocks;
+// the page joins them into a blob and starts the worker from it (`worker-src blob:`).
 import { readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,6 +12,9 @@ const dist = process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? 'dist';
 const js = await readFile(join(dist, 'lantern.js'), 'utf8');
 const wasm = await readFile(join(dist, 'lantern_bg.wasm'));
 const css = await readFile(join(dist, 'main.css'), 'utf8');
+const workerJs = await readFile(join(dist, 'worker.js'), 'utf8');
+const workerWasm = (await readFile(join(dist, 'worker_bg.wasm'))).toString('base64');
+if (/<\/script/i.test(workerJs)) throw new Error('worker.js contains "</script": it cannot be inlined as is');
 
 // The module's own exports stay (valid in an inline module); it is started with the bytes.
 const script = `${js}
@@ -26,7 +31,7 @@ const csp = [
   `style-src ${sha(css)}`,
   "img-src data: blob:",
   "connect-src 'none'",
-  "worker-src 'none'",
+  "worker-src blob:",
   "font-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",
@@ -50,6 +55,8 @@ const html = `<!DOCTYPE html>
 <div id="fatal" class="fatal" hidden></div>
 <noscript><p class="fatal">Lantern needs JavaScript and WebAssembly. Nothing you load leaves this device.</p></noscript>
 <div id="app"></div>
+<script type="text/plain" id="lantern-worker-js">${workerJs}</script>
+<script type="text/plain" id="lantern-worker-wasm">${workerWasm}</script>
 <script type="module">${script}</script>
 </body>
 </html>

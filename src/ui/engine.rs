@@ -1,11 +1,13 @@
-//! The page's handle on the engine: a Web Worker running `crate::worker`, or — when a worker
-//! cannot start (an old browser, a test page without the worker files) — the same host in the
-//! page. Requests sent before the worker is ready are queued and, if it fails, replayed locally.
+//! The page's handle on the engine: a Web Worker running `crate::worker`. Requests sent
+//! before the worker is ready are queued. The engine's code lives in the worker only, so the
+//! page's wasm stays small; the offline single file carries the worker inside it and starts it
+//! from a blob. When no worker can start, each request is answered with a plain message —
+//! except with the `in-page-engine` feature (the component tests, whose test page has no
+//! worker files), where the same host then runs in the page and the queue is replayed there.
 
-use crate::core::service::{FileSource, Reply, Request};
-use crate::worker::{decode_message, encode_message, Host};
+use crate::core::service::{Reply, Request};
+use crate::worker::{decode_message, encode_message};
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,43 +18,96 @@ type Queued = (Request, Option<web_sys::Blob>);
 enum Mode {
     Starting { worker: web_sys::Worker, queue: Vec<Queued> },
     Worker(web_sys::Worker),
-    Local(Rc<LocalHost>),
+    Local(Rc<Fallback>),
 }
 
-/// The engine in the page. A file's bytes are read asynchronously (the page cannot read
-/// synchronously), so requests wait in a queue and run strictly in the order sent.
-struct LocalHost {
-    host: Rc<Host>,
-    queue: RefCell<VecDeque<Queued>>,
-    draining: std::cell::Cell<bool>,
+#[cfg(feature = "in-page-engine")]
+type Fallback = local::LocalHost;
+#[cfg(not(feature = "in-page-engine"))]
+type Fallback = NoEngine;
+
+/// What answers when no worker could start (production builds carry no engine in the page).
+#[cfg(not(feature = "in-page-engine"))]
+pub struct NoEngine {
+    on_reply: Rc<dyn Fn(Reply)>,
 }
 
-impl LocalHost {
-    fn push(self: &Rc<Self>, item: Queued) {
-        self.queue.borrow_mut().push_back(item);
-        if self.draining.replace(true) {
+#[cfg(not(feature = "in-page-engine"))]
+impl NoEngine {
+    const KIND: &'static str = "nowhere: this browser could not start Lantern's background worker";
+
+    fn new(on_reply: &Rc<dyn Fn(Reply)>) -> Rc<NoEngine> {
+        Rc::new(NoEngine { on_reply: on_reply.clone() })
+    }
+
+    fn push(self: &Rc<Self>, (req, _): Queued) {
+        if matches!(req, Request::Cancel) {
             return;
         }
-        let me = self.clone();
-        // Spawned, so the page renders "busy" first, as it would with a worker.
+        let on_reply = self.on_reply.clone();
+        // Answered after the page has shown "busy", as a worker's answer would be.
         wasm_bindgen_futures::spawn_local(async move {
-            loop {
-                let next = me.queue.borrow_mut().pop_front();
-                let Some((req, blob)) = next else { break };
-                let source = match blob {
-                    Some(b) => match crate::ui::browser::read_blob(&b).await {
-                        Ok(buf) => Some(Box::new(js_sys::Uint8Array::new(&buf).to_vec()) as Box<dyn FileSource>),
-                        Err(message) => {
-                            me.host.reply(Reply::Failed { seq: req.seq(), message });
-                            continue;
-                        }
-                    },
-                    None => None,
-                };
-                me.host.receive(req, source);
-            }
-            me.draining.set(false);
+            on_reply(Reply::Failed {
+                seq: req.seq(),
+                message: "Lantern's background worker could not start in this browser, so nothing can be read or analysed here. \
+                          Use a current version of Firefox, Chrome, Edge or Safari (the planner works without it)."
+                    .into(),
+            })
         });
+    }
+}
+
+/// The engine in the page (component tests only). A file's bytes are read asynchronously (the
+/// page cannot read synchronously), so requests wait in a queue and run in the order sent.
+#[cfg(feature = "in-page-engine")]
+mod local {
+    use super::Queued;
+    use crate::core::service::{FileSource, Reply};
+    use crate::worker::Host;
+    use std::cell::{Cell, RefCell};
+    use std::collections::VecDeque;
+    use std::rc::Rc;
+
+    pub struct LocalHost {
+        host: Rc<Host>,
+        queue: RefCell<VecDeque<Queued>>,
+        draining: Cell<bool>,
+    }
+
+    impl LocalHost {
+        pub const KIND: &'static str = "this page (no worker)";
+
+        pub fn new(on_reply: &Rc<dyn Fn(Reply)>) -> Rc<LocalHost> {
+            let on_reply = on_reply.clone();
+            Rc::new(LocalHost { host: Host::new(Box::new(move |r| on_reply(r))), queue: RefCell::new(VecDeque::new()), draining: Cell::new(false) })
+        }
+
+        pub fn push(self: &Rc<Self>, item: Queued) {
+            self.queue.borrow_mut().push_back(item);
+            if self.draining.replace(true) {
+                return;
+            }
+            let me = self.clone();
+            // Spawned, so the page renders "busy" first, as it would with a worker.
+            wasm_bindgen_futures::spawn_local(async move {
+                loop {
+                    let next = me.queue.borrow_mut().pop_front();
+                    let Some((req, blob)) = next else { break };
+                    let source = match blob {
+                        Some(b) => match crate::ui::browser::read_blob(&b).await {
+                            Ok(buf) => Some(Box::new(js_sys::Uint8Array::new(&buf).to_vec()) as Box<dyn FileSource>),
+                            Err(message) => {
+                                me.host.reply(Reply::Failed { seq: req.seq(), message });
+                                continue;
+                            }
+                        },
+                        None => None,
+                    };
+                    me.host.receive(req, source);
+                }
+                me.draining.set(false);
+            });
+        }
     }
 }
 
@@ -88,7 +143,7 @@ fn worker_script() -> Option<String> {
     ))
 }
 
-/// True in the single-file offline copy, which carries no worker files and forbids workers.
+/// True in the single-file offline copy, which carries the worker inside the page.
 fn single_file_build() -> bool {
     web_sys::window()
         .and_then(|w| w.document())
@@ -96,12 +151,28 @@ fn single_file_build() -> bool {
         .is_some()
 }
 
+/// The offline copy's worker: its loader and wasm (base64) are inert `<script type="text/plain">`
+/// blocks of the page (scripts/single-file.mjs), joined into one blob — the big strings stay in
+/// JavaScript. The blob worker inherits the page's policy (`worker-src blob:`).
+fn embedded_worker_parts() -> Option<js_sys::Array> {
+    let doc = web_sys::window()?.document()?;
+    let text = |id: &str| -> Option<JsValue> {
+        let el = doc.get_element_by_id(id)?;
+        js_sys::Reflect::get(&el, &JsValue::from_str("textContent")).ok().filter(|v| v.is_string())
+    };
+    let (js, wasm) = (text("lantern-worker-js")?, text("lantern-worker-wasm")?);
+    let parts = js_sys::Array::new();
+    parts.push(&js);
+    parts.push(&JsValue::from_str("\nwasm_bindgen({module_or_path: Uint8Array.from(atob(\""));
+    parts.push(&wasm);
+    parts.push(&JsValue::from_str(
+        "\"), function (c) { return c.charCodeAt(0); })}).catch(function (e) { self.postMessage({json: JSON.stringify({failed: {seq: 0, message: 'worker: ' + e}})}); self.close(); });\n",
+    ));
+    Some(parts)
+}
+
 fn spawn_worker() -> Option<web_sys::Worker> {
-    if single_file_build() {
-        return None;
-    }
-    let script = worker_script()?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(&script));
+    let parts = if single_file_build() { embedded_worker_parts()? } else { js_sys::Array::of1(&JsValue::from_str(&worker_script()?)) };
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("text/javascript");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
@@ -114,7 +185,7 @@ fn spawn_worker() -> Option<web_sys::Worker> {
 impl Engine {
     /// Starts the engine; replies arrive through `on_reply`.
     pub fn start(on_reply: Rc<dyn Fn(Reply)>) -> Rc<Engine> {
-        let engine = Rc::new(Engine { mode: RefCell::new(Mode::Local(Engine::local_host(&on_reply))), on_reply, kind: RefCell::new(if single_file_build() { "this page (offline single-file copy)" } else { "this page (no worker)" }) });
+        let engine = Rc::new(Engine { mode: RefCell::new(Mode::Local(Fallback::new(&on_reply))), on_reply, kind: RefCell::new(Fallback::KIND) });
         if let Some(worker) = spawn_worker() {
             let weak = Rc::downgrade(&engine);
             let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -145,13 +216,8 @@ impl Engine {
         engine
     }
 
-    fn local_host(on_reply: &Rc<dyn Fn(Reply)>) -> Rc<LocalHost> {
-        let on_reply = on_reply.clone();
-        Rc::new(LocalHost { host: Host::new(Box::new(move |r| on_reply(r))), queue: RefCell::new(VecDeque::new()), draining: std::cell::Cell::new(false) })
-    }
-
     fn worker_ready(&self) {
-        let old = std::mem::replace(&mut *self.mode.borrow_mut(), Mode::Local(Engine::local_host(&self.on_reply)));
+        let old = std::mem::replace(&mut *self.mode.borrow_mut(), Mode::Local(Fallback::new(&self.on_reply)));
         match old {
             Mode::Starting { worker, queue } => {
                 for (req, file) in queue {
@@ -164,11 +230,11 @@ impl Engine {
         }
     }
 
-    /// The worker could not start: run in the page instead, replaying what was queued.
+    /// The worker could not start: hand what was queued to the fallback.
     fn fall_back(&self) {
-        let host = Engine::local_host(&self.on_reply);
+        let host = Fallback::new(&self.on_reply);
         let old = std::mem::replace(&mut *self.mode.borrow_mut(), Mode::Local(host.clone()));
-        *self.kind.borrow_mut() = "this page (the background worker could not start)";
+        *self.kind.borrow_mut() = Fallback::KIND;
         if let Mode::Starting { worker, queue } = old {
             worker.terminate();
             for item in queue {

@@ -39,9 +39,34 @@ test('the offline copy works from file:// with the network off and connects nowh
     assert.deepEqual(failures, []);
     assert.ok(counter.n > 40);
     assert.deepEqual(requests.filter((r) => !r.startsWith('data:') && !r.startsWith('blob:')), [url], 'only the file itself');
+    // The engine ran in the worker carried inside the file (the page's wasm has none).
+    assert.match(csp, /worker-src blob:/);
+    await page.click('a[href="#/about"]');
+    assert.match(await page.textContent('[data-testid="privacy-check"]'), /a background worker/);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
+  }
+});
+
+test('where no worker can start, files get a plain message and the planner still works', async () => {
+  const t = await start();
+  try {
+    // A browser without workers (the page's wasm carries no engine of its own).
+    await t.page.addInitScript(() => {
+      window.Worker = function () { throw new Error('no workers here'); };
+    });
+    await t.page.goto(t.server.url + '/#/plan?design=paired_t&solve_for=n&d=0.3&power=0.8&sig_level=0.05&alternative=two.sided');
+    await t.page.waitForSelector('[data-testid="status"][data-state="error"]');
+    assert.match(await t.page.textContent('[role="alert"]'), /background worker could not start in this browser/);
+    assert.match(await t.page.textContent('[data-testid="plan-result"]'), /You need 90 people/);
+    await t.page.setInputFiles('[data-testid="data-file"]', join(REFERENCE, 'analysis', 'p01_single_group_n10.csv'));
+    await t.page.waitForSelector('[data-testid="status"][data-state="error"]');
+    assert.match(await t.page.textContent('[role="alert"]'), /background worker could not start/);
+    await t.page.click('a[href="#/about"]');
+    assert.match(await t.page.textContent('[data-testid="privacy-check"]'), /could not start Lantern's background worker/);
+  } finally {
+    await t.close();
   }
 });
 
