@@ -201,18 +201,13 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: Option<&[Option
             // Mann-Whitney: made with the paired tests when it could be.
             let mw = sel.change_rank_sum.clone().unwrap_or_else(|| rank_sum(&c0, &c1));
             out.results.two_group_change = Some(two_group_with_rank_sum(&c0, &c1, alpha, mw));
-            // ANCOVA: rows with pre, post and group, in file order (exactly the rows of the arms'
-            // complete pairs, so the lists are sized first; group flags apart from the scores
-            // keep them compact).
-            let n = sel.pairs.iter().map(Vec::len).sum();
-            let (mut group, mut scores): (Vec<bool>, Vec<(f64, f64)>) = (Vec::with_capacity(n), Vec::with_capacity(n));
-            for ((arm, p), q) in arms.of_row.iter().zip(pre).zip(post) {
-                if let (Some(a), Some(p), Some(q)) = (arm, p, q) {
-                    group.push(*a == 0);
-                    scores.push((*p, *q));
-                }
-            }
-            out.results.ancova = Some(ancova_of(|| group.iter().zip(&scores).map(|(&g, &(p, q))| (g, p, q)), alpha));
+            drop((c0, c1));
+            // ANCOVA: rows with pre, post and group, in file order, read straight from the
+            // columns on each of its passes (no copy of a million rows).
+            let rows = || {
+                arms.of_row.iter().zip(pre).zip(post).filter_map(|((arm, p), q)| Some(((*arm)? == 0, (*p)?, (*q)?)))
+            };
+            out.results.ancova = Some(ancova_of(rows, alpha));
         }
     }
 
