@@ -1,7 +1,7 @@
 //! Recipe + dataset → results. Selects the rows each analysis needs (complete cases for
 //! that analysis, per arm) and calls the statistics. Never panics on user data.
 
-use crate::core::dataset::{Cells, Dataset, Diagnostic};
+use crate::core::dataset::{Cells, Dataset, Diagnostic, RowValue};
 use crate::core::recipe::Recipe;
 use crate::core::results::Results;
 use crate::core::stats::paired::paired_with;
@@ -82,15 +82,15 @@ pub struct Selection<'a> {
 }
 
 impl<'a> Selection<'a> {
-    pub fn new(arms: &'a Arms, pre: Option<&[Option<f64>]>, post: Option<&[Option<f64>]>) -> Selection<'a> {
+    pub fn new(arms: &'a Arms, pre: Option<&[f64]>, post: Option<&[f64]>) -> Selection<'a> {
         let pairs = match (pre, post) {
             (Some(pre), Some(post)) => {
                 // One pass over the rows, into lists sized by the arms.
                 let mut pairs: Vec<Vec<(f64, f64)>> = arms.rows().iter().map(|r| Vec::with_capacity(r.len())).collect();
                 for ((arm, p), q) in arms.of_row.iter().zip(pre).zip(post) {
-                    if let (Some(a), Some(p), Some(q)) = (arm, p, q) {
+                    if let (Some(a), Some(p), Some(q)) = (arm, (*p).value(), (*q).value()) {
                         if let Some(v) = pairs.get_mut(*a) {
-                            v.push((*p, *q));
+                            v.push((p, q));
                         }
                     }
                 }

@@ -331,6 +331,17 @@ impl Dataset {
     /// Mapped answers (Likert wording, yes/no) give their number; decimal-comma columns read
     /// "2,5" as 2.5. Each non-number that is not a missing code is returned as a diagnostic.
     pub fn numeric(&self, name: &str) -> Option<(Vec<Option<f64>>, Vec<Diagnostic>)> {
+        self.numeric_as(name, |v| v)
+    }
+
+    /// [`Dataset::numeric`] with NaN for a missing or unreadable cell: half the memory of
+    /// `Option<f64>` per row (the analysis of a big file holds several such columns at once).
+    /// Read values are always finite, so NaN means "no value" only.
+    pub fn numeric_nan(&self, name: &str) -> Option<(Vec<f64>, Vec<Diagnostic>)> {
+        self.numeric_as(name, |v| v.unwrap_or(f64::NAN))
+    }
+
+    fn numeric_as<T>(&self, name: &str, out: impl Fn(Option<f64>) -> T) -> Option<(Vec<T>, Vec<Diagnostic>)> {
         let col = self.column(name)?;
         let map = self.value_map(name);
         let comma = self.decimal_comma_columns.iter().any(|c| c == name);
@@ -362,17 +373,17 @@ impl Dataset {
                 message: format!("“{}” is not a number, so row {} is left out of analyses that use “{}”.", shorten(cell), i + 1, name),
             });
         };
-        let values: Vec<Option<f64>> = match col.cells.dictionary() {
+        let values: Vec<T> = match col.cells.dictionary() {
             // Each distinct text is read once.
             Some((texts, rows)) => {
                 let reads: Vec<Result<Option<f64>, ()>> = texts.iter().map(|t| read(t)).collect();
                 rows.iter()
                     .enumerate()
                     .map(|(i, &r)| match reads.get(usize::from(r)).copied().unwrap_or(Ok(None)) {
-                        Ok(v) => v,
+                        Ok(v) => out(v),
                         Err(()) => {
                             not_a_number(i, texts.get(usize::from(r)).map_or("", String::as_str));
-                            None
+                            out(None)
                         }
                     })
                     .collect()
@@ -382,16 +393,42 @@ impl Dataset {
                 .strs()
                 .enumerate()
                 .map(|(i, cell)| match read(cell) {
-                    Ok(v) => v,
+                    Ok(v) => out(v),
                     Err(()) => {
                         not_a_number(i, cell);
-                        None
+                        out(None)
                     }
                 })
                 .collect(),
         };
         Some((values, diags))
     }
+}
+
+/// A per-row value that may be missing: an `Option`, or an `f64` with NaN for "no value"
+/// (what [`Dataset::numeric_nan`] gives).
+pub trait RowValue: Copy {
+    type Value: Copy;
+    fn value(self) -> Option<Self::Value>;
+}
+
+impl<T: Copy> RowValue for Option<T> {
+    type Value = T;
+    fn value(self) -> Option<T> {
+        self
+    }
+}
+
+impl RowValue for f64 {
+    type Value = f64;
+    fn value(self) -> Option<f64> {
+        (!self.is_nan()).then_some(self)
+    }
+}
+
+/// Row `i`'s value, `None` when out of range or missing.
+pub fn at<C: RowValue>(v: &[C], i: usize) -> Option<C::Value> {
+    v.get(i).copied().and_then(RowValue::value)
 }
 
 /// A list of missing codes with the lengths they have, so that most cells (numbers longer

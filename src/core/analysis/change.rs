@@ -24,10 +24,7 @@ pub const SUBGROUP_MIN_PAIRS: usize = 10;
 /// Default RCI cut-off when the recipe gives none.
 pub const DEFAULT_RCI_THRESHOLD: f64 = 1.96;
 
-/// Per-row value, `None` when out of range or missing.
-fn at<T: Copy>(v: &[Option<T>], i: usize) -> Option<T> {
-    v.get(i).copied().flatten()
-}
+use crate::core::dataset::{at, RowValue};
 
 /// Rows of arm `a` (all arms when `a` is `None`).
 fn rows_of(arms: &Arms, a: Option<usize>) -> impl Iterator<Item = usize> + '_ {
@@ -95,9 +92,9 @@ pub fn binary_column(ds: &Dataset, name: &str, coding: Option<&HelpCoding>) -> O
 }
 
 /// Reads a numeric column for an optional role, collecting diagnostics and a note when absent.
-pub(crate) fn numeric_role(ds: &Dataset, name: Option<&str>, out: &mut Analysis) -> Option<Vec<Option<f64>>> {
+pub(crate) fn numeric_role(ds: &Dataset, name: Option<&str>, out: &mut Analysis) -> Option<Vec<f64>> {
     let name = name?;
-    match ds.numeric(name) {
+    match ds.numeric_nan(name) {
         Some((v, d)) => {
             out.diagnostics.extend(d);
             Some(v)
@@ -143,13 +140,13 @@ pub fn persistence_verdict(post_to_fu: &PairedStats, lower_is_better: bool) -> &
 }
 
 /// Complete (x, y) pairs of the given rows.
-fn pairs_of<T: Copy>(rows: impl Iterator<Item = usize>, x: &[Option<T>], y: &[Option<T>]) -> Vec<(T, T)> {
+fn pairs_of<C: RowValue>(rows: impl Iterator<Item = usize>, x: &[C], y: &[C]) -> Vec<(C::Value, C::Value)> {
     rows.filter_map(|i| Some((at(x, i)?, at(y, i)?))).collect()
 }
 
 /// Fills every change section the recipe's roles allow. `pre` / `post` are the per-row scores
 /// (from the pre/post columns, or from scored items).
-pub fn fill(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: Option<&[Option<f64>]>, post: Option<&[Option<f64>]>, out: &mut Analysis) {
+pub fn fill(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: Option<&[f64]>, post: Option<&[f64]>, out: &mut Analysis) {
     let alpha = recipe.alpha();
     let arms = sel.arms;
     let two_arms = arms.names.len() == 2;
@@ -205,7 +202,7 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: Option<&[Option
             // ANCOVA: rows with pre, post and group, in file order, read straight from the
             // columns on each of its passes (no copy of a million rows).
             let rows = || {
-                arms.of_row.iter().zip(pre).zip(post).filter_map(|((arm, p), q)| Some(((*arm)? == 0, (*p)?, (*q)?)))
+                arms.of_row.iter().zip(pre).zip(post).filter_map(|((arm, p), q)| Some(((*arm)? == 0, p.value()?, q.value()?)))
             };
             out.results.ancova = Some(ancova_of(rows, alpha));
         }
@@ -237,7 +234,7 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: Option<&[Option
 }
 
 /// Reliable change: SD_pre from the recipe (normative) or from complete pairs of all arms.
-fn rci_section(recipe: &Recipe, sel: &Selection, pre: &[Option<f64>], post: &[Option<f64>], out: &mut Analysis) {
+fn rci_section(recipe: &Recipe, sel: &Selection, pre: &[f64], post: &[f64], out: &mut Analysis) {
     let arms = sel.arms;
     let inputs = recipe.rci_inputs.clone().unwrap_or_default();
     let Some(rxx) = inputs.rxx else {
@@ -269,7 +266,7 @@ fn rci_section(recipe: &Recipe, sel: &Selection, pre: &[Option<f64>], post: &[Op
 }
 
 /// Paired analysis per subgroup level within each arm; blank subgroup cells are left out.
-fn subgroup_section(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: &[Option<f64>], post: &[Option<f64>], out: &mut Analysis) {
+fn subgroup_section(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: &[f64], post: &[f64], out: &mut Analysis) {
     let alpha = recipe.alpha();
     let arms = sel.arms;
     let Some(name) = recipe.columns.subgroup.as_deref() else { return };

@@ -113,7 +113,7 @@ fn one_score(
     score_column: Option<&str>,
     arms: &Arms,
     level_of_row: &[Option<String>],
-    scores: &[Option<f64>],
+    scores: &[f64],
     alpha: f64,
     plan: bool,
 ) -> Clustering {
@@ -121,7 +121,7 @@ fn one_score(
     let mut by_level: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut no_cluster = 0usize;
     for (i, arm) in arms.of_row.iter().enumerate() {
-        let Some(v) = arm.and(scores.get(i).copied().flatten()) else { continue };
+        let Some(v) = arm.and(crate::core::dataset::at(scores, i)) else { continue };
         match level_of_row.get(i).and_then(|l| l.as_deref()) {
             Some(level) => by_level.entry(level).or_default().push(v),
             None => no_cluster += 1,
@@ -173,7 +173,7 @@ fn one_score(
 }
 
 /// Fills `results.clustering` when the recipe names a cluster column.
-pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64>]>, post: Option<&[Option<f64>]>, out: &mut Analysis) {
+pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[f64]>, post: Option<&[f64]>, out: &mut Analysis) {
     let Some(column) = recipe.columns.cluster.as_deref() else { return };
     let Some(levels) = ds.text(column) else {
         out.notes.push(format!("The cluster column “{column}” is not in this file."));

@@ -87,16 +87,14 @@ pub struct RowData<'a> {
     /// Subgroup level per row (`None` = blank or a missing code).
     pub subgroup: Option<&'a [Option<String>]>,
     pub subgroup_name: Option<&'a str>,
-    pub pre: Option<&'a [Option<f64>]>,
-    pub post: Option<&'a [Option<f64>]>,
-    pub followup: Option<&'a [Option<f64>]>,
+    /// Scores per row, NaN for none ([`crate::core::dataset::Dataset::numeric_nan`]).
+    pub pre: Option<&'a [f64]>,
+    pub post: Option<&'a [f64]>,
+    pub followup: Option<&'a [f64]>,
     pub alpha: f64,
 }
 
-/// Per-row value, `None` when out of range or missing.
-pub(crate) fn at<T: Copy>(v: &[Option<T>], i: usize) -> Option<T> {
-    v.get(i).copied().flatten()
-}
+pub(crate) use crate::core::dataset::at;
 
 /// Every process section the recipe and data allow; `None` when none applies. Diagnostics
 /// about the dose and rating columns are appended to `diagnostics`.
@@ -104,14 +102,14 @@ pub fn process_analysis(
     ds: &Dataset,
     recipe: &Recipe,
     arms: &Arms,
-    pre: Option<&[Option<f64>]>,
-    post: Option<&[Option<f64>]>,
+    pre: Option<&[f64]>,
+    post: Option<&[f64]>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<ProcessSections> {
     let inputs = recipe.process.clone().unwrap_or_default();
     let mut out = ProcessSections::default();
     // The follow-up column's diagnostics are already reported by the change sections.
-    let followup = recipe.columns.followup.as_deref().and_then(|n| ds.numeric(n)).map(|(v, _)| v);
+    let followup = recipe.columns.followup.as_deref().and_then(|n| ds.numeric_nan(n)).map(|(v, _)| v);
     let sub_name = recipe.columns.subgroup.as_deref();
     // A subgroup column missing from the file is reported by the change sections.
     let subgroup: Option<Vec<Option<String>>> = sub_name.and_then(|n| ds.text(n));
@@ -192,7 +190,7 @@ pub fn process_analysis(
 
 /// Adds `results.process`, `results.dose`, `results.satisfaction` and `results.reach` to an
 /// analysis run; the retention warnings join the analysis notes.
-pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[Option<f64>]>, post: Option<&[Option<f64>]>, out: &mut Analysis) {
+pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[f64]>, post: Option<&[f64]>, out: &mut Analysis) {
     if let Some(s) = process_analysis(ds, recipe, arms, pre, post, &mut out.diagnostics) {
         for w in &s.process.warnings {
             if !out.notes.contains(w) {

@@ -267,7 +267,7 @@ mod tests {
         let arms = Arms::new(vec!["all"], vec![Some(0); 21]);
         let mut sub: Vec<Option<String>> = (0..20).map(|i| Some(if i < 4 { "55+".to_string() } else { "18-54".to_string() })).collect();
         sub.push(None);
-        let post: Vec<Option<f64>> = (0..21).map(|i| if i == 0 || i == 5 { None } else { Some(1.0) }).collect();
+        let post: Vec<f64> = (0..21).map(|i| if i == 0 || i == 5 { f64::NAN } else { 1.0 }).collect();
         let data = RowData { arms: &arms, subgroup: Some(&sub), subgroup_name: Some("age"), pre: None, post: Some(&post), followup: None, alpha: 0.05 };
         let r = reach(&data, &pop(&[("55+", 40.0), ("18-54 ", 60.0)])).unwrap();
         assert_eq!(r.n_enrolled, 20);
