@@ -27,6 +27,15 @@ pub fn page_of(route: &str) -> &str {
     }
 }
 
+/// A `performance.mark` (start-up timing for the benchmark and the browser's tools; once each).
+fn performance_mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        if p.get_entries_by_name(name).length() == 0 {
+            let _ = p.mark(name);
+        }
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::default);
@@ -35,6 +44,8 @@ pub fn app() -> Html {
     {
         let state = state.clone();
         use_effect_with((), move |_| {
+            // The page is drawn and takes input: the start-up mark the benchmark reads.
+            performance_mark("lantern:interactive");
             let dispatcher = state.dispatcher();
             let engine = Engine::start(Rc::new(move |reply| dispatcher.dispatch(Action::Reply(reply))));
             state.dispatch(Action::SetEngine(engine));
@@ -54,6 +65,13 @@ pub fn app() -> Html {
             }
         });
     }
+
+    // The first results are on screen (the demo's, at start-up).
+    use_effect_with(state.ready_at.is_some(), |ready| {
+        if *ready {
+            performance_mark("lantern:first-results");
+        }
+    });
 
     // Keep the status attribute exact after every render (see browser::mark_busy).
     {

@@ -19,6 +19,11 @@ test('opens with the demo dataset analysed', async () => {
   assert.match(await t.page.textContent('article[data-arm="intervention"] .reading'), /improved/);
   assert.match(await t.page.textContent('header'), /Your data stays on this device/);
   assert.match(await t.page.textContent('#main'), /Computed in a background worker/, 'parsing and statistics run off the main thread');
+  // Start-up marks (the benchmark's time to interactive): drawn first, then the first results.
+  const marks = await t.page.evaluate(() => ['lantern:interactive', 'lantern:first-results'].map((n) => performance.getEntriesByName(n, 'mark').map((e) => e.startTime)));
+  assert.equal(marks[0].length, 1, 'one lantern:interactive mark');
+  assert.equal(marks[1].length, 1, 'one lantern:first-results mark');
+  assert.ok(marks[0][0] > 0 && marks[0][0] <= marks[1][0], `interactive ${marks[0][0]} ms before first results ${marks[1][0]} ms`);
   assert.match(await t.page.textContent('[data-testid="persistence-intervention"]'), /the change (held|faded|grew)/);
   assert.ok(await t.page.locator('figure.chart').count() >= 4, 'means, help seeking, reliable change and forest charts');
   const [dl] = await Promise.all([t.page.waitForEvent('download'), t.page.click('figure.chart >> text=Download SVG')]);
