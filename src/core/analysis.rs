@@ -7,7 +7,7 @@ use crate::core::results::Results;
 use crate::core::stats::paired::paired_with;
 use crate::core::stats::rank_sum::{rank_sum_sorted, RankSum};
 use crate::core::stats::ranks::{round9, signed_rank_of, signed_rank_of_sorted, SortedSample};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 pub mod change;
@@ -119,7 +119,7 @@ pub fn distinct_cells(cells: &Cells) -> (Vec<&str>, Vec<u32>) {
         Some((values, codes)) => (values.iter().map(String::as_str).collect(), codes.iter().map(|&c| u32::from(c)).collect()),
         None => {
             let mut texts = Vec::new();
-            let mut seen: HashMap<&str, u32> = HashMap::new();
+            let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
             let ids = cells
                 .strs()
                 .map(|c| {
@@ -146,7 +146,7 @@ pub fn per_distinct<T: Clone>(cells: &Cells, mut f: impl FnMut(&str) -> T) -> Ve
             codes.iter().map(|&c| mapped.get(usize::from(c)).unwrap_or(&blank).clone()).collect()
         }
         None => {
-            let mut seen: HashMap<&str, T> = HashMap::new();
+            let mut seen: FxHashMap<&str, T> = FxHashMap::default();
             cells.strs().map(|c| seen.entry(c).or_insert_with(|| f(c)).clone()).collect()
         }
     }

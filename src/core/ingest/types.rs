@@ -6,7 +6,7 @@
 
 use crate::core::dataset::{parse_decimal_comma, parse_number, shorten, Column, Dataset};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Rows read per column for the type rules and distinct counts (all rows up to this many).
 /// 50,000 evenly spaced rows judge a column as surely as more (a type is decided by its
@@ -103,7 +103,7 @@ pub(crate) fn sample<'a>(ds: &Dataset, col: &'a Column) -> Sample<'a> {
                 }
             }
             let (mut values, mut n_filled, mut n_missing) = (Vec::new(), 0usize, 0usize);
-            let mut seen: HashMap<&str, usize> = HashMap::new();
+            let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
             for (t, &n) in texts.iter().zip(&counts) {
                 if n == 0 {
                     continue;
@@ -134,7 +134,7 @@ pub(crate) fn sample<'a>(ds: &Dataset, col: &'a Column) -> Sample<'a> {
             let n_missing = col.cells.strs().filter(|c| is_missing(c)).count();
             let step = if len > SAMPLE_ROWS { len as f64 / SAMPLE_ROWS as f64 } else { 1.0 };
             let picks = len.min(SAMPLE_ROWS);
-            let mut index: HashMap<&str, usize> = HashMap::with_capacity(picks.min(4096));
+            let mut index: FxHashMap<&str, usize> = FxHashMap::with_capacity_and_hasher(picks, Default::default());
             let mut values: Vec<(&str, usize)> = Vec::new();
             let mut n_filled = 0usize;
             for k in 0..picks {
