@@ -90,9 +90,10 @@ pub fn decode_message(data: &JsValue) -> Result<(String, Option<web_sys::Blob>),
 }
 
 /// Bytes read from a `Blob` at a time: each slice is copied into wasm memory and let go at once.
-/// (Chromium, 46 MB file: 2 MB slices take 105 ms, 8 MB 70 ms, 16 MB and 32 MB about 55 ms, the
-/// whole file at once 51 ms but then held twice. Reading is close to the tab's memory peak:
-/// the benchmark's 1M-row file peaks at 3.2× its size with 8 or 16 MB slices, 3.3–3.7× with 32.)
+/// (Chromium, 46 MB file, reading alone: 2 MB slices 105 ms, 8 MB 70 ms, 32 MB 55 ms, the whole
+/// file at once 51 ms but then held twice; end to end, 16 MB is as fast as 32 MB. Reading is
+/// close to the tab's memory peak: the benchmark's 1M-row file peaks at 3.2× its size with 8 or
+/// 16 MB slices, 3.3–3.7× with 32.)
 const SLICE: f64 = 16.0 * 1024.0 * 1024.0;
 
 /// A file in the worker: the browser's handle, read synchronously (`FileReaderSync`, workers
