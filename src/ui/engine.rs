@@ -186,34 +186,64 @@ impl Engine {
     /// Starts the engine; replies arrive through `on_reply`.
     pub fn start(on_reply: Rc<dyn Fn(Reply)>) -> Rc<Engine> {
         let engine = Rc::new(Engine { mode: RefCell::new(Mode::Local(Fallback::new(&on_reply))), on_reply, kind: RefCell::new(Fallback::KIND) });
-        if let Some(worker) = spawn_worker() {
-            let weak = Rc::downgrade(&engine);
-            let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                let Some(engine) = weak.upgrade() else { return };
-                let reply = decode_message(&e.data())
-                    .and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string()));
-                match reply {
-                    Ok(Reply::Ready) => engine.worker_ready(),
-                    Ok(Reply::Failed { seq: 0, message }) if message.starts_with("worker:") => engine.fall_back(),
-                    Ok(r) => (engine.on_reply)(r),
-                    Err(e) => (engine.on_reply)(Reply::Failed { seq: 0, message: format!("The worker's answer could not be read ({e}).") }),
-                }
-            });
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            on_message.forget();
-            let weak = Rc::downgrade(&engine);
-            let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
-                e.prevent_default();
-                if let Some(engine) = weak.upgrade() {
-                    engine.fall_back();
-                }
-            });
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            on_error.forget();
-            *engine.mode.borrow_mut() = Mode::Starting { worker, queue: Vec::new() };
-            *engine.kind.borrow_mut() = "starting a background worker";
-        }
+        engine.attach_worker();
         engine
+    }
+
+    /// Starts a worker and listens to it; requests queue until it says it is ready.
+    fn attach_worker(self: &Rc<Self>) {
+        let Some(worker) = spawn_worker() else { return };
+        let weak = Rc::downgrade(self);
+        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let Some(engine) = weak.upgrade() else { return };
+            let reply = decode_message(&e.data())
+                .and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string()));
+            match reply {
+                Ok(Reply::Ready) => engine.worker_ready(),
+                Ok(Reply::Failed { seq: 0, message }) if message.starts_with("worker:") => engine.fall_back(),
+                Ok(r) => (engine.on_reply)(r),
+                Err(e) => (engine.on_reply)(Reply::Failed { seq: 0, message: format!("The worker's answer could not be read ({e}).") }),
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let weak = Rc::downgrade(self);
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+            e.prevent_default();
+            if let Some(engine) = weak.upgrade() {
+                engine.worker_failed();
+            }
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        *self.mode.borrow_mut() = Mode::Starting { worker, queue: Vec::new() };
+        *self.kind.borrow_mut() = "starting a background worker";
+    }
+
+    /// The worker reported an error: while starting, it could not start (fall back); once
+    /// running, it stopped (a crash, such as running out of memory on a huge file): say so
+    /// and start a fresh one, so the page keeps working.
+    fn worker_failed(self: &Rc<Self>) {
+        let running = match &*self.mode.borrow() {
+            Mode::Worker(w) => Some(w.clone()),
+            _ => None,
+        };
+        match running {
+            Some(worker) => {
+                worker.terminate();
+                // (Until the new worker is ready, or if none can start, the fallback answers.)
+                *self.mode.borrow_mut() = Mode::Local(Fallback::new(&self.on_reply));
+                *self.kind.borrow_mut() = Fallback::KIND;
+                (self.on_reply)(Reply::Failed {
+                    seq: 0,
+                    message: "Lantern's background worker stopped unexpectedly (a browser can run out of memory on a very large file). \
+                              It has been restarted with nothing loaded: load your files again."
+                        .into(),
+                });
+                self.attach_worker();
+            }
+            None => self.fall_back(),
+        }
     }
 
     fn worker_ready(&self) {

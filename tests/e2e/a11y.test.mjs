@@ -268,7 +268,15 @@ test('keyboard only: skip link, sections, the planner, the file inputs and butto
 
   // Further back: the file bar. Space on the data-file input opens the file chooser.
   await tabTo((f) => f.testid === 'data-file', 'the data-file input', 'Shift+Tab');
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  // (Chromium now and then drops the chooser of a key press made while the page is busy: one
+  // more press, with the focus checked to be still there. Never opening it still fails.)
+  const opened = page.waitForEvent('filechooser', { timeout: 10000 }).catch(() => null);
+  await page.keyboard.press('Space');
+  let chooser = await opened;
+  if (!chooser) {
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'data-file', 'the focus is still on the data-file input');
+    [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  }
   await chooser.setFiles({ name: 'keyboard.csv', mimeType: 'text/csv', buffer: Buffer.from('id,pre,post\n1,3,2\n2,4,3\n3,5,4\n4,2,2\n5,3,1\n') });
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('keyboard.csv'));
   await waitReady(page);

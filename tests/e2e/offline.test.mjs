@@ -70,6 +70,28 @@ test('where no worker can start, files get a plain message and the planner still
   }
 });
 
+test('a worker that stops while running is restarted and says so; the next file works', async () => {
+  const t = await start();
+  try {
+    await t.page.goto(t.server.url + '/');
+    await waitReady(t.page);
+    assert.equal(t.page.workers().length, 1);
+    // An uncaught error inside the worker: what a crash (such as running out of memory) looks like to the page.
+    await t.page.workers()[0].evaluate(() => { setTimeout(() => { throw new Error('simulated crash'); }, 0); });
+    await t.page.waitForSelector('[data-testid="status"][data-state="error"]');
+    assert.match(await t.page.textContent('[role="alert"]'), /background worker stopped unexpectedly.*load your files again/);
+    await t.page.setInputFiles('[data-testid="data-file"]', join(REFERENCE, 'analysis', 'p01_single_group_n10.csv'));
+    await waitReady(t.page);
+    assert.match(await t.page.textContent('[data-testid="status"]'), /p01_single_group_n10\.csv/);
+    await t.page.click('a[href="#/about"]');
+    assert.match(await t.page.textContent('[data-testid="privacy-check"]'), /a background worker/);
+    // The simulated crash is the only console error.
+    assert.ok(t.consoleErrors.every((e) => /simulated crash/.test(e)), t.consoleErrors.join('\n'));
+  } finally {
+    await t.close();
+  }
+});
+
 test('the About page checks privacy in the page, and Clear everything forgets the data', async () => {
   const t = await start();
   try {
