@@ -317,11 +317,6 @@ fn header_role(h: &str) -> (Option<Role>, Option<String>) {
     (role, currency)
 }
 
-/// Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
-fn decode(bytes: &[u8]) -> String {
-    crate::core::ingest::decode::decode_lossy(bytes)
-}
-
 /// The separator of the first non-blank line: `;` or tab when they outnumber commas.
 fn sniff_delimiter(text: &str) -> u8 {
     let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -356,7 +351,7 @@ fn cell_at(cells: &[String], c: Option<usize>) -> &str {
 
 /// Reads a cost CSV. `levels` (the recipe's group names) are accepted as arm names too.
 pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<ParsedCosts, CostFileError> {
-    let text = decode(bytes);
+    let text = crate::core::ingest::decode::decode_lossy(bytes);
     if text.trim().is_empty() {
         return Err(CostFileError("it is empty.".into()));
     }

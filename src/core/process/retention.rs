@@ -389,18 +389,13 @@ mod tests {
         a.is_some_and(|a| (a - b).abs() <= 1e-9 + 1e-7 * b.abs())
     }
 
-    /// Per-row scores as the analysis holds them (NaN = no value).
-    fn scores(v: &[f64]) -> Vec<f64> {
-        v.to_vec()
-    }
-
     #[test]
     fn attrition_counts_and_wilson_by_hand() {
         // 10 enrolled, 2 without post: attrition 2/10 = 0.2 with the Wilson interval of R
         // prop.test(2, 10, correct = FALSE)$conf.int = 0.056682151454375274, 0.509837528463358169.
         let n = f64::NAN;
-        let post = scores(&[1.0, 2.0, n, 3.0, 4.0, 5.0, n, 6.0, 7.0, 8.0]);
-        let fu = scores(&[1.0, n, n, 3.0, n, 5.0, n, 6.0, 7.0, 8.0]);
+        let post = vec![1.0, 2.0, n, 3.0, 4.0, 5.0, n, 6.0, 7.0, 8.0];
+        let fu = vec![1.0, n, n, 3.0, n, 5.0, n, 6.0, 7.0, 8.0];
         let rows: Vec<usize> = (0..10).collect();
         let s = retention_stats(&rows, &post, Some(&fu), 0.05);
         assert_eq!((s.enrolled, s.completed, s.dropped, s.followup_reached), (10, 8, 2, Some(6)));
@@ -477,9 +472,9 @@ mod tests {
     fn baseline_comparison_uses_welch() {
         // Completers' pre: 3.1, 4.2, 5.0, 2.2, 3.9; drop-outs' pre: 5.5, 4.8, 6.1, 5.9 (the Welch case of
         // two_group's tests: R t.test gives t = -3.3942718212741076, df = 6.303068721727458, p = 0.013532675448363566).
-        let pre = scores(&[3.1, 4.2, 5.0, 2.2, 3.9, 5.5, 4.8, 6.1, 5.9]);
+        let pre = vec![3.1, 4.2, 5.0, 2.2, 3.9, 5.5, 4.8, 6.1, 5.9];
         let n = f64::NAN;
-        let post = scores(&[1.0, 1.0, 1.0, 1.0, 1.0, n, n, n, n]);
+        let post = vec![1.0, 1.0, 1.0, 1.0, 1.0, n, n, n, n];
         let rows: Vec<usize> = (0..9).collect();
         let b = baseline_comparison(&rows, &pre, &post, 0.05).unwrap();
         assert_eq!((b.n_completers, b.n_dropouts), (5, 4));
@@ -493,8 +488,8 @@ mod tests {
     fn full_section_for_two_arms_and_subgroups() {
         let n = f64::NAN;
         let arms = Arms::new(vec!["intervention", "control"], vec![Some(0), Some(0), Some(0), Some(1), Some(1), Some(1), None]);
-        let post = scores(&[1.0, n, n, 1.0, 1.0, 2.0, 3.0]);
-        let pre = scores(&[1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0]);
+        let post = vec![1.0, n, n, 1.0, 1.0, 2.0, 3.0];
+        let pre = vec![1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0];
         let sub = vec![Some("a".to_string()), Some("a".into()), None, Some("b".into()), Some("b".into()), Some("a".into()), Some("b".into())];
         let data = RowData {
             arms: &arms,
