@@ -561,11 +561,9 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = crate::core::xorshift64(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = next();
             let digits = 1 + (x % 15) as usize;
             let point = (x >> 8) as usize % (digits + 1);
             let mut s: String = (0..digits).map(|i| char::from(b'0' + ((x >> (i * 4 % 60)) % 10) as u8)).collect();

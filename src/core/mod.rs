@@ -18,3 +18,15 @@ pub mod scales;
 pub mod service;
 pub mod simulate;
 pub mod stats;
+
+/// Marsaglia's xorshift64 (13, 7, 17) from `seed`: the unit tests' reproducible random numbers.
+#[cfg(test)]
+pub(crate) fn xorshift64(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}

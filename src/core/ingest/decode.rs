@@ -298,12 +298,10 @@ mod tests {
 
     /// Random bytes, with runs of one value to hit the multi-byte paths.
     fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut next = crate::core::xorshift64(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407));
         (0..len)
             .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                let x = next();
                 // Mostly ASCII, then UTF-8 lead/continuation bytes and surrogate-range values.
                 match x % 8 {
                     0..=3 => (x >> 8) as u8 & 0x7F,

@@ -187,13 +187,8 @@ mod tests {
     fn shared_passes_equal_the_column_statistics() {
         use crate::core::stats::describe::{correlation, mean, sd};
         let bits = |v: Option<f64>| v.map(f64::to_bits);
-        let mut state = 0x0bad_c0de_dead_beefu64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut bits64 = crate::core::xorshift64(0x0bad_c0de_dead_beefu64);
+        let mut next = || (bits64() >> 11) as f64 / (1u64 << 53) as f64;
         for n in [0, 1, 2, 3, 17, 1000, 50_000] {
             let pairs: Vec<(f64, f64)> = (0..n).map(|i| if i % 7 == 3 { (2.5, 2.5) } else { (next() * 40.0, next() * 40.0 - 5.0) }).collect();
             let pre: Vec<f64> = pairs.iter().map(|p| p.0).collect();

@@ -448,13 +448,7 @@ mod tests {
 
     #[test]
     fn rounding_equals_the_library_round() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::core::xorshift64(0x9e37_79b9_7f4a_7c15u64);
         let edges = [0.0, -0.0, 0.5, -0.5, 1.5, -2.5, 0.49999999999999994, -0.49999999999999994, 4_503_599_627_370_495.5, -4_503_599_627_370_495.5, 4_503_599_627_370_496.0, 1e300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::MIN_POSITIVE, -1e-300, 2.5e-9, -0.3];
         let randoms = (0..200_000).map(|i| match i % 4 {
             0 => f64::from_bits(next()),
@@ -480,13 +474,7 @@ mod tests {
             let v: f64 = nonzero.iter().zip(&ranks).filter(|(d, _)| **d > 0.0).map(|(_, r)| r).sum();
             (diffs.len() - nonzero.len(), Some(v + 0.0), ties)
         };
-        let mut state = 0x5851_f42d_4c95_7f2du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::core::xorshift64(0x5851_f42d_4c95_7f2du64);
         for (n, kind) in [(0, 0), (1, 0), (7, 1), (300, 1), (600, 0), (5000, 1), (20_000, 0), (20_000, 2)] {
             let diffs: Vec<f64> = (0..n)
                 .map(|_| match (kind, next() % 12) {
@@ -518,13 +506,7 @@ mod tests {
 
     #[test]
     fn sorted_samples_give_the_same_tests() {
-        let mut state = 0x1234_5678_9abc_def1u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::core::xorshift64(0x1234_5678_9abc_def1u64);
         let same = |a: &SignedRank, b: &SignedRank| {
             let bits = |v: Option<f64>| v.map(f64::to_bits);
             (a.n_zero, a.n_nonzero, bits(a.v), bits(a.p_approx), bits(a.p_exact), bits(a.p_r_default))
@@ -561,13 +543,7 @@ mod tests {
     #[test]
     fn merged_rank_sums_equal_summed_ranks() {
         // Ties, -0.0 next to 0.0, NaNs, infinities, subnormals and wide magnitudes.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::core::xorshift64(0x2545_f491_4f6c_dd1du64);
         let mut value = || match next() % 10 {
             0 => 0.0,
             1 => -0.0,
