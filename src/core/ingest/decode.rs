@@ -296,7 +296,7 @@ mod tests {
         assert_eq!(decode(b"\xEF\xBB\xBF  \r\n"), Err(IngestError::Empty));
     }
 
-    /// Random bytes, with runs of one value to hit the multi-byte paths.
+    /// Random bytes: mostly ASCII, with UTF-8 lead and continuation bytes and UTF-16 surrogate-range bytes mixed in.
     fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
         let mut next = crate::core::xorshift64(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407));
         (0..len)
