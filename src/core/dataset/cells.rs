@@ -146,6 +146,96 @@ impl Cells {
     }
 }
 
+/// Little-endian `u32`s and byte strings, for [`Cells::encode`] and [`Cells::decode`].
+fn put_u32(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+}
+
+fn take<'b>(input: &mut &'b [u8], n: usize) -> Option<&'b [u8]> {
+    let (head, rest) = (input.get(..n)?, input.get(n..)?);
+    *input = rest;
+    Some(head)
+}
+
+fn take_u32(input: &mut &[u8]) -> Option<usize> {
+    let b = take(input, 4)?;
+    Some(u32::from_le_bytes([*b.first()?, *b.get(1)?, *b.get(2)?, *b.get(3)?]) as usize)
+}
+
+impl Cells {
+    /// Appends the cells in a compact binary form (how a helper worker hands its half of a
+    /// file over: plain bytes, no per-cell strings, no serde). Columns are far below 4 GB.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        match &self.repr {
+            Repr::Dict { values, codes } => {
+                out.push(0);
+                put_u32(out, values.len());
+                for v in values {
+                    put_u32(out, v.len());
+                    out.extend_from_slice(v.as_bytes());
+                }
+                put_u32(out, codes.len());
+                out.extend_from_slice(codes);
+            }
+            Repr::Text { buf, ends } => {
+                out.push(1);
+                put_u32(out, buf.len());
+                out.extend_from_slice(buf.as_bytes());
+                put_u32(out, ends.len());
+                for &e in ends {
+                    put_u32(out, e);
+                }
+            }
+        }
+    }
+
+    /// Reads cells written by [`Cells::encode`] from the front of `input`; `None` (never a
+    /// panic) when the bytes are not such cells.
+    pub fn decode(input: &mut &[u8]) -> Option<Cells> {
+        let tag = *take(input, 1)?.first()?;
+        let repr = match tag {
+            0 => {
+                let n = take_u32(input)?;
+                if n > MAX_DISTINCT {
+                    return None;
+                }
+                let mut values = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let len = take_u32(input)?;
+                    values.push(std::str::from_utf8(take(input, len)?).ok()?.to_string());
+                }
+                let rows = take_u32(input)?;
+                let codes = take(input, rows)?.to_vec();
+                if codes.iter().any(|&c| usize::from(c) >= n) {
+                    return None;
+                }
+                Repr::Dict { values, codes }
+            }
+            1 => {
+                let len = take_u32(input)?;
+                let buf = std::str::from_utf8(take(input, len)?).ok()?.to_string();
+                let rows = take_u32(input)?;
+                let mut ends = Vec::with_capacity(rows.min(input.len() / 4));
+                let mut last = 0;
+                for _ in 0..rows {
+                    let e = take_u32(input)?;
+                    if e < last || !buf.is_char_boundary(e) {
+                        return None;
+                    }
+                    ends.push(e);
+                    last = e;
+                }
+                if last != buf.len() && rows > 0 {
+                    return None;
+                }
+                Repr::Text { buf, ends }
+            }
+            _ => return None,
+        };
+        Some(Cells::from_repr(repr))
+    }
+}
+
 /// Iterator over a column's cells as `&str`.
 pub enum Strs<'a> {
     Dict { values: &'a [String], codes: std::slice::Iter<'a, u8> },
@@ -389,6 +479,34 @@ impl CellsBuilder {
         self.keys = Vec::new();
     }
 
+    /// Appends every cell of `other`, as if each had been pushed in turn (same dictionary order,
+    /// same switch to text), without looking a dictionary column's rows up one by one.
+    pub fn append(&mut self, other: &Cells) {
+        if let (Repr::Dict { values, codes }, Some((other_values, other_codes))) = (&mut self.repr, other.dictionary()) {
+            let mut map: Vec<u8> = Vec::with_capacity(other_values.len());
+            for v in other_values {
+                match Self::code(values, &mut self.keys, &mut self.slots, v) {
+                    Some(c) => map.push(c),
+                    None => break,
+                }
+            }
+            if map.len() == other_values.len() {
+                codes.reserve(other_codes.len());
+                codes.extend(other_codes.iter().map(|&c| map.get(usize::from(c)).copied().unwrap_or(0)));
+                return;
+            }
+            self.to_text();
+        }
+        match (&mut self.repr, &other.repr) {
+            (Repr::Text { buf, ends }, Repr::Text { buf: other_buf, ends: other_ends }) => {
+                let at = buf.len();
+                buf.push_str(other_buf);
+                ends.extend(other_ends.iter().map(|e| e + at));
+            }
+            _ => other.strs().for_each(|s| self.push(s)),
+        }
+    }
+
     pub fn finish(self) -> Cells {
         let repr = match self.repr {
             Repr::Dict { values, mut codes } => {
@@ -430,6 +548,66 @@ mod tests {
         assert!(m.any_contains('9') && !m.any_contains(','));
         assert_eq!(m.clone(), m);
         assert_eq!(format!("{:?}", Cells::from(vec!["a", ""])), "[\"a\", \"\"]");
+    }
+
+    /// Cells from `n` rows: `distinct` values cycling, with a blank every seventh row.
+    fn column(n: usize, distinct: usize, offset: usize) -> Vec<String> {
+        (0..n).map(|i| if i % 7 == 3 { String::new() } else { format!("v{}", (i + offset) % distinct) }).collect()
+    }
+
+    #[test]
+    fn appending_cells_equals_pushing_them_one_by_one() {
+        // Dictionary + dictionary (shared and new values), dictionary overflowing into text,
+        // text + dictionary, dictionary + text, text + text, and empty halves.
+        let cases = [(40, 30, 5, 9), (300, 300, 200, 100), (500, 300, 400, 20), (300, 500, 20, 400), (0, 100, 3, 3), (100, 0, 3, 300), (120, 90, 300, 300), (250, 100, 250, 1000)];
+        for (k, &(n1, n2, d1, d2)) in cases.iter().enumerate() {
+            // The second half starts where the first stopped (new values, or the same ones again).
+            let (a, b) = (column(n1, d1.max(1), 0), column(n2, d2.max(1), n1));
+            let mut one_by_one = CellsBuilder::new(0);
+            a.iter().chain(&b).for_each(|s| one_by_one.push(s));
+            let one_by_one = one_by_one.finish();
+            let mut appended = CellsBuilder::new(0);
+            a.iter().for_each(|s| appended.push(s));
+            appended.append(&Cells::from_strs(b.iter().map(String::as_str)));
+            let appended = appended.finish();
+            assert_eq!(appended, one_by_one, "case {k}");
+            assert_eq!(appended.len(), n1 + n2, "case {k}");
+            // Same layout and the same dictionary order as reading the rows in turn.
+            assert_eq!(appended.dictionary(), one_by_one.dictionary(), "case {k}");
+        }
+    }
+
+    #[test]
+    fn cells_survive_encoding_and_bad_bytes_are_refused() {
+        let dict = Cells::from_strs(["yes", "", "no", "ja, “doch”", "yes"]);
+        let text = Cells::from_strs(column(600, 400, 0).iter().map(String::as_str));
+        let mut bytes = Vec::new();
+        dict.encode(&mut bytes);
+        text.encode(&mut bytes);
+        Cells::new().encode(&mut bytes);
+        let mut input = bytes.as_slice();
+        let back = [Cells::decode(&mut input), Cells::decode(&mut input), Cells::decode(&mut input)];
+        assert!(input.is_empty());
+        assert_eq!(back[0].as_ref(), Some(&dict));
+        assert!(back[0].as_ref().and_then(Cells::dictionary).is_some());
+        assert_eq!(back[1].as_ref(), Some(&text));
+        assert!(back[1].as_ref().and_then(Cells::dictionary).is_none());
+        assert_eq!(back[2].as_ref().map(Cells::len), Some(0));
+        // Every truncation, and a code past the dictionary, is refused, not a panic.
+        let mut one = Vec::new();
+        dict.encode(&mut one);
+        for cut in 0..one.len() {
+            assert!(Cells::decode(&mut &one[..cut]).is_none(), "cut at {cut}");
+        }
+        let last = one.len() - 1;
+        one[last] = 9;
+        assert!(Cells::decode(&mut one.as_slice()).is_none());
+        let mut t = Vec::new();
+        Cells::from_strs(column(300, 300, 0).iter().map(String::as_str)).encode(&mut t);
+        // An end inside the text that goes backwards.
+        let n = t.len();
+        t[n - 8..n - 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(Cells::decode(&mut t.as_slice()).is_none());
     }
 
     #[test]

@@ -173,7 +173,7 @@ fn looks_binary(text: &str) -> bool {
 }
 
 /// Signs of text that was converted to UTF-8 twice ("cafÃ©" for "café").
-fn looks_double_encoded(text: &str) -> bool {
+pub(crate) fn looks_double_encoded(text: &str) -> bool {
     // Every sign starts with “Ã” or “â”: most files have neither, and one scan each says so.
     if !text.contains('Ã') && !text.contains('â') {
         return false;

@@ -18,6 +18,7 @@ pub mod formats;
 pub mod identify;
 pub mod reshape;
 pub mod sniff;
+pub mod split;
 pub mod tokenize;
 pub mod types;
 pub mod values;
@@ -397,9 +398,13 @@ fn distinct_cells(columns: &[Column], c: usize) -> Vec<String> {
 /// ([`reshape::long_to_wide_with`]; if that cannot be done, the long table is kept and the reason
 /// given as a diagnostic), with the user's numbers for answers applied to the new columns too.
 pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result<Dataset, IngestError> {
-    let ds = read_table(bytes, file_name, opts)?;
+    Ok(with_options(read_table(bytes, file_name, opts)?, opts))
+}
+
+/// The table as in the file → one row per participant when asked, the user's numbers applied.
+fn with_options(ds: Dataset, opts: &IngestOptions) -> Dataset {
     if opts.long.is_none() && opts.value_maps.is_empty() {
-        return Ok(ds);
+        return ds;
     }
     // The reading step applied the user's numbers to the columns of the file as laid out.
     let read_names = ds.column_names();
@@ -436,23 +441,35 @@ pub fn read_with_options(bytes: &[u8], file_name: &str, opts: &IngestOptions) ->
             if unknown.len() == 1 { "column" } else { "columns" }
         ));
     }
-    Ok(ds)
+    ds
 }
 
-/// Reads a delimited text file with the user's settings, as laid out in the file. The text is
-/// read once, as a stream: the first records decide the layout, then every record goes straight
-/// into the columns.
-pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result<Dataset, IngestError> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(IngestError::Empty);
-    }
-    let decoded = decode::decode(bytes)?;
-    let text: &str = &decoded.text;
-    let delimiter = match opts.delimiter {
-        Some(d) if d.is_ascii() && !matches!(d, '"' | '\r' | '\n') => d,
-        _ => sniff::sniff_delimiter(text),
-    };
-    let mut tok = tokenize::Tokenizer::new(text, delimiter);
+/// The first records of a text, read and recognised: the export's layout and column names.
+struct Head {
+    /// The first records (titles above the header removed).
+    records: Vec<Record>,
+    /// Blank lines just before each of the first records.
+    head_blanks: Vec<usize>,
+    /// One place per quote of `tok.open_quotes` so far.
+    places: Vec<QuotePlace>,
+    blank_inside: usize,
+    pending_blank: usize,
+    title_note: Option<String>,
+    empty_first_lines: bool,
+    layout: Layout,
+    /// Column names, blank and repeated ones fixed.
+    names: Vec<String>,
+    /// What [`fix_names`] renamed, in words.
+    renamed: Vec<String>,
+}
+
+/// True when every field is blank (an empty line, or a line of delimiters only).
+fn is_blank(fields: &[Cow<'_, str>]) -> bool {
+    fields.iter().all(|f| f.trim().is_empty())
+}
+
+/// Reads the first records: enough to recognise the export, its title and header rows.
+fn read_head(tok: &mut tokenize::Tokenizer<'_>, delimiter: char, opts: &IngestOptions) -> Result<Head, IngestError> {
     let mut fields: Vec<Cow<'_, str>> = Vec::new();
     // One place per entry of `tok.open_quotes`.
     let mut places: Vec<QuotePlace> = Vec::new();
@@ -460,7 +477,6 @@ pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result
     let mut kept = 0usize;
     let mut blank_inside = 0usize;
     let mut pending_blank = 0usize;
-    let is_blank = |fields: &[Cow<'_, str>]| fields.iter().all(|f| f.trim().is_empty());
 
     // 1. The first records: enough to recognise the export and its header rows.
     let head_len = opts.header_rows.unwrap_or(0).saturating_add(3).max(HEAD_RECORDS);
@@ -517,17 +533,62 @@ pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result
     }
     let empty_first_lines = head.first().map_or(0, |r| r.line.saturating_sub(1)) > 0 && titles == 0 && head_blanks.first().copied().unwrap_or(0) > 0;
 
-    let mut layout = formats::recognise(&head, delimiter, opts.header_rows);
+    let layout = formats::recognise(&head, delimiter, opts.header_rows);
     if layout.header_rows > 0 && layout.names.iter().all(|n| n.trim().is_empty()) {
         return Err(IngestError::NoHeader);
     }
     let mut names = layout.names.clone();
     let renamed = fix_names(&mut names);
+    Ok(Head { records: head, head_blanks, places, blank_inside, pending_blank, title_note, empty_first_lines, layout, names, renamed })
+
+}
+
+/// Reads a delimited text file with the user's settings, as laid out in the file. The text is
+/// read once, as a stream: the first records decide the layout, then every record goes straight
+/// into the columns.
+pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result<Dataset, IngestError> {
+    // (Without a second half there is nothing that could not be joined.)
+    read_table_with(bytes, file_name, opts, None).and_then(|ds| ds.ok_or(IngestError::Empty))
+}
+
+/// The file's first half (from its start to `part.start`) read as [`read_with_options`] reads a
+/// whole file, joined with its second half read by [`split::read_part`]: the same dataset as
+/// reading the whole file, or `Ok(None)` when the halves cannot be joined (the caller then
+/// reads the whole file).
+pub fn read_joined(first: &[u8], part: &split::Part, file_name: &str, opts: &IngestOptions) -> Result<Option<Dataset>, IngestError> {
+    if first.len() < split::MIN_FIRST_HALF || first.len() as u64 != part.start {
+        return Ok(None);
+    }
+    Ok(read_table_with(first, file_name, opts, Some(part))?.map(|ds| with_options(ds, opts)))
+}
+
+/// The delimiter: the user's, or the one that fits the start of the text best.
+fn choose_delimiter(opts: &IngestOptions, text: &str) -> char {
+    match opts.delimiter {
+        Some(d) if d.is_ascii() && !matches!(d, '"' | '\r' | '\n') => d,
+        _ => sniff::sniff_delimiter(text),
+    }
+}
+
+/// [`read_table`], and when `second` is given, `bytes` are the file's first half and
+/// `second` its second half; `Ok(None)` when they cannot be joined.
+fn read_table_with(bytes: &[u8], file_name: &str, opts: &IngestOptions, second: Option<&split::Part>) -> Result<Option<Dataset>, IngestError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(IngestError::Empty);
+    }
+    let decoded = decode::decode(bytes)?;
+    let text: &str = &decoded.text;
+    let delimiter = choose_delimiter(opts, text);
+    let mut tok = tokenize::Tokenizer::new(text, delimiter);
+    let Head { records: head, head_blanks, mut places, mut blank_inside, mut pending_blank, title_note, empty_first_lines, mut layout, mut names, renamed } =
+        read_head(&mut tok, delimiter, opts)?;
     let width_names = names.len();
+    let mut fields: Vec<Cow<'_, str>> = Vec::new();
 
     // Rows to expect, from the bytes the first records took.
     let consumed = tok.position().max(1);
-    let expect = if consumed >= text.len() { head.len() } else { (text.len() as f64 / consumed as f64 * head.len() as f64 * 1.05) as usize + 16 };
+    let total = text.len() + second.map_or(0, |p| p.bytes as usize);
+    let expect = if consumed >= total { head.len() } else { (total as f64 / consumed as f64 * head.len() as f64 * 1.05) as usize + 16 };
     let mut rows = Rows::new(&layout, &names, opts.drop_unfinished, expect);
 
     // 2. The data rows among the first records.
@@ -558,7 +619,28 @@ pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result
         let place = rows.push(&fields, line).map_or(QuotePlace::Dropped, QuotePlace::Row);
         places.resize(tok.open_quotes.len(), place);
     }
-    let line_endings = tok.line_endings;
+    let mut line_endings = tok.line_endings;
+
+    // The second half, read by a helper: joined when this half ends where it starts (no quote
+    // left open) and both read rows with the same layout (see `split`).
+    if let Some(part) = second {
+        let same_layout = part.layout_key == split::layout_key(delimiter, &layout, &names);
+        if decoded.encoding != "UTF-8" || !decoded.notes.is_empty() || !tok.open_quotes.is_empty() || !same_layout || tok.position() != text.len() {
+            return Ok(None);
+        }
+        let line_offset = tok.line() - 1;
+        for (builder, cells) in rows.columns.iter_mut().zip(&part.columns) {
+            builder.append(cells);
+        }
+        rows.row_lines.extend(part.row_lines.iter().map(|l| l + line_offset));
+        line_endings.crlf += part.line_endings.crlf;
+        line_endings.lf += part.line_endings.lf;
+        line_endings.cr += part.line_endings.cr;
+        // Blank lines at the end of the file are not "between rows".
+        if !part.row_lines.is_empty() {
+            blank_inside += pending_blank + part.lead_blank + part.inside_blank;
+        }
+    }
 
     // Quotes never closed.
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -725,7 +807,7 @@ pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result
     }
 
     let labels = layout.labels.iter().filter_map(|(i, l)| Some((names.get(*i)?.clone(), l.clone()))).collect();
-    Ok(Dataset {
+    Ok(Some(Dataset {
         file: file_name.to_string(),
         columns,
         n_rows,
@@ -744,7 +826,7 @@ pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result
         dropped_rows,
         unfinished_rows,
         row_lines,
-    })
+    }))
 }
 
 #[cfg(test)]

@@ -115,6 +115,11 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
+    /// 1-based physical line of the next unread character.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
     /// Byte offset of the next unread character.
     pub fn position(&self) -> usize {
         self.pos
