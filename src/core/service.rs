@@ -7,7 +7,8 @@ use crate::core::analysis::{analyse, Analysis};
 use crate::core::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
 use crate::core::clean_csv::safe_csv_without;
 use crate::core::dataset::{Dataset, DatasetSummary, Diagnostic};
-use crate::core::ingest::{read_with_options, too_large_message, IngestError, IngestOptions};
+use crate::core::ingest::split::{self, Part};
+use crate::core::ingest::{join_halves, read_first_half, read_with_options, too_large_message, FirstPass, IngestError, IngestOptions};
 use crate::core::process::{counts_analysis, CountsResult};
 use crate::core::recipe::{IngestSettings, Recipe};
 use crate::core::simulate::{SimResult, SimRun, SimSettings};
@@ -96,6 +97,19 @@ pub trait FileSource {
     fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String>;
     /// Memory held while this source is kept.
     fn held(&self) -> usize;
+    /// Bytes `from..to` (clamped to the file).
+    fn range(&self, from: u64, to: u64) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+        Ok(match self.bytes()? {
+            std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(clamp(b, from, to)),
+            std::borrow::Cow::Owned(b) => std::borrow::Cow::Owned(clamp(&b, from, to).to_vec()),
+        })
+    }
+}
+
+fn clamp(b: &[u8], from: u64, to: u64) -> &[u8] {
+    let to = usize::try_from(to).unwrap_or(usize::MAX).min(b.len());
+    let from = usize::try_from(from).unwrap_or(usize::MAX).min(to);
+    b.get(from..to).unwrap_or_default()
 }
 
 impl FileSource for Vec<u8> {
@@ -138,6 +152,19 @@ pub struct Service {
     /// A big file has been read; its analysis runs on the next [`Service::work`] step, so the
     /// page hears that reading is done (a progress message) before the analysis starts.
     deferred: Option<(u64, Recipe)>,
+    /// A big data file whose first half has been read here, waiting for its second half.
+    halves: Option<Halves>,
+}
+
+/// A data file being read in two halves (see [`Service::first_half`]).
+struct Halves {
+    job: u64,
+    seq: u64,
+    name: String,
+    recipe: Recipe,
+    keep_roles: bool,
+    source: Box<dyn FileSource>,
+    first: FirstPass,
 }
 
 /// Files with at least this many rows are analysed in a second step after reading, with a
@@ -249,8 +276,52 @@ impl Service {
         }
     }
 
+    /// Starts reading a big data file in two halves (`LoadData` with a file of at least
+    /// [`split::SPLIT_MIN_BYTES`]; anything else is handled as by [`Service::handle_source`]):
+    /// reads the first half here while a helper reads the second (job `job`, from
+    /// [`split::middle`]), whose columns come back through [`Service::second_half`].
+    pub fn first_half(&mut self, job: u64, req: Request, source: Box<dyn FileSource>) -> Option<Reply> {
+        let Request::LoadData { seq, name, recipe, keep_roles } = req else { return self.handle_source(req, Some(source)) };
+        let (size, mid) = (source.size(), split::middle(source.size()));
+        let (Some(mid), None) = (mid, too_large_message(size)) else {
+            return self.handle_source(Request::LoadData { seq, name, recipe, keep_roles }, Some(source));
+        };
+        self.halves = None;
+        let opts = ingest_options(recipe.ingest.as_ref());
+        let first = source.range(0, mid + split::SPLIT_WINDOW).ok().and_then(|bytes| {
+            let start = usize::try_from(split::split_after(&bytes, 0, mid)?).ok()?;
+            read_first_half(bytes.get(..start)?, &name, &opts, size).ok()
+        });
+        let Some(first) = first else {
+            // (No line break after the middle, or the first half does not read: in one piece.)
+            return self.handle_source(Request::LoadData { seq, name, recipe, keep_roles }, Some(source));
+        };
+        self.halves = Some(Halves { job, seq, name, recipe, keep_roles, source, first });
+        Some(Reply::Progress { seq, fraction: 0.3, label: "Reading the file (two halves at once)".into() })
+    }
+
+    /// The helper's half for `job` ([`Part::encode`]'s bytes; `None` when it could not read
+    /// it): joined to the first, or, when they cannot be joined, the whole file is read here.
+    /// Ignored when another file was loaded since.
+    pub fn second_half(&mut self, job: u64, part: Option<&[u8]>) -> Option<Reply> {
+        if self.halves.as_ref().is_none_or(|h| h.job != job) {
+            return None;
+        }
+        let Halves { seq, name, recipe, keep_roles, source, first, .. } = self.halves.take()?;
+        let joined = part.and_then(Part::decode).and_then(|part| join_halves(first, &part));
+        match joined {
+            Some(ds) => {
+                let keep = (source.held() <= KEEP_FOR_REREAD).then_some(source);
+                self.loaded(seq, name, recipe, keep_roles, Ok(ds), keep)
+            }
+            None => self.handle_source(Request::LoadData { seq, name, recipe, keep_roles }, Some(source)),
+        }
+    }
+
     /// A data file has been read (or could not be): keep it and analyse.
     fn loaded(&mut self, seq: u64, name: String, mut recipe: Recipe, keep_roles: bool, read: Result<Dataset, IngestError>, keep: Option<Box<dyn FileSource>>) -> Option<Reply> {
+        // (A file read in halves and not finished yet is forgotten: this one came later.)
+        self.halves = None;
         match read {
             Ok(ds) => {
                 if !keep_roles {
@@ -423,6 +494,71 @@ mod tests {
             Some(Reply::Analysed { dataset, recipe, analysis, .. }) => (dataset.clone(), recipe.clone(), analysis.clone()),
             other => panic!("expected an analysis, got {other:?}"),
         }
+    }
+
+    /// Runs `reply` and then every step until the service is idle.
+    fn to_end(s: &mut Service, reply: Option<Reply>) -> Vec<Reply> {
+        let mut out: Vec<Reply> = reply.into_iter().collect();
+        while s.busy() {
+            out.extend(s.work());
+        }
+        out
+    }
+
+    #[test]
+    fn a_big_file_read_in_halves_gives_what_reading_it_in_one_piece_gives() {
+        // Just over the size that is read in halves (200k rows): two groups, pre/post, help.
+        let mut csv = String::from("id,group,pre,post,help_pre,help_post\n");
+        let mut r = crate::core::xorshift64(5);
+        let mut i = 0;
+        while (csv.len() as u64) < split::SPLIT_MIN_BYTES + 1000 {
+            let pre = 20 + r() % 20;
+            let yes = |x: u64| if x % 3 == 0 { "yes" } else { "no" };
+            csv.push_str(&format!("{i},{},{pre},{},{},{}\n", ["peer", "control"][(r() % 2) as usize], pre - r() % 6, yes(r()), yes(r())));
+            i += 1;
+        }
+        let bytes = csv.into_bytes();
+        let load = || Request::LoadData { seq: 3, name: "big.csv".into(), recipe: Recipe::default(), keep_roles: false };
+        let whole = handle_to_end(&mut Service::new(), load(), Some(&bytes));
+        let analysed = whole.last().cloned();
+        assert!(matches!(analysed, Some(Reply::Analysed { dataset: Some(ref d), .. }) if d.n_rows == i), "{:?}", whole.last().map(|_| ()));
+        // What the helper worker does with its half.
+        let mid = split::middle(bytes.len() as u64).unwrap();
+        let start = split::split_after(&bytes[mid as usize..], mid, mid).unwrap();
+        let opts = ingest_options(None);
+        let head = &bytes[..split::HEAD_BYTES as usize];
+        let part = split::read_part(head, &bytes[start as usize..], start, &opts).unwrap().encode();
+
+        let handle = |reads: &std::rc::Rc<std::cell::Cell<usize>>| Box::new(Handle { bytes: bytes.clone(), reads: reads.clone(), fail: false });
+        let reads = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut s = Service::new();
+        let started = s.first_half(7, load(), handle(&reads));
+        assert!(matches!(started, Some(Reply::Progress { seq: 3, .. })) && s.halves.is_some());
+        // An answer for another job (an earlier file) changes nothing.
+        assert_eq!(s.second_half(6, Some(&part)), None);
+        assert!(s.halves.is_some());
+        let reply = s.second_half(7, Some(&part));
+        let replies = to_end(&mut s, reply);
+        assert_eq!(replies.last(), analysed.as_ref());
+        assert_eq!(reads.get(), 1, "joined: only the first half was read here");
+        assert!(s.data_file.is_some(), "kept to be read again with other settings");
+
+        // The helper could not read its half, or sent bytes that are not a half: the whole file
+        // is read here, with the same result.
+        for broken in [None, Some(&part[..part.len() / 2])] {
+            let reads = std::rc::Rc::new(std::cell::Cell::new(0));
+            let mut s = Service::new();
+            s.first_half(8, load(), handle(&reads));
+            let reply = s.second_half(8, broken);
+            let replies = to_end(&mut s, reply);
+            assert_eq!(replies.last(), analysed.as_ref());
+            assert_eq!(reads.get(), 2, "not joined: read again in one piece");
+        }
+        // A small file is not split (read at once).
+        let mut s = Service::new();
+        let small = b"pre,post\n3,2\n4,3\n5,4\n".to_vec();
+        let reply = s.first_half(9, load(), Box::new(small));
+        assert!(matches!(reply, Some(Reply::Analysed { .. })) && s.halves.is_none());
     }
 
     #[test]

@@ -547,8 +547,7 @@ fn read_head(tok: &mut tokenize::Tokenizer<'_>, delimiter: char, opts: &IngestOp
 /// read once, as a stream: the first records decide the layout, then every record goes straight
 /// into the columns.
 pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result<Dataset, IngestError> {
-    // (Without a second half there is nothing that could not be joined.)
-    read_table_with(bytes, file_name, opts, None).and_then(|ds| ds.ok_or(IngestError::Empty))
+    Ok(finish(read_first(bytes, file_name, opts, bytes.len())?))
 }
 
 /// The file's first half (from its start to `part.start`) read as [`read_with_options`] reads a
@@ -556,10 +555,23 @@ pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result
 /// reading the whole file, or `Ok(None)` when the halves cannot be joined (the caller then
 /// reads the whole file).
 pub fn read_joined(first: &[u8], part: &split::Part, file_name: &str, opts: &IngestOptions) -> Result<Option<Dataset>, IngestError> {
-    if first.len() < split::MIN_FIRST_HALF || first.len() as u64 != part.start {
-        return Ok(None);
+    Ok(join_halves(read_first_half(first, file_name, opts, first.len() as u64 + part.bytes)?, part))
+}
+
+/// Reads the first half of a file of `total` bytes (see [`split`]); the text can be let go
+/// while the second half is read elsewhere, then [`join_halves`].
+pub fn read_first_half(first: &[u8], file_name: &str, opts: &IngestOptions, total: u64) -> Result<FirstPass, IngestError> {
+    read_first(first, file_name, opts, usize::try_from(total).unwrap_or(usize::MAX))
+}
+
+/// The whole file's dataset from its two halves, as [`read_with_options`] would read it; `None`
+/// when they cannot be joined (the caller then reads the whole file).
+pub fn join_halves(mut first: FirstPass, part: &split::Part) -> Option<Dataset> {
+    if first.bytes < split::MIN_FIRST_HALF || first.bytes as u64 != part.start || !first.join(part) {
+        return None;
     }
-    Ok(read_table_with(first, file_name, opts, Some(part))?.map(|ds| with_options(ds, opts)))
+    let opts = first.opts.clone();
+    Some(with_options(finish(first), &opts))
 }
 
 /// The delimiter: the user's, or the one that fits the start of the text best.
@@ -570,9 +582,9 @@ fn choose_delimiter(opts: &IngestOptions, text: &str) -> char {
     }
 }
 
-/// [`read_table`], and when `second` is given, `bytes` are the file's first half and
-/// `second` its second half; `Ok(None)` when they cannot be joined.
-fn read_table_with(bytes: &[u8], file_name: &str, opts: &IngestOptions, second: Option<&split::Part>) -> Result<Option<Dataset>, IngestError> {
+/// Reads a text into columns ([`read_table`] up to the reading rules): a whole file, or the
+/// first half of one (`total`: the whole file's length, for the rows to expect).
+fn read_first(bytes: &[u8], file_name: &str, opts: &IngestOptions, total: usize) -> Result<FirstPass, IngestError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty);
     }
@@ -580,14 +592,13 @@ fn read_table_with(bytes: &[u8], file_name: &str, opts: &IngestOptions, second: 
     let text: &str = &decoded.text;
     let delimiter = choose_delimiter(opts, text);
     let mut tok = tokenize::Tokenizer::new(text, delimiter);
-    let Head { records: head, head_blanks, mut places, mut blank_inside, mut pending_blank, title_note, empty_first_lines, mut layout, mut names, renamed } =
+    let Head { records: head, head_blanks, mut places, mut blank_inside, mut pending_blank, title_note, empty_first_lines, layout, names, renamed } =
         read_head(&mut tok, delimiter, opts)?;
-    let width_names = names.len();
     let mut fields: Vec<Cow<'_, str>> = Vec::new();
 
     // Rows to expect, from the bytes the first records took.
     let consumed = tok.position().max(1);
-    let total = text.len() + second.map_or(0, |p| p.bytes as usize);
+    let total = total.max(text.len());
     let expect = if consumed >= total { head.len() } else { (total as f64 / consumed as f64 * head.len() as f64 * 1.05) as usize + 16 };
     let mut rows = Rows::new(&layout, &names, opts.drop_unfinished, expect);
 
@@ -619,32 +630,116 @@ fn read_table_with(bytes: &[u8], file_name: &str, opts: &IngestOptions, second: 
         let place = rows.push(&fields, line).map_or(QuotePlace::Dropped, QuotePlace::Row);
         places.resize(tok.open_quotes.len(), place);
     }
-    let mut line_endings = tok.line_endings;
 
+    let Rows { columns, row_lines, dropped_rows, unfinished_rows, ragged, short, long, .. } = rows;
+    let (end_line, to_the_end) = (tok.line(), tok.position() == text.len());
+    Ok(FirstPass {
+        bytes: bytes.len(),
+        file_name: file_name.to_string(),
+        opts: opts.clone(),
+        encoding: decoded.encoding,
+        bom: decoded.bom,
+        decode_notes: decoded.notes,
+        delimiter,
+        layout,
+        names,
+        renamed,
+        first_blanks: head_blanks.first().copied().unwrap_or(0),
+        title_note,
+        empty_first_lines,
+        places,
+        open_quotes: tok.open_quotes,
+        line_endings: tok.line_endings,
+        end_line,
+        to_the_end,
+        blank_inside,
+        pending_blank,
+        builders: columns,
+        row_lines,
+        dropped_rows,
+        unfinished_rows,
+        ragged,
+        short,
+        long,
+    })
+}
+
+/// A text read into columns, before the reading rules are worked out (see [`read_first`]):
+/// everything owned, so the text can be let go while the file's second half is still being
+/// read elsewhere.
+pub struct FirstPass {
+    /// Bytes read.
+    bytes: usize,
+    file_name: String,
+    opts: IngestOptions,
+    encoding: &'static str,
+    bom: bool,
+    decode_notes: Vec<String>,
+    delimiter: char,
+    layout: Layout,
+    names: Vec<String>,
+    renamed: Vec<String>,
+    /// Blank lines before the first record.
+    first_blanks: usize,
+    title_note: Option<String>,
+    empty_first_lines: bool,
+    places: Vec<QuotePlace>,
+    open_quotes: Vec<tokenize::OpenQuote>,
+    line_endings: tokenize::LineEndings,
+    /// Physical line after the last one read.
+    end_line: usize,
+    /// True when the text was read to its end (and nothing joined since).
+    to_the_end: bool,
+    blank_inside: usize,
+    pending_blank: usize,
+    builders: Vec<CellsBuilder>,
+    row_lines: Vec<usize>,
+    dropped_rows: Vec<DroppedRow>,
+    unfinished_rows: Vec<usize>,
+    ragged: Vec<Ragged>,
+    short: Capped,
+    long: Capped,
+}
+
+impl FirstPass {
     // The second half, read by a helper: joined when this half ends where it starts (no quote
     // left open) and both read rows with the same layout (see `split`).
-    if let Some(part) = second {
-        let same_layout = part.layout_key == split::layout_key(delimiter, &layout, &names);
-        if decoded.encoding != "UTF-8" || !decoded.notes.is_empty() || !tok.open_quotes.is_empty() || !same_layout || tok.position() != text.len() {
-            return Ok(None);
+    /// Joins the file's second half; false (and nothing changed) when it cannot be joined.
+    fn join(&mut self, part: &split::Part) -> bool {
+        let same_layout = part.layout_key == split::layout_key(self.delimiter, &self.layout, &self.names);
+        if self.encoding != "UTF-8" || !self.decode_notes.is_empty() || !self.open_quotes.is_empty() || !same_layout || !self.to_the_end {
+            return false;
         }
-        let line_offset = tok.line() - 1;
-        for (builder, cells) in rows.columns.iter_mut().zip(&part.columns) {
+        let line_offset = self.end_line - 1;
+        for (builder, cells) in self.builders.iter_mut().zip(&part.columns) {
             builder.append(cells);
         }
-        rows.row_lines.extend(part.row_lines.iter().map(|l| l + line_offset));
-        line_endings.crlf += part.line_endings.crlf;
-        line_endings.lf += part.line_endings.lf;
-        line_endings.cr += part.line_endings.cr;
+        self.row_lines.extend(part.row_lines.iter().map(|l| l + line_offset));
+        self.line_endings.crlf += part.line_endings.crlf;
+        self.line_endings.lf += part.line_endings.lf;
+        self.line_endings.cr += part.line_endings.cr;
         // Blank lines at the end of the file are not "between rows".
         if !part.row_lines.is_empty() {
-            blank_inside += pending_blank + part.lead_blank + part.inside_blank;
+            self.blank_inside += self.pending_blank + part.lead_blank + part.inside_blank;
+            self.pending_blank = 0;
         }
+        self.to_the_end = false;
+        true
     }
 
+}
+
+/// The reading rules and notes, once every row is in: the dataset.
+fn finish(first: FirstPass) -> Dataset {
+    let FirstPass {
+        file_name, opts, encoding, bom, decode_notes, delimiter, mut layout, mut names, renamed, first_blanks, title_note, empty_first_lines,
+        places, open_quotes, line_endings, blank_inside, builders, row_lines, dropped_rows, unfinished_rows, ragged, short, long, ..
+    } = first;
+    let opts = &opts;
+    let width_names = names.len();
     // Quotes never closed.
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for (q, place) in tok.open_quotes.iter().zip(&places) {
+    for (q, place) in open_quotes.iter().zip(&places) {
         let column = names.get(q.field).cloned();
         let col_words = column.as_ref().map_or(String::new(), |c| format!(", column “{c}”"));
         let (row, place) = match *place {
@@ -664,7 +759,6 @@ fn read_table_with(bytes: &[u8], file_name: &str, opts: &IngestOptions, second: 
     }
 
     // Ragged rows: short rows were padded; rows with extra non-blank cells widened the table.
-    let Rows { columns: builders, row_lines, dropped_rows, unfinished_rows, ragged, short, long, .. } = rows;
     let width = builders.len();
     if width > width_names {
         let mut extra: Vec<String> = (width_names + 1..=width).map(|i| format!("column_{i}")).collect();
@@ -723,15 +817,15 @@ fn read_table_with(bytes: &[u8], file_name: &str, opts: &IngestOptions, second: 
     // Notes: what the reader did, in words.
     let mut notes = vec![format!(
         "Read as {}{}, {}-separated, {}.",
-        decoded.encoding,
-        if decoded.bom { " (with a byte-order mark)" } else { "" },
+        encoding,
+        if bom { " (with a byte-order mark)" } else { "" },
         sniff::delimiter_name(delimiter),
         sniff::line_endings(line_endings)
     )];
-    notes.extend(decoded.notes.iter().cloned());
+    notes.extend(decode_notes);
     notes.extend(title_note);
     if empty_first_lines {
-        let n = head_blanks.first().copied().unwrap_or(0);
+        let n = first_blanks;
         notes.push(format!(
             "The first {} of the file {} empty and {} skipped; the column names are on the line after.",
             if n == 1 { "line".to_string() } else { format!("{n} lines") },
@@ -807,14 +901,14 @@ fn read_table_with(bytes: &[u8], file_name: &str, opts: &IngestOptions, second: 
     }
 
     let labels = layout.labels.iter().filter_map(|(i, l)| Some((names.get(*i)?.clone(), l.clone()))).collect();
-    Ok(Some(Dataset {
-        file: file_name.to_string(),
+    Dataset {
+        file: file_name,
         columns,
         n_rows,
         diagnostics,
         notes,
-        encoding: decoded.encoding.to_string(),
-        had_bom: decoded.bom,
+        encoding: encoding.to_string(),
+        had_bom: bom,
         delimiter,
         format: layout.format,
         header_rows: layout.header_rows,
@@ -826,7 +920,7 @@ fn read_table_with(bytes: &[u8], file_name: &str, opts: &IngestOptions, second: 
         dropped_rows,
         unfinished_rows,
         row_lines,
-    }))
+    }
 }
 
 #[cfg(test)]

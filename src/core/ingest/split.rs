@@ -207,7 +207,14 @@ impl Part {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{read_table, read_table_with, read_with_options};
+    use super::super::{finish, read_first, read_table, read_with_options};
+    use crate::core::dataset::Dataset;
+
+    /// [`super::super::read_joined`] without its length rule (these files are small).
+    fn joined(first: &[u8], name: &str, opts: &IngestOptions, part: &Part) -> Option<Dataset> {
+        let mut pass = read_first(first, name, opts, first.len()).expect("the first half reads");
+        pass.join(part).then(|| finish(pass))
+    }
     use super::*;
     use crate::core::xorshift64;
 
@@ -286,9 +293,9 @@ mod tests {
     }
 
     /// Where two datasets differ (the whole of a dataset is too long for a message).
-    fn differ(a: &crate::core::dataset::Dataset, b: &crate::core::dataset::Dataset) -> String {
+    fn differ(a: &Dataset, b: &Dataset) -> String {
         let cols = a.columns.iter().zip(&b.columns).position(|(x, y)| x != y);
-        let rest = |d: &crate::core::dataset::Dataset| {
+        let rest = |d: &Dataset| {
             let mut d = d.clone();
             d.columns.clear();
             d.row_lines.clear();
@@ -298,7 +305,7 @@ mod tests {
     }
 
     /// Both halves, as the two workers read them; `Some(joined)` when they were joined.
-    fn halves(text: &str, mid: usize, opts: &IngestOptions) -> Option<crate::core::dataset::Dataset> {
+    fn halves(text: &str, mid: usize, opts: &IngestOptions) -> Option<Dataset> {
         let bytes = text.as_bytes();
         let start = split_after(bytes, 0, mid as u64)?;
         // The helper finds the same place from its own bytes.
@@ -307,7 +314,7 @@ mod tests {
         let part = read_part(head, &bytes[start as usize..], start, opts).ok()?;
         // Handed over as bytes.
         let part = Part::decode(&part.encode()).expect("a half survives encoding");
-        read_table_with(&bytes[..start as usize], "survey.csv", opts, Some(&part)).expect("the first half reads")
+        joined(&bytes[..start as usize], "survey.csv", opts, &part)
     }
 
     #[test]
@@ -367,7 +374,7 @@ mod tests {
         // Another file's layout.
         let other = "a;b\n1;2\n3;4\n";
         let foreign = read_part(other.as_bytes(), b"5;6\n", start as u64, &IngestOptions::default()).unwrap();
-        assert_eq!(read_table_with(&bytes[..start], "s.csv", &opts, Some(&foreign)).unwrap(), None);
+        assert_eq!(joined(&bytes[..start], "s.csv", &opts, &foreign), None);
         // Not UTF-8, or text the reader would note, in the second half.
         assert!(read_part(bytes, b"1,peer,\xff\n", start as u64, &opts).is_err());
         assert!(read_part(bytes, b"1,peer,\0\n", start as u64, &opts).is_err());
@@ -377,7 +384,7 @@ mod tests {
         let latin_start = latin.len() as u64;
         let tail = read_part(&latin[..8], b"2,x\n", latin_start, &IngestOptions::default());
         if let Ok(tail) = tail {
-            assert_eq!(read_table_with(&latin, "l.csv", &IngestOptions::default(), Some(&tail)).unwrap(), None);
+            assert_eq!(joined(&latin, "l.csv", &IngestOptions::default(), &tail), None);
         }
         // read_joined wants the first half to end where the second starts, and to be long enough
         // for the reading decisions (encoding, delimiter) to be the whole file's.
