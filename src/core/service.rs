@@ -463,7 +463,7 @@ impl Service {
 }
 
 /// The reader's options from the recipe's reading settings.
-fn ingest_options(settings: Option<&IngestSettings>) -> IngestOptions {
+pub fn ingest_options(settings: Option<&IngestSettings>) -> IngestOptions {
     let mut o = IngestOptions::default();
     if let Some(s) = settings {
         if let Some(codes) = &s.missing_codes {

@@ -132,9 +132,9 @@ pub fn app() -> Html {
             </nav>
             <p class="status" data-testid="status" data-state={state.status.as_str()} aria-live="polite">{status_text}</p>
             if let (Status::Busy, Some(what)) = (state.status, &state.reading) {
-                // Reading runs in the worker in one piece: until the file is read the bar only
-                // shows that work is under way; then (files of 50,000 rows or more) it shows the
-                // analysis step as the second half.
+                // Until the worker says how far it is, the bar only shows that work is under
+                // way; files over 8 MB then show "two halves at once" (a helper worker reads the
+                // second half), and files of 50,000 rows or more the analysis step.
                 <div class="progress" data-testid="reading-progress">
                     <label>{what}{"… "}
                         if let Some((f, step)) = &state.progress {

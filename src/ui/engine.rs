@@ -4,7 +4,10 @@
 //! from a blob. When no worker can start, each request is answered with a plain message —
 //! except with the `in-page-engine` feature (the component tests, whose test page has no
 //! worker files), where the same host then runs in the page and the queue is replayed there.
+//! With the first data file over 8 MB a second, helper worker is started and joined to the
+//! first by a channel; it reads the second half of such files (see `crate::worker`).
 
+use crate::core::ingest::split;
 use crate::core::service::{Reply, Request};
 use crate::worker::{decode_message, encode_message};
 use std::cell::RefCell;
@@ -113,6 +116,9 @@ mod local {
 
 pub struct Engine {
     mode: RefCell<Mode>,
+    /// A second worker that reads the second half of big data files for the first (started
+    /// with the first such file: until then only one is running).
+    helper: RefCell<Option<web_sys::Worker>>,
     on_reply: Rc<dyn Fn(Reply)>,
     /// Where the computation runs, in words (shown on the About page).
     pub kind: RefCell<&'static str>,
@@ -185,7 +191,12 @@ fn spawn_worker() -> Option<web_sys::Worker> {
 impl Engine {
     /// Starts the engine; replies arrive through `on_reply`.
     pub fn start(on_reply: Rc<dyn Fn(Reply)>) -> Rc<Engine> {
-        let engine = Rc::new(Engine { mode: RefCell::new(Mode::Local(Fallback::new(&on_reply))), on_reply, kind: RefCell::new(Fallback::KIND) });
+        let engine = Rc::new(Engine {
+            mode: RefCell::new(Mode::Local(Fallback::new(&on_reply))),
+            helper: RefCell::new(None),
+            on_reply,
+            kind: RefCell::new(Fallback::KIND),
+        });
         engine.attach_worker();
         engine
     }
@@ -231,6 +242,10 @@ impl Engine {
         match running {
             Some(worker) => {
                 worker.terminate();
+                // (Its helper was talking to the stopped worker; a new one starts when needed.)
+                if let Some(helper) = self.helper.borrow_mut().take() {
+                    helper.terminate();
+                }
                 // (Until the new worker is ready, or if none can start, the fallback answers.)
                 *self.mode.borrow_mut() = Mode::Local(Fallback::new(&self.on_reply));
                 *self.kind.borrow_mut() = Fallback::KIND;
@@ -275,17 +290,86 @@ impl Engine {
 
     /// Sends a request with its file, if any: a worker gets the `Blob` handle (the browser
     /// shares it; no bytes are copied) and reads the bytes itself.
-    pub fn send(&self, req: Request, file: Option<web_sys::Blob>) {
+    pub fn send(self: &Rc<Self>, req: Request, file: Option<web_sys::Blob>) {
         let mut mode = self.mode.borrow_mut();
         match &mut *mode {
             Mode::Starting { queue, .. } => queue.push((req, file)),
-            Mode::Worker(w) => post(w, &req, file),
+            Mode::Worker(w) => {
+                let big = file.as_ref().is_some_and(|f| split::middle(f.size().max(0.0) as u64).is_some());
+                if big && matches!(req, Request::LoadData { .. }) {
+                    self.start_helper(w);
+                }
+                post(w, &req, file)
+            }
             Mode::Local(host) => {
                 let host = host.clone();
                 drop(mode);
                 host.push((req, file));
             }
         }
+    }
+}
+
+impl Engine {
+    /// Starts the helper worker (once) and joins it to the engine's worker with a channel.
+    /// The engine's worker gets its end at once (what it sends waits in the channel); the
+    /// helper gets its end when it says it is ready (a message sent to a worker before its
+    /// wasm has started would be lost). If the helper cannot start or stops, the engine's
+    /// worker is told, and reads whole files itself again.
+    fn start_helper(self: &Rc<Self>, engine_worker: &web_sys::Worker) {
+        if self.helper.borrow().is_some() {
+            return;
+        }
+        let Some(helper) = spawn_worker() else { return };
+        let Ok(channel) = web_sys::MessageChannel::new() else {
+            helper.terminate();
+            return;
+        };
+        let (to_engine, to_helper) = (channel.port1(), channel.port2());
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("engine"), &to_engine);
+        if engine_worker.post_message_with_transfer(&msg, &js_sys::Array::of1(&to_engine)).is_err() {
+            helper.terminate();
+            return;
+        }
+        let weak = Rc::downgrade(self);
+        let lost = move || {
+            let Some(engine) = weak.upgrade() else { return };
+            if let Some(h) = engine.helper.borrow_mut().take() {
+                h.terminate();
+            }
+            let worker = match &*engine.mode.borrow() {
+                Mode::Worker(w) => Some(w.clone()),
+                _ => None,
+            };
+            if let Some(w) = worker {
+                let msg = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("helper_lost"), &JsValue::TRUE);
+                let _ = w.post_message(&msg);
+            }
+        };
+        let lost = Rc::new(lost);
+        let on_lost = lost.clone();
+        let helper_for_ready = helper.clone();
+        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            match decode_message(&e.data()).and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string())) {
+                Ok(Reply::Ready) => {
+                    let msg = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("helper"), &to_helper);
+                    let _ = helper_for_ready.post_message_with_transfer(&msg, &js_sys::Array::of1(&to_helper));
+                }
+                _ => on_lost(),
+            }
+        });
+        helper.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+            e.prevent_default();
+            lost();
+        });
+        helper.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        *self.helper.borrow_mut() = Some(helper);
     }
 }
 

@@ -7,7 +7,14 @@
 //! bytes straight into wasm memory in slices ([`BlobSource`]), so no second copy of a big file
 //! is ever held by the page or by JavaScript, and it reads it again from the same handle when
 //! the reading settings change (never a serde codec for bytes).
+//!
+//! A second instance of this worker can serve as a helper ([`serve_as_helper`]): the page
+//! starts it with the first data file over [`split::SPLIT_MIN_BYTES`] and joins the two with
+//! a `MessageChannel`. For such files the engine's worker reads the first half while the
+//! helper reads the second into columns and hands them back as one transferred buffer
+//! ([`crate::core::ingest::split`]), so the two cores parse at once.
 
+use crate::core::ingest::split;
 use crate::core::service::{FileSource, Reply, Request, Service};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -20,11 +27,76 @@ pub struct Host {
     service: RefCell<Service>,
     post: Box<dyn Fn(Reply)>,
     looping: Cell<bool>,
+    /// The channel to a helper worker that reads the second half of big files.
+    helper: RefCell<Option<web_sys::MessagePort>>,
+    /// The last job handed to the helper.
+    job: Cell<u64>,
 }
 
 impl Host {
     pub fn new(post: Box<dyn Fn(Reply)>) -> Rc<Host> {
-        Rc::new(Host { service: RefCell::new(Service::new()), post, looping: Cell::new(false) })
+        Rc::new(Host { service: RefCell::new(Service::new()), post, looping: Cell::new(false), helper: RefCell::new(None), job: Cell::new(0) })
+    }
+
+    /// From now on, big data files are read in two halves, the second by the helper at the
+    /// other end of `port` ([`serve_as_helper`]).
+    pub fn use_helper(self: &Rc<Self>, port: web_sys::MessagePort) {
+        let weak = Rc::downgrade(self);
+        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let Some(host) = weak.upgrade() else { return };
+            let data = e.data();
+            let job = js_sys::Reflect::get(&data, &JsValue::from_str("job")).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+            let part = js_sys::Reflect::get(&data, &JsValue::from_str("part")).ok().and_then(|v| v.dyn_into::<js_sys::ArrayBuffer>().ok());
+            let bytes = part.map(|b| js_sys::Uint8Array::new(&b).to_vec());
+            let reply = host.service.borrow_mut().second_half(job as u64, bytes.as_deref());
+            drop(bytes);
+            if let Some(r) = reply {
+                (host.post)(r);
+            }
+            host.keep_working();
+        });
+        port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        *self.helper.borrow_mut() = Some(port);
+    }
+
+    /// The helper stopped: big files are read whole again, and one waiting for its second
+    /// half is read whole now.
+    pub fn helper_lost(self: &Rc<Self>) {
+        if let Some(port) = self.helper.borrow_mut().take() {
+            port.close();
+        }
+        let reply = self.service.borrow_mut().second_half(self.job.get(), None);
+        if let Some(r) = reply {
+            (self.post)(r);
+        }
+        self.keep_working();
+    }
+
+    /// A data file big enough to read in two halves, with a helper to read the second: hands
+    /// the helper its half and reads the first here. False (nothing done) otherwise.
+    fn receive_in_halves(self: &Rc<Self>, req: &Request, file: &web_sys::Blob) -> bool {
+        let Request::LoadData { recipe, .. } = req else { return false };
+        let helper = self.helper.borrow();
+        let (Some(port), Some(mid)) = (helper.as_ref(), split::middle(file.size().max(0.0) as u64)) else { return false };
+        let opts = serde_json::to_string(&crate::core::service::ingest_options(recipe.ingest.as_ref())).unwrap_or_default();
+        let job = self.job.get() + 1;
+        self.job.set(job);
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("job"), &JsValue::from_f64(job as f64));
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("file"), file);
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("mid"), &JsValue::from_f64(mid as f64));
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("opts"), &JsValue::from_str(&opts));
+        if port.post_message(&msg).is_err() {
+            return false;
+        }
+        drop(helper);
+        let reply = self.service.borrow_mut().first_half(job, req.clone(), Box::new(BlobSource(file.clone())));
+        if let Some(r) = reply {
+            (self.post)(r);
+        }
+        self.keep_working();
+        true
     }
 
     /// Sends a reply to the page (for a request that could not reach the service).
@@ -106,12 +178,16 @@ impl FileSource for BlobSource {
     }
 
     fn bytes(&self) -> Result<Cow<'_, [u8]>, String> {
+        self.range(0, self.size())
+    }
+
+    fn range(&self, from: u64, to: u64) -> Result<Cow<'_, [u8]>, String> {
         let fail = |e: JsValue| format!("The browser could not read the file ({}).", e.as_string().unwrap_or_else(|| format!("{e:?}")));
         let reader = web_sys::FileReaderSync::new().map_err(fail)?;
-        let size = self.0.size();
+        let size = (to.min(self.size()) as f64).max(0.0);
+        let mut at = (from as f64).min(size);
         let mut out: Vec<u8> = Vec::new();
-        out.try_reserve_exact(size.max(0.0) as usize).map_err(|_| "There is not enough memory to read this file.".to_string())?;
-        let mut at = 0.0;
+        out.try_reserve_exact((size - at) as usize).map_err(|_| "There is not enough memory to read this file.".to_string())?;
         while at < size {
             let end = (at + SLICE).min(size);
             let part = self.0.slice_with_f64_and_f64(at, end).map_err(fail)?;
@@ -140,6 +216,54 @@ fn release(buffer: &JsValue) {
     }
 }
 
+/// Makes this worker a helper: it reads the second half of big files for the engine's worker
+/// at the other end of `port` (`{job, file, mid, opts}` in; `{job, part}` out, `part` an
+/// `ArrayBuffer` handed over, not copied; `{job}` alone when it could not read its half).
+pub fn serve_as_helper(port: web_sys::MessagePort) {
+    let reply_port = port.clone();
+    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let data = e.data();
+        let get = |k: &str| js_sys::Reflect::get(&data, &JsValue::from_str(k)).ok();
+        let job = get("job").and_then(|v| v.as_f64()).unwrap_or(-1.0);
+        let part = match (get("file").and_then(|v| v.dyn_into::<web_sys::Blob>().ok()), get("mid").and_then(|v| v.as_f64())) {
+            (Some(file), Some(mid)) => {
+                let opts = get("opts").and_then(|v| v.as_string()).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+                read_second_half(&BlobSource(file), mid as u64, &opts)
+            }
+            _ => None,
+        };
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("job"), &JsValue::from_f64(job));
+        match part {
+            Some(bytes) => {
+                let buffer = js_sys::Uint8Array::new_with_length(bytes.len() as u32);
+                buffer.copy_from(&bytes);
+                drop(bytes);
+                let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("part"), &buffer.buffer());
+                let _ = reply_port.post_message_with_transferable(&msg, &js_sys::Array::of1(&buffer.buffer()));
+            }
+            None => {
+                let _ = reply_port.post_message(&msg);
+            }
+        }
+    });
+    port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}
+
+/// The helper's work: the file's first bytes (for its layout) and its second half, read into
+/// columns and encoded; `None` when that half cannot be read apart.
+fn read_second_half(file: &BlobSource, mid: u64, opts: &crate::core::ingest::IngestOptions) -> Option<Vec<u8>> {
+    let size = file.size();
+    let head = file.range(0, split::HEAD_BYTES.min(size)).ok()?;
+    let tail = file.range(mid, size).ok()?;
+    let start = split::split_after(&tail, mid, mid)?;
+    let from = usize::try_from(start - mid).ok()?;
+    let part = split::read_part(&head, tail.get(from..)?, start, opts).ok()?;
+    drop((head, tail));
+    Some(part.encode())
+}
+
 /// Builds a `{json}` message.
 pub fn encode_message(json: &str) -> JsValue {
     let obj = js_sys::Object::new();
@@ -159,9 +283,21 @@ pub fn start() {
     }));
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        // `{helper: port}`: this worker becomes a helper; `{engine: port}`: this one gets a helper.
+        let port = |k: &str| js_sys::Reflect::get(&e.data(), &JsValue::from_str(k)).ok().and_then(|v| v.dyn_into::<web_sys::MessagePort>().ok());
+        if let Some(p) = port("helper") {
+            return serve_as_helper(p);
+        }
+        if let Some(p) = port("engine") {
+            return host.use_helper(p);
+        }
+        if js_sys::Reflect::get(&e.data(), &JsValue::from_str("helper_lost")).ok().is_some_and(|v| v.is_truthy()) {
+            return host.helper_lost();
+        }
         match decode_message(&e.data()).and_then(|(json, file)| {
             serde_json::from_str::<Request>(&json).map(|r| (r, file)).map_err(|e| format!("The worker got a request it does not understand ({e})."))
         }) {
+            Ok((req, Some(file))) if host.receive_in_halves(&req, &file) => {}
             Ok((req, file)) => host.receive(req, file.map(|f| Box::new(BlobSource(f)) as Box<dyn FileSource>)),
             Err(message) => {
                 let json = serde_json::to_string(&Reply::Failed { seq: 0, message }).unwrap_or_default();
