@@ -45,7 +45,10 @@ fn data_summary() -> Html {
                 <ul>{ for ds.notes.iter().map(|n| html! { <li>{n}</li> }) }</ul>
             </details>
             <ReadingSettings />
-            <LongLayoutOffer key={ds.file.clone()} />
+            // (In a box of its own: keyed, so its choices start afresh with each file, and
+            // often empty. Yew 0.23 lost its place among these siblings when it was remade
+            // while the identifying-columns box below went away, and the page stopped.)
+            <div class="long-offer"><LongLayoutOffer key={ds.file.clone()} /></div>
             <ValueMapsEditor />
             if !ds.identifying.is_empty() {
                 <div role="status" class="banner warning" data-testid="identifying">
