@@ -7,7 +7,7 @@ use crate::core::analysis::{analyse, Analysis};
 use crate::core::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
 use crate::core::clean_csv::safe_csv_without;
 use crate::core::dataset::{Dataset, DatasetSummary, Diagnostic};
-use crate::core::ingest::split::{self, Part};
+use crate::core::ingest::split::{self, Half};
 use crate::core::ingest::{join_halves, read_first_half, read_with_options, too_large_message, FirstPass, IngestError, IngestOptions};
 use crate::core::process::{counts_analysis, CountsResult};
 use crate::core::recipe::{IngestSettings, Recipe};
@@ -300,7 +300,7 @@ impl Service {
         Some(Reply::Progress { seq, fraction: 0.3, label: "Reading the file (two halves at once)".into() })
     }
 
-    /// The helper's half for `job` ([`Part::encode`]'s bytes; `None` when it could not read
+    /// The helper's half for `job` ([`split::Part::encode_to`]'s bytes; `None` when it could not read
     /// it): joined to the first, or, when they cannot be joined, the whole file is read here.
     /// Ignored when another file was loaded since.
     pub fn second_half(&mut self, job: u64, part: Option<&[u8]>) -> Option<Reply> {
@@ -308,7 +308,7 @@ impl Service {
             return None;
         }
         let Halves { seq, name, recipe, keep_roles, source, first, .. } = self.halves.take()?;
-        let joined = part.and_then(Part::decode).and_then(|part| join_halves(first, &part));
+        let joined = part.and_then(Half::decode).and_then(|part| join_halves(first, &part));
         match joined {
             Some(ds) => {
                 let keep = (source.held() <= KEEP_FOR_REREAD).then_some(source);

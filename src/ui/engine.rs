@@ -119,6 +119,8 @@ pub struct Engine {
     /// A second worker that reads the second half of big data files for the first (started
     /// with the first such file: until then only one is running).
     helper: RefCell<Option<web_sys::Worker>>,
+    /// A helper is to be started again once the current analysis is on the page.
+    renew: std::cell::Cell<bool>,
     on_reply: Rc<dyn Fn(Reply)>,
     /// Where the computation runs, in words (shown on the About page).
     pub kind: RefCell<&'static str>,
@@ -194,6 +196,7 @@ impl Engine {
         let engine = Rc::new(Engine {
             mode: RefCell::new(Mode::Local(Fallback::new(&on_reply))),
             helper: RefCell::new(None),
+            renew: std::cell::Cell::new(false),
             on_reply,
             kind: RefCell::new(Fallback::KIND),
         });
@@ -207,12 +210,21 @@ impl Engine {
         let weak = Rc::downgrade(self);
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let Some(engine) = weak.upgrade() else { return };
+            if js_sys::Reflect::get(&e.data(), &JsValue::from_str("helper_done")).ok().is_some_and(|v| v.is_truthy()) {
+                return engine.renew_helper();
+            }
             let reply = decode_message(&e.data())
                 .and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string()));
             match reply {
                 Ok(Reply::Ready) => engine.worker_ready(),
                 Ok(Reply::Failed { seq: 0, message }) if message.starts_with("worker:") => engine.fall_back(),
-                Ok(r) => (engine.on_reply)(r),
+                Ok(r) => {
+                    let done = matches!(r, Reply::Analysed { .. } | Reply::Failed { .. });
+                    (engine.on_reply)(r);
+                    if done {
+                        engine.helper_after_analysis();
+                    }
+                }
                 Err(e) => (engine.on_reply)(Reply::Failed { seq: 0, message: format!("The worker's answer could not be read ({e}).") }),
             }
         });
@@ -311,6 +323,31 @@ impl Engine {
 }
 
 impl Engine {
+    /// The helper has handed its half over: it is replaced by a fresh one, which holds none of
+    /// the memory the last file took (a worker's wasm memory never shrinks), so the two are
+    /// not both at their peak while the engine's worker analyses; the new one starts while
+    /// that runs, ready for the next big file.
+    fn renew_helper(self: &Rc<Self>) {
+        if let Some(old) = self.helper.borrow_mut().take() {
+            old.terminate();
+        }
+        self.renew.set(true);
+    }
+
+    /// After a big file's analysis: the fresh helper starts now, when the engine is idle.
+    fn helper_after_analysis(self: &Rc<Self>) {
+        if !self.renew.replace(false) {
+            return;
+        }
+        let worker = match &*self.mode.borrow() {
+            Mode::Worker(w) => Some(w.clone()),
+            _ => None,
+        };
+        if let Some(w) = worker {
+            self.start_helper(&w);
+        }
+    }
+
     /// Starts the helper worker (once) and joins it to the engine's worker with a channel.
     /// The engine's worker gets its end at once (what it sends waits in the channel); the
     /// helper gets its end when it says it is ready (a message sent to a worker before its

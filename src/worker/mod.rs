@@ -47,7 +47,17 @@ impl Host {
             let data = e.data();
             let job = js_sys::Reflect::get(&data, &JsValue::from_str("job")).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
             let part = js_sys::Reflect::get(&data, &JsValue::from_str("part")).ok().and_then(|v| v.dyn_into::<js_sys::ArrayBuffer>().ok());
-            let bytes = part.map(|b| js_sys::Uint8Array::new(&b).to_vec());
+            let bytes = part.map(|b| {
+                let bytes = js_sys::Uint8Array::new(&b).to_vec();
+                release(&b);
+                bytes
+            });
+            // (The page replaces the helper now: its memory is let go before the analysis.)
+            if let Some(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>().ok() {
+                let msg = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("helper_done"), &JsValue::TRUE);
+                let _ = scope.post_message(&msg);
+            }
             let reply = host.service.borrow_mut().second_half(job as u64, bytes.as_deref());
             drop(bytes);
             if let Some(r) = reply {
@@ -235,10 +245,16 @@ pub fn serve_as_helper(port: web_sys::MessagePort) {
         let msg = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("job"), &JsValue::from_f64(job));
         match part {
-            Some(bytes) => {
-                let buffer = js_sys::Uint8Array::new_with_length(bytes.len() as u32);
-                buffer.copy_from(&bytes);
-                drop(bytes);
+            Some(part) => {
+                // Written in pieces straight into the buffer that is handed over.
+                let buffer = js_sys::Uint8Array::new_with_length(part.encoded_len() as u32);
+                let mut at = 0u32;
+                part.encode_to(&mut |piece: &[u8]| {
+                    let end = at + piece.len() as u32;
+                    buffer.subarray(at, end).copy_from(piece);
+                    at = end;
+                });
+                drop(part);
                 let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("part"), &buffer.buffer());
                 let _ = reply_port.post_message_with_transferable(&msg, &js_sys::Array::of1(&buffer.buffer()));
             }
@@ -252,16 +268,14 @@ pub fn serve_as_helper(port: web_sys::MessagePort) {
 }
 
 /// The helper's work: the file's first bytes (for its layout) and its second half, read into
-/// columns and encoded; `None` when that half cannot be read apart.
-fn read_second_half(file: &BlobSource, mid: u64, opts: &crate::core::ingest::IngestOptions) -> Option<Vec<u8>> {
+/// columns; `None` when that half cannot be read apart.
+fn read_second_half(file: &BlobSource, mid: u64, opts: &crate::core::ingest::IngestOptions) -> Option<split::Part> {
     let size = file.size();
     let head = file.range(0, split::HEAD_BYTES.min(size)).ok()?;
     let tail = file.range(mid, size).ok()?;
     let start = split::split_after(&tail, mid, mid)?;
     let from = usize::try_from(start - mid).ok()?;
-    let part = split::read_part(&head, tail.get(from..)?, start, opts).ok()?;
-    drop((head, tail));
-    Some(part.encode())
+    split::read_part(&head, tail.get(from..)?, start, opts).ok()
 }
 
 /// Builds a `{json}` message.

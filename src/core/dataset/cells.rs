@@ -146,9 +146,9 @@ impl Cells {
     }
 }
 
-/// Little-endian `u32`s and byte strings, for [`Cells::encode`] and [`Cells::decode`].
-fn put_u32(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+/// Little-endian `u32`s and byte strings, for [`Cells::encode_to`] and [`Encoded`].
+fn u32_bytes(n: usize) -> [u8; 4] {
+    u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes()
 }
 
 fn take<'b>(input: &mut &'b [u8], n: usize) -> Option<&'b [u8]> {
@@ -159,80 +159,112 @@ fn take<'b>(input: &mut &'b [u8], n: usize) -> Option<&'b [u8]> {
 
 fn take_u32(input: &mut &[u8]) -> Option<usize> {
     let b = take(input, 4)?;
-    Some(u32::from_le_bytes([*b.first()?, *b.get(1)?, *b.get(2)?, *b.get(3)?]) as usize)
+    Some(u32::from_le_bytes(b.try_into().ok()?) as usize)
+}
+
+fn u32s(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    b.chunks_exact(4).map(|c| c.try_into().map_or(0, u32::from_le_bytes) as usize)
+}
+
+/// Cells in the compact binary form of [`Cells::encode_to`], checked, read in place.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Encoded<'b> {
+    /// Values (each: length, bytes), then one code byte per row.
+    Dict { values: &'b [u8], n_values: usize, codes: &'b [u8] },
+    /// All cells' text, then where each ends (`u32` per row).
+    Text { buf: &'b str, ends: &'b [u8] },
+}
+
+impl<'b> Encoded<'b> {
+    /// Reads one column of `rows` cells from the front of `input`, checking everything a
+    /// reader relies on (valid UTF-8, codes within the values, ends in order and on character
+    /// boundaries); `None`, never a panic, when the bytes are not such cells.
+    pub fn take(input: &mut &'b [u8], rows: usize) -> Option<Encoded<'b>> {
+        match *take(input, 1)?.first()? {
+            0 => {
+                let n_values = take_u32(input)?;
+                if n_values > MAX_DISTINCT {
+                    return None;
+                }
+                let before = *input;
+                for _ in 0..n_values {
+                    let len = take_u32(input)?;
+                    std::str::from_utf8(take(input, len)?).ok()?;
+                }
+                let values = before.get(..before.len() - input.len())?;
+                if take_u32(input)? != rows {
+                    return None;
+                }
+                let codes = take(input, rows)?;
+                codes.iter().all(|&c| usize::from(c) < n_values).then_some(Encoded::Dict { values, n_values, codes })
+            }
+            1 => {
+                let len = take_u32(input)?;
+                let buf = std::str::from_utf8(take(input, len)?).ok()?;
+                if take_u32(input)? != rows {
+                    return None;
+                }
+                let ends = take(input, rows.checked_mul(4)?)?;
+                let mut last = 0;
+                for e in u32s(ends) {
+                    if e < last || !buf.is_char_boundary(e) {
+                        return None;
+                    }
+                    last = e;
+                }
+                (rows == 0 || last == buf.len()).then_some(Encoded::Text { buf, ends })
+            }
+            _ => None,
+        }
+    }
+
+    /// A dictionary column's values, in order.
+    fn values(values: &'b [u8]) -> impl Iterator<Item = &'b str> {
+        let mut input = values;
+        std::iter::from_fn(move || {
+            let len = take_u32(&mut input)?;
+            std::str::from_utf8(take(&mut input, len)?).ok()
+        })
+    }
 }
 
 impl Cells {
-    /// Appends the cells in a compact binary form (how a helper worker hands its half of a
-    /// file over: plain bytes, no per-cell strings, no serde). Columns are far below 4 GB.
-    pub fn encode(&self, out: &mut Vec<u8>) {
+    /// Writes the cells in a compact binary form, in pieces, to `out` (how a helper worker
+    /// hands its half of a file over: plain bytes, no per-cell strings, no serde). A column is
+    /// far below 4 GB.
+    pub fn encode_to(&self, out: &mut dyn FnMut(&[u8])) {
         match &self.repr {
             Repr::Dict { values, codes } => {
-                out.push(0);
-                put_u32(out, values.len());
+                out(&[0]);
+                out(&u32_bytes(values.len()));
                 for v in values {
-                    put_u32(out, v.len());
-                    out.extend_from_slice(v.as_bytes());
+                    out(&u32_bytes(v.len()));
+                    out(v.as_bytes());
                 }
-                put_u32(out, codes.len());
-                out.extend_from_slice(codes);
+                out(&u32_bytes(codes.len()));
+                out(codes);
             }
             Repr::Text { buf, ends } => {
-                out.push(1);
-                put_u32(out, buf.len());
-                out.extend_from_slice(buf.as_bytes());
-                put_u32(out, ends.len());
-                for &e in ends {
-                    put_u32(out, e);
+                out(&[1]);
+                out(&u32_bytes(buf.len()));
+                out(buf.as_bytes());
+                out(&u32_bytes(ends.len()));
+                let mut piece: Vec<u8> = Vec::with_capacity(4 * 16_384);
+                for chunk in ends.chunks(16_384) {
+                    piece.clear();
+                    chunk.iter().for_each(|&e| piece.extend_from_slice(&u32_bytes(e)));
+                    out(&piece);
                 }
             }
         }
     }
 
-    /// Reads cells written by [`Cells::encode`] from the front of `input`; `None` (never a
-    /// panic) when the bytes are not such cells.
-    pub fn decode(input: &mut &[u8]) -> Option<Cells> {
-        let tag = *take(input, 1)?.first()?;
-        let repr = match tag {
-            0 => {
-                let n = take_u32(input)?;
-                if n > MAX_DISTINCT {
-                    return None;
-                }
-                let mut values = Vec::with_capacity(n);
-                for _ in 0..n {
-                    let len = take_u32(input)?;
-                    values.push(std::str::from_utf8(take(input, len)?).ok()?.to_string());
-                }
-                let rows = take_u32(input)?;
-                let codes = take(input, rows)?.to_vec();
-                if codes.iter().any(|&c| usize::from(c) >= n) {
-                    return None;
-                }
-                Repr::Dict { values, codes }
-            }
-            1 => {
-                let len = take_u32(input)?;
-                let buf = std::str::from_utf8(take(input, len)?).ok()?.to_string();
-                let rows = take_u32(input)?;
-                let mut ends = Vec::with_capacity(rows.min(input.len() / 4));
-                let mut last = 0;
-                for _ in 0..rows {
-                    let e = take_u32(input)?;
-                    if e < last || !buf.is_char_boundary(e) {
-                        return None;
-                    }
-                    ends.push(e);
-                    last = e;
-                }
-                if last != buf.len() && rows > 0 {
-                    return None;
-                }
-                Repr::Text { buf, ends }
-            }
-            _ => return None,
-        };
-        Some(Cells::from_repr(repr))
+    /// Bytes [`Cells::encode_to`] writes.
+    pub fn encoded_len(&self) -> usize {
+        match &self.repr {
+            Repr::Dict { values, codes } => 1 + 4 + values.iter().map(|v| 4 + v.len()).sum::<usize>() + 4 + codes.len(),
+            Repr::Text { buf, ends } => 1 + 4 + buf.len() + 4 + 4 * ends.len(),
+        }
     }
 }
 
@@ -479,31 +511,43 @@ impl CellsBuilder {
         self.keys = Vec::new();
     }
 
-    /// Appends every cell of `other`, as if each had been pushed in turn (same dictionary order,
-    /// same switch to text), without looking a dictionary column's rows up one by one.
-    pub fn append(&mut self, other: &Cells) {
-        if let (Repr::Dict { values, codes }, Some((other_values, other_codes))) = (&mut self.repr, other.dictionary()) {
-            let mut map: Vec<u8> = Vec::with_capacity(other_values.len());
-            for v in other_values {
-                match Self::code(values, &mut self.keys, &mut self.slots, v) {
-                    Some(c) => map.push(c),
-                    None => break,
+    /// Appends encoded cells ([`Encoded::take`]), as if each had been pushed in turn, straight
+    /// from the bytes (no copy of the column in between).
+    pub fn append_encoded(&mut self, other: Encoded<'_>) {
+        match other {
+            Encoded::Dict { values: other_values, n_values, codes: other_codes } => {
+                let mut map: Vec<u8> = Vec::with_capacity(n_values);
+                if let Repr::Dict { values, codes } = &mut self.repr {
+                    for v in Encoded::values(other_values) {
+                        match Self::code(values, &mut self.keys, &mut self.slots, v) {
+                            Some(c) => map.push(c),
+                            None => break,
+                        }
+                    }
+                    if map.len() == n_values {
+                        codes.reserve(other_codes.len());
+                        codes.extend(other_codes.iter().map(|&c| map.get(usize::from(c)).copied().unwrap_or(0)));
+                        return;
+                    }
+                }
+                let texts: Vec<&str> = Encoded::values(other_values).collect();
+                for &c in other_codes {
+                    self.push(texts.get(usize::from(c)).copied().unwrap_or(""));
                 }
             }
-            if map.len() == other_values.len() {
-                codes.reserve(other_codes.len());
-                codes.extend(other_codes.iter().map(|&c| map.get(usize::from(c)).copied().unwrap_or(0)));
-                return;
+            Encoded::Text { buf: other_buf, ends: other_ends } => {
+                if let Repr::Text { buf, ends } = &mut self.repr {
+                    let at = buf.len();
+                    buf.push_str(other_buf);
+                    ends.extend(u32s(other_ends).map(|e| e + at));
+                    return;
+                }
+                let mut start = 0;
+                for end in u32s(other_ends) {
+                    self.push(other_buf.get(start..end).unwrap_or(""));
+                    start = end;
+                }
             }
-            self.to_text();
-        }
-        match (&mut self.repr, &other.repr) {
-            (Repr::Text { buf, ends }, Repr::Text { buf: other_buf, ends: other_ends }) => {
-                let at = buf.len();
-                buf.push_str(other_buf);
-                ends.extend(other_ends.iter().map(|e| e + at));
-            }
-            _ => other.strs().for_each(|s| self.push(s)),
         }
     }
 
@@ -555,8 +599,15 @@ mod tests {
         (0..n).map(|i| if i % 7 == 3 { String::new() } else { format!("v{}", (i + offset) % distinct) }).collect()
     }
 
+    fn encode(c: &Cells) -> Vec<u8> {
+        let mut out = Vec::new();
+        c.encode_to(&mut |b| out.extend_from_slice(b));
+        assert_eq!(out.len(), c.encoded_len());
+        out
+    }
+
     #[test]
-    fn appending_cells_equals_pushing_them_one_by_one() {
+    fn appending_encoded_cells_equals_pushing_them_one_by_one() {
         // Dictionary + dictionary (shared and new values), dictionary overflowing into text,
         // text + dictionary, dictionary + text, text + text, and empty halves.
         let cases = [(40, 30, 5, 9), (300, 300, 200, 100), (500, 300, 400, 20), (300, 500, 20, 400), (0, 100, 3, 3), (100, 0, 3, 300), (120, 90, 300, 300), (250, 100, 250, 1000)];
@@ -568,7 +619,10 @@ mod tests {
             let one_by_one = one_by_one.finish();
             let mut appended = CellsBuilder::new(0);
             a.iter().for_each(|s| appended.push(s));
-            appended.append(&Cells::from_strs(b.iter().map(String::as_str)));
+            let bytes = encode(&Cells::from_strs(b.iter().map(String::as_str)));
+            let mut input = bytes.as_slice();
+            appended.append_encoded(Encoded::take(&mut input, n2).unwrap());
+            assert!(input.is_empty());
             let appended = appended.finish();
             assert_eq!(appended, one_by_one, "case {k}");
             assert_eq!(appended.len(), n1 + n2, "case {k}");
@@ -578,36 +632,40 @@ mod tests {
     }
 
     #[test]
-    fn cells_survive_encoding_and_bad_bytes_are_refused() {
+    fn encoded_cells_are_checked_and_bad_bytes_refused() {
         let dict = Cells::from_strs(["yes", "", "no", "ja, “doch”", "yes"]);
-        let text = Cells::from_strs(column(600, 400, 0).iter().map(String::as_str));
-        let mut bytes = Vec::new();
-        dict.encode(&mut bytes);
-        text.encode(&mut bytes);
-        Cells::new().encode(&mut bytes);
+        let text = Cells::from_strs(column(600, 401, 0).iter().map(String::as_str));
+        assert!(dict.dictionary().is_some() && text.dictionary().is_none());
+        let mut bytes = encode(&dict);
+        bytes.extend(encode(&text));
+        bytes.extend(encode(&Cells::new()));
         let mut input = bytes.as_slice();
-        let back = [Cells::decode(&mut input), Cells::decode(&mut input), Cells::decode(&mut input)];
+        let back = [Encoded::take(&mut input, 5), Encoded::take(&mut input, 600), Encoded::take(&mut input, 0)];
         assert!(input.is_empty());
-        assert_eq!(back[0].as_ref(), Some(&dict));
-        assert!(back[0].as_ref().and_then(Cells::dictionary).is_some());
-        assert_eq!(back[1].as_ref(), Some(&text));
-        assert!(back[1].as_ref().and_then(Cells::dictionary).is_none());
-        assert_eq!(back[2].as_ref().map(Cells::len), Some(0));
-        // Every truncation, and a code past the dictionary, is refused, not a panic.
-        let mut one = Vec::new();
-        dict.encode(&mut one);
-        for cut in 0..one.len() {
-            assert!(Cells::decode(&mut &one[..cut]).is_none(), "cut at {cut}");
+        for (b, want) in back.into_iter().zip([&dict, &text, &Cells::new()]) {
+            let mut builder = CellsBuilder::new(0);
+            builder.append_encoded(b.unwrap());
+            assert_eq!(&builder.finish(), want);
         }
-        let last = one.len() - 1;
-        one[last] = 9;
-        assert!(Cells::decode(&mut one.as_slice()).is_none());
-        let mut t = Vec::new();
-        Cells::from_strs(column(300, 300, 0).iter().map(String::as_str)).encode(&mut t);
-        // An end inside the text that goes backwards.
+        // Every truncation, the wrong number of rows, and a code past the dictionary are
+        // refused, not a panic.
+        let one = encode(&dict);
+        for cut in 0..one.len() {
+            assert!(Encoded::take(&mut &one[..cut], 5).is_none(), "cut at {cut}");
+        }
+        assert!(Encoded::take(&mut one.as_slice(), 4).is_none());
+        let mut bad = one.clone();
+        let last = bad.len() - 1;
+        bad[last] = 9;
+        assert!(Encoded::take(&mut bad.as_slice(), 5).is_none());
+        // An end that goes backwards, and text that is not UTF-8.
+        let mut t = encode(&Cells::from_strs(column(300, 300, 0).iter().map(String::as_str)));
         let n = t.len();
         t[n - 8..n - 4].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(Cells::decode(&mut t.as_slice()).is_none());
+        assert!(Encoded::take(&mut t.as_slice(), 300).is_none());
+        let mut t = encode(&Cells::from_strs(column(300, 300, 0).iter().map(String::as_str)));
+        t[6] = 0xff;
+        assert!(Encoded::take(&mut t.as_slice(), 300).is_none());
     }
 
     #[test]

@@ -554,7 +554,7 @@ pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result
 /// whole file, joined with its second half read by [`split::read_part`]: the same dataset as
 /// reading the whole file, or `Ok(None)` when the halves cannot be joined (the caller then
 /// reads the whole file).
-pub fn read_joined(first: &[u8], part: &split::Part, file_name: &str, opts: &IngestOptions) -> Result<Option<Dataset>, IngestError> {
+pub fn read_joined(first: &[u8], part: &split::Half<'_>, file_name: &str, opts: &IngestOptions) -> Result<Option<Dataset>, IngestError> {
     Ok(join_halves(read_first_half(first, file_name, opts, first.len() as u64 + part.bytes)?, part))
 }
 
@@ -566,7 +566,7 @@ pub fn read_first_half(first: &[u8], file_name: &str, opts: &IngestOptions, tota
 
 /// The whole file's dataset from its two halves, as [`read_with_options`] would read it; `None`
 /// when they cannot be joined (the caller then reads the whole file).
-pub fn join_halves(mut first: FirstPass, part: &split::Part) -> Option<Dataset> {
+pub fn join_halves(mut first: FirstPass, part: &split::Half<'_>) -> Option<Dataset> {
     if first.bytes < split::MIN_FIRST_HALF || first.bytes as u64 != part.start || !first.join(part) {
         return None;
     }
@@ -705,21 +705,24 @@ impl FirstPass {
     // The second half, read by a helper: joined when this half ends where it starts (no quote
     // left open) and both read rows with the same layout (see `split`).
     /// Joins the file's second half; false (and nothing changed) when it cannot be joined.
-    fn join(&mut self, part: &split::Part) -> bool {
+    fn join(&mut self, part: &split::Half<'_>) -> bool {
         let same_layout = part.layout_key == split::layout_key(self.delimiter, &self.layout, &self.names);
         if self.encoding != "UTF-8" || !self.decode_notes.is_empty() || !self.open_quotes.is_empty() || !same_layout || !self.to_the_end {
             return false;
         }
         let line_offset = self.end_line - 1;
-        for (builder, cells) in self.builders.iter_mut().zip(&part.columns) {
-            builder.append(cells);
+        if part.columns.len() > self.builders.len() {
+            return false;
         }
-        self.row_lines.extend(part.row_lines.iter().map(|l| l + line_offset));
+        for (builder, cells) in self.builders.iter_mut().zip(&part.columns) {
+            builder.append_encoded(*cells);
+        }
+        self.row_lines.extend(part.row_lines().map(|l| l + line_offset));
         self.line_endings.crlf += part.line_endings.crlf;
         self.line_endings.lf += part.line_endings.lf;
         self.line_endings.cr += part.line_endings.cr;
         // Blank lines at the end of the file are not "between rows".
-        if !part.row_lines.is_empty() {
+        if part.rows > 0 {
             self.blank_inside += self.pending_blank + part.lead_blank + part.inside_blank;
             self.pending_blank = 0;
         }

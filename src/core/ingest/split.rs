@@ -13,7 +13,7 @@
 
 use super::tokenize::{LineEndings, Tokenizer};
 use super::{choose_delimiter, decode, is_blank, read_head, IngestOptions, Rows};
-use crate::core::dataset::cells::Cells;
+use crate::core::dataset::cells::{Cells, Encoded};
 use std::borrow::Cow;
 
 /// Files at least this big are read in two halves (smaller ones are read faster than a
@@ -127,10 +127,6 @@ pub fn read_part(head: &[u8], part: &[u8], start: u64, opts: &IngestOptions) -> 
 
 const MAGIC: &[u8; 4] = b"LNP1";
 
-fn put(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(&n.to_le_bytes());
-}
-
 fn take(input: &mut &[u8]) -> Option<u64> {
     let (head, rest) = (input.get(..8)?, input.get(8..)?);
     *input = rest;
@@ -142,66 +138,98 @@ fn take_usize(input: &mut &[u8]) -> Option<usize> {
 }
 
 impl Part {
-    /// The half as plain bytes (handed from the helper worker to the engine's worker as one
-    /// transferable buffer: no per-cell strings, no serde).
-    pub fn encode(&self) -> Vec<u8> {
-        let cells: usize = self.columns.iter().map(|c| c.len() + 16).sum();
-        let mut out = Vec::with_capacity(64 + self.layout_key.len() + 4 * self.row_lines.len() + cells);
+    /// The half's header: what comes before its columns in [`Part::encode_to`].
+    fn header(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(80 + self.layout_key.len());
         out.extend_from_slice(MAGIC);
         for n in [self.start, self.bytes, self.layout_key.len() as u64] {
-            put(&mut out, n);
+            out.extend_from_slice(&n.to_le_bytes());
         }
         out.extend_from_slice(self.layout_key.as_bytes());
         let LineEndings { crlf, lf, cr } = self.line_endings;
-        for n in [crlf, lf, cr, self.lead_blank, self.inside_blank, self.row_lines.len()] {
-            put(&mut out, n as u64);
-        }
-        for &l in &self.row_lines {
-            out.extend_from_slice(&u32::try_from(l).unwrap_or(u32::MAX).to_le_bytes());
-        }
-        put(&mut out, self.columns.len() as u64);
-        for c in &self.columns {
-            c.encode(&mut out);
+        for n in [crlf, lf, cr, self.lead_blank, self.inside_blank, self.row_lines.len(), self.columns.len()] {
+            out.extend_from_slice(&(n as u64).to_le_bytes());
         }
         out
     }
 
-    /// Reads [`Part::encode`]'s bytes; `None` when they are not such a half.
-    pub fn decode(bytes: &[u8]) -> Option<Part> {
+    /// Bytes [`Part::encode_to`] writes.
+    pub fn encoded_len(&self) -> usize {
+        self.header().len() + 4 * self.row_lines.len() + self.columns.iter().map(Cells::encoded_len).sum::<usize>()
+    }
+
+    /// Writes the half as plain bytes, in pieces (the helper worker writes them straight into
+    /// the buffer it hands over: no per-cell strings, no serde, no second copy of the whole).
+    pub fn encode_to(&self, out: &mut dyn FnMut(&[u8])) {
+        out(&self.header());
+        let mut piece: Vec<u8> = Vec::with_capacity(4 * 16_384);
+        for chunk in self.row_lines.chunks(16_384) {
+            piece.clear();
+            chunk.iter().for_each(|&l| piece.extend_from_slice(&u32::try_from(l).unwrap_or(u32::MAX).to_le_bytes()));
+            out(&piece);
+        }
+        for c in &self.columns {
+            c.encode_to(out);
+        }
+    }
+
+    /// [`Part::encode_to`] into one buffer.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode_to(&mut |b| out.extend_from_slice(b));
+        out
+    }
+}
+
+/// A second half as handed over ([`Part::encode_to`]'s bytes), checked and read in place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Half<'b> {
+    pub start: u64,
+    pub bytes: u64,
+    pub(super) layout_key: &'b str,
+    pub(super) line_endings: LineEndings,
+    pub(super) lead_blank: usize,
+    pub(super) inside_blank: usize,
+    pub(super) rows: usize,
+    /// Each row's line, counted from the half's first line (`u32` each).
+    row_lines: &'b [u8],
+    pub(super) columns: Vec<Encoded<'b>>,
+}
+
+impl<'b> Half<'b> {
+    /// Reads and checks the bytes; `None` (never a panic) when they are not such a half.
+    pub fn decode(bytes: &'b [u8]) -> Option<Half<'b>> {
         let mut input = bytes.strip_prefix(MAGIC)?;
         let (start, len, key_len) = (take(&mut input)?, take(&mut input)?, take_usize(&mut input)?);
-        let layout_key = std::str::from_utf8(input.get(..key_len)?).ok()?.to_string();
+        let layout_key = std::str::from_utf8(input.get(..key_len)?).ok()?;
         input = input.get(key_len..)?;
-        let mut n = [0usize; 6];
+        let mut n = [0usize; 7];
         for v in n.iter_mut() {
             *v = take_usize(&mut input)?;
         }
-        let [crlf, lf, cr, lead_blank, inside_blank, rows] = n;
-        let lines = input.get(..rows.checked_mul(4)?)?;
-        let row_lines = lines.chunks_exact(4).map(|b| b.try_into().map_or(0, u32::from_le_bytes) as usize).collect();
+        let [crlf, lf, cr, lead_blank, inside_blank, rows, n_columns] = n;
+        let row_lines = input.get(..rows.checked_mul(4)?)?;
         input = input.get(rows * 4..)?;
-        let n_columns = take_usize(&mut input)?;
         let mut columns = Vec::with_capacity(n_columns.min(input.len()));
         for _ in 0..n_columns {
-            let c = Cells::decode(&mut input)?;
-            if c.len() != rows {
-                return None;
-            }
-            columns.push(c);
+            columns.push(Encoded::take(&mut input, rows)?);
         }
-        if !input.is_empty() {
-            return None;
-        }
-        Some(Part {
+        input.is_empty().then_some(Half {
             start,
             bytes: len,
             layout_key,
-            columns,
-            row_lines,
             line_endings: LineEndings { crlf, lf, cr },
             lead_blank,
             inside_blank,
+            rows,
+            row_lines,
+            columns,
         })
+    }
+
+    /// Each row's line, counted from the half's first line.
+    pub(super) fn row_lines(&self) -> impl Iterator<Item = usize> + '_ {
+        self.row_lines.chunks_exact(4).map(|b| b.try_into().map_or(0, u32::from_le_bytes) as usize)
     }
 }
 
@@ -211,7 +239,7 @@ mod tests {
     use crate::core::dataset::Dataset;
 
     /// [`super::super::read_joined`] without its length rule (these files are small).
-    fn joined(first: &[u8], name: &str, opts: &IngestOptions, part: &Part) -> Option<Dataset> {
+    fn joined(first: &[u8], name: &str, opts: &IngestOptions, part: &Half<'_>) -> Option<Dataset> {
         let mut pass = read_first(first, name, opts, first.len()).expect("the first half reads");
         pass.join(part).then(|| finish(pass))
     }
@@ -313,8 +341,10 @@ mod tests {
         let head = &bytes[..bytes.len().min(HEAD_BYTES as usize)];
         let part = read_part(head, &bytes[start as usize..], start, opts).ok()?;
         // Handed over as bytes.
-        let part = Part::decode(&part.encode()).expect("a half survives encoding");
-        joined(&bytes[..start as usize], "survey.csv", opts, &part)
+        let encoded = part.encode();
+        assert_eq!(encoded.len(), part.encoded_len());
+        let half = Half::decode(&encoded).expect("a half survives encoding");
+        joined(&bytes[..start as usize], "survey.csv", opts, &half)
     }
 
     #[test]
@@ -374,7 +404,7 @@ mod tests {
         // Another file's layout.
         let other = "a;b\n1;2\n3;4\n";
         let foreign = read_part(other.as_bytes(), b"5;6\n", start as u64, &IngestOptions::default()).unwrap();
-        assert_eq!(joined(&bytes[..start], "s.csv", &opts, &foreign), None);
+        assert_eq!(joined(&bytes[..start], "s.csv", &opts, &Half::decode(&foreign.encode()).unwrap()), None);
         // Not UTF-8, or text the reader would note, in the second half.
         assert!(read_part(bytes, b"1,peer,\xff\n", start as u64, &opts).is_err());
         assert!(read_part(bytes, b"1,peer,\0\n", start as u64, &opts).is_err());
@@ -384,21 +414,22 @@ mod tests {
         let latin_start = latin.len() as u64;
         let tail = read_part(&latin[..8], b"2,x\n", latin_start, &IngestOptions::default());
         if let Ok(tail) = tail {
-            assert_eq!(joined(&latin, "l.csv", &IngestOptions::default(), &tail), None);
+            assert_eq!(joined(&latin, "l.csv", &IngestOptions::default(), &Half::decode(&tail.encode()).unwrap()), None);
         }
         // read_joined wants the first half to end where the second starts, and to be long enough
         // for the reading decisions (encoding, delimiter) to be the whole file's.
-        assert_eq!(super::super::read_joined(&bytes[..start - 1], &part, "s.csv", &opts).unwrap(), None);
-        assert_eq!(super::super::read_joined(&bytes[..start], &part, "s.csv", &opts).unwrap(), None, "first half too short");
-        // Truncated or damaged bytes are not a half.
         let enc = part.encode();
-        for cut in [0, 3, 10, 40, enc.len() / 2, enc.len() - 1] {
-            assert_eq!(Part::decode(&enc[..cut]), None, "cut at {cut}");
+        let half = Half::decode(&enc).unwrap();
+        assert_eq!(super::super::read_joined(&bytes[..start - 1], &half, "s.csv", &opts).unwrap(), None);
+        assert_eq!(super::super::read_joined(&bytes[..start], &half, "s.csv", &opts).unwrap(), None, "first half too short");
+        // Truncated or damaged bytes are not a half.
+        for cut in 0..enc.len() {
+            assert_eq!(Half::decode(&enc[..cut]), None, "cut at {cut}");
         }
         let mut longer = enc.clone();
         longer.push(0);
-        assert_eq!(Part::decode(&longer), None);
-        assert_eq!(Part::decode(&enc).as_ref(), Some(&part));
+        assert_eq!(Half::decode(&longer), None);
+        assert_eq!((half.start, half.rows), (part.start, part.row_lines.len()));
     }
 
     #[test]
@@ -418,7 +449,8 @@ mod tests {
         let mid = middle(bytes.len() as u64 * 4).map(|m| m / 4).unwrap();
         let start = split_after(bytes, 0, mid).unwrap() as usize;
         let part = read_part(&bytes[..HEAD_BYTES as usize], &bytes[start..], start as u64, &opts).unwrap();
-        let joined = super::super::read_joined(&bytes[..start], &Part::decode(&part.encode()).unwrap(), "big.csv", &opts).unwrap();
+        let encoded = part.encode();
+        let joined = super::super::read_joined(&bytes[..start], &Half::decode(&encoded).unwrap(), "big.csv", &opts).unwrap();
         let whole = read_with_options(bytes, "big.csv", &opts).unwrap();
         assert_eq!(joined.as_ref(), Some(&whole));
         assert_eq!(whole.n_rows, i);
