@@ -31,9 +31,13 @@ pub const HEAD_BYTES: u64 = 1024 * 1024;
 /// this binary?" on the first million characters (at most 4 bytes each).
 pub const MIN_FIRST_HALF: usize = 4_000_000;
 
-/// Where to split a file of `size` bytes (the middle), or `None` when it is read in one piece.
+/// Where to split a file of `size` bytes, or `None` when it is read in one piece. A little
+/// after the middle: the helper also reads the file's first bytes and hands its columns over,
+/// and it is a fresh worker for each file (its first pass runs cold), so it is given 45 % (in
+/// Chromium on 2 cores, 1M rows: the two halves then end within a few milliseconds of each
+/// other instead of the first waiting ≈ 30 ms).
 pub fn middle(size: u64) -> Option<u64> {
-    (size >= SPLIT_MIN_BYTES).then_some(size / 2)
+    (size >= SPLIT_MIN_BYTES).then_some(size / 20 * 11)
 }
 
 /// The offset where the second half starts: just after the first `\n` at or after `mid`,
