@@ -461,6 +461,9 @@ struct Head {
     names: Vec<String>,
     /// What [`fix_names`] renamed, in words.
     renamed: Vec<String>,
+    /// True when all the first records the layout is recognised from were there (a text that
+    /// ends sooner, such as a file's first half, may not have shown the whole file's layout).
+    full: bool,
 }
 
 /// True when every field is blank (an empty line, or a line of delimiters only).
@@ -502,6 +505,7 @@ fn read_head(tok: &mut tokenize::Tokenizer<'_>, delimiter: char, opts: &IngestOp
     if head.is_empty() {
         return Err(IngestError::NoHeader);
     }
+    let full = head.len() >= head_len;
 
     // A title above the header (only when the header rows are recognised, not set by the user).
     let titles = if opts.header_rows.is_none() { title_lines(&head) } else { 0 };
@@ -539,7 +543,7 @@ fn read_head(tok: &mut tokenize::Tokenizer<'_>, delimiter: char, opts: &IngestOp
     }
     let mut names = layout.names.clone();
     let renamed = fix_names(&mut names);
-    Ok(Head { records: head, head_blanks, places, blank_inside, pending_blank, title_note, empty_first_lines, layout, names, renamed })
+    Ok(Head { records: head, head_blanks, places, blank_inside, pending_blank, title_note, empty_first_lines, layout, names, renamed, full })
 
 }
 
@@ -556,6 +560,16 @@ pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result
 /// reads the whole file).
 pub fn read_joined(first: &[u8], part: &split::Half<'_>, file_name: &str, opts: &IngestOptions) -> Result<Option<Dataset>, IngestError> {
     Ok(join_halves(read_first_half(first, file_name, opts, first.len() as u64 + part.bytes)?, part))
+}
+
+/// [`read_joined`] for small inputs (the `halves` fuzz target): the first half may be shorter
+/// than [`split::MIN_FIRST_HALF`], so the caller must check that the reader's decisions on it
+/// (encoding, delimiter) are the whole file's.
+#[doc(hidden)]
+pub fn read_joined_small(first: &[u8], part: &split::Half<'_>, file_name: &str, opts: &IngestOptions) -> Result<Option<Dataset>, IngestError> {
+    let mut pass = read_first(first, file_name, opts, first.len() + part.bytes as usize)?;
+    let opts = pass.opts.clone();
+    Ok((first.len() as u64 == part.start && pass.join(part)).then(|| with_options(finish(pass), &opts)))
 }
 
 /// Reads the first half of a file of `total` bytes (see [`split`]); the text can be let go
@@ -592,7 +606,7 @@ fn read_first(bytes: &[u8], file_name: &str, opts: &IngestOptions, total: usize)
     let text: &str = &decoded.text;
     let delimiter = choose_delimiter(opts, text);
     let mut tok = tokenize::Tokenizer::new(text, delimiter);
-    let Head { records: head, head_blanks, mut places, mut blank_inside, mut pending_blank, title_note, empty_first_lines, layout, names, renamed } =
+    let Head { records: head, head_blanks, mut places, mut blank_inside, mut pending_blank, title_note, empty_first_lines, layout, names, renamed, full } =
         read_head(&mut tok, delimiter, opts)?;
     let mut fields: Vec<Cow<'_, str>> = Vec::new();
 
@@ -652,6 +666,7 @@ fn read_first(bytes: &[u8], file_name: &str, opts: &IngestOptions, total: usize)
         line_endings: tok.line_endings,
         end_line,
         to_the_end,
+        head_full: full,
         blank_inside,
         pending_blank,
         builders: columns,
@@ -690,6 +705,9 @@ pub struct FirstPass {
     end_line: usize,
     /// True when the text was read to its end (and nothing joined since).
     to_the_end: bool,
+    /// True when the layout was recognised from all the first records it is recognised from
+    /// (so a first half's layout is the whole file's).
+    head_full: bool,
     blank_inside: usize,
     pending_blank: usize,
     builders: Vec<CellsBuilder>,
@@ -707,7 +725,7 @@ impl FirstPass {
     /// Joins the file's second half; false (and nothing changed) when it cannot be joined.
     fn join(&mut self, part: &split::Half<'_>) -> bool {
         let same_layout = part.layout_key == split::layout_key(self.delimiter, &self.layout, &self.names);
-        if self.encoding != "UTF-8" || !self.decode_notes.is_empty() || !self.open_quotes.is_empty() || !same_layout || !self.to_the_end {
+        if self.encoding != "UTF-8" || !self.decode_notes.is_empty() || !self.open_quotes.is_empty() || !same_layout || !self.to_the_end || !self.head_full {
             return false;
         }
         let line_offset = self.end_line - 1;

@@ -278,7 +278,7 @@ mod tests {
             s.push_str("id,group,q1,q2,pre,post,help,comment");
             s.push_str(end);
         }
-        let rows = 60 + pick(200);
+        let rows = 120 + pick(200);
         for i in 0..rows {
             if odds[0] == 0 && pick(12) == 0 {
                 s.push_str(end);
@@ -354,11 +354,11 @@ mod tests {
     #[test]
     fn joined_halves_equal_the_file_read_in_one_piece_at_every_split() {
         let (mut joined, mut refused) = (0, 0);
-        for seed in 0..48 {
+        for seed in 0..40 {
             let text = survey(seed);
             let opts = options(seed);
             let whole = read_table(text.as_bytes(), "survey.csv", &opts).expect("the survey reads");
-            for mid in (0..text.len()).step_by(19) {
+            for mid in (0..text.len()).step_by(31) {
                 match halves(&text, mid, &opts) {
                     Some(ds) => {
                         assert!(ds == whole, "seed {seed}, split after byte {mid}: {}", differ(&ds, &whole));
@@ -369,7 +369,18 @@ mod tests {
             }
         }
         // Both ways are taken often (the test would prove nothing if every split were refused).
-        assert!(joined > 3_000 && refused > 3_000, "joined {joined}, refused {refused}");
+        assert!(joined > 1_500 && refused > 1_000, "joined {joined}, refused {refused}");
+    }
+
+    #[test]
+    fn a_first_half_too_short_to_show_the_layout_is_not_joined() {
+        // Found by the `halves` fuzz target: read whole, the file's first record above its header
+        // looks like a title; its first half alone has one record, read as the header. The
+        // helper's head is as short, so both halves agreed on a layout that was not the file's.
+        let data: &[u8] = b"\r;J\n[\";J";
+        let opts = IngestOptions { delimiter: Some(';'), ..IngestOptions::default() };
+        let part = read_part(data, &data[4..], 4, &opts).unwrap();
+        assert_eq!(joined(&data[..4], "f.csv", &opts, &Half::decode(&part.encode()).unwrap()), None);
     }
 
     #[test]
