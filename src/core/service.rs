@@ -78,6 +78,9 @@ pub enum Reply {
     Progress { seq: u64, fraction: f64, label: String },
     /// The request failed; what was loaded before is still there.
     Failed { seq: u64, message: String },
+    /// The engine stopped and a fresh one took its place, with nothing loaded (sent by the
+    /// page's engine handle, never by the engine itself).
+    Restarted { message: String },
     CleanCsv { seq: u64, name: String, text: String },
     /// Teaching mode finished (or was cancelled: the studies drawn so far).
     Simulated { seq: u64, result: SimResult },

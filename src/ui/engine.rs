@@ -261,8 +261,7 @@ impl Engine {
                 // (Until the new worker is ready, or if none can start, the fallback answers.)
                 *self.mode.borrow_mut() = Mode::Local(Fallback::new(&self.on_reply));
                 *self.kind.borrow_mut() = Fallback::KIND;
-                (self.on_reply)(Reply::Failed {
-                    seq: 0,
+                (self.on_reply)(Reply::Restarted {
                     message: "Lantern's background worker stopped unexpectedly (a browser can run out of memory on a very large file). \
                               It has been restarted with nothing loaded: load your files again."
                         .into(),

@@ -366,6 +366,17 @@ impl AppState {
                 self.status = Status::Error;
                 self.error = Some(message);
             }
+            Reply::Restarted { message } => {
+                // The fresh engine holds nothing: neither does the page (the settings stay).
+                self.dataset = None;
+                self.costs = None;
+                self.analysis = None;
+                self.sim = None;
+                self.progress = None;
+                self.reading = None;
+                self.status = Status::Error;
+                self.error = Some(message);
+            }
             Reply::Simulated { seq, result } if seq == self.seq => {
                 self.sim = Some(Rc::new(result));
                 self.progress = None;

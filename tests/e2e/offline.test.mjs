@@ -70,16 +70,21 @@ test('where no worker can start, files get a plain message and the planner still
   }
 });
 
-test('a worker that stops while running is restarted and says so; the next file works', async () => {
+test('a worker that stops while running is restarted and says so, the page forgets what it held, and the next file works', async () => {
   const t = await start();
   try {
-    await t.page.goto(t.server.url + '/');
+    await t.page.goto(t.server.url + '/#/change');
     await waitReady(t.page);
     assert.equal(t.page.workers().length, 1);
+    // The demo is loaded: its summary and results are on the page.
+    assert.match(await t.page.textContent('#main'), /Your data/);
     // An uncaught error inside the worker: what a crash (such as running out of memory) looks like to the page.
     await t.page.workers()[0].evaluate(() => { setTimeout(() => { throw new Error('simulated crash'); }, 0); });
     await t.page.waitForSelector('[data-testid="status"][data-state="error"]');
     assert.match(await t.page.textContent('[role="alert"]'), /background worker stopped unexpectedly.*load your files again/);
+    // The fresh worker holds nothing, and the page no longer shows the data it held.
+    assert.match(await t.page.textContent('#main'), /No data loaded yet/);
+    assert.doesNotMatch(await t.page.textContent('#main'), /Your data/);
     await t.page.setInputFiles('[data-testid="data-file"]', join(REFERENCE, 'analysis', 'p01_single_group_n10.csv'));
     await waitReady(t.page);
     assert.match(await t.page.textContent('[data-testid="status"]'), /p01_single_group_n10\.csv/);
