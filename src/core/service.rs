@@ -200,12 +200,11 @@ impl Service {
             },
             Request::LoadData { seq, name, recipe, keep_roles } => {
                 let bytes = bytes.unwrap_or_default();
+                // (Refused before the bytes are copied; read as the worker reads a file.)
                 if let Some(message) = too_large_message(bytes.len() as u64) {
                     return Some(Reply::Failed { seq, message: format!("“{name}” was not read. {message}") });
                 }
-                let read = read_with_options(bytes, &name, &ingest_options(recipe.ingest.as_ref()));
-                let keep = (bytes.len() <= KEEP_FOR_REREAD).then(|| Box::new(bytes.to_vec()) as Box<dyn FileSource>);
-                self.loaded(seq, name, recipe, keep_roles, read, keep)
+                self.handle_source(Request::LoadData { seq, name, recipe, keep_roles }, Some(Box::new(bytes.to_vec())))
             }
             Request::LoadCosts { seq, name, recipe } => {
                 let levels = recipe.group_levels.clone();
