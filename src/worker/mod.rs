@@ -47,6 +47,14 @@ impl Host {
             let data = e.data();
             let job = js_sys::Reflect::get(&data, &JsValue::from_str("job")).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
             let part = js_sys::Reflect::get(&data, &JsValue::from_str("part")).ok().and_then(|v| v.dyn_into::<js_sys::ArrayBuffer>().ok());
+            if job != host.job.get() as f64 {
+                // A half of a file loaded before the newest: the helper is still to read the
+                // newest one's (it queued), so it is neither used nor replaced now.
+                if let Some(b) = part {
+                    release(&b);
+                }
+                return;
+            }
             let bytes = part.map(|b| {
                 let bytes = js_sys::Uint8Array::new(&b).to_vec();
                 release(&b);
