@@ -20,6 +20,17 @@ async function load(name, text) {
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** From now on, every text the reading progress bar shows goes into `window.__steps`. */
+async function recordProgress() {
+  await t.page.evaluate(() => {
+    window.__steps = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="reading-progress"]');
+      if (el) window.__steps.push(el.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
 test('Likert answers are read as numbers, and an edited number changes the results', async () => {
   const rows = [
     ['Agree', 'Strongly agree'], ['Disagree', 'Agree'], ['Neither agree nor disagree', 'Strongly agree'],
@@ -113,13 +124,7 @@ test('a file over 8 MB is read in two halves at once, by two workers, with every
   assert.equal(t.page.workers().length, 1, 'one worker until a big file comes');
   const helpers = [];
   t.page.on('worker', (w) => { const h = { closed: false }; helpers.push(h); w.on('close', () => { h.closed = true; }); });
-  await t.page.evaluate(() => {
-    window.__steps = [];
-    new MutationObserver(() => {
-      const el = document.querySelector('[data-testid="reading-progress"]');
-      if (el) window.__steps.push(el.textContent);
-    }).observe(document.body, { subtree: true, childList: true, characterData: true });
-  });
+  await recordProgress();
   await load('halves.csv', text);
   const steps = await t.page.evaluate(() => window.__steps);
   assert.ok(steps.some((s) => /two halves at once/.test(s)), `progress shown: ${[...new Set(steps)]}`);
@@ -148,13 +153,7 @@ test('a file over 8 MB is read in two halves at once, by two workers, with every
 test('a big file: read in the worker, then analysed as a second step, with the progress shown', async () => {
   const rows = ['id,group,pre,post'];
   for (let i = 0; i < 60000; i++) rows.push(`${i},${i % 2 ? 'control' : 'intervention'},${30 + (i % 7)},${28 + (i % 5)}`);
-  await t.page.evaluate(() => {
-    window.__steps = [];
-    new MutationObserver(() => {
-      const el = document.querySelector('[data-testid="reading-progress"]');
-      if (el) window.__steps.push(el.textContent);
-    }).observe(document.body, { subtree: true, childList: true, characterData: true });
-  });
+  await recordProgress();
   await load('big.csv', rows.join('\n') + '\n');
   const steps = await t.page.evaluate(() => window.__steps);
   assert.ok(steps.some((s) => /Reading and analysing “big\.csv” \(1\.\d MB\)/.test(s)), `progress shown: ${steps.slice(0, 3)}`);

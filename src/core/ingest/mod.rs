@@ -268,6 +268,13 @@ struct Rows<'l> {
     drop_unfinished: bool,
     /// Rows expected (capacity hint for new columns).
     expect: usize,
+    read: RowsRead,
+    /// The trimmed fields of the record being read (its allocation reused from record to record).
+    scratch: Vec<&'static str>,
+}
+
+/// What the data records became: the columns, each row's line, and what was noted on the way.
+struct RowsRead {
     columns: Vec<CellsBuilder>,
     row_lines: Vec<usize>,
     dropped_rows: Vec<DroppedRow>,
@@ -275,8 +282,6 @@ struct Rows<'l> {
     ragged: Vec<Ragged>,
     short: Capped,
     long: Capped,
-    /// The trimmed fields of the record being read (its allocation reused from record to record).
-    scratch: Vec<&'static str>,
 }
 
 /// An emptied vector of text slices, with its allocation, for slices that live elsewhere.
@@ -300,13 +305,15 @@ impl<'l> Rows<'l> {
             names,
             drop_unfinished,
             expect,
-            columns: (0..names.len()).map(|_| CellsBuilder::new(expect)).collect(),
-            row_lines: Vec::with_capacity(expect),
-            dropped_rows: Vec::new(),
-            unfinished_rows: Vec::new(),
-            ragged: Vec::new(),
-            short: Capped::new("with fewer cells than columns"),
-            long: Capped::new("with more cells than column names"),
+            read: RowsRead {
+                columns: (0..names.len()).map(|_| CellsBuilder::new(expect)).collect(),
+                row_lines: Vec::with_capacity(expect),
+                dropped_rows: Vec::new(),
+                unfinished_rows: Vec::new(),
+                ragged: Vec::new(),
+                short: Capped::new("with fewer cells than columns"),
+                long: Capped::new("with more cells than column names"),
+            },
             scratch: Vec::new(),
         }
     }
@@ -323,12 +330,12 @@ impl<'l> Rows<'l> {
 
     fn push_trimmed(&mut self, fields: &[&str], line: usize) -> Option<usize> {
         if let Some(reason) = self.layout.drop_reason(fields) {
-            self.dropped_rows.push(DroppedRow { line, reason });
+            self.read.dropped_rows.push(DroppedRow { line, reason });
             return None;
         }
         if self.layout.is_unfinished(fields) {
             if self.drop_unfinished {
-                self.dropped_rows.push(DroppedRow {
+                self.read.dropped_rows.push(DroppedRow {
                     line,
                     reason: format!(
                         "an unfinished response ({} = False), as you chose",
@@ -337,17 +344,17 @@ impl<'l> Rows<'l> {
                 });
                 return None;
             }
-            self.unfinished_rows.push(self.row_lines.len() + 1);
+            self.read.unfinished_rows.push(self.read.row_lines.len() + 1);
         }
-        self.row_lines.push(line);
-        let row = self.row_lines.len();
+        self.read.row_lines.push(line);
+        let row = self.read.row_lines.len();
         let n = fields.len();
         let width_names = self.names.len();
         let used = fields.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1);
         if n < width_names {
-            if self.short.admit() {
+            if self.read.short.admit() {
                 let missing: Vec<String> = self.names.get(n..width_names).unwrap_or_default().to_vec();
-                self.ragged.push(Ragged::Ready(Diagnostic {
+                self.read.ragged.push(Ragged::Ready(Diagnostic {
                     row: Some(row),
                     column: missing.first().cloned(),
                     message: format!(
@@ -359,17 +366,17 @@ impl<'l> Rows<'l> {
                     ),
                 }));
             }
-        } else if used > width_names && self.long.admit() {
+        } else if used > width_names && self.read.long.admit() {
             let extra: Vec<String> =
                 fields.get(width_names..).unwrap_or_default().iter().filter(|c| !c.is_empty()).map(|c| shorten(c)).collect();
-            self.ragged.push(Ragged::Long { row, line, used, extra });
+            self.read.ragged.push(Ragged::Long { row, line, used, extra });
         }
-        while self.columns.len() < used {
+        while self.read.columns.len() < used {
             let mut col = CellsBuilder::new(self.expect);
             col.push_blanks(row - 1);
-            self.columns.push(col);
+            self.read.columns.push(col);
         }
-        for (c, col) in self.columns.iter_mut().enumerate() {
+        for (c, col) in self.read.columns.iter_mut().enumerate() {
             col.push(fields.get(c).copied().unwrap_or(""));
         }
         Some(row)
@@ -645,7 +652,7 @@ fn read_first(bytes: &[u8], file_name: &str, opts: &IngestOptions, total: usize)
         places.resize(tok.open_quotes.len(), place);
     }
 
-    let Rows { columns, row_lines, dropped_rows, unfinished_rows, ragged, short, long, .. } = rows;
+    let rows = rows.read;
     let (end_line, to_the_end) = (tok.line(), tok.position() == text.len());
     Ok(FirstPass {
         bytes: bytes.len(),
@@ -669,13 +676,7 @@ fn read_first(bytes: &[u8], file_name: &str, opts: &IngestOptions, total: usize)
         head_full: full,
         blank_inside,
         pending_blank,
-        builders: columns,
-        row_lines,
-        dropped_rows,
-        unfinished_rows,
-        ragged,
-        short,
-        long,
+        rows,
     })
 }
 
@@ -710,13 +711,7 @@ pub struct FirstPass {
     head_full: bool,
     blank_inside: usize,
     pending_blank: usize,
-    builders: Vec<CellsBuilder>,
-    row_lines: Vec<usize>,
-    dropped_rows: Vec<DroppedRow>,
-    unfinished_rows: Vec<usize>,
-    ragged: Vec<Ragged>,
-    short: Capped,
-    long: Capped,
+    rows: RowsRead,
 }
 
 impl FirstPass {
@@ -729,13 +724,13 @@ impl FirstPass {
             return false;
         }
         let line_offset = self.end_line - 1;
-        if part.columns.len() > self.builders.len() {
+        if part.columns.len() > self.rows.columns.len() {
             return false;
         }
-        for (builder, cells) in self.builders.iter_mut().zip(&part.columns) {
+        for (builder, cells) in self.rows.columns.iter_mut().zip(&part.columns) {
             builder.append_encoded(*cells);
         }
-        self.row_lines.extend(part.row_lines().map(|l| l + line_offset));
+        self.rows.row_lines.extend(part.row_lines().map(|l| l + line_offset));
         self.line_endings.crlf += part.line_endings.crlf;
         self.line_endings.lf += part.line_endings.lf;
         self.line_endings.cr += part.line_endings.cr;
@@ -754,8 +749,9 @@ impl FirstPass {
 fn finish(first: FirstPass) -> Dataset {
     let FirstPass {
         file_name, opts, encoding, bom, decode_notes, delimiter, mut layout, mut names, renamed, first_blanks, title_note, empty_first_lines,
-        places, open_quotes, line_endings, blank_inside, builders, row_lines, dropped_rows, unfinished_rows, ragged, short, long, ..
+        places, open_quotes, line_endings, blank_inside, rows, ..
     } = first;
+    let RowsRead { columns: builders, row_lines, dropped_rows, unfinished_rows, ragged, short, long } = rows;
     let opts = &opts;
     let width_names = names.len();
     // Quotes never closed.

@@ -103,7 +103,7 @@ pub fn read_part(head: &[u8], part: &[u8], start: u64, opts: &IngestOptions) -> 
             pending += 1;
             continue;
         }
-        if rows.row_lines.is_empty() {
+        if rows.read.row_lines.is_empty() {
             lead_blank = pending;
         } else {
             inside_blank += pending;
@@ -113,10 +113,10 @@ pub fn read_part(head: &[u8], part: &[u8], start: u64, opts: &IngestOptions) -> 
             return Err("a row left out");
         }
     }
-    if !tok.open_quotes.is_empty() || !rows.ragged.is_empty() || !rows.unfinished_rows.is_empty() || rows.columns.len() != head.names.len() {
+    if !tok.open_quotes.is_empty() || !rows.read.ragged.is_empty() || !rows.read.unfinished_rows.is_empty() || rows.read.columns.len() != head.names.len() {
         return Err("a row the reader would note");
     }
-    let Rows { columns, row_lines, .. } = rows;
+    let super::RowsRead { columns, row_lines, .. } = rows.read;
     Ok(Part {
         start,
         bytes: part.len() as u64,
