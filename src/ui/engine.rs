@@ -9,7 +9,7 @@
 
 use crate::core::ingest::split;
 use crate::core::service::{Reply, Request};
-use crate::worker::{decode_message, encode_message};
+use crate::worker::{decode_message, encode_message, field, message};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -210,7 +210,7 @@ impl Engine {
         let weak = Rc::downgrade(self);
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let Some(engine) = weak.upgrade() else { return };
-            if js_sys::Reflect::get(&e.data(), &JsValue::from_str("helper_done")).ok().is_some_and(|v| v.is_truthy()) {
+            if field(&e.data(), "helper_done").is_some_and(|v| v.is_truthy()) {
                 return engine.renew_helper();
             }
             let reply = decode_message(&e.data())
@@ -247,11 +247,7 @@ impl Engine {
     /// running, it stopped (a crash, such as running out of memory on a huge file): say so
     /// and start a fresh one, so the page keeps working.
     fn worker_failed(self: &Rc<Self>) {
-        let running = match &*self.mode.borrow() {
-            Mode::Worker(w) => Some(w.clone()),
-            _ => None,
-        };
-        match running {
+        match self.running_worker() {
             Some(worker) => {
                 worker.terminate();
                 // (Its helper was talking to the stopped worker; a new one starts when needed.)
@@ -322,6 +318,14 @@ impl Engine {
 }
 
 impl Engine {
+    /// The engine's worker, once it has started (a handle: the mode's borrow ends here).
+    fn running_worker(&self) -> Option<web_sys::Worker> {
+        match &*self.mode.borrow() {
+            Mode::Worker(w) => Some(w.clone()),
+            _ => None,
+        }
+    }
+
     /// The helper has handed its half over: it is replaced by a fresh one, which holds none of
     /// the memory the last file took (a worker's wasm memory never shrinks), so the two are
     /// not both at their peak while the engine's worker analyses; the new one starts while
@@ -338,11 +342,7 @@ impl Engine {
         if !self.renew.replace(false) {
             return;
         }
-        let worker = match &*self.mode.borrow() {
-            Mode::Worker(w) => Some(w.clone()),
-            _ => None,
-        };
-        if let Some(w) = worker {
+        if let Some(w) = self.running_worker() {
             self.start_helper(&w);
         }
     }
@@ -362,9 +362,7 @@ impl Engine {
             return;
         };
         let (to_engine, to_helper) = (channel.port1(), channel.port2());
-        let msg = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("engine"), &to_engine);
-        if engine_worker.post_message_with_transfer(&msg, &js_sys::Array::of1(&to_engine)).is_err() {
+        if engine_worker.post_message_with_transfer(&message(&[("engine", &to_engine)]), &js_sys::Array::of1(&to_engine)).is_err() {
             helper.terminate();
             return;
         }
@@ -374,14 +372,8 @@ impl Engine {
             if let Some(h) = engine.helper.borrow_mut().take() {
                 h.terminate();
             }
-            let worker = match &*engine.mode.borrow() {
-                Mode::Worker(w) => Some(w.clone()),
-                _ => None,
-            };
-            if let Some(w) = worker {
-                let msg = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("helper_lost"), &JsValue::TRUE);
-                let _ = w.post_message(&msg);
+            if let Some(w) = engine.running_worker() {
+                let _ = w.post_message(&message(&[("helper_lost", &JsValue::TRUE)]));
             }
         };
         let lost = Rc::new(lost);
@@ -390,9 +382,7 @@ impl Engine {
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             match decode_message(&e.data()).and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string())) {
                 Ok(Reply::Ready) => {
-                    let msg = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("helper"), &to_helper);
-                    let _ = helper_for_ready.post_message_with_transfer(&msg, &js_sys::Array::of1(&to_helper));
+                    let _ = helper_for_ready.post_message_with_transfer(&message(&[("helper", &to_helper)]), &js_sys::Array::of1(&to_helper));
                 }
                 _ => on_lost(),
             }

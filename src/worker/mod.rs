@@ -45,8 +45,8 @@ impl Host {
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let Some(host) = weak.upgrade() else { return };
             let data = e.data();
-            let job = js_sys::Reflect::get(&data, &JsValue::from_str("job")).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
-            let part = js_sys::Reflect::get(&data, &JsValue::from_str("part")).ok().and_then(|v| v.dyn_into::<js_sys::ArrayBuffer>().ok());
+            let job = field(&data, "job").and_then(|v| v.as_f64()).unwrap_or(-1.0);
+            let part = field(&data, "part").and_then(|v| v.dyn_into::<js_sys::ArrayBuffer>().ok());
             if job != host.job.get() as f64 {
                 // A half of a file loaded before the newest: the helper is still to read the
                 // newest one's (it queued), so it is neither used nor replaced now.
@@ -62,9 +62,7 @@ impl Host {
             });
             // (The page replaces the helper now: its memory is let go before the analysis.)
             if let Some(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>().ok() {
-                let msg = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("helper_done"), &JsValue::TRUE);
-                let _ = scope.post_message(&msg);
+                let _ = scope.post_message(&message(&[("helper_done", &JsValue::TRUE)]));
             }
             let reply = host.service.borrow_mut().second_half(job as u64, bytes.as_deref());
             drop(bytes);
@@ -100,11 +98,12 @@ impl Host {
         let opts = serde_json::to_string(&crate::core::service::ingest_options(recipe.ingest.as_ref())).unwrap_or_default();
         let job = self.job.get() + 1;
         self.job.set(job);
-        let msg = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("job"), &JsValue::from_f64(job as f64));
-        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("file"), file);
-        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("mid"), &JsValue::from_f64(mid as f64));
-        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("opts"), &JsValue::from_str(&opts));
+        let msg = message(&[
+            ("job", &JsValue::from_f64(job as f64)),
+            ("file", file),
+            ("mid", &JsValue::from_f64(mid as f64)),
+            ("opts", &JsValue::from_str(&opts)),
+        ]);
         if port.post_message(&msg).is_err() {
             return false;
         }
@@ -171,11 +170,10 @@ async fn next_macrotask() {
 
 /// Decodes a `{json, file?}` message.
 pub fn decode_message(data: &JsValue) -> Result<(String, Option<web_sys::Blob>), String> {
-    let json = js_sys::Reflect::get(data, &JsValue::from_str("json"))
-        .ok()
+    let json = field(data, "json")
         .and_then(|v| v.as_string())
         .ok_or("A message without a request reached the worker.")?;
-    let file = js_sys::Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|v| v.dyn_into::<web_sys::Blob>().ok());
+    let file = field(data, "file").and_then(|v| v.dyn_into::<web_sys::Blob>().ok());
     Ok((json, file))
 }
 
@@ -241,17 +239,14 @@ pub fn serve_as_helper(port: web_sys::MessagePort) {
     let reply_port = port.clone();
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
         let data = e.data();
-        let get = |k: &str| js_sys::Reflect::get(&data, &JsValue::from_str(k)).ok();
-        let job = get("job").and_then(|v| v.as_f64()).unwrap_or(-1.0);
-        let part = match (get("file").and_then(|v| v.dyn_into::<web_sys::Blob>().ok()), get("mid").and_then(|v| v.as_f64())) {
+        let job = JsValue::from_f64(field(&data, "job").and_then(|v| v.as_f64()).unwrap_or(-1.0));
+        let part = match (field(&data, "file").and_then(|v| v.dyn_into::<web_sys::Blob>().ok()), field(&data, "mid").and_then(|v| v.as_f64())) {
             (Some(file), Some(mid)) => {
-                let opts = get("opts").and_then(|v| v.as_string()).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+                let opts = field(&data, "opts").and_then(|v| v.as_string()).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
                 read_second_half(&BlobSource(file), mid as u64, &opts)
             }
             _ => None,
         };
-        let msg = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("job"), &JsValue::from_f64(job));
         match part {
             Some(part) => {
                 // Written in pieces straight into the buffer that is handed over.
@@ -263,11 +258,11 @@ pub fn serve_as_helper(port: web_sys::MessagePort) {
                     at = end;
                 });
                 drop(part);
-                let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("part"), &buffer.buffer());
+                let msg = message(&[("job", &job), ("part", &buffer.buffer())]);
                 let _ = reply_port.post_message_with_transferable(&msg, &js_sys::Array::of1(&buffer.buffer()));
             }
             None => {
-                let _ = reply_port.post_message(&msg);
+                let _ = reply_port.post_message(&message(&[("job", &job)]));
             }
         }
     });
@@ -288,9 +283,21 @@ fn read_second_half(file: &BlobSource, mid: u64, opts: &crate::core::ingest::Ing
 
 /// Builds a `{json}` message.
 pub fn encode_message(json: &str) -> JsValue {
+    message(&[("json", &JsValue::from_str(json))])
+}
+
+/// A plain object with these keys and values (a message between the page and the workers).
+pub fn message(entries: &[(&str, &JsValue)]) -> JsValue {
     let obj = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str("json"), &JsValue::from_str(json));
+    for (key, value) in entries {
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), value);
+    }
     obj.into()
+}
+
+/// `data[key]` (`undefined` when absent; `None` only if reading it threw).
+pub fn field(data: &JsValue, key: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(data, &JsValue::from_str(key)).ok()
 }
 
 /// Entry point of the worker binary.
@@ -306,14 +313,14 @@ pub fn start() {
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
         // `{helper: port}`: this worker becomes a helper; `{engine: port}`: this one gets a helper.
-        let port = |k: &str| js_sys::Reflect::get(&e.data(), &JsValue::from_str(k)).ok().and_then(|v| v.dyn_into::<web_sys::MessagePort>().ok());
+        let port = |k: &str| field(&e.data(), k).and_then(|v| v.dyn_into::<web_sys::MessagePort>().ok());
         if let Some(p) = port("helper") {
             return serve_as_helper(p);
         }
         if let Some(p) = port("engine") {
             return host.use_helper(p);
         }
-        if js_sys::Reflect::get(&e.data(), &JsValue::from_str("helper_lost")).ok().is_some_and(|v| v.is_truthy()) {
+        if field(&e.data(), "helper_lost").is_some_and(|v| v.is_truthy()) {
             return host.helper_lost();
         }
         match decode_message(&e.data()).and_then(|(json, file)| {
