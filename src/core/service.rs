@@ -162,10 +162,8 @@ pub struct Service {
 /// A data file being read in two halves (see [`Service::first_half`]).
 struct Halves {
     job: u64,
-    seq: u64,
-    name: String,
-    recipe: Recipe,
-    keep_roles: bool,
+    /// The `LoadData` request.
+    req: Request,
     source: Box<dyn FileSource>,
     first: FirstPass,
 }
@@ -283,22 +281,16 @@ impl Service {
     /// reads the first half here while a helper reads the second (job `job`, from
     /// [`split::middle`]), whose columns come back through [`Service::second_half`].
     pub fn first_half(&mut self, job: u64, req: Request, source: Box<dyn FileSource>) -> Option<Reply> {
-        let Request::LoadData { seq, name, recipe, keep_roles } = req else { return self.handle_source(req, Some(source)) };
-        let (size, mid) = (source.size(), split::middle(source.size()));
-        let (Some(mid), None) = (mid, too_large_message(size)) else {
-            return self.handle_source(Request::LoadData { seq, name, recipe, keep_roles }, Some(source));
-        };
         self.halves = None;
-        let opts = ingest_options(recipe.ingest.as_ref());
-        let first = source.range(0, mid + split::SPLIT_WINDOW).ok().and_then(|bytes| {
-            let start = usize::try_from(split::split_after(&bytes, 0, mid)?).ok()?;
-            read_first_half(bytes.get(..start)?, &name, &opts, size).ok()
-        });
-        let Some(first) = first else {
-            // (No line break after the middle, or the first half does not read: in one piece.)
-            return self.handle_source(Request::LoadData { seq, name, recipe, keep_roles }, Some(source));
+        let first = match &req {
+            Request::LoadData { name, recipe, .. } => first_half_of(source.as_ref(), name, &ingest_options(recipe.ingest.as_ref())),
+            _ => None,
         };
-        self.halves = Some(Halves { job, seq, name, recipe, keep_roles, source, first });
+        // (Too small or too big, no line break after the middle, or the first half does not
+        // read: in one piece.)
+        let Some(first) = first else { return self.handle_source(req, Some(source)) };
+        let seq = req.seq();
+        self.halves = Some(Halves { job, req, source, first });
         Some(Reply::Progress { seq, fraction: 0.3, label: "Reading the file (two halves at once)".into() })
     }
 
@@ -309,14 +301,14 @@ impl Service {
         if self.halves.as_ref().is_none_or(|h| h.job != job) {
             return None;
         }
-        let Halves { seq, name, recipe, keep_roles, source, first, .. } = self.halves.take()?;
+        let Halves { req, source, first, .. } = self.halves.take()?;
         let joined = part.and_then(Half::decode).and_then(|part| join_halves(first, &part));
-        match joined {
-            Some(ds) => {
+        match (joined, req) {
+            (Some(ds), Request::LoadData { seq, name, recipe, keep_roles }) => {
                 let keep = (source.held() <= KEEP_FOR_REREAD).then_some(source);
                 self.loaded(seq, name, recipe, keep_roles, Ok(ds), keep)
             }
-            None => self.handle_source(Request::LoadData { seq, name, recipe, keep_roles }, Some(source)),
+            (_, req) => self.handle_source(req, Some(source)),
         }
     }
 
@@ -462,6 +454,15 @@ impl Service {
             analysis,
         }
     }
+}
+
+/// The first half of a file big enough to be read in two halves (see [`Service::first_half`]).
+fn first_half_of(source: &dyn FileSource, name: &str, opts: &IngestOptions) -> Option<FirstPass> {
+    let size = source.size();
+    let mid = split::middle(size).filter(|_| too_large_message(size).is_none())?;
+    let bytes = source.range(0, mid + split::SPLIT_WINDOW).ok()?;
+    let start = usize::try_from(split::split_after(&bytes, 0, mid)?).ok()?;
+    read_first_half(bytes.get(..start)?, name, opts, size).ok()
 }
 
 /// The reader's options from the recipe's reading settings.
