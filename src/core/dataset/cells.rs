@@ -151,10 +151,20 @@ fn u32_bytes(n: usize) -> [u8; 4] {
     u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes()
 }
 
-fn take<'b>(input: &mut &'b [u8], n: usize) -> Option<&'b [u8]> {
+pub(crate) fn take<'b>(input: &mut &'b [u8], n: usize) -> Option<&'b [u8]> {
     let (head, rest) = (input.get(..n)?, input.get(n..)?);
     *input = rest;
     Some(head)
+}
+
+/// Writes `values` as little-endian `u32`s to `out`, a few thousand at a time.
+pub(crate) fn put_u32s(values: &[usize], out: &mut dyn FnMut(&[u8])) {
+    let mut piece: Vec<u8> = Vec::with_capacity(4 * 16_384);
+    for chunk in values.chunks(16_384) {
+        piece.clear();
+        chunk.iter().for_each(|&v| piece.extend_from_slice(&u32_bytes(v)));
+        out(&piece);
+    }
 }
 
 fn take_u32(input: &mut &[u8]) -> Option<usize> {
@@ -162,7 +172,8 @@ fn take_u32(input: &mut &[u8]) -> Option<usize> {
     Some(u32::from_le_bytes(b.try_into().ok()?) as usize)
 }
 
-fn u32s(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+/// The `u32`s of `b`, little-endian, as `usize`.
+pub(crate) fn u32s(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
     b.chunks_exact(4).map(|c| c.try_into().map_or(0, u32::from_le_bytes) as usize)
 }
 
@@ -249,12 +260,7 @@ impl Cells {
                 out(&u32_bytes(buf.len()));
                 out(buf.as_bytes());
                 out(&u32_bytes(ends.len()));
-                let mut piece: Vec<u8> = Vec::with_capacity(4 * 16_384);
-                for chunk in ends.chunks(16_384) {
-                    piece.clear();
-                    chunk.iter().for_each(|&e| piece.extend_from_slice(&u32_bytes(e)));
-                    out(&piece);
-                }
+                put_u32s(ends, out);
             }
         }
     }

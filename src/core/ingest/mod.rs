@@ -574,9 +574,7 @@ pub fn read_joined(first: &[u8], part: &split::Half<'_>, file_name: &str, opts: 
 /// (encoding, delimiter) are the whole file's.
 #[doc(hidden)]
 pub fn read_joined_small(first: &[u8], part: &split::Half<'_>, file_name: &str, opts: &IngestOptions) -> Result<Option<Dataset>, IngestError> {
-    let mut pass = read_first(first, file_name, opts, first.len() + part.bytes as usize)?;
-    let opts = pass.opts.clone();
-    Ok((first.len() as u64 == part.start && pass.join(part)).then(|| with_options(finish(pass), &opts)))
+    Ok(join_at_least(read_first_half(first, file_name, opts, first.len() as u64 + part.bytes)?, part, 0))
 }
 
 /// Reads the first half of a file of `total` bytes (see [`split`]); the text can be let go
@@ -587,8 +585,13 @@ pub fn read_first_half(first: &[u8], file_name: &str, opts: &IngestOptions, tota
 
 /// The whole file's dataset from its two halves, as [`read_with_options`] would read it; `None`
 /// when they cannot be joined (the caller then reads the whole file).
-pub fn join_halves(mut first: FirstPass, part: &split::Half<'_>) -> Option<Dataset> {
-    if first.bytes < split::MIN_FIRST_HALF || first.bytes as u64 != part.start || !first.join(part) {
+pub fn join_halves(first: FirstPass, part: &split::Half<'_>) -> Option<Dataset> {
+    join_at_least(first, part, split::MIN_FIRST_HALF)
+}
+
+/// [`join_halves`] with a first half of at least `min_first` bytes.
+fn join_at_least(mut first: FirstPass, part: &split::Half<'_>, min_first: usize) -> Option<Dataset> {
+    if first.bytes < min_first || first.bytes as u64 != part.start || !first.join(part) {
         return None;
     }
     let opts = first.opts.clone();

@@ -13,7 +13,7 @@
 
 use super::tokenize::{LineEndings, Tokenizer};
 use super::{choose_delimiter, decode, is_blank, read_head, IngestOptions, Rows};
-use crate::core::dataset::cells::{Cells, Encoded};
+use crate::core::dataset::cells::{self, Cells, Encoded};
 use std::borrow::Cow;
 
 /// Files at least this big are read in two halves (smaller ones are read faster than a
@@ -132,9 +132,7 @@ pub fn read_part(head: &[u8], part: &[u8], start: u64, opts: &IngestOptions) -> 
 const MAGIC: &[u8; 4] = b"LNP1";
 
 fn take(input: &mut &[u8]) -> Option<u64> {
-    let (head, rest) = (input.get(..8)?, input.get(8..)?);
-    *input = rest;
-    Some(u64::from_le_bytes(head.try_into().ok()?))
+    Some(u64::from_le_bytes(cells::take(input, 8)?.try_into().ok()?))
 }
 
 fn take_usize(input: &mut &[u8]) -> Option<usize> {
@@ -166,12 +164,7 @@ impl Part {
     /// the buffer it hands over: no per-cell strings, no serde, no second copy of the whole).
     pub fn encode_to(&self, out: &mut dyn FnMut(&[u8])) {
         out(&self.header());
-        let mut piece: Vec<u8> = Vec::with_capacity(4 * 16_384);
-        for chunk in self.row_lines.chunks(16_384) {
-            piece.clear();
-            chunk.iter().for_each(|&l| piece.extend_from_slice(&u32::try_from(l).unwrap_or(u32::MAX).to_le_bytes()));
-            out(&piece);
-        }
+        cells::put_u32s(&self.row_lines, out);
         for c in &self.columns {
             c.encode_to(out);
         }
@@ -233,19 +226,18 @@ impl<'b> Half<'b> {
 
     /// Each row's line, counted from the half's first line.
     pub(super) fn row_lines(&self) -> impl Iterator<Item = usize> + '_ {
-        self.row_lines.chunks_exact(4).map(|b| b.try_into().map_or(0, u32::from_le_bytes) as usize)
+        cells::u32s(self.row_lines)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{finish, read_first, read_table, read_with_options};
+    use super::super::{read_table, read_with_options};
     use crate::core::dataset::Dataset;
 
     /// [`super::super::read_joined`] without its length rule (these files are small).
     fn joined(first: &[u8], name: &str, opts: &IngestOptions, part: &Half<'_>) -> Option<Dataset> {
-        let mut pass = read_first(first, name, opts, first.len()).expect("the first half reads");
-        pass.join(part).then(|| finish(pass))
+        super::super::read_joined_small(first, part, name, opts).expect("the first half reads")
     }
     use super::*;
     use crate::core::xorshift64;
