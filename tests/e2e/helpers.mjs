@@ -9,7 +9,7 @@ import { serve } from './server.mjs';
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(HERE, '..', '..');
 export const DIST = process.env.LANTERN_DIST ?? join(ROOT, 'dist');
-export const REFERENCE = join(ROOT, '..', 'shared', 'reference');
+export const REFERENCE = join(ROOT, 'tests', 'reference');
 
 export async function start() {
   const server = await serve(DIST);

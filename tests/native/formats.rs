@@ -1,4 +1,4 @@
-//! Real-world exports: every messy file in `shared/reference/formats/` must give exactly the
+//! Real-world exports: every messy file in `tests/reference/formats/` must give exactly the
 //! values of `clean.json` (the same 40 participants), after applying what `manifest.json`
 //! says (column names, value maps, missing codes, rows to drop). Expected values come from
 //! the reference files only. Then junk input: never a panic, always a plain, located message.

@@ -1,4 +1,4 @@
-//! Every case of `shared/reference/power.json` through `power::solve`: each `expected` key
+//! Every case of `tests/reference/power.json` through `power::solve`: each `expected` key
 //! must be present in the output and within its atol/rtol (`|a - e| <= atol + rtol*|e|`).
 
 use crate::support::{read_json, reference_dir};

@@ -1,6 +1,6 @@
 //! Scale scoring from item-level answers (issue 5).
 //!
-//! 1. The ten stigma items of `shared/reference/formats/` (items 3, 6, 9 reverse-worded, answers
+//! 1. The ten stigma items of `tests/reference/formats/` (items 3, 6, 9 reverse-worded, answers
 //!    1–5) give the same scores and the same alpha whichever of the eight files they are read
 //!    from, through the reader and the analysis the app uses; clean.csv's alpha and two
 //!    people's scores are checked against computations written out here from `clean.json`.

@@ -1,12 +1,13 @@
-//! Shared helpers: locate `shared/reference`, compare values with the reference tolerances.
+//! Shared helpers: locate the reference cases (`tests/reference/`, the project's own copy of the
+//! public cases; `scripts/refresh-fixtures` updates it), compare values with their tolerances.
 
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// `shared/reference` beside the project (a CI clone gets a copy of shared/ beside it).
+/// `tests/reference/` in the project: a clone in any folder carries its fixtures.
 pub fn reference_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference");
-    assert!(dir.is_dir(), "shared/reference not found at {}: the tests need it beside the project", dir.display());
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference");
+    assert!(dir.is_dir(), "tests/reference not found at {}", dir.display());
     dir
 }
 
