@@ -8,7 +8,7 @@
 //! allocator below, so without the allocator's own slack). With `LANTERN_READ_ONLY=1` the
 //! analysis is skipped (for profiling the reader).
 
-use lantern::core::analysis::analyse;
+use lantern::core::analyses::analyse;
 use lantern::core::ingest::read_csv;
 use lantern::core::recipe::Recipe;
 use std::alloc::{GlobalAlloc, Layout, System};

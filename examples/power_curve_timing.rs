@@ -1,7 +1,7 @@
 //! Native timing of the planner's power curves (the in-browser figure is on the Plan page's
 //! chart, `data-curve-ms`, read by `bench/run`). Run: cargo run --release --example power_curve_timing
-use lantern::core::power::explain::curve_family;
-use lantern::core::power::{power_curve, solve, Design, PowerCase, SolveFor};
+use lantern::core::planning::power::explain::curve_family;
+use lantern::core::planning::power::{power_curve, solve, Design, PowerCase, SolveFor};
 use std::time::Instant;
 
 fn main() {
@@ -13,7 +13,7 @@ fn main() {
     ];
     for (name, case) in cases {
         let out = solve(&case).expect("solvable");
-        let (vary, lo, hi) = lantern::core::power::default_curve(&case, &out).expect("curve");
+        let (vary, lo, hi) = lantern::core::planning::power::default_curve(&case, &out).expect("curve");
         let t = Instant::now();
         let reps = 20;
         for _ in 0..reps {

@@ -5,12 +5,12 @@
 //!   - `core::ingest`: file bytes → [`core::dataset::Dataset`] plus located diagnostics.
 //!   - `core::recipe`: what the user chose (column roles, settings); the recipe JSON.
 //!   - `core::stats`: distributions and tests.
-//!   - `core::analysis`: recipe + dataset → [`core::results::Results`].
+//!   - `core::analyses`: recipe + dataset → [`core::results::Results`].
 //!   - `core::results`: everything computed; the results JSON export.
-//!   - `core::explain`: plain-language sentences from results.
-//!   - `core::demo`: the built-in synthetic demo dataset.
-//!   - `core::service`: the engine that holds the loaded data and answers requests.
-//! - `worker` (wasm only): the Web Worker that runs `core::service` off the main thread.
+//!   - `core::present::explain`: plain-language sentences from results.
+//!   - `core::engine::demo`: the built-in synthetic demo dataset.
+//!   - `core::engine::service`: the engine that holds the loaded data and answers requests.
+//! - `worker` (wasm only): the Web Worker that runs `core::engine::service` off the main thread.
 //! - `ui` (wasm only): the Yew app. Holds state, renders, never computes statistics.
 //!
 //! # Architecture invariants

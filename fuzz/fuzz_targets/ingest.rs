@@ -6,8 +6,8 @@
 
 #![no_main]
 
-use lantern::core::analysis::analyse;
-use lantern::core::clean_csv::safe_csv;
+use lantern::core::analyses::analyse;
+use lantern::core::present::clean_csv::safe_csv;
 use lantern::core::ingest::read_csv;
 use lantern::core::recipe::Recipe;
 use libfuzzer_sys::fuzz_target;

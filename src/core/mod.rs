@@ -1,23 +1,17 @@
 //! The pure core: no UI crate, no browser API, no I/O beyond the bytes it is handed.
 //! Everything here is natively testable and never panics on user data.
 
-pub mod analysis;
-pub mod chart;
-pub mod clean_csv;
-pub mod cost;
+// Layers, bottom up; a layer uses only the layers below it (`tests/native/invariants.rs`
+// checks the table of allowed imports).
 pub mod dataset;
-pub mod demo;
-pub mod explain;
-pub mod ingest;
-pub mod power;
-pub mod process;
-pub mod recipe;
-pub mod report;
-pub mod results;
-pub mod scales;
-pub mod service;
-pub mod simulate;
 pub mod stats;
+pub mod ingest;
+pub mod recipe;
+pub mod results;
+pub mod analyses;
+pub mod planning;
+pub mod present;
+pub mod engine;
 
 /// Marsaglia's xorshift64 (13, 7, 17) from `seed`: the unit tests' reproducible random numbers.
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The Change section: what was loaded, which column is which, and the change in words,
 //! numbers and a chart.
 
-use crate::core::explain::{num, paired_reading, pval};
+use crate::core::present::explain::{num, paired_reading, pval};
 use crate::core::stats::paired::PairedStats;
 use crate::ui::app::AppContext;
 use crate::ui::items::ItemsCard;

@@ -1,6 +1,6 @@
 //! Shared chart pieces: the interval (forest) chart view and "Download SVG" for any figure.
 
-use crate::core::chart::{IntervalChart, TornadoChart};
+use crate::core::present::chart::{IntervalChart, TornadoChart};
 use crate::ui::browser::download;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;

@@ -2,12 +2,12 @@
 //! and read cost per outcome, the ICER with its interval, the CE plane, the acceptability
 //! curve and the one-way sensitivity table.
 
-use crate::core::chart::{tornado_chart, xy_chart, XyChart};
+use crate::core::present::chart::{tornado_chart, xy_chart, XyChart};
 use crate::ui::charts::TornadoView;
-use crate::core::cost::table::typed_table_csv;
-use crate::core::cost::{CostArm, CostBasis, CostItem, CostResult, CostValue, SUGGESTED_CATEGORIES};
+use crate::core::analyses::cost::table::typed_table_csv;
+use crate::core::analyses::cost::{CostArm, CostBasis, CostItem, CostResult, CostValue, SUGGESTED_CATEGORIES};
 use crate::ui::browser::text_blob;
-use crate::core::explain::num;
+use crate::core::present::explain::num;
 use crate::ui::app::AppContext;
 use crate::ui::state::Action;
 use wasm_bindgen::JsCast;
@@ -351,7 +351,7 @@ fn sensitivity_card(p: &CostProps) -> Html {
     let on_share = {
         let ctx = ctx.clone();
         Callback::from(move |v: String| {
-            if let Some(pct) = crate::core::power::parse_number(&v).filter(|v| *v > 0.0 && *v < 100.0) {
+            if let Some(pct) = crate::core::planning::power::parse_number(&v).filter(|v| *v > 0.0 && *v < 100.0) {
                 ctx.dispatch(Action::SetSensitivity(pct / 100.0));
             }
         })

@@ -8,7 +8,7 @@
 //! first by a channel; it reads the second half of such files (see `crate::worker`).
 
 use crate::core::ingest::split;
-use crate::core::service::{Reply, Request};
+use crate::core::engine::service::{Reply, Request};
 use crate::worker::{decode_message, encode_message, field, message};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -65,7 +65,7 @@ impl NoEngine {
 #[cfg(feature = "in-page-engine")]
 mod local {
     use super::Queued;
-    use crate::core::service::{FileSource, Reply};
+    use crate::core::engine::service::{FileSource, Reply};
     use crate::worker::Host;
     use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;

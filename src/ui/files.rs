@@ -2,7 +2,7 @@
 //! cost table (the test hooks of CONTRACT.md), and the exports. Always in the page, so files
 //! can be loaded in any order from any section.
 
-use crate::core::power::{report_json, solve};
+use crate::core::planning::power::{report_json, solve};
 use crate::core::results::export_document;
 use crate::ui::app::AppContext;
 use crate::ui::browser::{download, mark_busy, read_blob};

@@ -4,9 +4,9 @@
 //! only); and the reliability read back (alpha with its interval, item-rest correlations,
 //! warnings). The first scale's scores feed the change analysis.
 
-use crate::core::explain::num;
-use crate::core::scales::presets::{check_reminder, PRESETS};
-use crate::core::scales::ItemsResult;
+use crate::core::present::explain::num;
+use crate::core::analyses::scales::presets::{check_reminder, PRESETS};
+use crate::core::analyses::scales::ItemsResult;
 use crate::ui::app::AppContext;
 use crate::ui::state::{item_scales, Action, ItemsEdit};
 use crate::ui::wide::WideTable;

@@ -2,11 +2,11 @@
 //! numbers or from the loaded data, with a power curve and a shareable link (the state lives
 //! in the URL fragment, which is never sent to a server).
 
-use crate::core::chart::{series_chart, BandSpec, LineSpec};
-use crate::core::explain::num;
-use crate::core::power::explain::{curve_family, d_from_raw, dz_from_raw, effect_band, plan_reading, sensitivity_line, LITERATURE_EFFECTS, POWER_BANDS};
-use crate::core::power::link::to_fragment;
-use crate::core::power::{solve, Design, InputValue, PowerCase, SolveFor};
+use crate::core::present::chart::{series_chart, BandSpec, LineSpec};
+use crate::core::present::explain::num;
+use crate::core::planning::power::explain::{curve_family, d_from_raw, dz_from_raw, effect_band, plan_reading, sensitivity_line, LITERATURE_EFFECTS, POWER_BANDS};
+use crate::core::planning::power::link::to_fragment;
+use crate::core::planning::power::{solve, Design, InputValue, PowerCase, SolveFor};
 use crate::ui::app::AppContext;
 use crate::ui::cost::XyView;
 use crate::ui::state::Action;
@@ -97,7 +97,7 @@ fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
         }
     }
     if let Some(c) = &a.results.clustering {
-        let (one, many) = crate::core::analysis::clustering::cluster_nouns(&c.column);
+        let (one, many) = crate::core::analyses::clustering::cluster_nouns(&c.column);
         if let Some(icc) = c.stats.icc.filter(|v| *v >= 0.0) {
             let why = format!("ICC of the {} scores between {many} (“{}”, {} {many})", c.outcome, c.column, c.stats.n_clusters);
             out.push(("rho", (icc * 10000.0).round() / 10000.0, why.clone()));

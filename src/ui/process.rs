@@ -2,8 +2,8 @@
 //! at follow-up, dose and change, satisfaction, reach against the population, and community
 //! counts over time with the rate ratio and the interrupted time series.
 
-use crate::core::chart::{series_chart, xy_chart, LineSpec};
-use crate::core::explain::{num, pval};
+use crate::core::present::chart::{series_chart, xy_chart, LineSpec};
+use crate::core::present::explain::{num, pval};
 use crate::core::results::Results;
 use crate::ui::app::AppContext;
 use crate::ui::cost::XyView;
@@ -29,7 +29,7 @@ fn pct_ci(v: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
 }
 
 /// Change against dose, one dot per person.
-pub fn dose_chart(d: &crate::core::process::dose::DoseResult) -> Option<crate::core::chart::XyChart> {
+pub fn dose_chart(d: &crate::core::analyses::process::dose::DoseResult) -> Option<crate::core::present::chart::XyChart> {
     xy_chart(&d.points.iter().map(|p| (p.dose, p.change)).collect::<Vec<_>>(), None, false, &format!("{} ({})", d.column, d.unit), "Change (after − before)", format!("Scatter of change against {} for {} people.", d.column, d.points.len()))
 }
 
@@ -90,7 +90,7 @@ pub fn process_card(p: &Props) -> Html {
 
 /// The counts chart: observed rates, the fitted segments before and after the start, the
 /// trend expected without the program, and the start marker.
-pub fn counts_chart(c: &crate::core::process::CountsResult) -> Option<crate::core::chart::XyChart> {
+pub fn counts_chart(c: &crate::core::analyses::process::CountsResult) -> Option<crate::core::present::chart::XyChart> {
     let t = |i: usize| i as f64 + 1.0;
     let observed: Vec<(f64, f64)> = c.periods.iter().enumerate().filter_map(|(i, p)| p.rate.map(|r| (t(i), r))).collect();
     let fitted = |after: bool| -> Vec<(f64, f64)> { c.periods.iter().enumerate().filter(|(_, p)| p.after_start == after).filter_map(|(i, p)| p.fitted_rate.map(|r| (t(i), r))).collect() };
@@ -188,7 +188,7 @@ pub fn process_settings() -> Html {
         }
         l
     };
-    let number = |v: &str| crate::core::power::parse_number(v);
+    let number = |v: &str| crate::core::planning::power::parse_number(v);
     let on_max = {
         let ctx = ctx.clone();
         Callback::from(move |v: String| ctx.dispatch(Action::EditProcess(ProcessEdit::RatingMax(number(&v)))))
@@ -254,7 +254,7 @@ pub fn process_settings() -> Html {
 #[function_component(ClusteringCard)]
 pub fn clustering_card(p: &Props) -> Html {
     let Some(c) = &p.results.clustering else { return html! {} };
-    let row = |c: &crate::core::analysis::clustering::Clustering| {
+    let row = |c: &crate::core::analyses::clustering::Clustering| {
         let s = &c.stats;
         html! { <tr><td>{&c.outcome}</td><td>{num(s.icc, 3)}</td><td>{format!("{} to {}", num(s.ci_low, 3), num(s.ci_high, 3))}</td><td>{s.n_clusters}</td><td>{s.n_people}</td><td>{num(s.mean_cluster_size, 1)}</td></tr> }
     };

@@ -2,10 +2,10 @@
 //! follow-up, intervention vs control, ANCOVA, help seeking, reliable change and subgroups.
 //! Every number and sentence comes from `crate::core`.
 
-use crate::core::chart::{interval_chart, means_over_time, xy_chart, IntervalChart, LineChart};
+use crate::core::present::chart::{interval_chart, means_over_time, xy_chart, IntervalChart, LineChart};
 use crate::ui::cost::XyView;
 use crate::ui::charts::IntervalView;
-use crate::core::explain::{
+use crate::core::present::explain::{
     ancova_reading, help_between_reading, help_paired_reading, num, paired_reading, pval, rci_reading, two_group_reading,
 };
 use crate::core::results::Results;

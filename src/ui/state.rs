@@ -2,14 +2,14 @@
 //! [`Action`]. Work is sent to the engine (a Web Worker) as a request with a sequence
 //! number; its reply comes back as [`Action::Reply`] and only the newest one is shown.
 
-use crate::core::analysis::Analysis;
+use crate::core::analyses::Analysis;
 use crate::core::dataset::DatasetSummary;
-use crate::core::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
+use crate::core::engine::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
 use crate::core::recipe::Recipe;
-use crate::core::service::{CostsSummary, Reply, Request};
-use crate::core::power::link::{from_query, to_fragment};
-use crate::core::power::PowerCase;
-use crate::core::simulate::{SimResult, SimSettings};
+use crate::core::engine::service::{CostsSummary, Reply, Request};
+use crate::core::planning::power::link::{from_query, to_fragment};
+use crate::core::planning::power::PowerCase;
+use crate::core::planning::simulate::{SimResult, SimSettings};
 use crate::ui::browser::{download, set_fragment, text_blob};
 use crate::ui::engine::Engine;
 use std::rc::Rc;

@@ -2,10 +2,10 @@
 //! print stylesheet hides every control). Teaching mode simulates many studies in the worker
 //! and shows how estimates and p-values wander, next to the planned power.
 
-use crate::core::chart::xy_chart;
+use crate::core::present::chart::xy_chart;
 use crate::core::results::Results;
-use crate::core::report::{glossary, report_for_analysis, ReportSection};
-use crate::core::simulate::{one_sample_csv, SimDesign, SimSettings};
+use crate::core::present::report::{glossary, report_for_analysis, ReportSection};
+use crate::core::planning::simulate::{one_sample_csv, SimDesign, SimSettings};
 use crate::ui::app::AppContext;
 use crate::ui::browser::text_blob;
 use crate::ui::cost::XyView;
@@ -19,18 +19,18 @@ use yew::prelude::*;
 fn report_charts(id: &str, r: &Results) -> Html {
     use crate::ui::charts::IntervalView;
     use crate::ui::sections::{by_group_chart, help_chart, rci_chart, subgroup_chart, MeansChart};
-    let interval = |chart: Option<crate::core::chart::IntervalChart>, caption: &str| match chart {
+    let interval = |chart: Option<crate::core::present::chart::IntervalChart>, caption: &str| match chart {
         Some(chart) => html! { <IntervalView {chart} caption={caption.to_string()} /> },
         None => html! {},
     };
-    let xy = |chart: Option<crate::core::chart::XyChart>, caption: &str| match chart {
+    let xy = |chart: Option<crate::core::present::chart::XyChart>, caption: &str| match chart {
         Some(chart) => html! { <XyView {chart} caption={caption.to_string()} /> },
         None => html! {},
     };
     match id {
         "paired" => html! {
             <>
-                if let Some(chart) = crate::core::chart::means_over_time(r) { <MeansChart {chart} /> }
+                if let Some(chart) = crate::core::present::chart::means_over_time(r) { <MeansChart {chart} /> }
                 {interval(by_group_chart(r), "Change in each group with its 95% interval. Left of the dashed line: scores went down.")}
             </>
         },

@@ -1,5 +1,5 @@
 //! The Web Worker side (wasm only; no UI crate): receives requests from the page, runs
-//! [`crate::core::service::Service`], posts replies. The bootstrap runs in steps with a
+//! [`crate::core::engine::service::Service`], posts replies. The bootstrap runs in steps with a
 //! macrotask between them, so a Cancel message is seen while it runs.
 //!
 //! Messages are plain objects `{json, file?}`: `json` is a serialised request or reply, `file`
@@ -15,7 +15,7 @@
 //! ([`crate::core::ingest::split`]), so the two cores parse at once.
 
 use crate::core::ingest::split;
-use crate::core::service::{FileSource, Reply, Request, Service};
+use crate::core::engine::service::{FileSource, Reply, Request, Service};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -95,7 +95,7 @@ impl Host {
         let Request::LoadData { recipe, .. } = req else { return false };
         let helper = self.helper.borrow();
         let (Some(port), Some(mid)) = (helper.as_ref(), split::middle(file.size().max(0.0) as u64)) else { return false };
-        let opts = serde_json::to_string(&crate::core::service::ingest_options(recipe.ingest.as_ref())).unwrap_or_default();
+        let opts = serde_json::to_string(&crate::core::engine::service::ingest_options(recipe.ingest.as_ref())).unwrap_or_default();
         let job = self.job.get() + 1;
         self.job.set(job);
         let msg = message(&[

@@ -3,8 +3,8 @@
 //! limits ±5%, run with the case's B = 100000).
 
 use crate::support::{compare, read_json, reference_dir};
-use lantern::core::analysis::analyse;
-use lantern::core::cost::{add_to_analysis, parse_cost_csv, BootstrapSettings, CostArm};
+use lantern::core::analyses::analyse;
+use lantern::core::analyses::cost::{add_to_analysis, parse_cost_csv, BootstrapSettings, CostArm};
 use lantern::core::ingest::read_csv;
 use lantern::core::recipe::Recipe;
 use lantern::core::results::export_json;

@@ -4,7 +4,7 @@
 //! 1e-9 relative; then the same data, written as a participant file with a cluster column, go
 //! through column suggestion, the analysis and the results export.
 
-use lantern::core::analysis::analyse;
+use lantern::core::analyses::analyse;
 use lantern::core::ingest::read_csv;
 use lantern::core::recipe::Recipe;
 use lantern::core::results::export_json;

@@ -5,8 +5,8 @@
 //! - Permuting the data rows leaves every column summary unchanged (missing counts, numeric
 //!   counts and sums, distinct counts, types, identifying columns, reading rules).
 
-use lantern::core::analysis::analyse;
-use lantern::core::clean_csv::safe_csv;
+use lantern::core::analyses::analyse;
+use lantern::core::present::clean_csv::safe_csv;
 use lantern::core::dataset::Dataset;
 use lantern::core::ingest::read_csv;
 use lantern::core::recipe::Recipe;

@@ -4,12 +4,12 @@
 //! also goes through the engine (load, analyse, cleaned-data export), and a file that cannot
 //! be opened leaves the data loaded before in place.
 
-use lantern::core::clean_csv::safe_csv;
+use lantern::core::present::clean_csv::safe_csv;
 use lantern::core::dataset::Dataset;
 use lantern::core::ingest::identify::identifying_columns;
 use lantern::core::ingest::read_csv;
 use lantern::core::recipe::Recipe;
-use lantern::core::service::{handle_to_end, Reply, Request, Service};
+use lantern::core::engine::service::{handle_to_end, Reply, Request, Service};
 use serde_json::Value;
 use std::path::PathBuf;
 

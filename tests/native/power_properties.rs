@@ -1,7 +1,7 @@
 //! Property tests of the planner: power rises with n and with the effect, solving for n then
 //! computing power reaches the target, and two-sided power is symmetric in the effect's sign.
 
-use lantern::core::power::{solve, Design, PowerCase, SolveFor};
+use lantern::core::planning::power::{solve, Design, PowerCase, SolveFor};
 
 fn power(design: Design, d: f64, n: f64) -> f64 {
     let case = PowerCase::new(design, SolveFor::Power).with("d", d).with("n", n).with("sig_level", 0.05).with("alternative", "two.sided");

@@ -2,7 +2,7 @@
 //! must be present in the output and within its atol/rtol (`|a - e| <= atol + rtol*|e|`).
 
 use crate::support::{read_json, reference_dir};
-use lantern::core::power::{link, report_json, solve, PowerCase};
+use lantern::core::planning::power::{link, report_json, solve, PowerCase};
 use serde_json::Value;
 
 fn cases() -> Vec<Value> {

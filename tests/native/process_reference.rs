@@ -4,10 +4,10 @@
 //! from the same series written as counts files; and a participant file with an attendance
 //! column goes through the analysis and the results export.
 
-use lantern::core::analysis::analyse;
+use lantern::core::analyses::analyse;
 use lantern::core::ingest::read_csv;
-use lantern::core::process::counts::rate_ratio::rate_ratio;
-use lantern::core::process::counts_analysis;
+use lantern::core::analyses::process::counts::rate_ratio::rate_ratio;
+use lantern::core::analyses::process::counts_analysis;
 use lantern::core::recipe::Recipe;
 use lantern::core::results::export_json;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! constant changes no test statistic.
 
 use crate::support::reference_dir;
-use lantern::core::analysis::{analyse, Analysis};
+use lantern::core::analyses::{analyse, Analysis};
 use lantern::core::ingest::read_csv;
 use lantern::core::recipe::Recipe;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! does), export results JSON, and compare each implemented section with R's values.
 
 use crate::support::{compare, read_json, reference_dir};
-use lantern::core::{analysis::analyse, ingest::read_csv, recipe::Recipe, results::export_json};
+use lantern::core::{analyses::analyse, ingest::read_csv, recipe::Recipe, results::export_json};
 use serde_json::Value;
 
 /// Sections implemented so far; each is compared key by key for every case that has it.
@@ -130,7 +130,7 @@ fn p06_item_scores_alpha_and_change_equal_r() {
 /// exactly (same numbers, same "not computable" nulls), or the page would show other numbers.
 #[test]
 fn every_case_survives_the_worker_round_trip() {
-    use lantern::core::analysis::Analysis;
+    use lantern::core::analyses::Analysis;
     for case in cases() {
         let dir = reference_dir().join("analysis");
         let spec_text = std::fs::read_to_string(dir.join(format!("{case}.json"))).unwrap();

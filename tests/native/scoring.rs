@@ -10,13 +10,13 @@
 //!    and 7 are not.
 
 use crate::support::{read_json, reference_dir};
-use lantern::core::analysis::analyse;
+use lantern::core::analyses::analyse;
 use lantern::core::dataset::{Column, Dataset};
 use lantern::core::ingest::read_csv;
 use lantern::core::recipe::Recipe;
-use lantern::core::scales::reliability::{cronbach_alpha, feldt_ci, reliability};
-use lantern::core::scales::score::reverse_items;
-use lantern::core::scales::{score_items, scored_columns, ItemsResult};
+use lantern::core::analyses::scales::reliability::{cronbach_alpha, feldt_ci, reliability};
+use lantern::core::analyses::scales::score::reverse_items;
+use lantern::core::analyses::scales::{score_items, scored_columns, ItemsResult};
 use rand_pcg::rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 use serde_json::{json, Value};

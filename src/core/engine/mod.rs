@@ -1,0 +1,6 @@
+//! Layer `engine`: the top of the core. Holds the loaded data and answers the page's requests
+//! (`service`: the Request/Reply protocol, the jobs that run in steps, the file source), and
+//! the built-in demo (`demo`).
+
+pub mod demo;
+pub mod service;

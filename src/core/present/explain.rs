@@ -1,0 +1,399 @@
+//! Plain-language readings of results: fixed, auditable sentence templates.
+
+use crate::core::stats::ancova::AncovaStats;
+use crate::core::stats::binary::{HelpBetweenStats, HelpPairedStats};
+use crate::core::stats::paired::PairedStats;
+use crate::core::stats::rci::RciCounts;
+use crate::core::stats::two_group::TwoGroupStats;
+
+/// Formats a number with `dp` decimals, or "not computable".
+pub fn num(v: Option<f64>, dp: usize) -> String {
+    match v {
+        Some(x) => format!("{x:.dp$}"),
+        None => "not computable".into(),
+    }
+}
+
+/// Formats a p-value the way reports do ("< 0.001" below that).
+pub fn pval(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p < 0.001 => "< 0.001".into(),
+        Some(p) => format!("{p:.3}"),
+        None => "not computable".into(),
+    }
+}
+
+/// One sentence reading a paired change. `lower_is_better`: lower score = less stigma.
+pub fn paired_reading(s: &PairedStats, lower_is_better: bool) -> String {
+    let (Some(m), Some(lo), Some(hi)) = (s.mean_diff, s.ci_low, s.ci_high) else {
+        return match (s.n, s.mean_diff) {
+            (0, _) => "No one has both a pre and a post score here, so change cannot be estimated.".into(),
+            (n, Some(m)) if s.sd_diff == Some(0.0) => format!(
+                "All {n} people changed by exactly the same amount ({m:.2}), so there is no spread to test against."
+            ),
+            (n, _) => format!("With {n} complete pair(s), the change cannot be tested: at least 2 are needed."),
+        };
+    };
+    let level = (s.conf_level * 100.0).round();
+    let better = if lower_is_better { m < 0.0 } else { m > 0.0 };
+    let direction = if m == 0.0 {
+        "did not change on average".to_string()
+    } else if better {
+        format!("improved on average (scores moved by {m:.2} points)")
+    } else {
+        format!("got worse on average (scores moved by {m:.2} points)")
+    };
+    let sure = if lo > 0.0 || hi < 0.0 {
+        format!("The {level}% confidence interval ({lo:.2} to {hi:.2}) does not include zero, so a change this size is unlikely to be chance alone")
+    } else {
+        format!("The {level}% confidence interval ({lo:.2} to {hi:.2}) includes zero, so the data are also consistent with no change")
+    };
+    format!("Among the {} people with both scores, stigma {direction}. {sure} ({}).", s.n, p_phrase(s.p))
+}
+
+/// "lower" / "higher" for a difference, and whether that direction is the better one.
+fn lower_higher(d: f64, lower_is_better: bool) -> (&'static str, bool) {
+    if d < 0.0 {
+        ("lower", lower_is_better)
+    } else {
+        ("higher", !lower_is_better)
+    }
+}
+
+fn interval_words(lo: f64, hi: f64, level: f64) -> String {
+    let level = (level * 100.0).round();
+    if lo > 0.0 || hi < 0.0 {
+        format!("{level}% CI {lo:.2} to {hi:.2}, which excludes zero")
+    } else {
+        format!("{level}% CI {lo:.2} to {hi:.2}, which includes zero: no difference is also consistent with the data")
+    }
+}
+
+/// Reading of an intervention − control comparison (post scores or change scores).
+pub fn two_group_reading(s: &TwoGroupStats, what: &str, lower_is_better: bool) -> String {
+    let (Some(d), Some(lo), Some(hi)) = (s.mean_diff, s.welch_ci_low, s.welch_ci_high) else {
+        return format!(
+            "The groups cannot be compared on {what}: each needs at least 2 people and some spread (intervention n = {}, control n = {}).",
+            s.n_int, s.n_ctrl
+        );
+    };
+    let (dir, good) = lower_higher(d, lower_is_better);
+    let g = s.hedges_g.map(|g| format!(" Standardised difference (Hedges' g): {g:.2}.")).unwrap_or_default();
+    format!(
+        "On {what}, the intervention group was {:.2} points {dir} than control{} ({}; Welch {}).{g}",
+        d.abs(),
+        if d == 0.0 { "" } else if good { " — the better direction" } else { " — the worse direction" },
+        interval_words(lo, hi, s.conf_level),
+        p_phrase(s.welch_p),
+    )
+}
+
+/// Reading of the ANCOVA group effect.
+pub fn ancova_reading(s: &AncovaStats, lower_is_better: bool) -> String {
+    let (Some(b), Some(lo), Some(hi)) = (s.coef_group, s.ci_low, s.ci_high) else {
+        return format!("The adjusted comparison cannot be computed for these data ({} complete rows).", s.n);
+    };
+    let (dir, _) = lower_higher(b, lower_is_better);
+    format!(
+        "Comparing people who started at the same score, the intervention group ended {:.2} points {dir} than control ({}; {}).",
+        b.abs(),
+        interval_words(lo, hi, s.conf_level),
+        p_phrase(s.p_group)
+    )
+}
+
+fn pct(p: Option<f64>) -> String {
+    p.map(|p| format!("{:.0}%", p * 100.0)).unwrap_or_else(|| "not computable".into())
+}
+
+/// Reading of help seeking before vs after in one arm.
+pub fn help_paired_reading(s: &HelpPairedStats) -> String {
+    if s.n == 0 {
+        return "No one has a yes/no help-seeking answer both before and after.".into();
+    }
+    let test = match s.mcnemar_exact_p {
+        Some(_) => format!("exact McNemar {}", p_phrase(s.mcnemar_exact_p)),
+        None => "no one changed their answer, so there is nothing to test".into(),
+    };
+    format!(
+        "Of the {} people who answered both times, {} had sought help before and {} after. {} started and {} stopped ({}).",
+        s.n,
+        pct(s.prop_pre),
+        pct(s.prop_post),
+        s.b_no_to_yes,
+        s.c_yes_to_no,
+        test
+    )
+}
+
+/// Reading of help seeking after the program, intervention vs control.
+pub fn help_between_reading(s: &HelpBetweenStats) -> String {
+    let (Some(rd), Some(lo), Some(hi)) = (s.rd, s.rd_ci_low, s.rd_ci_high) else {
+        return "Help seeking after the program cannot be compared: one group has no answers.".into();
+    };
+    format!(
+        "After the program, {} of the intervention group and {} of control had sought help: a difference of {:.0} percentage points (95% CI {:.0} to {:.0}; Fisher {}).",
+        pct(s.p_int),
+        pct(s.p_ctrl),
+        rd * 100.0,
+        lo * 100.0,
+        hi * 100.0,
+        p_phrase(s.fisher_p)
+    )
+}
+
+/// Reading of reliable-change counts for one group.
+pub fn rci_reading(c: &RciCounts) -> String {
+    match (c.improved, c.unchanged, c.deteriorated) {
+        (Some(i), Some(u), Some(d)) if c.n > 0 => format!(
+            "Of {} people, {i} improved by more than measurement error can explain, {d} got reliably worse, and {u} changed too little to tell.",
+            c.n
+        ),
+        _ => "Reliable change cannot be computed (it needs the scale's reliability and a spread of starting scores).".into(),
+    }
+}
+
+/// "p = 0.012" or "p < 0.001".
+pub fn p_phrase(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p < 0.001 => "p < 0.001".into(),
+        other => format!("p = {}", pval(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::stats::paired::paired;
+
+    #[test]
+    fn readings_follow_direction_and_interval() {
+        let s = paired(&[(4.0, 3.0), (3.5, 2.0), (4.0, 3.5), (3.0, 2.5)], 0.05);
+        let r = paired_reading(&s, true);
+        assert!(r.contains("improved"), "{r}");
+        assert!(r.contains("does not include zero"), "{r}");
+        assert!(paired_reading(&s, false).contains("got worse"));
+        let flat = paired(&[(3.0, 3.0), (2.0, 2.0)], 0.05);
+        assert!(paired_reading(&flat, true).contains("exactly the same amount"));
+        assert_eq!(pval(Some(0.0001)), "< 0.001");
+        assert_eq!(num(None, 2), "not computable");
+    }
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::*;
+    use crate::core::stats::rci::RciCounts;
+
+    #[test]
+    fn rci_and_help_readings() {
+        let c = RciCounts { n: 10, improved: Some(2), unchanged: Some(7), deteriorated: Some(1) };
+        let r = rci_reading(&c);
+        assert!(r.contains("Of 10 people, 2 improved") && r.contains("1 got reliably worse"), "{r}");
+        let none = RciCounts { n: 10, improved: None, unchanged: None, deteriorated: None };
+        assert!(rci_reading(&none).contains("cannot be computed"));
+        assert_eq!(interval_words(-1.0, -0.5, 0.95), "95% CI -1.00 to -0.50, which excludes zero");
+        assert_eq!(lower_higher(-0.3, true), ("lower", true));
+        assert_eq!(lower_higher(0.3, true), ("higher", false));
+    }
+}
+
+// ---- Report and teaching-mode sentences (issue 10) ----
+
+/// "fell" / "rose" / "did not change" for a change in score.
+fn moved(d: f64) -> &'static str {
+    if d < 0.0 {
+        "fell"
+    } else if d > 0.0 {
+        "rose"
+    } else {
+        "did not change"
+    }
+}
+
+/// Report headline of a paired change for a group (`who`, e.g. "program participants").
+/// `None` when no change can be computed.
+pub fn report_change_headline(s: &PairedStats, who: &str, lower_is_better: bool) -> Option<String> {
+    let (m, pre, post) = (s.mean_diff?, s.mean_pre?, s.mean_post?);
+    if s.n == 0 {
+        return None;
+    }
+    if m == 0.0 {
+        return Some(format!(
+            "Among {who} with scores before and after ({} people), stigma scores did not change on average ({pre:.2} before and after).",
+            s.n
+        ));
+    }
+    let verdict = if (m < 0.0) == lower_is_better { "an improvement" } else { "a change for the worse" };
+    Some(format!(
+        "Among {who} with scores before and after ({} people), stigma scores {} by {:.2} points on average, from {pre:.2} to {post:.2}: {verdict}.",
+        s.n,
+        moved(m),
+        m.abs()
+    ))
+}
+
+/// Report headline of a between-group difference (intervention − control) on change or post
+/// scores; `what` is e.g. "change in stigma scores".
+pub fn report_between_headline(s: &TwoGroupStats, what: &str, lower_is_better: bool) -> Option<String> {
+    let d = s.mean_diff?;
+    if d == 0.0 {
+        return Some(format!("On the {what}, program participants and the comparison group came out the same on average."));
+    }
+    let better = (d < 0.0) == lower_is_better;
+    Some(format!(
+        "On the {what}, program participants came out {:.2} points {} than the comparison group: {} the program.",
+        d.abs(),
+        if d < 0.0 { "lower" } else { "higher" },
+        if better { "a difference in favour of" } else { "a difference against" }
+    ))
+}
+
+/// "How sure we are" for an estimate with its confidence interval.
+pub fn report_certainty(what: &str, est: f64, lo: f64, hi: f64, level: f64, p: Option<f64>) -> String {
+    let level = (level * 100.0).round();
+    let head = format!("How sure we are: the {what} is {est:.2} points ({level}% confidence interval {lo:.2} to {hi:.2}; {}).", p_phrase(p));
+    if lo > 0.0 || hi < 0.0 {
+        format!("{head} The whole interval is on one side of zero, so a difference this size is unlikely to be chance alone.")
+    } else {
+        format!("{head} The interval includes zero, so the data are also consistent with no real difference.")
+    }
+}
+
+/// "For whom": the subgroup levels with the best and the weakest change. `levels` holds
+/// (label, mean change, people); pass only levels large enough to compare. `None` for fewer than 2.
+pub fn report_for_whom(levels: &[(String, f64, usize)], lower_is_better: bool) -> Option<String> {
+    let good = |d: f64| if lower_is_better { -d } else { d };
+    let best = levels.iter().filter(|l| l.1.is_finite()).max_by(|a, b| good(a.1).total_cmp(&good(b.1)))?;
+    let worst = levels.iter().filter(|l| l.1.is_finite()).min_by(|a, b| good(a.1).total_cmp(&good(b.1)))?;
+    if levels.len() < 2 || best.0 == worst.0 {
+        return None;
+    }
+    let part = |l: &(String, f64, usize)| format!("“{}” (stigma scores {} by {:.2} points; {} people)", l.0, moved(l.1), l.1.abs(), l.2);
+    Some(format!("For whom: the best result was for {} and the weakest for {}.", part(best), part(worst)))
+}
+
+/// Limitation: a single group, no comparison.
+pub fn limitation_no_control_group() -> String {
+    "There was no control group (no comparison group of people who did not take part), so we cannot tell how much of the change would have happened anyway: with time, because of other events, or simply from filling in the questionnaire twice.".into()
+}
+
+/// Limitation: self-report and social desirability.
+pub fn limitation_self_report() -> String {
+    "Stigma and help seeking were reported by the participants themselves. After a program about stigma, people may answer the way they feel they should (social-desirability bias), so the change in what people do may be smaller than the change in what they say.".into()
+}
+
+/// Limitation: people with no score after the program.
+pub fn limitation_attrition(missing: usize, total: usize) -> String {
+    let pct = if total > 0 { 100.0 * missing as f64 / total as f64 } else { 0.0 };
+    format!(
+        "{missing} of {total} people ({pct:.0}%) have no usable score after the program. If those who left differ from those who stayed (for example, if the least convinced dropped out), the results may look better than they really are."
+    )
+}
+
+/// Limitation: subgroups with fewer than `min` complete pairs (`list` names them).
+pub fn limitation_small_subgroups(list: &[String], min: usize) -> String {
+    format!(
+        "Some subgroups are small (fewer than {min} people with both scores: {}). Their numbers can swing widely by chance; read them as a rough description, not as evidence.",
+        list.join("; ")
+    )
+}
+
+/// Limitation: several subgroup comparisons.
+pub fn limitation_multiple_comparisons(k: usize) -> String {
+    format!(
+        "The results are broken down into {k} subgroup results. The more comparisons are made, the more likely one looks “significant” by chance alone (about 1 in 20 when nothing is going on), so a single striking subgroup result should be confirmed before acting on it."
+    )
+}
+
+/// Limitation: groups may not have been assigned at random.
+pub fn limitation_group_assignment() -> String {
+    "If people chose whether to join the program (rather than being assigned by lot), the two groups may have differed from the start. The adjusted comparison allows for different starting scores, but not for other differences between the groups.".into()
+}
+
+/// Plain readings of a teaching-mode simulation.
+pub fn simulation_reading(r: &crate::core::planning::simulate::SimResult) -> Vec<String> {
+    let s = &r.settings;
+    let pc = |x: f64| format!("{:.0}%", 100.0 * x);
+    let mut out = Vec::new();
+    let who = if s.two_groups() { format!("{} people per group", s.n_per_arm) } else { format!("{} people measured before and after", s.n_per_arm) };
+    if r.cancelled {
+        out.push(format!("Stopped after {} of {} simulated studies: the numbers below use those.", r.samples_done, r.samples_target));
+    }
+    if let Some(share) = r.share_significant {
+        let planned = match r.planned_power.filter(|_| r.true_effect_d != 0.0) {
+            Some(p) => format!(
+                " The planned power for this design is {}{}, so about {} were expected.",
+                pc(p),
+                if r.planned_power_approximate { " (approximate)" } else { "" },
+                pc(p)
+            ),
+            None => String::new(),
+        };
+        out.push(format!(
+            "{} simulated studies of {who}, with a true effect of d = {:.2}: {} found a statistically significant result (p < {}).{planned}",
+            r.samples_done,
+            r.true_effect_d,
+            pc(share),
+            s.alpha
+        ));
+    }
+    if r.true_effect_d == 0.0 {
+        out.push(format!(
+            "The true effect is zero here, so every significant result is a false alarm; about {} are expected by chance.",
+            pc(s.alpha)
+        ));
+    }
+    let q = |p: f64| r.estimate_quantiles.iter().find(|x| (x.p - p).abs() < 1e-9).and_then(|x| x.value);
+    if let (Some(lo), Some(hi), Some(m)) = (q(0.025), q(0.975), r.estimate_mean) {
+        out.push(format!(
+            "The estimated effect wandered from study to study: the middle 95% of studies estimated between {lo:.2} and {hi:.2} (average {m:.2}; true value {:.2}). A single study is one draw from this spread.",
+            r.true_effect_d
+        ));
+    }
+    if let (Some(x), Some(share)) = (r.exaggeration_ratio, r.share_significant) {
+        if x > 1.25 && share < 0.9 {
+            out.push(format!(
+                "Studies that happened to reach significance overestimated the effect {x:.1}-fold on average: when a study is too small, the ones that “find” the effect tend to exaggerate it."
+            ));
+        }
+    }
+    if let Some(w) = r.share_significant_wrong_direction.filter(|w| *w > 0.0 && r.true_effect_d != 0.0) {
+        out.push(format!(
+            "{:.1}% of the studies were significant in the wrong direction, suggesting harm where the program helps.",
+            100.0 * w
+        ));
+    }
+    if s.clustered() {
+        let test = if s.analyse_cluster_means {
+            "Testing cluster means allows for this."
+        } else {
+            "The simple t-test treats everyone as independent and ignores this, so it finds “significant” results more often than it should; testing cluster means allows for it."
+        };
+        out.push(format!(
+            "People in the same cluster are alike (ICC = {:.2}, clusters of {}), so each arm is worth only about {:.0} independent people (design effect {:.2}). {test}",
+            s.icc, s.cluster_size, r.effective_n_per_arm, r.design_effect
+        ));
+    }
+    if s.attrition > 0.0 {
+        if let Some(n) = r.mean_n_analysed_per_arm {
+            out.push(format!("With {} drop-out, about {n:.0} people per arm were left to analyse.", pc(s.attrition)));
+        }
+    }
+    if let Some(c) = r.ci_coverage {
+        out.push(format!(
+            "{} of the {:.0}% confidence intervals contained the true difference.",
+            pc(c),
+            100.0 * (1.0 - s.alpha)
+        ));
+    }
+    out
+}
+
+/// Limitation: few people with both scores (`n`: the smallest group's complete pairs).
+pub fn limitation_small_study(n: usize, two_groups: bool) -> String {
+    let who = if two_groups { format!("as few as {n} people with both scores in a group") } else { format!("{n} people with both scores") };
+    format!(
+        "This is a small study ({who}). Only large changes can be told apart from chance, and a real but modest effect could easily be missed (see the power of the study under “Planning the next evaluation”)."
+    )
+}
