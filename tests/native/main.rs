@@ -7,6 +7,7 @@ mod icc_reference;
 mod ingest_properties;
 mod invariants;
 mod malformed;
+mod mixed_reference;
 mod nct_grid;
 mod power_properties;
 mod power_reference;

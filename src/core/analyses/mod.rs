@@ -4,7 +4,7 @@
 //! Recipe + dataset → results. Selects the rows each analysis needs (complete cases for
 //! that analysis, per arm) and calls the statistics. Never panics on user data.
 
-use crate::core::dataset::{Cells, Dataset, Diagnostic, RowValue};
+use crate::core::dataset::{at, is_missing, Cells, Dataset, Diagnostic, RowValue};
 use crate::core::recipe::Recipe;
 use crate::core::results::Results;
 use crate::core::stats::paired::paired_with;
@@ -18,6 +18,7 @@ pub mod clustering;
 pub mod cost;
 pub mod process;
 pub mod scales;
+pub mod waves;
 
 /// The outcome of an analysis run: results plus located notes about the data.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -232,7 +233,50 @@ pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
     change::fill(ds, recipe, &sel, pre.as_deref(), post.as_deref(), &mut out);
     crate::core::analyses::process::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
     clustering::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
+    waves_section(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
     out
+}
+
+/// `results.mixed`, `results.subgroup_tests` and `results.multiplicity` (CONTRACT §7): every
+/// row's scores and subgroup level handed to [`waves`], and the subgroup p-values of
+/// `results.subgroups` as one family.
+fn waves_section(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[f64]>, post: Option<&[f64]>, out: &mut Analysis) {
+    let (Some(pre), Some(post)) = (pre, post) else { return };
+    let two_arm = arms.names.len() == 2;
+    let arm_of = |a: usize| match arms.names.get(a).copied() {
+        Some("intervention") => Some(waves::Arm::Intervention),
+        Some("control") => Some(waves::Arm::Control),
+        Some("all") => Some(waves::Arm::All),
+        _ => None,
+    };
+    // (Diagnostics of the follow-up column were collected by the change section.)
+    let followup = recipe.columns.followup.as_deref().and_then(|n| ds.numeric_nan(n)).map(|(v, _)| v);
+    let subgroup = recipe.columns.subgroup.as_deref().and_then(|n| ds.column(n));
+    let levels: Option<Vec<Option<String>>> = subgroup.map(|col| {
+        per_distinct(&col.cells, |c| Some(c.trim()).filter(|c| !is_missing(c)).map(str::to_string))
+    });
+    let rows: Vec<waves::PersonWaves> = (0..ds.n_rows)
+        .map(|i| waves::PersonWaves {
+            arm: arms.of_row.get(i).copied().flatten().and_then(arm_of),
+            pre: at(pre, i),
+            post: at(post, i),
+            followup: followup.as_deref().and_then(|f| at(f, i)),
+            level: levels.as_ref().and_then(|l| l.get(i).cloned().flatten()),
+        })
+        .collect();
+    out.results.mixed = Some(waves::mixed_results(&rows, two_arm, recipe.alpha()));
+    if levels.is_some() {
+        out.results.subgroup_tests = Some(waves::subgroup_tests(&rows, two_arm));
+        let family: Vec<waves::SubgroupP> = arms
+            .names
+            .iter()
+            .filter_map(|name| Some((arm_of(arms.names.iter().position(|n| n == name)?)?, out.results.subgroups.get(*name)?)))
+            .flat_map(|(arm, per_level)| {
+                per_level.iter().map(move |(level, s)| waves::SubgroupP { arm, level: level.clone(), p: s.stats.p })
+            })
+            .collect();
+        out.results.multiplicity = Some(waves::multiplicity(&family));
+    }
 }
 
 #[cfg(test)]

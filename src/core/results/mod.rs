@@ -78,6 +78,16 @@ pub struct Results {
     /// [`crate::core::analyses::clustering::Clustering`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clustering: Option<crate::core::analyses::clustering::Clustering>,
+    /// Every score of every person, not only complete cases: the random-intercept mixed model
+    /// (CONTRACT §7), when pre and post columns are chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mixed: Option<crate::core::analyses::waves::MixedResults>,
+    /// Does the change differ between subgroup levels (per-arm ANOVA, arm × level test)?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subgroup_tests: Option<crate::core::analyses::waves::SubgroupTests>,
+    /// The subgroup p-values adjusted as one family (Holm, Benjamini–Hochberg).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiplicity: Option<crate::core::analyses::waves::Multiplicity>,
 }
 
 /// One histogram bin of individual changes: `[lo, hi)` (the last bin includes `hi`).

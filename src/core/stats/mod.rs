@@ -13,3 +13,6 @@ pub mod rank_sum;
 pub mod ranks;
 pub mod rci;
 pub mod two_group;
+pub mod anova;
+pub mod mixed;
+pub mod multiplicity;
