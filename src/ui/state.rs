@@ -3,7 +3,7 @@
 //! number; its reply comes back as [`Action::Reply`] and only the newest one is shown.
 
 use crate::core::analyses::Analysis;
-use crate::core::dataset::DatasetSummary;
+use crate::core::ingest::profile::DatasetSummary;
 use crate::core::engine::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
 use crate::core::recipe::Recipe;
 use crate::core::engine::service::{CostsSummary, Reply, Request};

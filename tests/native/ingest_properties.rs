@@ -215,7 +215,7 @@ fn permuting_rows_leaves_every_column_summary_unchanged() {
         for (ta, tb) in sa.types.iter().zip(&sb.types) {
             assert_eq!((&ta.column, ta.kind, ta.n_missing, ta.n_distinct), (&tb.column, tb.kind, tb.n_missing, tb.n_distinct), "round {round}");
         }
-        let ident = |s: &lantern::core::dataset::DatasetSummary| s.identifying.iter().map(|i| (i.column.clone(), i.kind, i.share.to_bits())).collect::<Vec<_>>();
+        let ident = |s: &lantern::core::ingest::profile::DatasetSummary| s.identifying.iter().map(|i| (i.column.clone(), i.kind, i.share.to_bits())).collect::<Vec<_>>();
         assert_eq!(ident(&sa), ident(&sb), "round {round}");
         for c in a.column_names() {
             let (va, da) = a.numeric(&c).unwrap();

@@ -6,8 +6,7 @@
 use super::{Analysis, Arms, Selection};
 use crate::core::dataset::{is_missing, shorten, Dataset, Diagnostic};
 use crate::core::recipe::{HelpCoding, Recipe};
-use crate::core::results::Persistence;
-use crate::core::results::{change_bins, SubgroupStats};
+use super::sections::{ChangeBin, Persistence, SubgroupStats};
 use crate::core::stats::ancova::ancova_of;
 use crate::core::stats::binary::{help_between, help_paired};
 use crate::core::stats::describe::sd;
@@ -318,6 +317,28 @@ fn subgroup_section(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: &[f64],
             small.join("; ")
         ));
     }
+}
+
+/// Histogram of `values` in about `bins` equal bins over nice limits (empty for no values).
+pub fn change_bins(values: &[f64], bins: usize) -> Vec<ChangeBin> {
+    let finite = || values.iter().copied().filter(|v| v.is_finite());
+    let (Some(lo), Some(hi)) = (finite().reduce(f64::min), finite().reduce(f64::max)) else {
+        return Vec::new();
+    };
+    let ticks = crate::core::stats::describe::nice_ticks(lo, hi, bins.clamp(2, 60) + 1);
+    let mut out: Vec<ChangeBin> = ticks.windows(2).map(|w| ChangeBin { lo: w[0], hi: w[1], count: 0 }).collect();
+    let last = out.len().saturating_sub(1);
+    for v in finite() {
+        // The bins are contiguous ([lo, hi), each hi the next lo): v belongs to the last bin
+        // starting at or below it, if it is below that bin's end; the top edge joins the last bin.
+        let i = out.partition_point(|b| b.lo <= v).checked_sub(1).filter(|&i| out.get(i).is_some_and(|b| v < b.hi));
+        if let Some(i) = i.or_else(|| (out.get(last).is_some_and(|b| v == b.hi)).then_some(last)) {
+            if let Some(b) = out.get_mut(i) {
+                b.count += 1;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

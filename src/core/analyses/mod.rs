@@ -6,7 +6,7 @@
 
 use crate::core::dataset::{at, is_missing, Cells, Dataset, Diagnostic, RowValue};
 use crate::core::recipe::Recipe;
-use crate::core::results::Results;
+pub use sections::Results;
 use crate::core::stats::paired::paired_with;
 use crate::core::stats::rank_sum::{rank_sum_sorted, RankSum};
 use crate::core::stats::ranks::{round9, signed_rank_of, signed_rank_of_sorted, SortedSample};
@@ -18,6 +18,7 @@ pub mod clustering;
 pub mod cost;
 pub mod process;
 pub mod scales;
+pub mod sections;
 pub mod waves;
 
 /// The outcome of an analysis run: results plus located notes about the data.

@@ -6,7 +6,8 @@
 use crate::core::analyses::{analyse, Analysis};
 use crate::core::analyses::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
 use crate::core::present::clean_csv::safe_csv_without;
-use crate::core::dataset::{Dataset, DatasetSummary, Diagnostic};
+use crate::core::dataset::{Dataset, Diagnostic};
+use crate::core::ingest::profile::DatasetSummary;
 use crate::core::ingest::split::{self, Half};
 use crate::core::ingest::{join_halves, read_first_half, read_with_options, too_large_message, FirstPass, IngestError, IngestOptions};
 use crate::core::analyses::process::{counts_analysis, CountsResult};

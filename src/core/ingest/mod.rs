@@ -16,6 +16,7 @@
 pub mod decode;
 pub mod formats;
 pub mod identify;
+pub mod profile;
 pub mod reshape;
 pub mod sniff;
 pub mod split;

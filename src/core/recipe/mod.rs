@@ -2,6 +2,8 @@
 //! Format: `shared/design/CONTRACT.md` §1. Unknown keys are ignored, so a reference case
 //! file loads as a recipe as it is. Every key is optional.
 
+pub mod process;
+
 use serde::{Deserialize, Serialize};
 
 /// Column roles: names of columns in the file.
@@ -90,8 +92,8 @@ pub struct Recipe {
     /// Cost settings (kept as given; interpreted by the cost module).
     pub cost_inputs: Option<serde_json::Value>,
     pub alpha: Option<f64>,
-    /// Process and community-count settings (`crate::core::analyses::process::ProcessInputs`).
-    pub process: Option<crate::core::analyses::process::ProcessInputs>,
+    /// Process and community-count settings ([`process::ProcessInputs`]).
+    pub process: Option<process::ProcessInputs>,
     /// Reading settings (missing codes, unfinished responses).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ingest: Option<IngestSettings>,

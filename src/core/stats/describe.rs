@@ -46,6 +46,28 @@ pub fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// "Nice" tick values covering [lo, hi] (1, 2, 2.5 or 5 × 10^k steps), at most ~`n` ticks.
+pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || n < 2 {
+        return Vec::new();
+    }
+    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 0.5, lo + 0.5) };
+    let raw = (hi - lo) / (n - 1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let start = (lo / step).floor() * step;
+    let mut ticks = Vec::new();
+    let mut v = start;
+    while v <= hi + step * 1e-9 && ticks.len() < 50 {
+        ticks.push((v / step).round() * step);
+        v += step;
+    }
+    if ticks.last().is_some_and(|&t| t < hi - step * 1e-9) {
+        ticks.push(ticks.last().copied().unwrap_or(hi) + step);
+    }
+    ticks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

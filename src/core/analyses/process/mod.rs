@@ -32,29 +32,8 @@ use reach::ReachResult;
 use retention::RetentionResult;
 use satisfaction::SatisfactionItem;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-/// Recipe key `process`; every key optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ProcessInputs {
-    /// Rating columns (satisfaction, session quality): numbers or Likert text.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub satisfaction: Vec<String>,
-    /// The highest level of the rating scale when the columns are numbers (e.g. 5 or 10).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub satisfaction_max: Option<f64>,
-    /// The target population's composition by level of the subgroup column:
-    /// level → share (0.25), percentage (25) or count (2500).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub population: BTreeMap<String, f64>,
-    /// What one unit of dose is ("session", "hour"); default "session".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dose_unit: Option<String>,
-    /// The community counts table's settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub counts: Option<CountsInputs>,
-}
+pub use crate::core::recipe::process::ProcessInputs;
 
 /// `results.process`: retention (enrolled, completed, follow-up, attrition, differential
 /// attrition, completers vs drop-outs), with the plain warnings and the notes of every

@@ -35,6 +35,7 @@
 //! [`simulate`] runs to the end. [`one_sample_csv`] writes study 1 of a run as a data file.
 
 mod normal;
+pub mod reading;
 
 pub use normal::{Normals, SIM_RNG_NAME};
 
@@ -566,7 +567,7 @@ pub struct SimResult {
     /// The first [`STUDIES_KEPT`] studies.
     #[serde(default)]
     pub studies: Vec<SimStudy>,
-    /// Plain-language readings (`explain::simulation_reading`).
+    /// Plain-language readings (`reading::simulation_reading`).
     #[serde(default)]
     pub summary: Vec<String>,
 }
@@ -764,7 +765,7 @@ impl SimRun {
             summary: Vec::new(),
             settings,
         };
-        result.summary = crate::core::present::explain::simulation_reading(&result);
+        result.summary = reading::simulation_reading(&result);
         result
     }
 }

@@ -21,28 +21,7 @@ use rate_ratio::RateRatio;
 use serde::{Deserialize, Serialize};
 use table::CountsTable;
 
-/// Settings for the counts table (recipe `process.counts`); every key optional. Column names
-/// default to columns found by name (`period`/`month`/`date`..., `count`/`calls`/`visits`...,
-/// `exposure`/`population`/`days`..., `program_start`/`start`/`phase`...).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CountsInputs {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exposure: Option<String>,
-    /// Column marking the program periods (1/0, yes/no, before/after), or only the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
-    /// The first program period, as written in the period column (wins over `start`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_period: Option<String>,
-    /// Rates are given per this much exposure (default: chosen so the overall rate is ≥ 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate_per: Option<f64>,
-}
+pub use crate::core::recipe::process::CountsInputs;
 
 /// One period of the series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
