@@ -176,7 +176,50 @@ fn role_pickers() -> Html {
                 }
             }) }
             </div>
+            <GroupLevelsPicker />
         </section>
+    }
+}
+
+/// "Which answer means the program group? … the comparison group?": two choices listing the
+/// group column's answers, shown whenever a group column is chosen (hooks `group-intervention`,
+/// `group-control`). Lantern's guess is preselected until the user chooses.
+#[function_component(GroupLevelsPicker)]
+fn group_levels_picker() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let (Some(ds), Some(group)) = (&ctx.dataset, ctx.role(Role::Group)) else { return html! {} };
+    let answers = ds.levels.get(group).cloned().unwrap_or_default();
+    let chosen = ctx.recipe.group_levels.clone().unwrap_or_default();
+    let guess = crate::core::recipe::guess_group_levels(&answers);
+    let int = chosen.intervention.clone().or(guess.intervention.clone()).unwrap_or_default();
+    let ctl = chosen.control.clone().or(guess.control.clone()).unwrap_or_default();
+    let select = |id: &'static str, label: &'static str, current: String, program: bool| {
+        let ctx = ctx.clone();
+        let (int, ctl) = (int.clone(), ctl.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let v = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).filter(|v| !v.is_empty());
+            let keep = |x: &String| Some(x.clone()).filter(|x| !x.is_empty());
+            let (intervention, control) = if program { (v, keep(&ctl)) } else { (keep(&int), v) };
+            ctx.dispatch(Action::SetGroupLevels { intervention, control });
+        });
+        html! {
+            <div class="role">
+                <label for={id}>{label}</label>
+                <select id={id} data-testid={id} {onchange}>
+                    <option value="" selected={current.is_empty()}>{"(choose)"}</option>
+                    { for answers.iter().map(|a| html! { <option value={a.clone()} selected={*a == current}>{a}</option> }) }
+                </select>
+            </div>
+        }
+    };
+    html! {
+        <div class="roles group-levels">
+            { select("group-intervention", "Which answer means the program group?", int.clone(), true) }
+            { select("group-control", "Which answer means the comparison group?", ctl.clone(), false) }
+            if answers.is_empty() {
+                <p class="hint">{format!("The column “{group}” has too many different answers to be a group column: choose another column above.")}</p>
+            }
+        </div>
     }
 }
 

@@ -245,6 +245,9 @@ pub enum Action {
     /// A recipe file's text arrived.
     LoadRecipe(String),
     SetRole(Role, Option<String>),
+    /// Which answer of the group column means the program group / the comparison group
+    /// (`None`: let Lantern guess).
+    SetGroupLevels { intervention: Option<String>, control: Option<String> },
     /// The scale's reliability for reliable change (None clears it).
     SetRxx(Option<f64>),
     /// Keep (or again leave out) an identifying column in the cleaned-data export.
@@ -443,7 +446,16 @@ impl Reducible for AppState {
                 }
             },
             Action::SetRole(role, col) => {
+                if role == Role::Group && s.role(Role::Group) != col.as_deref() {
+                    // Another group column: its answers are not the old column's.
+                    s.recipe.group_levels = None;
+                }
                 *s.role_mut(role) = col;
+                s.reanalyse();
+            }
+            Action::SetGroupLevels { intervention, control } => {
+                s.recipe.group_levels = (intervention.is_some() || control.is_some())
+                    .then_some(crate::core::recipe::GroupLevels { intervention, control });
                 s.reanalyse();
             }
             Action::SetRxx(rxx) => {

@@ -169,10 +169,21 @@ pub fn arms(ds: &Dataset, recipe: &Recipe, notes: &mut Vec<String>) -> Option<Ar
         notes.push(format!("The group column “{gname}” is not in this file."));
         return None;
     };
-    let levels = recipe.group_levels.clone().unwrap_or_default();
+    let chosen = recipe.group_levels.clone().unwrap_or_default();
+    // A side the recipe leaves open is guessed from the column's answers (`Workshop` /
+    // `Waitlist`, `1` / `0`...), and the guess is said.
+    let guess = if chosen.intervention.is_none() || chosen.control.is_none() {
+        let (texts, _) = distinct_cells(&col.cells);
+        let mut answers: Vec<String> = texts.iter().map(|t| t.trim()).filter(|t| !is_missing(t)).map(str::to_string).collect();
+        answers.sort();
+        answers.dedup();
+        crate::core::recipe::guess_group_levels(&answers)
+    } else {
+        Default::default()
+    };
     let norm = |s: &str| s.trim().to_lowercase();
-    let int = norm(levels.intervention.as_deref().unwrap_or("intervention"));
-    let ctl = norm(levels.control.as_deref().unwrap_or("control"));
+    let int = norm(chosen.intervention.as_deref().or(guess.intervention.as_deref()).unwrap_or("intervention"));
+    let ctl = norm(chosen.control.as_deref().or(guess.control.as_deref()).unwrap_or("control"));
     let of_row: Vec<Option<usize>> = per_distinct(&col.cells, |c| {
         let c = norm(c);
         if c == int {
@@ -185,9 +196,17 @@ pub fn arms(ds: &Dataset, recipe: &Recipe, notes: &mut Vec<String>) -> Option<Ar
     });
     if !of_row.contains(&Some(0)) || !of_row.contains(&Some(1)) {
         notes.push(format!(
-            "The group column “{gname}” needs rows for both “{int}” and “{ctl}”: choose which values mean intervention and control."
+            "The group column “{gname}” has no rows for both “{int}” and “{ctl}”: choose which answer means the program group and which the comparison group (under “Which column is which?”)."
         ));
         return None;
+    }
+    let guessed = |c: &Option<String>, g: &Option<String>| c.is_none() && g.is_some();
+    if guessed(&chosen.intervention, &guess.intervention) || guessed(&chosen.control, &guess.control) {
+        notes.push(format!(
+            "Lantern took “{}” as the program group and “{}” as the comparison group; change this under “Which column is which?” if it is wrong.",
+            chosen.intervention.as_deref().or(guess.intervention.as_deref()).unwrap_or("intervention"),
+            chosen.control.as_deref().or(guess.control.as_deref()).unwrap_or("control")
+        ));
     }
     Some(Arms::new(vec!["intervention", "control"], of_row))
 }

@@ -35,7 +35,15 @@ pub struct DatasetSummary {
     /// The file looks long (one row per participant and wave): the columns to reshape it by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_layout: Option<reshape::LongSuggestion>,
+    /// The distinct answers (trimmed, missing codes left out, sorted) of each column with at
+    /// most [`LEVELS_MAX`] of them: what the page offers for "which answer means the program
+    /// group?".
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub levels: std::collections::BTreeMap<String, Vec<String>>,
 }
+
+/// Columns with more distinct answers than this have no `levels` in the summary.
+pub const LEVELS_MAX: usize = 12;
 
 /// Rows shown in the page's preview of a file.
 pub const PREVIEW_ROWS: usize = 5;
@@ -69,6 +77,13 @@ impl Dataset {
             diagnostics: self.diagnostics.clone(),
             missing: self.columns.iter().zip(&samples).map(|(c, s)| (c.name.clone(), s.n_missing)).collect(),
             preview: self.preview(PREVIEW_ROWS, &identifying),
+            // (Never the answers of a column that looks identifying.)
+            levels: self
+                .columns
+                .iter()
+                .filter(|c| !identifying.iter().any(|x| x.column == c.name))
+                .filter_map(|c| Some((c.name.clone(), self.levels_of(c)?)))
+                .collect(),
             identifying,
             types,
             value_maps: self.value_maps.clone(),
@@ -97,5 +112,16 @@ impl Dataset {
                     .collect()
             })
             .collect()
+    }
+
+    /// The distinct answers of a dictionary column (a few distinct texts), if at most
+    /// [`LEVELS_MAX`]; read from the dictionary, not the rows.
+    fn levels_of(&self, c: &crate::core::dataset::Column) -> Option<Vec<String>> {
+        let (values, _) = c.cells.dictionary()?;
+        let mut levels: Vec<String> =
+            values.iter().map(|v| v.trim()).filter(|v| !self.is_missing_value(v)).map(str::to_string).collect();
+        levels.sort();
+        levels.dedup();
+        (!levels.is_empty() && levels.len() <= LEVELS_MAX).then_some(levels)
     }
 }

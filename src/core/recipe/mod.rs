@@ -295,6 +295,38 @@ impl Recipe {
     }
 }
 
+/// Words that name the program group and the comparison group in survey exports (lower case;
+/// matched as whole words or phrases of a group answer).
+const PROGRAM_WORDS: &[&str] = &["intervention", "program", "programme", "workshop", "treatment", "treated", "experimental", "peer", "training", "trained"];
+const COMPARISON_WORDS: &[&str] = &["control", "comparison", "waitlist", "wait-list", "waiting list", "wait list", "usual care", "delayed", "no program", "not yet"];
+
+fn names_word(answer: &str, words: &[&str]) -> bool {
+    let a = format!(" {} ", answer.to_lowercase().chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { ' ' }).collect::<String>());
+    let a = a.split_whitespace().collect::<Vec<_>>().join(" ");
+    let a = format!(" {a} ");
+    words.iter().any(|w| a.contains(&format!(" {w} ")))
+}
+
+/// A guess of which answers of a group column mean the program group and the comparison group
+/// (`Workshop` / `Waitlist`, `Peer workshop` / `Waiting list`, `treatment` / `control`, `1` /
+/// `0`…): an answer naming a comparison word is the comparison group, else one naming a
+/// program word is the program group; a side is guessed only when exactly one answer fits it.
+/// `1` / `0` as the only two answers mean program / comparison.
+pub fn guess_group_levels(answers: &[String]) -> GroupLevels {
+    let answers: Vec<&str> = answers.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
+    if let [a, b] = answers.as_slice() {
+        match (*a, *b) {
+            ("1", "0") | ("0", "1") => return GroupLevels { intervention: Some("1".into()), control: Some("0".into()) },
+            _ => {}
+        }
+    }
+    let control: Vec<&str> = answers.iter().copied().filter(|a| names_word(a, COMPARISON_WORDS)).collect();
+    let program: Vec<&str> =
+        answers.iter().copied().filter(|a| !control.contains(a) && names_word(a, PROGRAM_WORDS)).collect();
+    let one = |v: &[&str]| if let [x] = v { Some(x.to_string()) } else { None };
+    GroupLevels { intervention: one(&program), control: one(&control) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,5 +449,27 @@ mod tests {
         r.columns.cluster = Some("school".into());
         r.drop_roles_not_in(&names(&["id", "score_pre", "score_post", "school"]));
         assert_eq!((r.columns.pre.as_deref(), r.columns.id.as_deref(), r.columns.cluster.as_deref()), (None, Some("id"), Some("school")));
+    }
+
+    #[test]
+    fn group_levels_are_guessed_from_the_words_of_real_exports() {
+        let g = |a: &[&str]| {
+            let l = guess_group_levels(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            (l.intervention, l.control)
+        };
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(g(&["Workshop", "Waitlist"]), (s("Workshop"), s("Waitlist")));
+        assert_eq!(g(&["Waiting list", "Peer workshop"]), (s("Peer workshop"), s("Waiting list")));
+        assert_eq!(g(&["treatment", "control"]), (s("treatment"), s("control")));
+        assert_eq!(g(&["Intervention", "Comparison"]), (s("Intervention"), s("Comparison")));
+        assert_eq!(g(&["0", "1"]), (s("1"), s("0")));
+        assert_eq!(g(&["program", "waitlist"]), (s("program"), s("waitlist")));
+        assert_eq!(g(&["Usual care", "Peer-led program"]), (s("Peer-led program"), s("Usual care")));
+        // A comparison word wins over a program word in the same answer.
+        assert_eq!(g(&["No program (comparison)", "Program"]), (s("Program"), s("No program (comparison)")));
+        // Nothing to go on, or two answers for one side: no guess for that side.
+        assert_eq!(g(&["A", "B"]), (None, None));
+        assert_eq!(g(&["Workshop 1", "Workshop 2", "Control"]), (None, s("Control")));
+        assert_eq!(g(&["Programmer", "Controller"]), (None, None), "whole words only");
     }
 }
