@@ -358,7 +358,7 @@ fn sensitivity_card(p: &CostProps) -> Html {
     };
     // The ICER when the ratio is meaningful at the base; else the cost per participant enrolled.
     let icer_base = c.incremental_cost_per_additional_help_seeker.filter(|_| c.sensitivity.iter().any(|s| s.icer_at_low.is_some() || s.icer_at_high.is_some()));
-    let (base, rows, what): (Option<f64>, Vec<(String, Option<f64>, Option<f64>)>, &str) = match icer_base {
+    let (base, rows, what): (Option<f64>, Vec<crate::core::present::chart::TornadoRow>, &str) = match icer_base {
         Some(b) => (Some(b), c.sensitivity.iter().map(|s| (s.label.clone(), s.icer_at_low, s.icer_at_high)).collect(), "Cost per additional help-seeker (ICER)"),
         None => (c.cost_per_enrolled, c.sensitivity.iter().filter(|s| s.kind == "ingredient").map(|s| (s.label.clone(), s.cost_per_enrolled_at_low, s.cost_per_enrolled_at_high)).collect(), "Cost per participant enrolled"),
     };

@@ -101,7 +101,7 @@ pub fn counts_chart(c: &crate::core::analyses::process::CountsResult) -> Option<
             lines.push(LineSpec { label: label.into(), dashed, bold: !dashed, data });
         }
     }
-    let start = (c.n_before > 0 && c.n_after > 0).then(|| (c.n_before as f64 + 0.5, "Program start"));
+    let start = (c.n_before > 0 && c.n_after > 0).then_some((c.n_before as f64 + 0.5, "Program start"));
     series_chart(
         &lines,
         &observed,

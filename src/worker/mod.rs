@@ -61,7 +61,7 @@ impl Host {
                 bytes
             });
             // (The page replaces the helper now: its memory is let go before the analysis.)
-            if let Some(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>().ok() {
+            if let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() {
                 let _ = scope.post_message(&message(&[("helper_done", &JsValue::TRUE)]));
             }
             let reply = host.service.borrow_mut().second_half(job as u64, bytes.as_deref());

@@ -448,7 +448,7 @@ impl CellsBuilder {
     }
 
     /// The dictionary code of `cell`, adding it when new; `None` when the dictionary is full.
-    fn code(values: &mut Vec<String>, keys: &mut Vec<(u64, usize)>, slots: &mut Vec<u16>, cell: &str) -> Option<u8> {
+    fn code(values: &mut Vec<String>, keys: &mut Vec<(u64, usize)>, slots: &mut [u16], cell: &str) -> Option<u8> {
         let (key, len) = (key_of(cell), cell.len());
         let same = |i: usize| len <= 8 || values.get(i).is_some_and(|v| v.as_bytes().get(8..) == cell.as_bytes().get(8..));
         let mut s = slot_of(key, len);
@@ -485,7 +485,7 @@ impl CellsBuilder {
                     codes.push(c);
                     return;
                 }
-                None => self.to_text(),
+                None => self.switch_to_text(),
             }
         }
         if let Repr::Text { buf, ends } = &mut self.repr {
@@ -502,7 +502,7 @@ impl CellsBuilder {
     }
 
     /// Switches a full dictionary to the text layout.
-    fn to_text(&mut self) {
+    fn switch_to_text(&mut self) {
         let Repr::Dict { values, codes } = &self.repr else { return };
         let cap = self.expect.max(codes.len());
         let avg = (values.iter().map(String::len).sum::<usize>() / values.len().max(1)).max(1);

@@ -517,7 +517,7 @@ mod tests {
         let mut i = 0;
         while (csv.len() as u64) < split::SPLIT_MIN_BYTES + 1000 {
             let pre = 20 + r() % 20;
-            let yes = |x: u64| if x % 3 == 0 { "yes" } else { "no" };
+            let yes = |x: u64| if x.is_multiple_of(3) { "yes" } else { "no" };
             csv.push_str(&format!("{i},{},{pre},{},{},{}\n", ["peer", "control"][(r() % 2) as usize], pre - r() % 6, yes(r()), yes(r())));
             i += 1;
         }
@@ -665,8 +665,7 @@ mod tests {
             let yes = if (i % 2 == 0 && i % 3 != 0) || i % 7 == 0 { "1" } else { "0" };
             data.push_str(&format!("{i},{g},{},{},0,{yes}\n", 20 + i % 9, 18 + i % 11));
         }
-        let mut recipe = Recipe::default();
-        recipe.cost_inputs = Some(serde_json::json!({"bootstrap_B": 10000, "bootstrap_seed": 7}));
+        let recipe = Recipe { cost_inputs: Some(serde_json::json!({"bootstrap_B": 10000, "bootstrap_seed": 7})), ..Default::default() };
         let mut s = Service::new();
         let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "d.csv".into(), recipe, keep_roles: false }, Some(data.as_bytes()));
         let (_, mut recipe, _) = last_analysis(&r);

@@ -210,7 +210,7 @@ pub(crate) fn identify_sampled(ds: &Dataset, col: &Column, s: &crate::core::inge
     }
 
     // Latitude / longitude.
-    if let Some(found_location) = location(&s, &words, &flat, name) {
+    if let Some(found_location) = location(s, &words, &flat, name) {
         return Some(found_location);
     }
 

@@ -286,7 +286,7 @@ struct RowsRead {
 }
 
 /// An emptied vector of text slices, with its allocation, for slices that live elsewhere.
-fn recycle<'a, 'b>(mut v: Vec<&'a str>) -> Vec<&'b str> {
+fn recycle<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
     v.clear();
     v.into_iter().map(|_| "").collect()
 }

@@ -309,10 +309,10 @@ mod tests {
 
     fn options(seed: u64) -> IngestOptions {
         let mut opts = IngestOptions::default();
-        if seed % 3 != 0 {
+        if !seed.is_multiple_of(3) {
             opts.delimiter = Some(',');
         }
-        opts.drop_unfinished = seed % 5 == 0;
+        opts.drop_unfinished = seed.is_multiple_of(5);
         opts
     }
 
@@ -417,7 +417,7 @@ mod tests {
         assert!(read_part(bytes, b"1,peer,\0\n", start as u64, &opts).is_err());
         // A first half in another encoding.
         let mut latin = b"id,name\n".to_vec();
-        latin.extend(std::iter::repeat(b"1,caf\xe9\n".as_slice()).take(50).flatten());
+        latin.extend(std::iter::repeat_n(b"1,caf\xe9\n".as_slice(), 50).flatten());
         let latin_start = latin.len() as u64;
         let tail = read_part(&latin[..8], b"2,x\n", latin_start, &IngestOptions::default());
         if let Ok(tail) = tail {

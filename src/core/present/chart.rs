@@ -307,9 +307,15 @@ pub struct IntervalChart {
     pub description: String,
 }
 
+/// One bar of a tornado chart: label, the outcome at the input's low and at its high value.
+pub type TornadoRow = (String, Option<f64>, Option<f64>);
+
+/// One row of an interval chart: label, estimate, low and high limits.
+pub type IntervalInput = (String, Option<f64>, Option<f64>, Option<f64>);
+
 /// Lays out `(label, estimate, low, high)` rows; rows without an estimate are listed but not drawn.
 /// With `include_zero` the axis always contains 0 (differences); otherwise it spans the data.
-pub fn interval_chart(rows: &[(String, Option<f64>, Option<f64>, Option<f64>)], include_zero: bool, x_label: &str) -> Option<IntervalChart> {
+pub fn interval_chart(rows: &[IntervalInput], include_zero: bool, x_label: &str) -> Option<IntervalChart> {
     let row_h = 26.0;
     let (width, left, right, top) = (560.0, 170.0, 540.0, 10.0);
     let height = top + row_h * rows.len() as f64 + 40.0;
@@ -373,7 +379,7 @@ pub struct TornadoChart {
 /// Lays out `(label, result at low input, result at high input)` around `base`, sorted by the
 /// bar's width (widest on top); rows with neither value computable are left out. `fmt` writes
 /// a value for the text alternative. `None` when nothing is drawable.
-pub fn tornado_chart(base: f64, rows: &[(String, Option<f64>, Option<f64>)], x_label: &str, fmt: &dyn Fn(f64) -> String) -> Option<TornadoChart> {
+pub fn tornado_chart(base: f64, rows: &[TornadoRow], x_label: &str, fmt: &dyn Fn(f64) -> String) -> Option<TornadoChart> {
     if !base.is_finite() {
         return None;
     }

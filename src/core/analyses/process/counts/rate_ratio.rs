@@ -98,7 +98,9 @@ mod tests {
     /// `r <- poisson.test(c(a, b), c(Ta, Tb)); r$estimate; r$conf.int; r$p.value`
     /// (script and output: tests/data/counts_reference.R and .out; the p-values also equal
     /// statsmodels `test_poisson_2indep(a, Ta, b, Tb, method = "exact-cond")`, counts_reference.py).
-    const POISSON_TEST: &[(u64, f64, u64, f64, f64, f64, f64, f64)] = &[
+    /// (a, Ta, b, Tb, estimate, conf.int low, high, p)
+    type PoissonCase = (u64, f64, u64, f64, f64, f64, f64, f64);
+    const POISSON_TEST: &[PoissonCase] = &[
         (30, 12.0, 52, 12.0, 0.57692307692307698, 0.35533331742725266, 0.9213384831581477, 0.019826915845841685),
         (11, 6.0, 4, 6.0, 2.75, 0.81487135741349004, 11.84166101264403, 0.1184692382812501),
         (0, 10.0, 7, 12.0, 0.0, 0.0, 0.8325767761157431, 0.018374190897180502),
