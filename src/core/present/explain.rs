@@ -36,19 +36,26 @@ pub fn paired_reading(s: &PairedStats, lower_is_better: bool) -> String {
     };
     let level = (s.conf_level * 100.0).round();
     let better = if lower_is_better { m < 0.0 } else { m > 0.0 };
-    let direction = if m == 0.0 {
-        "did not change on average".to_string()
+    // Direction words only when the interval is on one side of zero.
+    let direction = if !excludes_zero(lo, hi) {
+        format!("showed no clear change on average (scores moved by {m:.2} points)")
     } else if better {
         format!("improved on average (scores moved by {m:.2} points)")
     } else {
         format!("got worse on average (scores moved by {m:.2} points)")
     };
-    let sure = if lo > 0.0 || hi < 0.0 {
+    let sure = if excludes_zero(lo, hi) {
         format!("The {level}% confidence interval ({lo:.2} to {hi:.2}) does not include zero, so a change this size is unlikely to be chance alone")
     } else {
         format!("The {level}% confidence interval ({lo:.2} to {hi:.2}) includes zero, so the data are also consistent with no change")
     };
     format!("Among the {} people with both scores, stigma {direction}. {sure} ({}).", s.n, p_phrase(s.p))
+}
+
+/// Whether a confidence interval lies wholly on one side of zero: the only case in which a
+/// reading may name a direction ("improved", "lower than control", "in favour of the program").
+pub fn excludes_zero(lo: f64, hi: f64) -> bool {
+    lo > 0.0 || hi < 0.0
 }
 
 /// "lower" / "higher" for a difference, and whether that direction is the better one.
@@ -79,10 +86,17 @@ pub fn two_group_reading(s: &TwoGroupStats, what: &str, lower_is_better: bool) -
     };
     let (dir, good) = lower_higher(d, lower_is_better);
     let g = s.hedges_g.map(|g| format!(" Standardised difference (Hedges' g): {g:.2}.")).unwrap_or_default();
+    if !excludes_zero(lo, hi) {
+        return format!(
+            "On {what}, there was no clear difference between the intervention group and control (difference {d:.2} points; {}; Welch {}).{g}",
+            interval_words(lo, hi, s.conf_level),
+            p_phrase(s.welch_p),
+        );
+    }
     format!(
         "On {what}, the intervention group was {:.2} points {dir} than control{} ({}; Welch {}).{g}",
         d.abs(),
-        if d == 0.0 { "" } else if good { " — the better direction" } else { " — the worse direction" },
+        if good { " — the better direction" } else { " — the worse direction" },
         interval_words(lo, hi, s.conf_level),
         p_phrase(s.welch_p),
     )
@@ -94,6 +108,13 @@ pub fn ancova_reading(s: &AncovaStats, lower_is_better: bool) -> String {
         return format!("The adjusted comparison cannot be computed for these data ({} complete rows).", s.n);
     };
     let (dir, _) = lower_higher(b, lower_is_better);
+    if !excludes_zero(lo, hi) {
+        return format!(
+            "Comparing people who started at the same score, there was no clear difference between the intervention group and control (difference {b:.2} points; {}; {}).",
+            interval_words(lo, hi, s.conf_level),
+            p_phrase(s.p_group)
+        );
+    }
     format!(
         "Comparing people who started at the same score, the intervention group ended {:.2} points {dir} than control ({}; {}).",
         b.abs(),
@@ -131,8 +152,9 @@ pub fn help_between_reading(s: &HelpBetweenStats) -> String {
     let (Some(rd), Some(lo), Some(hi)) = (s.rd, s.rd_ci_low, s.rd_ci_high) else {
         return "Help seeking after the program cannot be compared: one group has no answers.".into();
     };
+    let clear = if excludes_zero(lo, hi) { "" } else { " — no clear difference, since the interval includes zero" };
     format!(
-        "After the program, {} of the intervention group and {} of control had sought help: a difference of {:.0} percentage points (95% CI {:.0} to {:.0}; Fisher {}).",
+        "After the program, {} of the intervention group and {} of control had sought help: a difference of {:.0} percentage points (95% CI {:.0} to {:.0}; Fisher {}){clear}.",
         pct(s.p_int),
         pct(s.p_ctrl),
         rd * 100.0,
@@ -224,13 +246,26 @@ pub fn report_change_headline(s: &PairedStats, who: &str, lower_is_better: bool)
             s.n
         ));
     }
-    let verdict = if (m < 0.0) == lower_is_better { "an improvement" } else { "a change for the worse" };
-    Some(format!(
-        "Among {who} with scores before and after ({} people), stigma scores {} by {:.2} points on average, from {pre:.2} to {post:.2}: {verdict}.",
-        s.n,
-        moved(m),
-        m.abs()
-    ))
+    let level = (s.conf_level * 100.0).round();
+    match s.ci_low.zip(s.ci_high) {
+        Some((lo, hi)) if excludes_zero(lo, hi) => {
+            let verdict = if (m < 0.0) == lower_is_better { "an improvement" } else { "a change for the worse" };
+            Some(format!(
+                "Among {who} with scores before and after ({} people), stigma scores {} by {:.2} points on average, from {pre:.2} to {post:.2}: {verdict} ({level}% confidence interval {lo:.2} to {hi:.2}).",
+                s.n,
+                moved(m),
+                m.abs()
+            ))
+        }
+        Some((lo, hi)) => Some(format!(
+            "Among {who} with scores before and after ({} people), there was no clear change in stigma scores: {pre:.2} before and {post:.2} after, a change of {m:.2} points whose {level}% confidence interval ({lo:.2} to {hi:.2}) includes zero.",
+            s.n
+        )),
+        None => Some(format!(
+            "Among {who} with scores before and after ({} people), stigma scores moved from {pre:.2} to {post:.2} ({m:.2} points); with so few people it cannot be told whether this is more than chance.",
+            s.n
+        )),
+    }
 }
 
 /// Report headline of a between-group difference (intervention − control) on change or post
@@ -241,12 +276,35 @@ pub fn report_between_headline(s: &TwoGroupStats, what: &str, lower_is_better: b
         return Some(format!("On the {what}, program participants and the comparison group came out the same on average."));
     }
     let better = (d < 0.0) == lower_is_better;
-    Some(format!(
-        "On the {what}, program participants came out {:.2} points {} than the comparison group: {} the program.",
-        d.abs(),
-        if d < 0.0 { "lower" } else { "higher" },
-        if better { "a difference in favour of" } else { "a difference against" }
-    ))
+    match s.welch_ci_low.zip(s.welch_ci_high) {
+        Some((lo, hi)) if excludes_zero(lo, hi) => Some(format!(
+            "On the {what}, program participants came out {:.2} points {} than the comparison group: {} the program.",
+            d.abs(),
+            if d < 0.0 { "lower" } else { "higher" },
+            if better { "a difference in favour of" } else { "a difference against" }
+        )),
+        _ => Some(format!(
+            "On the {what}, there was no clear difference between program participants and the comparison group ({d:.2} points; the interval includes zero)."
+        )),
+    }
+}
+
+/// Headline of the baseline-adjusted difference between the groups (ANCOVA: intervention −
+/// control among people with the same starting score). Direction words only when the interval
+/// excludes zero.
+pub fn report_adjusted_headline(b: f64, lo: f64, hi: f64, lower_is_better: bool) -> String {
+    if !excludes_zero(lo, hi) {
+        return format!(
+            "Comparing people who started at the same score, there was no clear difference between program participants and the comparison group after the program ({b:.2} points; the interval includes zero)."
+        );
+    }
+    let better = (b < 0.0) == lower_is_better;
+    format!(
+        "Comparing people who started at the same score, program participants ended {:.2} points {} than the comparison group: a difference {} the program.",
+        b.abs(),
+        if b < 0.0 { "lower" } else { "higher" },
+        if better { "in favour of" } else { "against" }
+    )
 }
 
 /// "How sure we are" for an estimate with its confidence interval.
@@ -260,17 +318,53 @@ pub fn report_certainty(what: &str, est: f64, lo: f64, hi: f64, level: f64, p: O
     }
 }
 
-/// "For whom": the subgroup levels with the best and the weakest change. `levels` holds
-/// (label, mean change, people); pass only levels large enough to compare. `None` for fewer than 2.
-pub fn report_for_whom(levels: &[(String, f64, usize)], lower_is_better: bool) -> Option<String> {
+
+/// One subgroup level for "For whom": label, mean change, people, and its p-value adjusted
+/// for the number of subgroup comparisons (Holm), if known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelChange {
+    pub label: String,
+    pub change: f64,
+    pub people: usize,
+    pub holm_p: Option<f64>,
+}
+
+/// "For whom", led by the test of whether the change differs between subgroups at all
+/// (`test`: its name and p, e.g. the arm × subgroup interaction). Only when that test is below
+/// `alpha` are the subgroups said to differ; otherwise the best and the weakest level are named
+/// as a description only, with their adjusted p-values. `None` for fewer than 2 levels.
+pub fn report_for_whom_tested(test: Option<(&str, f64)>, levels: &[LevelChange], alpha: f64, lower_is_better: bool) -> Option<String> {
     let good = |d: f64| if lower_is_better { -d } else { d };
-    let best = levels.iter().filter(|l| l.1.is_finite()).max_by(|a, b| good(a.1).total_cmp(&good(b.1)))?;
-    let worst = levels.iter().filter(|l| l.1.is_finite()).min_by(|a, b| good(a.1).total_cmp(&good(b.1)))?;
-    if levels.len() < 2 || best.0 == worst.0 {
+    let finite = || levels.iter().filter(|l| l.change.is_finite());
+    let best = finite().max_by(|a, b| good(a.change).total_cmp(&good(b.change)))?;
+    let worst = finite().min_by(|a, b| good(a.change).total_cmp(&good(b.change)))?;
+    if levels.len() < 2 || best.label == worst.label {
         return None;
     }
-    let part = |l: &(String, f64, usize)| format!("“{}” (stigma scores {} by {:.2} points; {} people)", l.0, moved(l.1), l.1.abs(), l.2);
-    Some(format!("For whom: the best result was for {} and the weakest for {}.", part(best), part(worst)))
+    let part = |l: &LevelChange| {
+        let adj = l.holm_p.map(|p| format!("; adjusted {}", p_phrase(Some(p)))).unwrap_or_default();
+        format!("“{}” (stigma scores {} by {:.2} points; {} people{adj})", l.label, moved(l.change), l.change.abs(), l.people)
+    };
+    let described = format!("the largest improvement was for {} and the smallest for {}", part(best), part(worst));
+    Some(match test {
+        Some((name, p)) if p < alpha => format!(
+            "For whom: the change differed between subgroups more than chance would explain ({name}, {}). {}.",
+            p_phrase(Some(p)),
+            capitalise(&described)
+        ),
+        Some((name, p)) => format!(
+            "For whom: the data do not show that the change differs between subgroups ({name}, {}). As a description only, not as evidence: {described}. The p-values are adjusted because several subgroups were compared.",
+            p_phrase(Some(p))
+        ),
+        None => format!(
+            "For whom: whether the change differs between subgroups could not be tested. As a description only: {described}."
+        ),
+    })
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// Limitation: a single group, no comparison.
@@ -317,4 +411,85 @@ pub fn limitation_small_study(n: usize, two_groups: bool) -> String {
     format!(
         "This is a small study ({who}). Only large changes can be told apart from chance, and a real but modest effect could easily be missed (see the power of the study under “Planning the next evaluation”)."
     )
+}
+
+#[cfg(test)]
+mod overclaim_tests {
+    //! Direction words ("improved", "in favour of the program", "the better direction"...) appear
+    //! only when the interval excludes zero; otherwise the reading says "no clear ..." — every
+    //! reading, for intervals on both sides of zero and across it, both scale directions.
+    use super::*;
+    use crate::core::stats::ancova::ancova;
+    use crate::core::stats::binary::help_between;
+    use crate::core::stats::paired::paired;
+    use crate::core::stats::two_group::two_group;
+
+    const DIRECTION: &[&str] =
+        &["improved", "improvement", "in favour", "better direction", "worse direction", "got worse", "for the worse", "against the program", "points lower than", "points higher than"];
+
+    fn check(reading: &str, clear: bool) {
+        let named = DIRECTION.iter().filter(|w| reading.contains(*w)).collect::<Vec<_>>();
+        if clear {
+            assert!(!named.is_empty(), "a clear result names its direction: {reading}");
+        } else {
+            assert!(named.is_empty(), "{named:?} claimed with an interval that includes zero: {reading}");
+            assert!(reading.contains("no clear"), "{reading}");
+        }
+    }
+
+    #[test]
+    fn readings_name_a_direction_only_when_the_interval_excludes_zero() {
+        // Changes (post − pre): clearly down, clearly up, across zero (both leanings).
+        let changes: [(&[f64], bool); 4] = [
+            (&[-1.0, -1.2, -0.8, -1.1, -0.9], true),
+            (&[1.0, 1.2, 0.8, 1.1, 0.9], true),
+            (&[-1.0, 1.0, -0.5, 0.3, -0.2], false),
+            (&[1.0, -1.0, 0.5, -0.3, 0.2], false),
+        ];
+        for (diffs, clear) in changes {
+            let pairs: Vec<(f64, f64)> = diffs.iter().enumerate().map(|(i, d)| (3.0 + i as f64 * 0.1, 3.0 + i as f64 * 0.1 + d)).collect();
+            let s = paired(&pairs, 0.05);
+            assert_eq!(excludes_zero(s.ci_low.unwrap(), s.ci_high.unwrap()), clear);
+            for lower in [true, false] {
+                check(&paired_reading(&s, lower), clear);
+                check(&report_change_headline(&s, "participants", lower).unwrap(), clear);
+            }
+            // The same numbers as a between-group difference (intervention shifted by the diffs).
+            let ctrl: Vec<f64> = (0..diffs.len()).map(|i| 3.0 + (i % 2) as f64 * 0.05).collect();
+            let int: Vec<f64> = ctrl.iter().zip(diffs.iter()).map(|(c, d)| c + d).collect();
+            let t = two_group(&int, &ctrl, 0.05);
+            let t_clear = excludes_zero(t.welch_ci_low.unwrap(), t.welch_ci_high.unwrap());
+            for lower in [true, false] {
+                check(&two_group_reading(&t, "post scores", lower), t_clear);
+                check(&report_between_headline(&t, "change in stigma scores", lower).unwrap(), t_clear);
+            }
+            let rows: Vec<(bool, f64, f64)> =
+                int.iter().enumerate().map(|(i, y)| (true, 3.0 + i as f64 * 0.2, *y)).chain(ctrl.iter().enumerate().map(|(i, y)| (false, 3.1 + i as f64 * 0.2, *y))).collect();
+            let a = ancova(&rows, 0.05);
+            let (b, lo, hi) = (a.coef_group.unwrap(), a.ci_low.unwrap(), a.ci_high.unwrap());
+            for lower in [true, false] {
+                check(&ancova_reading(&a, lower), excludes_zero(lo, hi));
+                check(&report_adjusted_headline(b, lo, hi, lower), excludes_zero(lo, hi));
+            }
+        }
+        // Help seeking: 30 of 40 vs 10 of 40 (clear), 21 of 40 vs 19 of 40 (not).
+        let clear = help_between(30, 40, 10, 40, 0.05);
+        assert!(!help_between_reading(&clear).contains("no clear"));
+        assert!(help_between_reading(&help_between(21, 40, 19, 40, 0.05)).contains("no clear difference"));
+    }
+
+    #[test]
+    fn for_whom_leads_with_the_subgroup_test() {
+        let levels = vec![
+            LevelChange { label: "18-24".into(), change: -0.9, people: 30, holm_p: Some(0.004) },
+            LevelChange { label: "55+".into(), change: -0.1, people: 25, holm_p: Some(0.9) },
+        ];
+        let not = report_for_whom_tested(Some(("interaction test", 0.31)), &levels, 0.05, true).unwrap();
+        assert!(not.contains("do not show that the change differs") && not.contains("description only"), "{not}");
+        assert!(not.contains("adjusted p = 0.004"), "{not}");
+        let yes = report_for_whom_tested(Some(("interaction test", 0.01)), &levels, 0.05, true).unwrap();
+        assert!(yes.contains("differed between subgroups more than chance"), "{yes}");
+        assert!(report_for_whom_tested(None, &levels, 0.05, true).unwrap().contains("could not be tested"));
+        assert!(report_for_whom_tested(Some(("t", 0.5)), &levels[..1], 0.05, true).is_none());
+    }
 }

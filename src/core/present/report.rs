@@ -542,6 +542,26 @@ fn community_section(r: &Results) -> Option<ReportSection> {
 }
 
 /// Subgroup levels of one arm with at least [`SUBGROUP_MIN_PAIRS`] pairs: (label, change, n).
+/// "For whom": the subgroup test first (the arm × subgroup interaction for two arms, the
+/// ANOVA between levels for one group), then the levels as description, with Holm-adjusted p.
+fn for_whom(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Option<String> {
+    let arm = if r.subgroups.contains_key("intervention") { "intervention" } else { "all" };
+    let tests = r.subgroup_tests.as_ref();
+    let test = match arm {
+        "intervention" => tests.and_then(|t| t.interaction.as_ref()).and_then(|t| t.p).map(|p| ("test of whether the program's effect differs between subgroups", p)),
+        _ => tests.and_then(|t| t.all.as_ref()).and_then(|t| t.p).map(|p| ("test of whether the change differs between subgroups", p)),
+    };
+    let adjusted = r.multiplicity.as_ref().and_then(|m| m.adjusted.get(arm));
+    let levels: Vec<explain::LevelChange> = comparable_levels(r)
+        .into_iter()
+        .map(|(label, change, people)| {
+            let holm_p = adjusted.and_then(|a| a.get(&label)).and_then(|a| a.holm);
+            explain::LevelChange { label, change, people, holm_p }
+        })
+        .collect();
+    explain::report_for_whom_tested(test, &levels, recipe.alpha(), lower_is_better)
+}
+
 fn comparable_levels(r: &Results) -> Vec<(String, f64, usize)> {
     let arm = if r.subgroups.contains_key("intervention") { "intervention" } else { "all" };
     r.subgroups
@@ -574,7 +594,7 @@ fn subgroup_section(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Opti
         }
     }
     let mut sentences = Vec::new();
-    if let Some(s) = explain::report_for_whom(&comparable_levels(r), lower_is_better) {
+    if let Some(s) = for_whom(r, recipe, lower_is_better) {
         sentences.push(s);
     }
     sentences.push(format!(
@@ -869,33 +889,37 @@ fn limitations(r: &Results, ds: &DatasetSummary, recipe: &Recipe) -> Vec<String>
     out
 }
 
-/// The summary: what changed, for whom, how sure, what it cost.
-fn summary(r: &Results, lower_is_better: bool) -> Vec<String> {
+/// The summary ("In short"): one headline estimate first — the baseline-adjusted difference
+/// between the groups for two arms (ANCOVA), the paired change for one group — with how sure it
+/// is, then each group's change as supporting detail, for whom, help seeking and cost.
+fn summary(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Vec<String> {
     let mut out = Vec::new();
-    // What changed.
-    for (arm, s) in arms_in_order(&r.paired) {
-        if let Some(h) = explain::report_change_headline(s, arm_who(arm), lower_is_better) {
-            out.push(h);
+    let two_arms = r.paired.contains_key("intervention");
+    let adjusted = r.ancova.as_ref().and_then(|a| Some((a.coef_group?, a.ci_low?, a.ci_high?, a.conf_level, a.p_group)));
+    if let (true, Some((b, lo, hi, level, p))) = (two_arms, adjusted) {
+        out.push(explain::report_adjusted_headline(b, lo, hi, lower_is_better));
+        out.push(explain::report_certainty("difference between the groups for people who started at the same score", b, lo, hi, level, p));
+    } else if let Some(t) = r.two_group_change.as_ref().filter(|_| two_arms) {
+        out.extend(explain::report_between_headline(t, "change in stigma scores", lower_is_better));
+        if let Some((d, (lo, hi))) = t.mean_diff.zip(t.welch_ci_low.zip(t.welch_ci_high)) {
+            out.push(explain::report_certainty("difference between the groups in how much stigma scores changed", d, lo, hi, t.conf_level, t.welch_p));
+        }
+    } else if let Some(s) = r.paired.get("all") {
+        out.extend(explain::report_change_headline(s, arm_who("all"), lower_is_better));
+        if let Some((d, (lo, hi))) = s.mean_diff.zip(s.ci_low.zip(s.ci_high)) {
+            out.push(explain::report_certainty("average change", d, lo, hi, s.conf_level, s.p));
         }
     }
-    if let Some(h) = r.two_group_change.as_ref().and_then(|s| explain::report_between_headline(s, "change in stigma scores", lower_is_better)) {
-        out.push(h);
+    // Each group's own change, as supporting detail.
+    if two_arms {
+        for (arm, s) in arms_in_order(&r.paired) {
+            if let Some(h) = explain::report_change_headline(s, arm_who(arm), lower_is_better) {
+                out.push(h);
+            }
+        }
     }
-    // How sure.
-    let sure = match (&r.ancova, &r.two_group_change, r.paired.get("all")) {
-        (Some(a), _, _) if a.coef_group.is_some() && a.ci_low.is_some() && a.ci_high.is_some() => a
-            .coef_group
-            .zip(a.ci_low.zip(a.ci_high))
-            .map(|(b, (lo, hi))| explain::report_certainty("difference between the groups for people who started at the same score", b, lo, hi, a.conf_level, a.p_group)),
-        (_, Some(t), _) => t.mean_diff.zip(t.welch_ci_low.zip(t.welch_ci_high)).map(|(d, (lo, hi))| {
-            explain::report_certainty("difference between the groups in how much stigma scores changed", d, lo, hi, t.conf_level, t.welch_p)
-        }),
-        (_, None, Some(s)) => s.mean_diff.zip(s.ci_low.zip(s.ci_high)).map(|(d, (lo, hi))| explain::report_certainty("average change", d, lo, hi, s.conf_level, s.p)),
-        _ => None,
-    };
-    out.extend(sure);
     // For whom.
-    if let Some(s) = explain::report_for_whom(&comparable_levels(r), lower_is_better) {
+    if let Some(s) = for_whom(r, recipe, lower_is_better) {
         out.push(s);
     }
     if let Some(b) = &r.help_between_post {
@@ -946,7 +970,7 @@ fn build(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagn
     let planning = planning_section(r, recipe.alpha());
     let data = data_section(r, ds, recipe, extra_diags, notes);
     let limitations = limitations(r, ds, recipe);
-    let summary = summary(r, lower_is_better);
+    let summary = summary(r, recipe, lower_is_better);
 
     // The glossary: terms the sections use, and any glossary term the text mentions.
     let mut report = Report {
