@@ -472,7 +472,22 @@ fn process_section(r: &Results) -> Option<ReportSection> {
         return None;
     }
     let pct = |v: Option<f64>| v.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "not computable".into());
-    let mut sentences: Vec<String> = r.process.iter().flat_map(|p| p.warnings.iter().cloned()).collect();
+    let mut sentences = Vec::new();
+    if let Some(all) = ret.and_then(|ret| ret.arms.get("all")).filter(|a| a.enrolled > 0) {
+        sentences.push(format!(
+            "Of the {} people who took part, {} answered after the program ({} did not: {}).",
+            all.enrolled,
+            all.completed,
+            all.dropped,
+            pct(all.attrition_rate)
+        ));
+    }
+    sentences.extend(r.process.iter().flat_map(|p| p.warnings.iter().cloned()));
+    // Differences in drop-out the test does not confirm: said as a note, not as an alarm.
+    if let Some(ret) = ret {
+        let tests = [&ret.between_arms, &ret.between_arms_followup, &ret.between_subgroups];
+        sentences.extend(tests.into_iter().flatten().filter_map(|t| t.note.clone()));
+    }
     let mut rows = Vec::new();
     if let Some(ret) = ret {
         for (name, g) in arms_in_order(&ret.arms).into_iter().filter(|(k, _)| ret.arms.len() == 1 || *k != "all") {

@@ -69,7 +69,12 @@ pub struct AttritionTest {
     pub p: Option<f64>,
     /// True when the rule ([`rule_text`]) flags the difference.
     pub differential: bool,
+    /// The alarm, when the test of equal drop-out gives p < alpha.
     pub warning: Option<String>,
+    /// A note instead of an alarm, when the rates are [`DIFFERENCE_FLAG`] apart but the test
+    /// does not show the difference to be more than chance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Pre scores of completers vs drop-outs (differences are completers − drop-outs).
@@ -188,30 +193,32 @@ pub fn attrition_test_for(groups: &[(String, usize, usize)], between: &str, outc
     let by_points = largest.is_some_and(|d| d >= DIFFERENCE_FLAG - 1e-9);
     let by_test = p.is_some_and(|p| p < alpha);
     let differential = by_points || by_test;
-    let warning = differential.then(|| {
-        let detail = if two {
-            format!(
-                "{} of {} and {} of {} dropped out",
-                pct(rates[0]),
-                groups[0].0,
-                pct(rates[1]),
-                groups[1].0
-            )
-        } else {
-            let (imax, imin) = (argmax(&rates), argmin(&rates));
-            format!("drop-out ranges from {} ({}) to {} ({})", pct(rates[imin]), groups[imin].0, pct(rates[imax]), groups[imax].0)
-        };
-        let mut why = Vec::new();
-        if let (true, Some(d)) = (by_points, largest) {
-            why.push(format!("a difference of {} percentage points", (d * 100.0).round()));
-        }
-        if let Some(p) = p {
-            let test = if two { "Fisher's exact test" } else { "chi-square test" };
-            why.push(format!("{test} {}", p_text(p)));
-        }
+    // The levels quoted are the ones the numbers come from: with two groups both; with more,
+    // the highest and lowest of the groups large enough to compare (those the difference is
+    // taken over), else of all groups.
+    let (ihi, ilo) = match (&hi, &lo) {
+        (Some(h), Some(l)) => (groups.iter().position(|g| &g.0 == h).unwrap_or(0), groups.iter().position(|g| &g.0 == l).unwrap_or(0)),
+        _ => (argmax(&rates), argmin(&rates)),
+    };
+    let detail = if two {
+        format!("{} of {} and {} of {} dropped out", pct(rates[0]), groups[0].0, pct(rates[1]), groups[1].0)
+    } else {
+        format!("drop-out ranges from {} ({}) to {} ({})", pct(rates[ilo]), groups[ilo].0, pct(rates[ihi]), groups[ihi].0)
+    };
+    let points = largest.filter(|_| by_points).map(|d| format!("a difference of {} percentage points", (d * 100.0).round()));
+    let test_text = p.map(|p| format!("{} {}", if two { "Fisher's exact test" } else { "chi-square test" }, p_text(p)));
+    let warning = by_test.then(|| {
+        let why: Vec<String> = points.iter().chain(test_text.iter()).cloned().collect();
         format!(
             "Drop-out differs {between}: {detail} ({}). When different kinds of people leave different groups, comparisons of {outcome} can be biased: compare the baseline scores of those who left and those who stayed, and read completer-only results with care.",
             why.join("; ")
+        )
+    });
+    let note = (by_points && !by_test).then(|| {
+        format!(
+            "Drop-out rates differ {between}: {detail} ({}), but the test of equal drop-out does not show this to be more than chance{}. Keep an eye on it: if different kinds of people left different groups, comparisons of {outcome} could be biased.",
+            points.clone().unwrap_or_default(),
+            test_text.as_ref().map(|t| format!(" ({t})")).unwrap_or_default()
         )
     });
     Some(AttritionTest {
@@ -232,6 +239,7 @@ pub fn attrition_test_for(groups: &[(String, usize, usize)], between: &str, outc
         p,
         differential,
         warning,
+        note,
     })
 }
 
@@ -341,6 +349,9 @@ pub fn retention(data: &RowData) -> Option<RetentionResult> {
         if let Some(w) = &t.warning {
             out.warnings.push(w.clone());
         }
+        if let Some(n) = &t.note {
+            out.notes.push(n.clone());
+        }
     }
 
     // Baseline: completers vs drop-outs on pre scores.
@@ -435,6 +446,10 @@ mod tests {
         let t = attrition_test(&[("a".into(), 3, 10), ("b".into(), 2, 10)], "between the arms", 0.05).unwrap();
         assert!(t.p.unwrap() > 0.5);
         assert!(t.differential);
+        // ... as a note, not an alarm: the test does not show it.
+        assert!(t.warning.is_none());
+        let n = t.note.unwrap();
+        assert!(n.contains("30% of a and 20% of b") && n.contains("10 percentage points") && n.contains("not show"), "{n}");
         // 9 points: not flagged.
         let u = attrition_test(&[("a".into(), 29, 100), ("b".into(), 20, 100)], "between the arms", 0.05).unwrap();
         assert!(!u.differential, "{u:?}");
@@ -464,7 +479,9 @@ mod tests {
         assert!(close(t.p, 0.081161667597850845));
         assert!(close(t.largest_difference, 0.35));
         assert_eq!((t.highest.as_deref(), t.lowest.as_deref()), (Some("25-34"), Some("18-24")));
-        assert!(t.differential && t.warning.as_ref().unwrap().contains("from 25% (18-24) to 60% (25-34)"));
+        // 35 points apart, but p = 0.08: a note (not an alarm) quoting the same two levels.
+        assert!(t.differential && t.warning.is_none());
+        assert!(t.note.as_ref().unwrap().contains("from 25% (18-24) to 60% (25-34)"));
         assert_eq!(t.difference, None);
     }
 
@@ -513,5 +530,16 @@ mod tests {
         assert!(!json.contains("NaN"));
         let back: RetentionResult = serde_json::from_str(&json).unwrap();
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn the_message_quotes_the_levels_its_difference_comes_from() {
+        // Four age bands; the smallest band (5 enrolled) is below the size compared by points,
+        // so the highest and lowest quoted are those of the bands the difference is taken over.
+        let groups = [("18-24".into(), 12, 40), ("25-34".into(), 1, 5), ("35-54".into(), 5, 40), ("55+".into(), 9, 40)];
+        let t = attrition_test(&groups, "between the age bands", 0.05).unwrap();
+        assert!(close(t.largest_difference, 7.0 / 40.0), "{:?}", t.largest_difference);
+        let text = t.warning.or(t.note).unwrap();
+        assert!(text.contains("from 12% (35-54) to 30% (18-24)") && text.contains("18 percentage points"), "{text}");
     }
 }
