@@ -319,11 +319,12 @@ impl Service {
         self.halves = None;
         match read {
             Ok(ds) => {
+                let summary = ds.summary();
                 if !keep_roles {
                     recipe.columns = Default::default();
-                    recipe.suggest_columns_from(&ds);
+                    recipe.suggest_columns_for(&ds, &summary);
                 }
-                self.summary = Some(ds.summary());
+                self.summary = Some(summary);
                 self.dataset = Some(ds);
                 self.data_file = keep.map(|b| (name, b));
                 self.read_with = recipe.ingest.clone();
@@ -403,9 +404,12 @@ impl Service {
                             // Reshaped (or back to long): the columns are new, so are the roles.
                             let names = ds.column_names();
                             self.recipe.drop_roles_not_in(&names);
-                            self.recipe.suggest_columns_from(&ds);
+                            let summary = ds.summary();
+                            self.recipe.suggest_columns_for(&ds, &summary);
+                            self.summary = Some(summary);
+                        } else {
+                            self.summary = Some(ds.summary());
                         }
-                        self.summary = Some(ds.summary());
                         self.dataset = Some(ds);
                     }
                     self.read_with = self.recipe.ingest.clone();

@@ -160,6 +160,21 @@ pub fn looks_like_cluster(name: &str) -> bool {
         && !toks.iter().any(|t| NOT_CLUSTER_WORDS.contains(t))
 }
 
+/// What a column must hold to be proposed for a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoleKind {
+    /// Pre, post, follow-up scores and dose: numbers.
+    Score,
+    /// Help seeking: yes/no answers.
+    YesNo,
+    /// The arm: 2 or 3 answers.
+    Group,
+    /// A few repeated answers (age bands, languages).
+    Subgroup,
+    /// A participant code.
+    Id,
+}
+
 /// Why a recipe file was refused.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecipeError(pub String);
@@ -193,52 +208,80 @@ impl Recipe {
     }
 
     /// Suggests pre/post roles from column names (`pre`, `post`, `baseline`, `stigma_pre`, ...),
-    /// filling only roles that are still empty.
+    /// filling only roles that are still empty. Names only: [`Recipe::suggest_columns_from`]
+    /// also looks at what the columns hold.
     pub fn suggest_columns(&mut self, names: &[String]) {
-        let find = |keys: &[&str], avoid: &[&str]| -> Option<String> {
-            names
+        self.suggest_columns_where(names, &|_, _| true);
+    }
+
+    /// [`Recipe::suggest_columns`] with `fits(role, column)` deciding whether a column's content
+    /// suits a role; a column already given a role is never proposed for another.
+    fn suggest_columns_where(&mut self, names: &[String], fits: &dyn Fn(RoleKind, &str) -> bool) {
+        let c = &self.columns;
+        let mut taken: Vec<String> = [&c.id, &c.group, &c.pre, &c.post, &c.followup, &c.help_pre, &c.help_post, &c.subgroup, &c.dose, &c.cluster]
+            .iter()
+            .filter_map(|r| (*r).clone())
+            .collect();
+        let mut find = |kind: RoleKind, keys: &[&str], avoid: &[&str], also: &dyn Fn(&str) -> bool| -> Option<String> {
+            let found = names
                 .iter()
                 .find(|n| {
                     let l = n.to_lowercase();
                     let toks: Vec<&str> = l.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
-                    keys.iter().any(|k| toks.contains(k) || l == *k) && !avoid.iter().any(|a| toks.contains(a)) && !is_item_column(&toks)
+                    keys.iter().any(|k| toks.contains(k) || l == *k)
+                        && !avoid.iter().any(|a| toks.contains(a))
+                        && !is_item_column(&toks)
+                        && !taken.contains(n)
+                        && also(&l)
+                        && fits(kind, n)
                 })
-                .cloned()
+                .cloned();
+            if let Some(f) = &found {
+                taken.push(f.clone());
+            }
+            found
         };
         if self.items.is_none() {
             self.items = suggest_items(names);
         }
-        let c = &mut self.columns;
-        if c.pre.is_none() {
-            c.pre = find(&["pre", "baseline", "before", "t0", "time1"], &["help", "helpseeking", "seeking"]);
+        let any = |_: &str| true;
+        let c = &self.columns;
+        let (mut pre, mut post, mut followup, mut help_pre, mut help_post) = (c.pre.clone(), c.post.clone(), c.followup.clone(), c.help_pre.clone(), c.help_post.clone());
+        let (mut group, mut id, mut subgroup, mut dose) = (c.group.clone(), c.id.clone(), c.subgroup.clone(), c.dose.clone());
+        // Yes/no columns first, so that `help_seeking_pre` is not taken as the pre score.
+        if help_pre.is_none() {
+            help_pre = find(RoleKind::YesNo, &["help"], &["post"], &|l| l.contains("pre"));
         }
-        if c.post.is_none() {
-            c.post = find(&["post", "after", "endline", "t1", "time2"], &["help", "helpseeking", "seeking"]);
+        if help_post.is_none() {
+            help_post = find(RoleKind::YesNo, &["help"], &["pre"], &|l| l.contains("post"));
         }
-        if c.followup.is_none() {
-            c.followup = find(&["followup", "fu", "fu3m", "follow"], &["help", "seeking"]);
+        if pre.is_none() {
+            pre = find(RoleKind::Score, &["pre", "baseline", "before", "t0", "time1"], &["help", "helpseeking", "seeking"], &any);
         }
-        if c.help_pre.is_none() {
-            c.help_pre = find(&["help"], &["post"]).filter(|n| n.to_lowercase().contains("pre"));
+        if post.is_none() {
+            post = find(RoleKind::Score, &["post", "after", "endline", "t1", "time2"], &["help", "helpseeking", "seeking"], &any);
         }
-        if c.help_post.is_none() {
-            c.help_post = find(&["help"], &["pre"]).filter(|n| n.to_lowercase().contains("post"));
+        if followup.is_none() {
+            followup = find(RoleKind::Score, &["followup", "fu", "fu3m", "follow"], &["help", "seeking"], &any);
         }
-        if c.group.is_none() {
-            // Not `group_id`: that names a cluster (a peer group), not the arm.
-            c.group = find(&["group", "arm", "condition"], &["id"]);
+        if subgroup.is_none() {
+            subgroup = find(RoleKind::Subgroup, &["age", "band", "language", "subgroup"], &[], &any);
         }
-        if c.id.is_none() {
+        if group.is_none() {
+            // Not `group_id`: that names a cluster (a peer group), not the arm; not an age group.
+            group = find(RoleKind::Group, &["group", "arm", "condition"], &["id", "age"], &any);
+        }
+        if id.is_none() {
             // Not `school_id`, `group_id`, ...: those name the cluster a person belongs to.
             let not_people: Vec<&str> = CLUSTER_WORDS.iter().copied().chain(["group"]).collect();
-            c.id = find(&["id", "participant", "participant_id", "respondent"], &not_people);
+            id = find(RoleKind::Id, &["id", "participant", "participant_id", "respondent"], &not_people, &any);
         }
-        if c.subgroup.is_none() {
-            c.subgroup = find(&["age", "band", "language", "subgroup"], &[]);
+        if dose.is_none() {
+            dose = find(RoleKind::Score, &["dose", "attendance", "attended", "sessions_attended"], &[], &any);
         }
-        if c.dose.is_none() {
-            c.dose = find(&["dose", "attendance", "attended", "sessions_attended"], &[]);
-        }
+        let c = &mut self.columns;
+        (c.pre, c.post, c.followup, c.help_pre, c.help_post) = (pre, post, followup, help_pre, help_post);
+        (c.group, c.id, c.subgroup, c.dose) = (group, id, subgroup, dose);
     }
 
     /// Empties every column role that names a column not in `names` (after the file was read
@@ -266,7 +309,35 @@ impl Recipe {
     /// [`Recipe::suggest_columns`] plus the roles that need the data, not only the names: the
     /// cluster column ([`Recipe::suggest_cluster`]). Use this when a file has been loaded.
     pub fn suggest_columns_from(&mut self, ds: &crate::core::dataset::Dataset) {
-        self.suggest_columns(&ds.column_names());
+        let summary = ds.summary();
+        self.suggest_columns_for(ds, &summary);
+    }
+
+    /// [`Recipe::suggest_columns_from`] with the file's summary already made: roles are
+    /// proposed only for columns whose content suits them — never a date/time, identifier,
+    /// free-text or identifying column as a score; a group column has 2 or 3 answers; a
+    /// subgroup column a few repeated answers — and never one column for two roles.
+    pub fn suggest_columns_for(&mut self, ds: &crate::core::dataset::Dataset, summary: &crate::core::ingest::profile::DatasetSummary) {
+        use crate::core::ingest::types::ValueKind;
+        let kind_of = |name: &str| summary.types.iter().find(|t| t.column == name).map(|t| t.kind);
+        let identifying = |name: &str| summary.identifying.iter().any(|i| i.column == name);
+        let n_levels = |name: &str| summary.levels.get(name).map(Vec::len);
+        let fits = |role: RoleKind, name: &str| -> bool {
+            if identifying(name) {
+                return false;
+            }
+            let kind = kind_of(name);
+            match role {
+                RoleKind::Score => matches!(kind, Some(ValueKind::Number) | Some(ValueKind::Empty) | None),
+                RoleKind::YesNo => matches!(kind, Some(ValueKind::YesNo) | Some(ValueKind::Category) | Some(ValueKind::Number) | None),
+                RoleKind::Group => n_levels(name).is_some_and(|n| (2..=3).contains(&n)),
+                RoleKind::Subgroup => {
+                    !matches!(kind, Some(ValueKind::Date) | Some(ValueKind::Identifier) | Some(ValueKind::Text)) && n_levels(name).is_some_and(|n| n >= 2)
+                }
+                RoleKind::Id => !matches!(kind, Some(ValueKind::Date) | Some(ValueKind::Text)),
+            }
+        };
+        self.suggest_columns_where(&ds.column_names(), &fits);
         self.suggest_cluster(ds);
     }
 
@@ -471,5 +542,46 @@ mod tests {
         assert_eq!(g(&["A", "B"]), (None, None));
         assert_eq!(g(&["Workshop 1", "Workshop 2", "Control"]), (None, s("Control")));
         assert_eq!(g(&["Programmer", "Controller"]), (None, None), "whole words only");
+    }
+
+    #[test]
+    fn role_guesses_respect_what_the_columns_hold() {
+        // A long file reshaped to one row per person: the timestamps of each wave are dates,
+        // never the scores; an age group is a subgroup, not the arm; e-mail is never a role.
+        let mut csv = String::from("Timestamp_Before,Timestamp_After,Email Address,Which age group are you in?,Which group are you in?,stigma_Before,stigma_After,Help_before,Help_after\n");
+        for i in 0..24 {
+            csv.push_str(&format!(
+                "2024-03-{:02} 10:{:02}:00,2024-05-{:02} 11:{:02}:00,p{i}@example.org,{},{},{},{},{},{}\n",
+                1 + i % 28,
+                i % 60,
+                1 + i % 28,
+                i % 60,
+                ["18-24", "25-34", "35-54", "55+"][i % 4],
+                if i % 2 == 0 { "Workshop" } else { "Waitlist" },
+                3.0 + (i % 5) as f64 * 0.25,
+                2.5 + (i % 7) as f64 * 0.25,
+                if i % 3 == 0 { "Yes" } else { "No" },
+                if i % 2 == 0 { "Yes" } else { "No" },
+            ));
+        }
+        let ds = crate::core::ingest::read_csv(csv.as_bytes(), "wide.csv").unwrap();
+        let mut r = Recipe::default();
+        r.suggest_columns_from(&ds);
+        let c = &r.columns;
+        assert_eq!(c.pre.as_deref(), Some("stigma_Before"), "{c:?}");
+        assert_eq!(c.post.as_deref(), Some("stigma_After"), "{c:?}");
+        assert_eq!(c.group.as_deref(), Some("Which group are you in?"), "{c:?}");
+        assert_eq!(c.subgroup.as_deref(), Some("Which age group are you in?"), "{c:?}");
+        let roles = [&c.id, &c.group, &c.pre, &c.post, &c.followup, &c.help_pre, &c.help_post, &c.subgroup, &c.dose, &c.cluster];
+        let named: Vec<&str> = roles.iter().filter_map(|r| r.as_deref()).collect();
+        let mut unique = named.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), named.len(), "one column, one role: {named:?}");
+        assert!(!named.iter().any(|n| n.contains("Timestamp") || n.contains("Email")), "{named:?}");
+        // Names alone (no data) would have taken the timestamp as the pre score.
+        let mut by_name = Recipe::default();
+        by_name.suggest_columns(&ds.column_names());
+        assert_eq!(by_name.columns.pre.as_deref(), Some("Timestamp_Before"));
     }
 }
