@@ -227,7 +227,7 @@ fn group_levels_picker() -> Html {
 fn paired_results() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
     let Some(a) = &ctx.analysis else { return html! {} };
-    let lower_is_better = ctx.recipe.scale.as_ref().and_then(|s| s.lower_is_better).unwrap_or(true);
+    let lower_is_better = ctx.recipe.lower_is_better();
     html! {
         <>
         <section class="card" aria-labelledby="paired-title">

@@ -5,6 +5,8 @@
 use crate::core::analyses::Analysis;
 use crate::core::ingest::profile::DatasetSummary;
 use crate::core::engine::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
+use crate::core::recipe::edit::RecipeEdit;
+pub use crate::core::recipe::edit::{item_scales, IngestEdit, ItemsEdit, ProcessEdit, Role};
 use crate::core::recipe::Recipe;
 use crate::core::engine::service::{CostsSummary, Reply, Request};
 use crate::core::planning::power::link::{from_query, to_fragment};
@@ -30,41 +32,6 @@ impl Status {
             Status::Busy => "busy",
             Status::Ready => "ready",
             Status::Error => "error",
-        }
-    }
-}
-
-/// Which column role a picker sets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Id,
-    Group,
-    Pre,
-    Post,
-    Followup,
-    HelpPre,
-    HelpPost,
-    Subgroup,
-    Dose,
-    Cluster,
-}
-
-impl Role {
-    pub const ALL: [Role; 10] =
-        [Role::Pre, Role::Post, Role::Followup, Role::Group, Role::HelpPre, Role::HelpPost, Role::Subgroup, Role::Dose, Role::Cluster, Role::Id];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Id => "Participant ID",
-            Role::Group => "Group (intervention / control)",
-            Role::Pre => "Stigma score before (pre)",
-            Role::Post => "Stigma score after (post)",
-            Role::Followup => "Stigma score at follow-up",
-            Role::HelpPre => "Sought help before (yes/no)",
-            Role::HelpPost => "Sought help after (yes/no)",
-            Role::Subgroup => "Subgroup (e.g. age band)",
-            Role::Dose => "Sessions or hours attended (dose)",
-            Role::Cluster => "Cluster (school, class, site) for the ICC",
         }
     }
 }
@@ -123,112 +90,6 @@ impl Default for AppState {
     }
 }
 
-/// One change to the recipe's item-level scales (`items`: one object, or a list of them).
-#[derive(Debug, Clone, PartialEq)]
-pub enum ItemsEdit {
-    /// Set (or with `Null` or `""`, remove) one key of scale `scale`.
-    Set { scale: usize, key: String, value: serde_json::Value },
-    /// Add or remove one column of a scale's explicit item list (`pre_columns` / `post_columns`).
-    ToggleColumn { scale: usize, key: String, column: String },
-    /// Another scale or subscale from the same file.
-    AddScale,
-    RemoveScale(usize),
-}
-
-/// The recipe's `items` as a list of scale objects (one object, a list, or `{"scales": [...]}`).
-pub fn item_scales(items: &Option<serde_json::Value>) -> Vec<serde_json::Map<String, serde_json::Value>> {
-    use serde_json::Value;
-    let list: Vec<Value> = match items {
-        Some(Value::Array(a)) => a.clone(),
-        Some(Value::Object(m)) => match m.get("scales") {
-            Some(Value::Array(a)) => a.clone(),
-            _ => vec![Value::Object(m.clone())],
-        },
-        _ => Vec::new(),
-    };
-    list.into_iter().filter_map(|v| if let Value::Object(m) = v { Some(m) } else { None }).collect()
-}
-
-fn apply_items_edit(items: &Option<serde_json::Value>, edit: ItemsEdit) -> Option<serde_json::Value> {
-    use serde_json::Value;
-    let mut scales = item_scales(items);
-    if scales.is_empty() {
-        scales.push(serde_json::Map::new());
-    }
-    match edit {
-        ItemsEdit::Set { scale, key, value } => {
-            if let Some(m) = scales.get_mut(scale) {
-                if value.is_null() || value == Value::String(String::new()) || value == Value::Array(Vec::new()) {
-                    m.remove(&key);
-                } else {
-                    m.insert(key, value);
-                }
-            }
-        }
-        ItemsEdit::ToggleColumn { scale, key, column } => {
-            if let Some(m) = scales.get_mut(scale) {
-                let mut cols: Vec<Value> = m.get(&key).and_then(|v| v.as_array().cloned()).unwrap_or_default();
-                match cols.iter().position(|c| c.as_str() == Some(column.as_str())) {
-                    Some(i) => {
-                        cols.remove(i);
-                    }
-                    None => cols.push(Value::String(column)),
-                }
-                if cols.is_empty() {
-                    m.remove(&key);
-                } else {
-                    m.insert(key, Value::Array(cols));
-                }
-            }
-        }
-        ItemsEdit::AddScale => {
-            let mut m = serde_json::Map::new();
-            let n = scales.iter().filter(|m| !m.is_empty()).count() + 1;
-            m.insert("name".into(), Value::String(format!("Scale {n}")));
-            scales.push(m);
-        }
-        ItemsEdit::RemoveScale(i) => {
-            if i < scales.len() {
-                scales.remove(i);
-            }
-        }
-    }
-    let scales: Vec<serde_json::Map<String, Value>> = scales.into_iter().filter(|m| !m.is_empty()).collect();
-    match scales.len() {
-        0 => None,
-        1 => scales.into_iter().next().map(Value::Object),
-        _ => Some(Value::Array(scales.into_iter().map(Value::Object).collect())),
-    }
-}
-
-/// One change to the recipe's `process` settings.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProcessEdit {
-    /// Add or remove a rating (satisfaction) column.
-    ToggleRating(String),
-    /// The top of a numeric rating scale (e.g. 5 or 10); `None` = read from the data.
-    RatingMax(Option<f64>),
-    /// The target population's share (or percentage, or count) of one subgroup level.
-    Population(String, Option<f64>),
-    /// What one unit of dose is ("session", "hour").
-    DoseUnit(String),
-}
-
-/// One change to the recipe's reading settings (`ingest`); the file is read again with them.
-#[derive(Debug, Clone, PartialEq)]
-pub enum IngestEdit {
-    /// The missing-value codes (blank cells always count).
-    MissingCodes(Vec<String>),
-    /// Leave out (or keep) responses the survey tool marks as unfinished.
-    DropUnfinished(bool),
-    /// The number of one answer of one column (`None` = read that answer as missing there).
-    Answer { column: String, answer: String, value: Option<f64> },
-    /// Forget the user's numbers for a column: the detected map is used again.
-    ResetAnswers(String),
-    /// Read a long file as one row per participant (`None` = as the file is).
-    Long(Option<crate::core::ingest::reshape::LongLayout>),
-}
-
 pub enum Action {
     /// The engine is running (set once at start-up).
     SetEngine(Rc<Engine>),
@@ -284,36 +145,14 @@ pub enum Action {
 }
 
 impl AppState {
-    fn role_mut(&mut self, role: Role) -> &mut Option<String> {
-        let c = &mut self.recipe.columns;
-        match role {
-            Role::Id => &mut c.id,
-            Role::Group => &mut c.group,
-            Role::Pre => &mut c.pre,
-            Role::Post => &mut c.post,
-            Role::Followup => &mut c.followup,
-            Role::HelpPre => &mut c.help_pre,
-            Role::HelpPost => &mut c.help_post,
-            Role::Subgroup => &mut c.subgroup,
-            Role::Dose => &mut c.dose,
-            Role::Cluster => &mut c.cluster,
-        }
+    pub fn role(&self, role: Role) -> Option<&str> {
+        self.recipe.columns.role(role)
     }
 
-    pub fn role(&self, role: Role) -> Option<&str> {
-        let c = &self.recipe.columns;
-        match role {
-            Role::Id => c.id.as_deref(),
-            Role::Group => c.group.as_deref(),
-            Role::Pre => c.pre.as_deref(),
-            Role::Post => c.post.as_deref(),
-            Role::Followup => c.followup.as_deref(),
-            Role::HelpPre => c.help_pre.as_deref(),
-            Role::HelpPost => c.help_post.as_deref(),
-            Role::Subgroup => c.subgroup.as_deref(),
-            Role::Dose => c.dose.as_deref(),
-            Role::Cluster => c.cluster.as_deref(),
-        }
+    /// Applies one settings edit (core's `Recipe::apply`) and analyses again.
+    fn edit(&mut self, edit: RecipeEdit) {
+        self.recipe.apply(edit);
+        self.reanalyse();
     }
 
     /// Sends a request built with the next sequence number; the state is busy until it answers.
@@ -327,16 +166,6 @@ impl AppState {
                 self.error = Some("Lantern's engine has not started; reload the page.".into());
             }
         }
-    }
-
-    /// Sets one key of the recipe's `cost_inputs` object (made when absent).
-    fn set_cost_input(&mut self, key: &str, value: serde_json::Value) {
-        let mut ci = match self.recipe.cost_inputs.take() {
-            Some(serde_json::Value::Object(m)) => m,
-            _ => serde_json::Map::new(),
-        };
-        ci.insert(key.into(), value);
-        self.recipe.cost_inputs = Some(serde_json::Value::Object(ci));
     }
 
     fn reanalyse(&mut self) {
@@ -445,93 +274,17 @@ impl Reducible for AppState {
                     s.error = Some(e.to_string());
                 }
             },
-            Action::SetRole(role, col) => {
-                if role == Role::Group && s.role(Role::Group) != col.as_deref() {
-                    // Another group column: its answers are not the old column's.
-                    s.recipe.group_levels = None;
-                }
-                *s.role_mut(role) = col;
-                s.reanalyse();
-            }
-            Action::SetGroupLevels { intervention, control } => {
-                s.recipe.group_levels = (intervention.is_some() || control.is_some())
-                    .then_some(crate::core::recipe::GroupLevels { intervention, control });
-                s.reanalyse();
-            }
-            Action::SetRxx(rxx) => {
-                let mut inputs = s.recipe.rci_inputs.clone().unwrap_or_default();
-                inputs.rxx = rxx.filter(|r| (0.0..1.0).contains(r));
-                s.recipe.rci_inputs = Some(inputs);
-                s.reanalyse();
-            }
-            Action::ToggleKeepIdentifying(col) => {
-                let keep = &mut s.recipe.keep_identifying;
-                match keep.iter().position(|c| *c == col) {
-                    Some(i) => {
-                        keep.remove(i);
-                    }
-                    None => keep.push(col),
-                }
-                s.reanalyse();
-            }
-            Action::EditItems(edit) => {
-                s.recipe.items = apply_items_edit(&s.recipe.items, edit);
-                if s.recipe.items.is_some() {
-                    // Scores come from the items: single item columns guessed as pre/post must go.
-                    s.recipe.columns.pre = None;
-                    s.recipe.columns.post = None;
-                }
-                s.reanalyse();
-            }
-            Action::EditIngest(edit) => {
-                let i = s.recipe.ingest.get_or_insert_with(Default::default);
-                match edit {
-                    IngestEdit::MissingCodes(codes) => i.missing_codes = Some(codes),
-                    IngestEdit::DropUnfinished(on) => i.drop_unfinished = Some(on),
-                    IngestEdit::Answer { column, answer, value } => {
-                        i.value_maps.entry(column).or_default().insert(answer, value.filter(|v| v.is_finite()));
-                    }
-                    IngestEdit::ResetAnswers(column) => {
-                        i.value_maps.remove(&column);
-                    }
-                    IngestEdit::Long(long) => i.long = long,
-                }
-                s.reanalyse();
-            }
-            Action::EditProcess(edit) => {
-                let p = s.recipe.process.get_or_insert_with(Default::default);
-                match edit {
-                    ProcessEdit::ToggleRating(col) => match p.satisfaction.iter().position(|c| *c == col) {
-                        Some(i) => {
-                            p.satisfaction.remove(i);
-                        }
-                        None => p.satisfaction.push(col),
-                    },
-                    ProcessEdit::RatingMax(v) => p.satisfaction_max = v.filter(|v| v.is_finite() && *v > 0.0),
-                    ProcessEdit::Population(level, v) => match v.filter(|v| v.is_finite() && *v > 0.0) {
-                        Some(v) => {
-                            p.population.insert(level, v);
-                        }
-                        None => {
-                            p.population.remove(&level);
-                        }
-                    },
-                    ProcessEdit::DoseUnit(u) => p.dose_unit = Some(u).filter(|u| !u.trim().is_empty()),
-                }
-                s.reanalyse();
-            }
-            Action::SetAlpha(a) => {
-                s.recipe.alpha = a.filter(|a| *a > 0.0 && *a < 0.5);
-                s.reanalyse();
-            }
-            Action::SetBootstrapB(b) => {
-                s.set_cost_input("bootstrap_B", serde_json::Value::from(b.min(200_000)));
-                s.reanalyse();
-            }
-            Action::SetSensitivity(share) => {
-                s.set_cost_input("sensitivity", serde_json::Value::from(share.clamp(0.01, 0.99)));
-                s.reanalyse();
-            }
+            // Every edit of the settings is applied by core (`Recipe::apply`), then analysed again.
+            Action::SetRole(role, col) => s.edit(RecipeEdit::Role(role, col)),
+            Action::SetGroupLevels { intervention, control } => s.edit(RecipeEdit::GroupLevels { intervention, control }),
+            Action::SetRxx(rxx) => s.edit(RecipeEdit::Rxx(rxx)),
+            Action::ToggleKeepIdentifying(col) => s.edit(RecipeEdit::ToggleKeepIdentifying(col)),
+            Action::EditItems(edit) => s.edit(RecipeEdit::Items(edit)),
+            Action::EditIngest(edit) => s.edit(RecipeEdit::Ingest(edit)),
+            Action::EditProcess(edit) => s.edit(RecipeEdit::Process(edit)),
+            Action::SetAlpha(a) => s.edit(RecipeEdit::Alpha(a)),
+            Action::SetBootstrapB(b) => s.edit(RecipeEdit::BootstrapB(b)),
+            Action::SetSensitivity(share) => s.edit(RecipeEdit::Sensitivity(share)),
             Action::Cancel => {
                 if let Some(e) = &s.engine {
                     e.send(Request::Cancel, None);

@@ -171,7 +171,7 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: Option<&[f64]>,
     }
     // Did it last? Post → follow-up among people with both, read as held / faded / grew.
     if let (Some(post), Some(fu)) = (post, &followup) {
-        let lower_is_better = recipe.scale.as_ref().and_then(|s| s.lower_is_better).unwrap_or(true);
+        let lower_is_better = recipe.lower_is_better();
         for (a, arm) in arms.names.iter().enumerate() {
             let pairs = pairs_of(sel.rows_of(a), post, fu);
             let stats = paired(&pairs, alpha);
@@ -241,7 +241,7 @@ fn rci_section(recipe: &Recipe, sel: &Selection, pre: &[f64], post: &[f64], out:
         return;
     };
     let threshold = inputs.threshold.filter(|t| t.is_finite() && *t > 0.0).unwrap_or(DEFAULT_RCI_THRESHOLD);
-    let lower_is_better = recipe.scale.as_ref().and_then(|s| s.lower_is_better).unwrap_or(true);
+    let lower_is_better = recipe.lower_is_better();
     let all_pairs = pairs_of(rows_of(arms, None), pre, post);
     let sd_pre_used = match inputs.sd_pre {
         Some(s) => Some(s).filter(|s| s.is_finite() && *s > 0.0),

@@ -966,7 +966,7 @@ pub fn report_for_analysis(analysis: &Analysis, dataset: &DatasetSummary, recipe
 }
 
 fn build(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagnostic], notes: &[String]) -> Report {
-    let lower_is_better = recipe.scale.as_ref().and_then(|s| s.lower_is_better).unwrap_or(true);
+    let lower_is_better = recipe.lower_is_better();
     let sections: Vec<ReportSection> = [
         paired_section("paired", "Change from before to after", "after", &r.paired, lower_is_better),
         paired_section("paired_followup", "Change from before to the follow-up", "at follow-up", &r.paired_followup, lower_is_better),

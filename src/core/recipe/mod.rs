@@ -2,7 +2,9 @@
 //! Format: `shared/design/CONTRACT.md` §1. Unknown keys are ignored, so a reference case
 //! file loads as a recipe as it is. Every key is optional.
 
+pub mod edit;
 pub mod process;
+pub mod settings;
 
 use serde::{Deserialize, Serialize};
 
@@ -199,12 +201,14 @@ impl Recipe {
         serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
     }
 
-    /// The significance level in force (default 0.05; out-of-range values fall back to it).
+    /// The significance level in force ([`settings::Settings::resolve`]).
     pub fn alpha(&self) -> f64 {
-        match self.alpha {
-            Some(a) if a > 0.0 && a < 1.0 => a,
-            _ => 0.05,
-        }
+        settings::Settings::resolve(self).alpha
+    }
+
+    /// Lower score = less stigma, unless the scale says otherwise ([`settings::Settings::resolve`]).
+    pub fn lower_is_better(&self) -> bool {
+        settings::Settings::resolve(self).lower_is_better
     }
 
     /// Suggests pre/post roles from column names (`pre`, `post`, `baseline`, `stigma_pre`, ...),

@@ -9,8 +9,6 @@ use rand_pcg::Pcg64;
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_REPLICATES: usize = 10_000;
-/// Upper bound on replicates (memory: 8 bytes each).
-pub const MAX_REPLICATES: usize = 2_000_000;
 pub const DEFAULT_SEED: u64 = 20_240_607;
 /// The generator, as named in the results.
 pub const RNG_NAME: &str = "PCG-64 (XSL-RR 128/64, rand_pcg), seeded with seed_from_u64";
@@ -55,7 +53,7 @@ impl BootstrapSettings {
         let Some(ci) = recipe.cost_inputs.as_ref() else { return s };
         let num = |k: &str| ci.get(k).and_then(|v| v.as_f64()).filter(|v| v.is_finite());
         if let Some(b) = ci.get("bootstrap_B").and_then(|v| v.as_u64()) {
-            s.replicates = (b as usize).min(MAX_REPLICATES);
+            s.replicates = b.min(crate::core::recipe::settings::BOOTSTRAP_MAX) as usize;
         }
         if let Some(seed) = ci.get("bootstrap_seed").and_then(|v| v.as_u64()) {
             s.seed = seed;

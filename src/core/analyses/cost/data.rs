@@ -80,7 +80,7 @@ impl CostData {
             (Some(pre), Some(post), Some(rxx)) => {
                 let inputs = recipe.rci_inputs.clone().unwrap_or_default();
                 let threshold = inputs.threshold.filter(|t| t.is_finite() && *t > 0.0).unwrap_or(DEFAULT_RCI_THRESHOLD);
-                let lower_is_better = recipe.scale.as_ref().and_then(|s| s.lower_is_better).unwrap_or(true);
+                let lower_is_better = recipe.lower_is_better();
                 let pair = |i: usize| Some((pre.get(i).copied().flatten()?, post.get(i).copied().flatten()?));
                 let all: Vec<f64> =
                     (0..ds.n_rows).filter(|&i| arms.of_row.get(i).is_some_and(|a| a.is_some())).filter_map(pair).map(|p| p.0).collect();

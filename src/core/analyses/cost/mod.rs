@@ -33,7 +33,7 @@ pub use table::{CostArm, CostBasis, CostItem, CostTable, CostValue, SUGGESTED_CA
 use crate::core::analyses::Analysis;
 use crate::core::dataset::Dataset;
 use crate::core::recipe::Recipe;
-use bootstrap::{quantile_type7, Resampler, MAX_REPLICATES, RNG_NAME};
+use bootstrap::{quantile_type7, Resampler, RNG_NAME};
 use serde::{Deserialize, Serialize};
 
 /// At most this many bootstrap replicates are kept for drawing the cost-effectiveness plane.
@@ -200,7 +200,7 @@ impl CostRun {
             }
             _ => None,
         };
-        let target = if sampler.is_some() { settings.replicates.min(MAX_REPLICATES) } else { 0 };
+        let target = if sampler.is_some() { settings.replicates } else { 0 };
         CostRun { data, costs, settings, target, sampler, deltas: Vec::with_capacity(target) }
     }
 

@@ -108,7 +108,7 @@ pub fn process_analysis(
             Some((values, d)) => {
                 diagnostics.extend(d);
                 let unit = inputs.dose_unit.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("session");
-                let lower_is_better = recipe.scale.as_ref().and_then(|s| s.lower_is_better).unwrap_or(true);
+                let lower_is_better = recipe.lower_is_better();
                 let (result, d) = dose::dose_section(&data, name, &values, unit, lower_is_better);
                 diagnostics.extend(d);
                 out.dose = Some(result);
