@@ -47,9 +47,11 @@ fn check_located(what: &str, want: &Value, got: &[lantern::core::dataset::Diagno
     let row = want["row"].as_u64().map(|r| r as usize);
     let column = str_of(want, "column");
     let contains = want["contains"].as_str().unwrap_or_default();
-    if !got.iter().any(|d| d.row == row && d.column == column && d.message.contains(contains)) {
-        let shown: Vec<String> = got.iter().take(5).map(|d| format!("[row {:?}, column {:?}] {}", d.row, d.column, d.message)).collect();
-        fails.push(format!("{what}: no message at row {row:?}, column {column:?} containing {contains:?}; got {shown:#?}"));
+    // The kind is what is checked; the sentence fragment only shows the message is the one meant.
+    let kind: lantern::core::dataset::DiagnosticKind = serde_json::from_value(want["kind"].clone()).unwrap_or_else(|e| panic!("{what}: kind {e}"));
+    if !got.iter().any(|d| d.row == row && d.column == column && d.kind == kind && d.message.contains(contains)) {
+        let shown: Vec<String> = got.iter().take(5).map(|d| format!("[row {:?}, column {:?}, {:?}] {}", d.row, d.column, d.kind, d.message)).collect();
+        fails.push(format!("{what}: no {kind:?} message at row {row:?}, column {column:?} containing {contains:?}; got {shown:#?}"));
     }
 }
 

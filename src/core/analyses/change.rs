@@ -4,7 +4,7 @@
 //! "Missing data"). Scores come in as per-row values, so scored item scales can feed them too.
 
 use super::{Analysis, Arms, Selection};
-use crate::core::dataset::{is_missing, shorten, Dataset, Diagnostic};
+use crate::core::dataset::{DiagnosticKind, is_missing, shorten, Dataset, Diagnostic};
 use crate::core::recipe::{HelpCoding, Recipe};
 use super::sections::{ChangeBin, Persistence, SubgroupStats};
 use crate::core::stats::ancova::ancova_of;
@@ -76,7 +76,7 @@ pub fn binary_column(ds: &Dataset, name: &str, coding: Option<&HelpCoding>) -> O
             Some(c) => format!("yes = {}; no = {}", c.yes.join(", "), c.no.join(", ")),
             None => "yes/no, 1/0, y/n or true/false".to_string(),
         };
-        diags.push(Diagnostic {
+        diags.push(Diagnostic { kind: DiagnosticKind::NotYesNo, line: None,
             row: Some(i + 1),
             column: Some(name.to_string()),
             message: format!(

@@ -9,14 +9,57 @@ pub use cells::{Cells, CellsBuilder};
 /// Cell values read as "missing" by default (shown to the user; see README).
 pub const DEFAULT_MISSING_CODES: &[&str] = &["", "NA", "N/A", "n/a", "na", "-99", "-999", "."];
 
-/// A located, plain-language note about the file (a ragged row, a non-number, ...).
+/// A located, plain-language note about the file (a ragged row, a non-number, ...): where it
+/// is (data row, line of the file, column), what kind of problem it is (tests and the page
+/// match the kind, never the sentence) and the sentence a non-statistician can act on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// 1-based data row (the first row after the header is row 1), when it concerns one row.
     pub row: Option<usize>,
+    /// 1-based line of the file where the row starts, when known (quoted cells can span lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     /// Column name, when it concerns one column.
     pub column: Option<String>,
+    #[serde(default)]
+    pub kind: DiagnosticKind,
     pub message: String,
+}
+
+/// What a [`Diagnostic`] is about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagnosticKind {
+    /// A row with fewer cells than column names (padded with blanks).
+    ShortRow,
+    /// A row with more cells than column names (kept in new columns).
+    LongRow,
+    /// A quotation mark that opens a cell and is never closed.
+    UnclosedQuote,
+    /// A cell that should be a number and is not.
+    NotANumber,
+    /// A cell that should be a yes/no answer and is not.
+    NotYesNo,
+    /// A number outside what it can be (a scale's range, a negative dose).
+    OutOfRange,
+    /// A row left out of the one-row-per-participant table (no code or wave, or a repeat).
+    RowLeftOut,
+    /// The file could not be turned into one row per participant.
+    ReshapeFailed,
+    /// "… and N more" after the first few of one kind.
+    More,
+    /// Column names but no rows.
+    NoRows,
+    /// Only one column found (perhaps the wrong separator).
+    OneColumn,
+    /// Part of a file could not be read.
+    Unreadable,
+    /// A row of the cost table that could not be used.
+    CostRow,
+    /// A row of the community counts table that could not be used.
+    CountsRow,
+    #[default]
+    Other,
 }
 
 /// One column: its header and one trimmed text cell per data row (stored compactly, see
@@ -276,7 +319,7 @@ impl Dataset {
         };
         let mut diags = Vec::new();
         let mut not_a_number = |i: usize, cell: &str| {
-            diags.push(Diagnostic {
+            diags.push(Diagnostic { kind: DiagnosticKind::NotANumber, line: None,
                 row: Some(i + 1),
                 column: Some(name.to_string()),
                 message: format!("“{}” is not a number, so row {} is left out of analyses that use “{}”.", shorten(cell), i + 1, name),

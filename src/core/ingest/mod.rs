@@ -26,7 +26,7 @@ pub mod values;
 
 pub use values::DecimalMark;
 
-use crate::core::dataset::{shorten, CellsBuilder, Column, Dataset, Diagnostic, DroppedRow, ExportFormat, DEFAULT_MISSING_CODES};
+use crate::core::dataset::{DiagnosticKind, shorten, CellsBuilder, Column, Dataset, Diagnostic, DroppedRow, ExportFormat, DEFAULT_MISSING_CODES};
 use formats::Layout;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -147,7 +147,7 @@ impl Capped {
     }
     fn finish(self, out: &mut Vec<Diagnostic>) {
         if self.more > 0 {
-            out.push(Diagnostic { row: None, column: None, message: format!("… and {} more rows {}.", self.more, self.what) });
+            out.push(Diagnostic { kind: DiagnosticKind::More, line: None, row: None, column: None, message: format!("… and {} more rows {}.", self.more, self.what) });
         }
     }
 }
@@ -355,7 +355,7 @@ impl<'l> Rows<'l> {
         if n < width_names {
             if self.read.short.admit() {
                 let missing: Vec<String> = self.names.get(n..width_names).unwrap_or_default().to_vec();
-                self.read.ragged.push(Ragged::Ready(Diagnostic {
+                self.read.ragged.push(Ragged::Ready(Diagnostic { kind: DiagnosticKind::ShortRow, line: Some(line),
                     row: Some(row),
                     column: missing.first().cloned(),
                     message: format!(
@@ -423,7 +423,7 @@ fn with_options(ds: Dataset, opts: &IngestOptions) -> Dataset {
                 let mut ds = ds;
                 ds.diagnostics.insert(
                     0,
-                    Diagnostic { row: None, column: None, message: format!("The file could not be turned into one row per participant: {e}") },
+                    Diagnostic { kind: DiagnosticKind::ReshapeFailed, line: None, row: None, column: None, message: format!("The file could not be turned into one row per participant: {e}") },
                 );
                 ds
             }
@@ -769,7 +769,7 @@ fn finish(first: FirstPass) -> Dataset {
             QuotePlace::Kept(_) | QuotePlace::Dropped => (None, format!("Line {} of the file{col_words}", q.line)),
             QuotePlace::Blank => (None, format!("Line {} of the file", q.line)),
         };
-        diagnostics.push(Diagnostic {
+        diagnostics.push(Diagnostic { kind: DiagnosticKind::UnclosedQuote, line: Some(q.line),
             row,
             column,
             message: format!(
@@ -791,7 +791,7 @@ fn finish(first: FirstPass) -> Dataset {
     for r in ragged {
         diagnostics.push(match r {
             Ragged::Ready(d) => d,
-            Ragged::Long { row, line, used, extra } => Diagnostic {
+            Ragged::Long { row, line, used, extra } => Diagnostic { kind: DiagnosticKind::LongRow, line: Some(line),
                 row: Some(row),
                 column: names.get(width_names).cloned(),
                 message: format!(
@@ -905,13 +905,13 @@ fn finish(first: FirstPass) -> Dataset {
         ));
     }
     if n_rows == 0 {
-        diagnostics.push(Diagnostic {
+        diagnostics.push(Diagnostic { kind: DiagnosticKind::NoRows, line: None,
             row: None,
             column: None,
             message: "The file has column names but no rows of answers below them.".into(),
         });
     } else if width == 1 {
-        diagnostics.push(Diagnostic {
+        diagnostics.push(Diagnostic { kind: DiagnosticKind::OneColumn, line: None,
             row: None,
             column: names.first().cloned(),
             message: format!(

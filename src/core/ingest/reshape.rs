@@ -4,7 +4,7 @@
 //! never change within a participant (group, age band) stay single. Duplicate ID–wave pairs,
 //! blank IDs and participants seen at only one wave are reported.
 
-use crate::core::dataset::{Column, Dataset, Diagnostic, ValueMap};
+use crate::core::dataset::{DiagnosticKind, Column, Dataset, Diagnostic, ValueMap};
 use crate::core::ingest::values::list_names;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -142,7 +142,7 @@ pub fn long_to_wide_with(ds: &Dataset, layout: &LongLayout) -> Result<Dataset, R
         let pid = id_col.cells.str_at(r).map_or("", str::trim);
         let w = wave_col.cells.str_at(r).map_or("", str::trim);
         if ds.is_missing_value(pid) || ds.is_missing_value(w) {
-            left_out(Diagnostic {
+            left_out(Diagnostic { kind: DiagnosticKind::RowLeftOut, line: None,
                 row: Some(r + 1),
                 column: Some(if ds.is_missing_value(pid) { id } else { wave }.to_string()),
                 message: format!(
@@ -163,7 +163,7 @@ pub fn long_to_wide_with(ds: &Dataset, layout: &LongLayout) -> Result<Dataset, R
         });
         let Some(slot) = slots.get_mut(p).and_then(|s| s.get_mut(wi)) else { continue };
         match slot {
-            Some(first) => left_out(Diagnostic {
+            Some(first) => left_out(Diagnostic { kind: DiagnosticKind::RowLeftOut, line: None,
                 row: Some(r + 1),
                 column: Some(id.to_string()),
                 message: format!(
@@ -177,7 +177,7 @@ pub fn long_to_wide_with(ds: &Dataset, layout: &LongLayout) -> Result<Dataset, R
         }
     }
     if more > 0 {
-        diagnostics.push(Diagnostic {
+        diagnostics.push(Diagnostic { kind: DiagnosticKind::More, line: None,
             row: None,
             column: Some(id.to_string()),
             message: format!("… and {more} more rows left out of the one-row-per-participant table (no code or wave, or a repeated one)."),

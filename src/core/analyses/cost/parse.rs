@@ -5,7 +5,7 @@
 //! located (row, column) in plain language. Never panics.
 
 use super::table::{CostArm, CostBasis, CostItem, CostTable, CostValue};
-use crate::core::dataset::{shorten, Diagnostic};
+use crate::core::dataset::{DiagnosticKind, shorten, Diagnostic};
 use crate::core::recipe::GroupLevels;
 use std::collections::BTreeSet;
 
@@ -375,7 +375,7 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
                 }
             }
             Err(e) => {
-                diagnostics.push(Diagnostic { row: None, column: None, message: format!("Part of the file could not be read ({e}).") })
+                diagnostics.push(Diagnostic { kind: DiagnosticKind::Unreadable, line: None, row: None, column: None, message: format!("Part of the file could not be read ({e}).") })
             }
         }
     }
@@ -434,7 +434,7 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
         let row = r + 1;
         let at = |c: Option<usize>| cell_at(cells, c);
         let bad = |column: Option<usize>, msg: String, diags: &mut Vec<Diagnostic>| {
-            diags.push(Diagnostic {
+            diags.push(Diagnostic { kind: DiagnosticKind::CostRow, line: Some(*line),
                 row: Some(row),
                 column: column.map(name_of),
                 message: format!("Row {row} (line {line} of the cost file): {msg}"),
@@ -512,7 +512,7 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
                     Some(m.value)
                 }
                 Err(why) => {
-                    diags.push(Diagnostic {
+                    diags.push(Diagnostic { kind: DiagnosticKind::CostRow, line: None,
                         row: Some(row),
                         column: c.map(name_of),
                         message: format!(

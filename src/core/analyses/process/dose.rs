@@ -6,7 +6,7 @@
 
 use super::common::{num, p_text, Summary};
 use super::{at, RowData};
-use crate::core::dataset::Diagnostic;
+use crate::core::dataset::{Diagnostic, DiagnosticKind};
 use crate::core::stats::describe::{correlation, finite, mean};
 use crate::core::stats::dist::{t_quantile, t_two_sided_p};
 use crate::core::stats::ranks::round9;
@@ -177,7 +177,7 @@ pub fn dose_section(data: &RowData, column: &str, dose: &[Option<f64>], unit: &s
         .enumerate()
         .map(|(i, v)| match v {
             Some(d) if *d < 0.0 => {
-                diags.push(Diagnostic {
+                diags.push(Diagnostic { kind: DiagnosticKind::OutOfRange, line: None,
                     row: Some(i + 1),
                     column: Some(column.to_string()),
                     message: format!("A dose below 0 ({}) cannot be right, so row {} is left out of the dose results.", num(*d, 4), i + 1),

@@ -3,7 +3,7 @@
 //! [`Diagnostic`]s and count as unanswered). Also settles the answer scale (min..max) when the
 //! key does not give it.
 
-use crate::core::dataset::{parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic};
+use crate::core::dataset::{DiagnosticKind, parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic};
 use crate::core::analyses::scales::spec::{DontKnow, ItemSource, ItemSpec};
 
 /// One cell of an item column, before the answer scale is known.
@@ -218,7 +218,7 @@ pub fn answers(cells: &[Cell], column: Option<&str>, min: f64, max: f64, dk: Don
                 counts.not_number += 1;
                 let name = column.unwrap_or("?");
                 let text = shorten(cell);
-                diags.push(Diagnostic {
+                diags.push(Diagnostic { kind: DiagnosticKind::NotANumber, line: None,
                     row: Some(i + 1),
                     column: Some(name.to_string()),
                     message: format!("“{text}” in row {} of “{name}” is not a number, so this item counts as unanswered there.", i + 1),
@@ -228,7 +228,7 @@ pub fn answers(cells: &[Cell], column: Option<&str>, min: f64, max: f64, dk: Don
             Cell::Number(v) if *v < min || *v > max => {
                 counts.out_of_range += 1;
                 let name = column.unwrap_or("?");
-                diags.push(Diagnostic {
+                diags.push(Diagnostic { kind: DiagnosticKind::OutOfRange, line: None,
                     row: Some(i + 1),
                     column: Some(name.to_string()),
                     message: format!(

@@ -6,7 +6,7 @@
 //! located diagnostic.
 
 use super::CountsInputs;
-use crate::core::dataset::{normalise_answer, parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic};
+use crate::core::dataset::{DiagnosticKind, normalise_answer, parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic};
 use crate::core::ingest::read_csv;
 
 /// One usable period.
@@ -195,7 +195,7 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
     let ecells = exposure.as_deref().map(cells);
     let scells = start_col.as_deref().map(cells);
     let comma = |name: &str| ds.decimal_comma_columns.iter().any(|c| c == name);
-    let diag = |row: usize, col: &str, message: String| Diagnostic { row: Some(row), column: Some(col.to_string()), message };
+    let diag = |row: usize, col: &str, message: String| Diagnostic { kind: DiagnosticKind::CountsRow, line: None, row: Some(row), column: Some(col.to_string()), message };
 
     // Periods: labels of rows that have one.
     struct Raw {
