@@ -345,7 +345,7 @@ pub fn report_for_whom_tested(test: Option<(&str, f64)>, levels: &[LevelChange],
         let adj = l.holm_p.map(|p| format!("; adjusted {}", p_phrase(Some(p)))).unwrap_or_default();
         format!("“{}” (stigma scores {} by {:.2} points; {} people{adj})", l.label, moved(l.change), l.change.abs(), l.people)
     };
-    let described = format!("the largest improvement was for {} and the smallest for {}", part(best), part(worst));
+    let described = format!("the best result was for {} and the weakest for {}", part(best), part(worst));
     Some(match test {
         Some((name, p)) if p < alpha => format!(
             "For whom: the change differed between subgroups more than chance would explain ({name}, {}). {}.",
