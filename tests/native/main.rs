@@ -9,6 +9,7 @@ mod invariants;
 mod malformed;
 mod nct_grid;
 mod power_properties;
+mod pooling_reference;
 mod power_reference;
 mod process_reference;
 mod properties;
