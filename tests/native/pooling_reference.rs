@@ -2,7 +2,7 @@
 //! and extra (yi, sei) sets computed by R metafor (tests/data/meta_reference.R → meta_reference.json).
 //! Every expected value comes from R, never from this crate.
 
-use lantern::core::analyses::pooling::{pool_sites, Measure};
+use lantern::core::results::pooling::{pool_sites, Measure};
 use lantern::core::stats::meta::{meta_analyse, Study};
 use crate::support::{read_json, reference_dir};
 use serde_json::Value;

@@ -16,7 +16,6 @@ use std::sync::OnceLock;
 pub mod change;
 pub mod clustering;
 pub mod cost;
-pub mod pooling;
 pub mod process;
 pub mod scales;
 

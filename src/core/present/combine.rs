@@ -1,13 +1,13 @@
 //! Combined sites (`shared/design/CONTRACT.md` §8) as people read them: the forest plot's
 //! geometry (drawn by the UI as SVG), the plain-language readings of each pooled measure and the
 //! pooled table's rows. Nothing is computed here but layout and wording; the numbers come from
-//! [`crate::core::analyses::pooling`].
+//! [`crate::core::results::pooling`].
 //!
 //! Readings never claim more than the intervals show: a direction word ("fell", "higher") is used
 //! only when the 95% interval excludes no effect, and the prediction interval says what a new
 //! site might see.
 
-use crate::core::analyses::pooling::{I2Band, Measure, PooledMeasure};
+use crate::core::results::pooling::{I2Band, Measure, PooledMeasure};
 use crate::core::present::chart::{nice_ticks, Scale};
 
 /// The pooled model drawn as the diamond (and read first).
@@ -406,7 +406,7 @@ fn ratio_tick(r: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::analyses::pooling::pool_sites;
+    use crate::core::results::pooling::pool_sites;
     use serde_json::{json, Value};
 
     fn site(g: f64, se: f64, rr: (f64, f64, f64)) -> Value {
@@ -421,7 +421,7 @@ mod tests {
         })
     }
 
-    fn doc(gs: &[(f64, f64)]) -> crate::core::analyses::pooling::PooledDocument {
+    fn doc(gs: &[(f64, f64)]) -> crate::core::results::pooling::PooledDocument {
         let files: Vec<(String, Value)> =
             gs.iter().enumerate().map(|(i, &(g, se))| (format!("s{i}.json"), site(g, se, (1.2 + i as f64 * 0.1, 0.8, 2.0 + i as f64)))).collect();
         pool_sites(&files)

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
 
+pub mod pooling;
+
 pub const RESULTS_FORMAT: u32 = 1;
 
 /// All results sections. Arms are `all` (single group) or `intervention` / `control`.
