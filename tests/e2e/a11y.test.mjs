@@ -26,7 +26,8 @@ const COUNTS_CSV = 'month,calls,population,program_start\n' +
 
 // The public pooling case's four sites' results files (Combine sites).
 const P14_DIR = join(REFERENCE, 'pooling', 'p14_pool_four_sites');
-const P14_FILES = JSON.parse(readFileSync(join(P14_DIR, 'case.json'), 'utf8')).site_files.map((f) => join(P14_DIR, f));
+const P14_FILES = JSON.parse(readFileSync(join(P14_DIR, 'case.json'), 'utf8')).site_files
+  .map((f) => ({ name: f, mimeType: 'application/json', buffer: readFileSync(join(P14_DIR, f)) }));
 
 /** Section states beyond a plain load, each audited and laid out like the sections. */
 const STATES = {

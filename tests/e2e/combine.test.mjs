@@ -5,12 +5,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { start, waitReady, download, compare, REFERENCE } from './helpers.mjs';
 
 const DIR = join(REFERENCE, 'pooling', 'p14_pool_four_sites');
 const CASE = JSON.parse(await readFile(join(DIR, 'case.json'), 'utf8'));
 const FILES = CASE.site_files.map((f) => join(DIR, f));
+// A site file as a buffer (Playwright does not mix paths and buffers in one upload).
+const asBuffer = async (path) => ({ name: basename(path), mimeType: 'application/json', buffer: await readFile(path) });
 
 let t;
 before(async () => { t = await start(); });
@@ -93,9 +95,9 @@ test('bad files: each a plain message, the other files kept', async () => {
   const otherScale = JSON.parse(await readFile(FILES[1], 'utf8'));
   otherScale.recipe.scale = { ...otherScale.recipe.scale, min: 0, max: 10 };
   const files = [
-    FILES[0], FILES[0],
+    await asBuffer(FILES[0]), await asBuffer(FILES[0]),
     { name: 'lantern-results-otherscale.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(otherScale)) },
-    FILES[2],
+    await asBuffer(FILES[2]),
     { name: 'survey.csv', mimeType: 'text/csv', buffer: Buffer.from('id,pre,post\n1,3,2\n') },
     { name: 'settings.json', mimeType: 'application/json', buffer: Buffer.from('{"columns": {"pre": "a"}}') },
     { name: 'lantern-results-future.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(newer)) },
