@@ -156,6 +156,10 @@ pub fn heterogeneity_line(m: Measure, p: &PooledMeasure) -> String {
     )
 }
 
+fn excludes_zero(lo: f64, hi: f64) -> bool {
+    lo > 0.0 || hi < 0.0
+}
+
 /// The direction sentence's words for a measure: (below zero, above zero).
 fn direction_words(m: Measure) -> (&'static str, &'static str) {
     match m {
@@ -225,7 +229,8 @@ pub fn readings(m: Measure, p: &PooledMeasure, labels: &dyn Fn(&str) -> String) 
     if k < 5 {
         out.push(format!("With {k} sites, how much the effect varies between sites is estimated only roughly."));
     }
-    if r.fixed_reml_differ_in_sign {
+    // Only worth saying when one of the two estimates is clear of no effect.
+    if r.fixed_reml_differ_in_sign && (r.ci_excludes_zero || excludes_zero(f.fixed.ci_low, f.fixed.ci_high)) {
         out.push("The fixed-effect and random-effects estimates point in different directions: the largest sites differ from the rest.".into());
     }
     if !p.left_out.is_empty() {
@@ -293,8 +298,14 @@ fn ratio_ticks(lo: f64, hi: f64) -> Vec<f64> {
 /// can be drawn.
 pub fn forest_chart(m: Measure, p: &PooledMeasure, model: Model, labels: &dyn Fn(&str) -> String) -> Option<ForestChart> {
     let row_h = 28.0;
-    let (width, left, right, top) = (680.0, 150.0, 470.0, 10.0);
+    // Site names up to 34 characters are shown whole (longer ones end in "…"); the plot starts
+    // right of the longest (about 6.6 px a character at 12 px).
+    let names: Vec<String> = p.studies.iter().map(|s| short_label(&labels(&s.file))).collect();
+    let longest = names.iter().map(|n| n.chars().count()).chain(["A new site".len()]).max().unwrap_or(10) as f64;
+    let left = (longest * 6.6 + 14.0).clamp(90.0, 240.0);
+    let (right, top) = (left + 330.0, 10.0);
     let text_x = right + 12.0;
+    let width = text_x + 200.0;
     let n = p.studies.len();
     // Sites, a gap, the diamond, the prediction interval, then the axis.
     let diamond_y = top + row_h * (n as f64 + 0.9);
@@ -342,7 +353,8 @@ pub fn forest_chart(m: Measure, p: &PooledMeasure, model: Model, labels: &dyn Fn
         .zip(&weights)
         .enumerate()
         .map(|(i, (s, w))| {
-            let label = labels(&s.file);
+            let label = names.get(i).cloned().unwrap_or_default();
+            let full = labels(&s.file);
             let vt = value_text(s.yi, s.ci_low, s.ci_high);
             ForestRow {
                 y: top + row_h * (i as f64 + 0.5),
@@ -351,7 +363,7 @@ pub fn forest_chart(m: Measure, p: &PooledMeasure, model: Model, labels: &dyn Fn
                 hi: clamp(s.ci_high),
                 // Area ∝ weight: side ∝ √weight, 4 to 16 px.
                 size: if wmax > 0.0 { 4.0 + 12.0 * (w / wmax).sqrt() } else { 8.0 },
-                text: format!("{label}: {vt}, weight {w:.0}%"),
+                text: format!("{full}: {vt}, weight {w:.0}%"),
                 value_text: format!("{vt}  {w:.0}%"),
                 label,
             }
@@ -384,6 +396,15 @@ pub fn forest_chart(m: Measure, p: &PooledMeasure, model: Model, labels: &dyn Fn
         x_label: axis_label(m).to_string(),
         description,
     })
+}
+
+/// A site's name as drawn: at most 34 characters.
+fn short_label(name: &str) -> String {
+    if name.chars().count() <= 34 {
+        name.to_string()
+    } else {
+        name.chars().take(33).collect::<String>() + "…"
+    }
 }
 
 fn tick(t: f64) -> String {
@@ -443,6 +464,13 @@ mod tests {
         assert!(c.null_x.is_some());
         assert!(c.pi.is_some());
         assert!(c.description.contains("prediction interval"));
+        assert!(c.text_x > r && c.width >= c.text_x + 150.0);
+        // A long name is cut in the plot, whole for screen readers.
+        let long = |f: &str| format!("{f} — a very long name given to this site by someone");
+        let c = forest_chart(Measure::GChange, p, Model::Reml, &long).unwrap();
+        assert!(c.rows[0].label.ends_with('…') && c.rows[0].label.chars().count() == 34);
+        assert!(c.rows[0].text.contains("given to this site by someone"));
+        assert!(c.plot.0 <= 240.0);
         // The risk ratio on a log axis with 1 marked.
         let rr = forest_chart(Measure::LogRrHelp, d.pooled.log_rr_help.as_ref().unwrap(), Model::Fixed, &|f| f.to_string()).unwrap();
         assert!(rr.x_ticks.iter().any(|(_, s)| s == "1"));
