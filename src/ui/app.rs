@@ -5,6 +5,7 @@ use crate::ui::browser::{fragment, sync_status};
 use crate::ui::engine::Engine;
 use std::rc::Rc;
 use crate::ui::change::ChangePage;
+use crate::ui::combine::CombinePage;
 use crate::ui::cost::CostPage;
 use crate::ui::files::FileBar;
 use crate::ui::pages::AboutPage;
@@ -22,7 +23,7 @@ pub fn page_of(route: &str) -> &str {
     let r = route.trim_start_matches('/');
     let r = r.split(['?', '/']).next().unwrap_or("");
     match r {
-        "plan" | "cost" | "about" | "report" | "teach" => r,
+        "plan" | "cost" | "combine" | "about" | "report" | "teach" => r,
         _ => "change",
     }
 }
@@ -126,6 +127,7 @@ pub fn app() -> Html {
                 {tab("change", "Change")}
                 {tab("plan", "Plan")}
                 {tab("cost", "Cost")}
+                {tab("combine", "Combine sites")}
                 {tab("report", "Report")}
                 {tab("teach", "Teach")}
                 {tab("about", "About & privacy")}
@@ -153,6 +155,7 @@ pub fn app() -> Html {
                 {match page.as_str() {
                     "plan" => html! { <PlanPage /> },
                     "cost" => html! { <CostPage /> },
+                    "combine" => html! { <CombinePage /> },
                     "about" => html! { <AboutPage /> },
                     "report" => html! { <ReportPage /> },
                     "teach" => html! { <TeachPage /> },

@@ -13,6 +13,7 @@ use crate::core::planning::power::link::{from_query, to_fragment};
 use crate::core::planning::power::PowerCase;
 use crate::core::planning::simulate::{SimResult, SimSettings};
 use crate::ui::browser::{download, set_fragment, text_blob};
+use crate::ui::combine::{Combine, CombineEdit};
 use crate::ui::engine::Engine;
 use std::rc::Rc;
 use yew::Reducible;
@@ -65,6 +66,8 @@ pub struct AppState {
     pub plan_error: Option<String>,
     /// The last teaching-mode simulation.
     pub sim: Option<Rc<SimResult>>,
+    /// Combine sites: the sites' results files and their pooled document.
+    pub combine: Rc<Combine>,
 }
 
 impl Default for AppState {
@@ -86,6 +89,7 @@ impl Default for AppState {
             plan: None,
             plan_error: None,
             sim: None,
+            combine: Rc::new(Combine::default()),
         }
     }
 }
@@ -142,6 +146,8 @@ pub enum Action {
     SetPlan(PowerCase),
     /// Teaching mode: simulate studies in the worker.
     Simulate(SimSettings),
+    /// One change to the combined sites (files added or removed, a site renamed, the model).
+    EditCombine(CombineEdit),
 }
 
 impl AppState {
@@ -300,6 +306,7 @@ impl Reducible for AppState {
                 s = AppState { engine, route, seq, ready_at, plan, ..AppState::default() };
                 s.send(|seq| Request::Reset { seq }, None);
             }
+            Action::EditCombine(edit) => s.combine = Rc::new(s.combine.apply(edit)),
             Action::Reply(r) => s.apply_reply(r),
             Action::Failed(msg) => {
                 s.reading = None;

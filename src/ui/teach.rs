@@ -8,6 +8,7 @@ use crate::core::present::report::{glossary, report_for_analysis, ReportSection}
 use crate::core::planning::simulate::{one_sample_csv, SimDesign, SimSettings};
 use crate::ui::app::AppContext;
 use crate::ui::browser::text_blob;
+use crate::ui::combine::CombinedReport;
 use crate::ui::cost::XyView;
 use crate::ui::state::Action;
 use crate::ui::wide::WideTable;
@@ -68,7 +69,13 @@ fn section(s: &ReportSection, r: &Results) -> Html {
 pub fn report_page() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
     let (Some(ds), Some(a)) = (&ctx.dataset, &ctx.analysis) else {
-        return html! { <section class="page"><h2>{"Report"}</h2><p class="empty">{"Load a data file to see the report."}</p></section> };
+        let combined = ctx.combine.doc.as_ref().is_some_and(|d| d.sites.len() >= 2);
+        return html! {
+            <section class="page report" aria-labelledby="report-title" data-testid="report">
+                <h2 id="report-title">{"Report"}</h2>
+                if combined { <CombinedReport /> } else { <p class="empty">{"Load a data file to see the report."}</p> }
+            </section>
+        };
     };
     let r = report_for_analysis(a, ds, &ctx.recipe);
     let results = &a.results;
@@ -90,6 +97,7 @@ pub fn report_page() -> Html {
             if let Some(c) = &r.cost { {section(c, results)} }
             if let Some(p) = &r.planning { {section(p, results)} }
             {section(&r.data, results)}
+            <CombinedReport />
             <section class="report-section">
                 <h3>{"Limitations"}</h3>
                 <ul>{ for r.limitations.iter().map(|l| html! { <li>{l}</li> }) }</ul>

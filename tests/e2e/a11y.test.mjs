@@ -5,12 +5,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { start, waitReady } from './helpers.mjs';
+import { start, waitReady, REFERENCE } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SECTIONS = ['change', 'plan', 'cost', 'report', 'teach', 'about'];
+const SECTIONS = ['change', 'plan', 'cost', 'combine', 'report', 'teach', 'about'];
 
 // A small cost table for the demo data (arms intervention / control, help seeking before and
 // after), so that the Cost section shows its results: ICER, bootstrap interval, CE plane,
@@ -21,6 +23,11 @@ const COSTS_CSV = 'category,arm,amount\nstipends,intervention,9000\ntraining,int
 const COUNTS = [30, 40, 27, 53, 37, 43, 33, 45, 49, 43, 40, 38, 66, 56, 54, 59, 66, 51, 66, 50, 53, 38, 61, 48];
 const COUNTS_CSV = 'month,calls,population,program_start\n' +
   COUNTS.map((c, i) => `2024-${String(i + 1).padStart(2, '0')},${c},${50000 + 150 * (i + 1)},${i >= 12 ? 1 : 0}`).join('\n') + '\n';
+
+// The public pooling case's four sites' results files (Combine sites).
+const P14_DIR = join(REFERENCE, 'pooling', 'p14_pool_four_sites');
+const P14_FILES = JSON.parse(readFileSync(join(P14_DIR, 'case.json'), 'utf8')).site_files
+  .map((f) => ({ name: f, mimeType: 'application/json', buffer: readFileSync(join(P14_DIR, f)) }));
 
 /** Section states beyond a plain load, each audited and laid out like the sections. */
 const STATES = {
@@ -39,6 +46,19 @@ const STATES = {
     await page.waitForSelector('#cost-res-title', { timeout: 60000 });
     await waitReady(page, 120000);
     assert.ok(await page.locator('figure.chart svg').count() >= 1, 'the cost results and charts are shown');
+  },
+  'combine with four sites and a wrong file': async (page) => {
+    await open(page, 'combine');
+    await page.setInputFiles('[data-testid="results-files"]', [...P14_FILES, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not json') }]);
+    await page.waitForSelector('[data-testid="rejected-files"]', { timeout: 60000 });
+    await page.waitForSelector('[data-testid="forest-plot"] svg');
+  },
+  'report with combined sites': async (page) => {
+    await open(page, 'combine');
+    await page.setInputFiles('[data-testid="results-files"]', P14_FILES);
+    await page.waitForSelector('[data-testid="forest-plot"] svg', { timeout: 60000 });
+    await page.click('a.tab[href="#/report"]');
+    await page.waitForSelector('[data-testid="report-combined"] [data-testid="forest-plot"]');
   },
   'teach after a simulation': async (page) => {
     await open(page, 'teach');

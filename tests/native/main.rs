@@ -10,6 +10,7 @@ mod malformed;
 mod mixed_reference;
 mod nct_grid;
 mod power_properties;
+mod pooling_reference;
 mod power_reference;
 mod process_reference;
 mod properties;

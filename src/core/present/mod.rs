@@ -5,5 +5,6 @@
 
 pub mod chart;
 pub mod clean_csv;
+pub mod combine;
 pub mod explain;
 pub mod report;

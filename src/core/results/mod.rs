@@ -9,6 +9,8 @@ use crate::core::analyses::Analysis;
 use crate::core::recipe::Recipe;
 use serde_json::json;
 
+pub mod pooling;
+
 pub const RESULTS_FORMAT: u32 = 1;
 
 pub use crate::core::analyses::sections::{ChangeBin, Persistence, Results, SubgroupStats};

@@ -7,6 +7,7 @@ pub mod describe;
 pub mod dist;
 pub mod exact;
 pub mod icc;
+pub mod meta;
 pub mod nct;
 pub mod paired;
 pub mod rank_sum;
