@@ -5,5 +5,6 @@
 
 pub mod chart;
 pub mod clean_csv;
+pub mod comments_csv;
 pub mod explain;
 pub mod report;

@@ -78,6 +78,10 @@ pub struct Results {
     /// [`crate::core::analyses::clustering::Clustering`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clustering: Option<crate::core::analyses::clustering::Clustering>,
+    /// Free-text answers (CONTRACT §6): `comments.<column>` counts per code, by arm, uncoded.
+    /// Counts only: comment text never goes into results.
+    #[serde(default, skip_serializing_if = "crate::core::recipe::comments::OrderedMap::is_empty")]
+    pub comments: crate::core::analyses::comments::CommentsResults,
 }
 
 /// One histogram bin of individual changes: `[lo, hi)` (the last bin includes `hi`).
@@ -143,18 +147,28 @@ pub fn export_document(recipe: &Recipe, dataset: Option<&DatasetSummary>, analys
     let dataset = dataset.unwrap_or(&empty_ds);
     let analysis = analysis.unwrap_or(&empty);
     let diagnostics: Vec<&Diagnostic> = dataset.diagnostics.iter().chain(&analysis.diagnostics).collect();
-    let doc = json!({
-        "lantern": {"version": env!("CARGO_PKG_VERSION"), "results_format": RESULTS_FORMAT},
-        "recipe": recipe,
-        "dataset": {
+    // A struct, not `json!`: a `serde_json::Value` would sort the keys of the recipe's
+    // codebook and of `results.comments` (their order is the user's).
+    #[derive(Serialize)]
+    struct Document<'a> {
+        lantern: serde_json::Value,
+        recipe: &'a Recipe,
+        dataset: serde_json::Value,
+        results: &'a Results,
+        power: Option<serde_json::Value>,
+    }
+    let doc = Document {
+        lantern: json!({"version": env!("CARGO_PKG_VERSION"), "results_format": RESULTS_FORMAT}),
+        recipe,
+        dataset: json!({
             "file": dataset.file,
             "rows": dataset.n_rows,
             "columns": dataset.columns,
             "diagnostics": diagnostics,
-        },
-        "results": analysis.results,
-        "power": power,
-    });
+        }),
+        results: &analysis.results,
+        power,
+    };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
