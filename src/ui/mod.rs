@@ -5,6 +5,7 @@ pub mod app;
 mod browser;
 mod change;
 mod charts;
+mod comments;
 mod cost;
 mod engine;
 mod field;

@@ -5,6 +5,7 @@
 
 pub mod chart;
 pub mod clean_csv;
+pub mod comments;
 pub mod comments_csv;
 pub mod explain;
 pub mod report;

@@ -10,7 +10,7 @@ use crate::core::analyses::comments::matching::CompiledCodebook;
 use crate::core::analyses::comments::redact::Redactor;
 use crate::core::analyses::comments::result::{Arm, CodedColumn};
 use crate::core::analyses::comments::{analyse_all, comment_arms, CommentsError};
-use crate::core::analyses::{distinct_cells, Arms};
+use crate::core::analyses::Arms;
 use crate::core::dataset::{parse_number, Dataset};
 use crate::core::recipe::comments::CommentsRecipe;
 use crate::core::recipe::Recipe;
@@ -128,11 +128,10 @@ pub struct CommentsView {
 pub fn candidates(ds: &Dataset) -> Vec<CandidateColumn> {
     let mut out = Vec::new();
     for col in &ds.columns {
-        let (texts, ids) = distinct_cells(&col.cells);
-        let mut seen = vec![false; texts.len()];
-        let (mut filled, mut chars, mut numbers, mut distinct) = (0usize, 0usize, 0usize, 0usize);
-        for &id in ids.iter().take(SCORE_ROWS) {
-            let Some(text) = texts.get(id as usize) else { continue };
+        let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        let (mut filled, mut chars, mut numbers) = (0usize, 0usize, 0usize);
+        for i in 0..ds.n_rows.min(SCORE_ROWS) {
+            let Some(text) = col.cells.str_at(i) else { continue };
             if ds.is_missing_value(text) {
                 continue;
             }
@@ -141,13 +140,9 @@ pub fn candidates(ds: &Dataset) -> Vec<CandidateColumn> {
             if parse_number(text).is_some() {
                 numbers += 1;
             }
-            if let Some(s) = seen.get_mut(id as usize) {
-                if !*s {
-                    *s = true;
-                    distinct += 1;
-                }
-            }
+            seen.insert(text.trim());
         }
+        let distinct = seen.len();
         if filled == 0 || numbers * 2 >= filled {
             continue;
         }
