@@ -23,6 +23,7 @@ pub fn change_page() -> Html {
             <DataSummary />
             <RolePickers />
             <crate::ui::process::ProcessSettings />
+            <crate::ui::comments::CommentsPart />
             <ItemsCard />
             <PairedResults />
         </section>

@@ -6,6 +6,7 @@ mod browser;
 mod change;
 mod charts;
 mod combine;
+mod comments;
 mod cost;
 mod engine;
 mod field;

@@ -4,6 +4,7 @@
 
 use crate::core::analyses::Analysis;
 use crate::core::ingest::profile::DatasetSummary;
+use crate::core::analyses::comments::view::{CommentsQuery, CommentsView};
 use crate::core::engine::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
 use crate::core::recipe::edit::RecipeEdit;
 pub use crate::core::recipe::edit::{item_scales, IngestEdit, ItemsEdit, ProcessEdit, Role};
@@ -68,6 +69,12 @@ pub struct AppState {
     pub sim: Option<Rc<SimResult>>,
     /// Combine sites: the sites' results files and their pooled document.
     pub combine: Rc<Combine>,
+    /// The Comments part's view (comment browser, frequencies, starred quotes) from the engine.
+    pub comments: Option<Rc<CommentsView>>,
+    /// What the comment browser shows (search, filters, page).
+    pub comments_query: CommentsQuery,
+    /// Number of the newest comments-view request (a sequence of its own).
+    pub comments_seq: u64,
 }
 
 impl Default for AppState {
@@ -90,7 +97,130 @@ impl Default for AppState {
             plan_error: None,
             sim: None,
             combine: Rc::new(Combine::default()),
+            comments: None,
+            comments_query: CommentsQuery::default(),
+            comments_seq: 0,
         }
+    }
+}
+
+/// One change to the recipe's `comments` settings, applied to the settings in force.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommentsEdit {
+    /// Add or remove a comment column.
+    ToggleColumn(String),
+    /// A new code with its phrases (a free name is made when `name` is blank or taken).
+    AddCode { name: String, phrases: Vec<String> },
+    /// Rename a code (its hand tags, description and quotes follow).
+    RenameCode { from: String, to: String },
+    /// A code's phrases (`*` ends a stem).
+    SetPhrases { code: String, phrases: Vec<String> },
+    SetDescription { code: String, description: String },
+    RemoveCode(String),
+    /// Add the starter codebook's codes that are not there yet.
+    AddStarter,
+    /// Add or remove a hand-given code on one comment (1-based row).
+    ToggleManual { column: String, row: usize, code: String },
+    /// Star (or unstar) a comment as a quote for the report.
+    ToggleQuote { column: String, row: usize },
+    /// Words removed from quotes and exports (names of staff, places).
+    RedactWords(Vec<String>),
+    /// The stop-word list of the frequencies (`None` = the default list).
+    StopWords(Option<Vec<String>>),
+}
+
+/// Applies one edit to the recipe's `comments`.
+pub fn apply_comments_edit(c: &mut crate::core::recipe::comments::CommentsRecipe, edit: CommentsEdit) {
+    use crate::core::analyses::comments::starter::STARTER_CODEBOOK;
+    match edit {
+        CommentsEdit::ToggleColumn(col) => match c.columns.iter().position(|x| *x == col) {
+            Some(i) => {
+                c.columns.remove(i);
+            }
+            None => c.columns.push(col),
+        },
+        CommentsEdit::AddCode { name, phrases } => {
+            let taken = |n: &str| c.codebook.0.iter().any(|(k, _)| k == n);
+            let mut name = name.trim().to_string();
+            if name.is_empty() || taken(&name) {
+                let base = if name.is_empty() { "code".to_string() } else { name.clone() };
+                let mut i = 1;
+                while taken(&format!("{base} {i}")) {
+                    i += 1;
+                }
+                name = format!("{base} {i}");
+            }
+            c.codebook.0.push((name, phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()));
+        }
+        CommentsEdit::RenameCode { from, to } => {
+            let to = to.trim().to_string();
+            for (k, _) in c.codebook.0.iter_mut().filter(|(k, _)| *k == from) {
+                *k = to.clone();
+            }
+            for (k, _) in c.descriptions.0.iter_mut().filter(|(k, _)| *k == from) {
+                *k = to.clone();
+            }
+            for (_, rows) in c.manual.0.iter_mut() {
+                for (_, codes) in rows.0.iter_mut() {
+                    for code in codes.iter_mut().filter(|x| **x == from) {
+                        *code = to.clone();
+                    }
+                }
+            }
+        }
+        CommentsEdit::SetPhrases { code, phrases } => {
+            *c.codebook.entry(&code) = phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+        }
+        CommentsEdit::SetDescription { code, description } => {
+            if description.trim().is_empty() {
+                c.descriptions.remove(&code);
+            } else {
+                *c.descriptions.entry(&code) = description.trim().to_string();
+            }
+        }
+        CommentsEdit::RemoveCode(code) => {
+            c.codebook.remove(&code);
+            c.descriptions.remove(&code);
+            for (_, rows) in c.manual.0.iter_mut() {
+                for (_, codes) in rows.0.iter_mut() {
+                    codes.retain(|x| *x != code);
+                }
+                rows.0.retain(|(_, codes)| !codes.is_empty());
+            }
+            c.manual.0.retain(|(_, rows)| !rows.is_empty());
+        }
+        CommentsEdit::AddStarter => {
+            for s in STARTER_CODEBOOK {
+                if c.codebook.get(s.code).is_none() {
+                    c.codebook.0.push((s.code.to_string(), s.phrases.iter().map(|p| p.to_string()).collect()));
+                    *c.descriptions.entry(s.code) = s.description.to_string();
+                }
+            }
+        }
+        CommentsEdit::ToggleManual { column, row, code } => {
+            let rows = c.manual.entry(&column);
+            let codes = rows.entry(&row.to_string());
+            match codes.iter().position(|x| *x == code) {
+                Some(i) => {
+                    codes.remove(i);
+                }
+                None => codes.push(code),
+            }
+            rows.0.retain(|(_, codes)| !codes.is_empty());
+            c.manual.0.retain(|(_, rows)| !rows.is_empty());
+        }
+        CommentsEdit::ToggleQuote { column, row } => {
+            let rows = c.quotes.entry(&column);
+            match rows.iter().position(|r| *r == row) {
+                Some(i) => {
+                    rows.remove(i);
+                }
+                None => rows.push(row),
+            }
+            c.quotes.0.retain(|(_, rows)| !rows.is_empty());
+        }
+        CommentsEdit::RedactWords(words) => c.redact = words.into_iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect(),
+        CommentsEdit::StopWords(words) => c.stop_words = words,
     }
 }
 
@@ -148,6 +278,13 @@ pub enum Action {
     Simulate(SimSettings),
     /// One change to the combined sites (files added or removed, a site renamed, the model).
     EditCombine(CombineEdit),
+    /// One edit of the comment settings (columns, codebook, hand tags, quotes, word lists),
+    /// applied to the settings in force; everything is coded again.
+    EditComments(CommentsEdit),
+    /// What the comment browser shows (search, filters, page): asks the engine for that view.
+    CommentsQuery(CommentsQuery),
+    /// Download the coded comments as CSV (`true`: the text as written, else redacted).
+    CommentsCsv(bool),
 }
 
 impl AppState {
@@ -174,6 +311,17 @@ impl AppState {
         }
     }
 
+
+    /// Asks the engine for the Comments part's view (its own sequence: it never makes an
+    /// analysis reply stale, nor the status busy).
+    fn request_comments(&mut self) {
+        self.comments_seq += 1;
+        let (seq, query) = (self.comments_seq, self.comments_query.clone());
+        if let Some(engine) = &self.engine {
+            engine.send(Request::Comments { seq, query }, None);
+        }
+    }
+
     fn reanalyse(&mut self) {
         let recipe = self.recipe.clone();
         self.send(|seq| Request::Analyse { seq, recipe }, None);
@@ -190,6 +338,11 @@ impl AppState {
                 self.progress = None;
                 self.reading = None;
                 self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
+                if self.dataset.is_some() {
+                    self.request_comments();
+                } else {
+                    self.comments = None;
+                }
                 if self.ready_at.is_none() {
                     self.ready_at = web_sys::window().and_then(|w| w.performance()).map(|p| p.now());
                 }
@@ -210,6 +363,7 @@ impl AppState {
                 self.costs = None;
                 self.analysis = None;
                 self.sim = None;
+                self.comments = None;
                 self.progress = None;
                 self.reading = None;
                 self.status = Status::Error;
@@ -219,6 +373,9 @@ impl AppState {
                 self.sim = Some(Rc::new(result));
                 self.progress = None;
                 self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
+            }
+            Reply::Comments { seq, view } if seq == self.comments_seq => {
+                self.comments = Some(Rc::new(*view));
             }
             Reply::CleanCsv { seq, name, text } if seq == self.seq => {
                 self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
@@ -303,7 +460,8 @@ impl Reducible for AppState {
                 let seq = s.seq;
                 let ready_at = s.ready_at;
                 let plan = s.plan.take();
-                s = AppState { engine, route, seq, ready_at, plan, ..AppState::default() };
+                let comments_seq = s.comments_seq;
+                s = AppState { engine, route, seq, ready_at, plan, comments_seq, ..AppState::default() };
                 s.send(|seq| Request::Reset { seq }, None);
             }
             Action::EditCombine(edit) => s.combine = Rc::new(s.combine.apply(edit)),
@@ -326,6 +484,15 @@ impl Reducible for AppState {
                 s.route = r;
             }
             Action::Simulate(settings) => s.send(|seq| Request::Simulate { seq, settings }, None),
+            Action::EditComments(edit) => {
+                apply_comments_edit(&mut s.recipe.comments, edit);
+                s.reanalyse();
+            }
+            Action::CommentsQuery(query) => {
+                s.comments_query = query;
+                s.request_comments();
+            }
+            Action::CommentsCsv(original) => s.send(|seq| Request::CommentsCsv { seq, original }, None),
             Action::SetPlan(case) => {
                 set_fragment(&to_fragment(&case));
                 s.route = to_fragment(&case).trim_start_matches('#').to_string();

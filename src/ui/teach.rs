@@ -41,6 +41,12 @@ fn report_charts(id: &str, r: &Results) -> Html {
         "process" => xy(r.dose.as_ref().and_then(crate::ui::process::dose_chart), "Each dot is one person: change against the dose received. A pattern, not proof that more caused more change."),
         "community" => xy(r.community.as_ref().and_then(crate::ui::process::counts_chart), "Dots: observed rates; lines: the fitted trends before and after the start, and the trend expected without the program (dashed)."),
         "cost" => xy(r.cost.as_ref().and_then(crate::ui::cost::plane_chart), "Each dot is one bootstrap resample; the large dot is the estimate."),
+        "comments" => html! {
+            <>
+                { for r.comments.0.iter().map(|(column, c)| interval(crate::core::present::comments::comments_chart(c), &format!("“{column}”: share of comments mentioning each code, by group, with 95% intervals."))) }
+                <crate::ui::comments::ReportQuotes />
+            </>
+        },
         _ => html! {},
     }
 }

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 
 pub mod change;
 pub mod clustering;
+pub mod comments;
 pub mod cost;
 pub mod process;
 pub mod scales;
@@ -227,7 +228,9 @@ pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
         None => (ds, recipe),
     };
     let alpha = recipe.alpha();
-    let Some(arms) = arms(ds, recipe, &mut out.notes) else { return out };
+    let arms = arms(ds, recipe, &mut out.notes);
+    comments::fill(ds, recipe, arms.as_ref(), &mut out);
+    let Some(arms) = arms else { return out };
     let pre = change::numeric_role(ds, recipe.columns.pre.as_deref(), &mut out);
     let post = change::numeric_role(ds, recipe.columns.post.as_deref(), &mut out);
     let mut sel = Selection::new(&arms, pre.as_deref(), post.as_deref());

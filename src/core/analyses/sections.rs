@@ -84,6 +84,10 @@ pub struct Results {
     /// The subgroup p-values adjusted as one family (Holm, Benjamini–Hochberg).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiplicity: Option<crate::core::analyses::waves::Multiplicity>,
+    /// Free-text answers (CONTRACT §6): `comments.<column>` counts per code, by arm, uncoded.
+    /// Counts only: comment text never goes into results.
+    #[serde(default, skip_serializing_if = "crate::core::recipe::comments::OrderedMap::is_empty")]
+    pub comments: crate::core::analyses::comments::CommentsResults,
 }
 
 /// One histogram bin of individual changes: `[lo, hi)` (the last bin includes `hi`).

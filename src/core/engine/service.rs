@@ -13,6 +13,10 @@ use crate::core::ingest::{join_halves, read_first_half, read_with_options, too_l
 use crate::core::analyses::process::{counts_analysis, CountsResult};
 use crate::core::recipe::{IngestSettings, Recipe};
 use crate::core::planning::simulate::{SimResult, SimRun, SimSettings};
+use crate::core::analyses::comments::code_dataset;
+use crate::core::analyses::comments::redact::Redactor;
+use crate::core::analyses::comments::view::{view as comments_view, CommentsQuery, CommentsView};
+use crate::core::present::comments_csv::{coded_comments_csv, ExportColumn, TextInExport};
 use serde::{Deserialize, Serialize};
 
 /// A request from the page. File bytes travel beside the JSON, not inside it. Requests and
@@ -39,6 +43,13 @@ pub enum Request {
     Reset { seq: u64 },
     /// Teaching mode: draw many simulated studies (in steps, with progress and Cancel).
     Simulate { seq: u64, settings: SimSettings },
+    /// The Comments part's view (browser page, frequencies, starred quotes) with the recipe
+    /// in force. Its own sequence (`seq` counts these requests only): asking for a view never
+    /// makes an analysis reply stale.
+    Comments { seq: u64, query: CommentsQuery },
+    /// The coded comments as formula-safe CSV (answered as [`Reply::CleanCsv`]); the text is
+    /// redacted unless `original`.
+    CommentsCsv { seq: u64, original: bool },
 }
 
 impl Request {
@@ -51,7 +62,9 @@ impl Request {
             | Request::Analyse { seq, .. }
             | Request::CleanCsv { seq }
             | Request::Reset { seq }
-            | Request::Simulate { seq, .. } => *seq,
+            | Request::Simulate { seq, .. }
+            | Request::Comments { seq, .. }
+            | Request::CommentsCsv { seq, .. } => *seq,
             Request::Cancel => 0,
         }
     }
@@ -85,6 +98,8 @@ pub enum Reply {
     CleanCsv { seq: u64, name: String, text: String },
     /// Teaching mode finished (or was cancelled: the studies drawn so far).
     Simulated { seq: u64, result: SimResult },
+    /// The Comments part's view for [`Request::Comments`] `seq`.
+    Comments { seq: u64, view: Box<CommentsView> },
 }
 
 /// A file held in memory up to this size is kept to be read again with new reading settings
@@ -230,6 +245,11 @@ impl Service {
                 *self = Service::new();
                 Some(self.analysed(seq, None))
             }
+            Request::Comments { seq, query } => Some(Reply::Comments { seq, view: Box::new(self.comments_view(&query)) }),
+            Request::CommentsCsv { seq, original } => Some(match self.comments_csv(original) {
+                Ok((name, text)) => Reply::CleanCsv { seq, name, text },
+                Err(message) => Reply::Failed { seq, message },
+            }),
             Request::CleanCsv { seq } => Some(match &self.dataset {
                 Some(ds) => {
                     let stem = ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s);
@@ -444,6 +464,31 @@ impl Service {
         }
     }
 
+    /// The Comments part's view of the loaded data with the recipe in force (empty without data).
+    fn comments_view(&self, query: &CommentsQuery) -> CommentsView {
+        let Some(ds) = &self.dataset else { return CommentsView::default() };
+        let arms = crate::core::analyses::arms(ds, &self.recipe, &mut Vec::new());
+        comments_view(ds, &self.recipe, arms.as_ref(), query)
+    }
+
+    /// The coded-comments CSV: (file name, text), or why there is none.
+    fn comments_csv(&self, original: bool) -> Result<(String, String), String> {
+        let ds = self.dataset.as_ref().ok_or("Load a data file first.")?;
+        let arms = crate::core::analyses::arms(ds, &self.recipe, &mut Vec::new());
+        let (settings, _, coded) = code_dataset(ds, &self.recipe, arms.as_ref())
+            .map_err(|p| format!("The comments could not be coded: {}", p.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")))?;
+        if coded.is_empty() {
+            return Err("Choose a comment column first.".into());
+        }
+        let cells: Vec<Vec<Option<&str>>> =
+            coded.iter().map(|c| ds.column(&c.column).map(|col| col.cells.strs().map(Some).collect()).unwrap_or_default()).collect();
+        let columns: Vec<ExportColumn<'_>> = coded.iter().zip(&cells).map(|(coded, cells)| ExportColumn { coded, cells, wave: None }).collect();
+        let text = if original { TextInExport::Original } else { TextInExport::Redacted };
+        let csv = coded_comments_csv(&columns, &settings.codebook, text, &Redactor::new(&self.recipe.comments.redact));
+        let stem = ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s);
+        Ok((format!("{stem}-comments.csv"), csv))
+    }
+
     fn analysed(&self, seq: u64, analysis: Option<Analysis>) -> Reply {
         Reply::Analysed {
             seq,
@@ -511,6 +556,22 @@ mod tests {
             out.extend(s.work());
         }
         out
+    }
+
+    #[test]
+    fn comments_view_and_csv_come_from_the_engine() {
+        let mut s = Service::new();
+        let csv = "id,group,note\n1,intervention,\"=I understand now, mail me at a@b.org\"\n2,control,\"nothing changed here at all\"\n";
+        let recipe = Recipe::from_json(r#"{"columns":{"group":"group"},"comments":{"columns":["note"],"codebook":{"understanding":["understand*"]},"quotes":{"note":[1]}}}"#).unwrap();
+        let first = s.handle(Request::LoadData { seq: 1, name: "c.csv".into(), recipe, keep_roles: true }, Some(csv.as_bytes()));
+        to_end(&mut s, first);
+        let Some(Reply::Comments { seq: 7, view }) = s.handle(Request::Comments { seq: 7, query: CommentsQuery::default() }, None) else { panic!() };
+        assert_eq!((view.total, view.codes.len()), (2, 1));
+        assert_eq!(view.quotes[0].text, "=I understand now, mail me at [removed]");
+        let Some(Reply::CleanCsv { name, text, .. }) = s.handle(Request::CommentsCsv { seq: 8, original: false }, None) else { panic!() };
+        assert_eq!(name, "c-comments.csv");
+        assert!(text.contains("\"'=I understand now, mail me at [removed]\""), "{text}");
+        assert!(text.contains("1,note,,intervention,understanding,"), "{text}");
     }
 
     #[test]

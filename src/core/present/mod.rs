@@ -6,5 +6,7 @@
 pub mod chart;
 pub mod clean_csv;
 pub mod combine;
+pub mod comments;
+pub mod comments_csv;
 pub mod explain;
 pub mod report;

@@ -977,6 +977,7 @@ fn build(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagn
         items_section(r),
         process_section(r),
         community_section(r),
+        crate::core::present::comments::comments_section(r, recipe.alpha()),
     ]
     .into_iter()
     .flatten()

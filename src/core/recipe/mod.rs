@@ -8,6 +8,8 @@ pub mod settings;
 
 use serde::{Deserialize, Serialize};
 
+pub mod comments;
+
 /// Column roles: names of columns in the file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -103,6 +105,9 @@ pub struct Recipe {
     /// cleaned-data export; every other such column is left out.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub keep_identifying: Vec<String>,
+    /// Free-text answers (CONTRACT §6): comment columns, codebook, hand tags, starred quotes.
+    #[serde(default, skip_serializing_if = "comments::CommentsRecipe::is_empty")]
+    pub comments: comments::CommentsRecipe,
 }
 
 /// A single questionnaire item such as `pre_q3` or `item_7`: never a whole score.
@@ -194,7 +199,9 @@ impl Recipe {
         if !v.is_object() {
             return Err(RecipeError("it should be a JSON object with keys such as “columns”.".into()));
         }
-        serde_json::from_value(v).map_err(|e| RecipeError(format!("a setting has the wrong type ({e}).")))
+        // Read again straight from the text, not from `v`: a `serde_json::Value` sorts object
+        // keys, and the comment codebook's order is the user's (CONTRACT §6).
+        serde_json::from_str(text).map_err(|e| RecipeError(format!("a setting has the wrong type ({e}).")))
     }
 
     pub fn to_json(&self) -> String {

@@ -7,6 +7,7 @@ use crate::core::dataset::Diagnostic;
 use crate::core::ingest::profile::DatasetSummary;
 use crate::core::analyses::Analysis;
 use crate::core::recipe::Recipe;
+use serde::Serialize;
 use serde_json::json;
 
 pub mod pooling;
@@ -29,18 +30,28 @@ pub fn export_document(recipe: &Recipe, dataset: Option<&DatasetSummary>, analys
     let dataset = dataset.unwrap_or(&empty_ds);
     let analysis = analysis.unwrap_or(&empty);
     let diagnostics: Vec<&Diagnostic> = dataset.diagnostics.iter().chain(&analysis.diagnostics).collect();
-    let doc = json!({
-        "lantern": {"version": env!("CARGO_PKG_VERSION"), "results_format": RESULTS_FORMAT},
-        "recipe": recipe,
-        "dataset": {
+    // A struct, not `json!`: a `serde_json::Value` would sort the keys of the recipe's
+    // codebook and of `results.comments` (their order is the user's).
+    #[derive(Serialize)]
+    struct Document<'a> {
+        lantern: serde_json::Value,
+        recipe: &'a Recipe,
+        dataset: serde_json::Value,
+        results: &'a Results,
+        power: Option<serde_json::Value>,
+    }
+    let doc = Document {
+        lantern: json!({"version": env!("CARGO_PKG_VERSION"), "results_format": RESULTS_FORMAT}),
+        recipe,
+        dataset: json!({
             "file": dataset.file,
             "rows": dataset.n_rows,
             "columns": dataset.columns,
             "diagnostics": diagnostics,
-        },
-        "results": analysis.results,
-        "power": power,
-    });
+        }),
+        results: &analysis.results,
+        power,
+    };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 

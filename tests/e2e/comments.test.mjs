@@ -1,0 +1,128 @@
+// Free-text answers end to end (CONTRACT §6, issue 21): the public case pc1 through the page
+// (data file + case file as recipe → results.comments within tolerance), then in the page:
+// pick the comment column, add a code, tag one comment by hand, star a quote holding an
+// e-mail address and a phone number and find it redacted in the report.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { start, waitReady, download, compare, REFERENCE } from './helpers.mjs';
+
+const DIR = join(REFERENCE, 'comments');
+const CASE = 'pc1_trial_comments_n80';
+const COLUMN = 'What, if anything, changed for you?';
+
+let t, spec, specText, csv;
+before(async () => {
+  specText = await readFile(join(DIR, `${CASE}.json`), 'utf8');
+  spec = JSON.parse(specText);
+  csv = await readFile(join(DIR, spec.csv));
+  t = await start();
+});
+after(async () => { await t?.close(); });
+
+async function fresh() {
+  await t.page.goto(t.server.url + '/');
+  await waitReady(t.page);
+}
+
+async function loadData(page) {
+  await page.setInputFiles('[data-testid="data-file"]', { name: spec.csv, mimeType: 'text/csv', buffer: csv });
+  await page.waitForFunction((f) => document.querySelector('[data-testid="status"]')?.textContent.includes(f), spec.csv);
+  await waitReady(page);
+}
+
+test('pc1: every results.comments key through the page equals the reference; no comment text in the results', async () => {
+  const page = t.page;
+  await fresh();
+  await loadData(page);
+  await page.setInputFiles('[data-testid="recipe-file"]', { name: `${CASE}.json`, mimeType: 'application/json', buffer: Buffer.from(specText) });
+  await page.waitForSelector('[data-testid="comment-results"]');
+  await waitReady(page);
+  const { text } = await download(page, 'export-results');
+  const doc = JSON.parse(text);
+  const failures = [];
+  const counter = { n: 0 };
+  compare(spec.results.comments, doc.results.comments, 'comments', failures, counter);
+  assert.deepEqual(failures, []);
+  assert.ok(counter.n >= 70, `only ${counter.n} values compared`);
+  // The codebook keeps its order in the saved recipe and in the results.
+  assert.deepEqual(Object.keys(doc.recipe.comments.codebook), Object.keys(spec.comments.codebook));
+  assert.deepEqual(Object.keys(doc.results.comments[COLUMN].codes), Object.keys(spec.comments.codebook));
+  const results = JSON.stringify(doc.results);
+  for (const secret of ['jo.bloggs', '07700', 'Happy to talk']) assert.ok(!results.includes(secret), secret);
+  assert.ok(!text.includes('jo.bloggs'));
+});
+
+test('pick the column, add a code, tag a comment by hand, star a quote: redacted in the page and the report', async () => {
+  const page = t.page;
+  await fresh();
+  await loadData(page);
+  // The column is offered (long, mostly distinct answers) and the part is open.
+  const box = `[data-comment-column="${COLUMN}"]`;
+  await page.waitForSelector(box);
+  assert.ok(await page.isVisible(box));
+  assert.match(await page.textContent('[data-testid="comment-columns"]'), /looks like comments/);
+  await page.check(box);
+  await page.waitForSelector('[data-testid="comment-browser"] li.comment');
+
+  // A code built in the page.
+  await page.fill('[data-testid="new-code-name"]', 'talking');
+  await page.fill('[data-testid="new-code-phrases"]', 'talk*, conversation*');
+  await page.click('[data-testid="add-code"]');
+  await page.waitForSelector('[data-testid="codebook"] tr[data-code="talking"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="comment-results"]')?.textContent.includes('talking'));
+  await waitReady(page);
+  let doc = JSON.parse((await download(page, 'export-results')).text);
+  const before = doc.results.comments[COLUMN].codes.talking.count;
+  assert.ok(before > 0, 'talk* matches some comments');
+  assert.deepEqual(doc.recipe.comments.columns, [COLUMN]);
+  assert.deepEqual(doc.recipe.comments.codebook.talking, ['talk*', 'conversation*']);
+
+  // Hand-tag the first listed comment that does not have the code yet.
+  const row = await page.evaluate(() => {
+    for (const li of document.querySelectorAll('[data-testid="comment-browser"] li.comment')) {
+      if (li.querySelector('select[data-testid="tag-code"] option[value="talking"]')) return li.dataset.row;
+    }
+    return null;
+  });
+  assert.ok(row, 'a comment without the code');
+  await page.selectOption(`li.comment[data-row="${row}"] select[data-testid="tag-code"]`, 'talking');
+  await page.waitForFunction((r) => document.querySelector(`li.comment[data-row="${r}"]`)?.textContent.includes('talking (by hand)'), row);
+  await waitReady(page);
+  doc = JSON.parse((await download(page, 'export-results')).text);
+  assert.equal(doc.results.comments[COLUMN].codes.talking.count, before + 1);
+  assert.deepEqual(doc.recipe.comments.manual[COLUMN][row], ['talking']);
+
+  // Search for the comment with an e-mail address and a phone number, and star it.
+  await page.fill('#comment-search', 'bloggs');
+  await page.dispatchEvent('#comment-search', 'change');
+  await page.waitForFunction(() => {
+    const items = document.querySelectorAll('[data-testid="comment-browser"] li.comment');
+    return items.length === 1 && items[0].querySelector('mark.search');
+  });
+  const starred = await page.getAttribute('[data-testid="comment-browser"] li.comment', 'data-row');
+  await page.click(`li.comment[data-row="${starred}"] [data-testid="star"]`);
+  await page.waitForSelector(`li.comment[data-row="${starred}"] [data-testid="quote-preview"]`);
+  const preview = await page.textContent(`li.comment[data-row="${starred}"] [data-testid="quote-preview"]`);
+  assert.match(preview, /\[removed\]/);
+  assert.ok(!preview.includes('jo.bloggs') && !preview.includes('07700'), preview);
+  await waitReady(page);
+  doc = JSON.parse((await download(page, 'export-results')).text);
+  assert.deepEqual(doc.recipe.comments.quotes[COLUMN], [Number(starred)]);
+  assert.ok(!JSON.stringify(doc).includes('jo.bloggs'));
+
+  // The coded-comments CSV: redacted by default.
+  const exported = await download(page, 'export-comments');
+  assert.match(exported.name, /-comments\.csv$/);
+  assert.ok(exported.text.startsWith('row,column,wave,arm,codes,text\n'));
+  assert.ok(!exported.text.includes('jo.bloggs') && exported.text.includes('[removed]'));
+
+  // The report prints the quote redacted, with the comments section.
+  await page.click('a[href="#/report"]');
+  await page.waitForSelector('[data-testid="report-quote"]');
+  const quote = await page.textContent('[data-testid="report-quote"]');
+  assert.match(quote, /^Happy to talk more about it: \[removed\] or \[removed\]$/);
+  assert.match(await page.textContent('[data-section="comments"]'), /What participants wrote/);
+  assert.deepEqual(t.consoleErrors, []);
+});
