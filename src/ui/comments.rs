@@ -319,6 +319,9 @@ fn frequencies() -> Html {
     html! {
         <details class="frequencies" data-testid="frequencies">
             <summary>{"Frequent words and two-word phrases (of the comments shown)"}</summary>
+            if view.terms_from < view.matching {
+                <p class="hint">{format!("Counted in the first {} of the {} comments shown (narrow the filters to count the others).", view.terms_from, view.matching)}</p>
+            }
             <div class="two-col">
                 {terms("Words", &view.words)}
                 {terms("Two-word phrases", &view.pairs)}

@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 pub const PAGE_SIZE: usize = 20;
 /// Words and two-word phrases listed.
 pub const TOP_TERMS: usize = 30;
+/// Comments whose words are counted (the first ones that pass the filters): counting every
+/// word of 10,000 long comments takes about a second, which the page would wait for after
+/// every edit.
+pub const TERMS_FROM: usize = 2_000;
 /// Rows read to score a column as free text.
 const SCORE_ROWS: usize = 2_000;
 
@@ -118,6 +122,8 @@ pub struct CommentsView {
     pub comments: Vec<ViewComment>,
     pub words: Vec<Term>,
     pub pairs: Vec<Term>,
+    /// Comments the frequencies were counted in (at most [`TERMS_FROM`], the first that pass).
+    pub terms_from: usize,
     /// The stop-word list in force, sorted.
     pub stop_words: Vec<String>,
     /// Starred quotes of every comment column, redacted, in the recipe's order.
@@ -254,7 +260,8 @@ fn browse<'a>(v: &mut CommentsView, col: &CodedColumn, codebook: &CompiledCodebo
         None => StopWords::from_words(DEFAULT_STOP_WORDS),
     };
     v.stop_words = stop.to_sorted_vec();
-    let texts: Vec<&str> = passing.iter().map(|c| cell(c.row)).collect();
+    let texts: Vec<&str> = passing.iter().take(TERMS_FROM).map(|c| cell(c.row)).collect();
+    v.terms_from = texts.len();
     let term = |f: crate::core::analyses::comments::frequencies::Frequency| Term { term: f.term, count: f.count, comments: f.comments };
     v.words = word_frequencies(&texts, &stop, TOP_TERMS).into_iter().map(term).collect();
     v.pairs = pair_frequencies(&texts, &stop, TOP_TERMS).into_iter().map(term).collect();
