@@ -99,6 +99,10 @@ pub struct Recipe {
     /// cleaned-data export; every other such column is left out.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub keep_identifying: Vec<String>,
+    /// Separate files per wave linked by participant code (CONTRACT §5): which file is which
+    /// wave, the code columns, `max_distance`, and the pairs the user accepted or rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<crate::core::ingest::link::LinkSettings>,
 }
 
 /// A single questionnaire item such as `pre_q3` or `item_7`: never a whole score.

@@ -78,6 +78,10 @@ pub struct Results {
     /// [`crate::core::analyses::clustering::Clustering`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clustering: Option<crate::core::analyses::clustering::Clustering>,
+    /// How separate wave files were linked by participant code (CONTRACT §5): counts only,
+    /// never codes. Present when the data are wave files linked into one table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linkage: Option<crate::core::ingest::link::LinkageResults>,
 }
 
 /// One histogram bin of individual changes: `[lo, hi)` (the last bin includes `hi`).
