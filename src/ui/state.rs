@@ -344,7 +344,7 @@ impl AppState {
     fn apply_reply(&mut self, reply: Reply) {
         match reply {
             Reply::Ready => {}
-            Reply::Analysed { seq, dataset, costs, recipe, analysis } if seq == self.seq => {
+            Reply::Analysed { seq, dataset, costs, recipe, analysis, waves } if seq == self.seq => {
                 self.dataset = dataset.map(Rc::new);
                 self.costs = costs.map(Rc::new);
                 self.recipe = recipe;

@@ -6,6 +6,7 @@ mod formats;
 mod icc_reference;
 mod ingest_properties;
 mod invariants;
+mod linkage_reference;
 mod malformed;
 mod nct_grid;
 mod power_properties;

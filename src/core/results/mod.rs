@@ -147,6 +147,13 @@ pub fn export_document(recipe: &Recipe, dataset: Option<&DatasetSummary>, analys
     let dataset = dataset.unwrap_or(&empty_ds);
     let analysis = analysis.unwrap_or(&empty);
     let diagnostics: Vec<&Diagnostic> = dataset.diagnostics.iter().chain(&analysis.diagnostics).collect();
+    // Codes never go into the results: the recipe's accepted / rejected code pairs stay in the
+    // saved recipe only.
+    let mut recipe = recipe.clone();
+    if let Some(link) = recipe.link.as_mut() {
+        link.accept.clear();
+        link.reject.clear();
+    }
     let doc = json!({
         "lantern": {"version": env!("CARGO_PKG_VERSION"), "results_format": RESULTS_FORMAT},
         "recipe": recipe,
