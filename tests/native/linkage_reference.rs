@@ -319,3 +319,71 @@ fn guessed_waves_and_codes_link_pl2_without_a_recipe() {
     assert_eq!((recipe.columns.pre.as_deref(), recipe.columns.post.as_deref()), (Some("pre_stigma_mean"), Some("post_stigma_mean")), "the pair is proposed");
     assert!(a.results.paired.contains_key("all"));
 }
+
+#[test]
+fn bad_input_gives_plain_messages_naming_the_file_and_the_others_stay() {
+    let mut s = Service::new();
+    let mut seq = 0;
+    let mut load = |s: &mut Service, name: &str, recipe: Recipe, fresh: bool, bytes: &[u8]| {
+        seq += 1;
+        handle_to_end(s, Request::LoadWave { seq, name: name.into(), recipe, fresh, replace: None }, Some(bytes)).pop().unwrap()
+    };
+    let view = |r: &Reply| match r {
+        Reply::Analysed { waves: Some(v), .. } => v.clone(),
+        other => panic!("{other:?}"),
+    };
+    let r = load(&mut s, "group_before.csv", Recipe::default(), true, b"code,score\nAB-1,3\nAB-2,4\nAB-3,5\n");
+    assert!(view(&r).waiting.is_some_and(|w| w.contains("“group_before.csv” is loaded as the before (pre) file")));
+    // A file that does not read: named, and the before file stays.
+    let r = load(&mut s, "group_after.csv", Recipe::default(), false, b"\x00\x01\x02\x03");
+    assert!(matches!(&r, Reply::Failed { message, .. } if message.starts_with("“group_after.csv” could not be opened.") && message.ends_with("The other wave files stay loaded.")), "{r:?}");
+    // Codes that do not overlap at all.
+    let r = load(&mut s, "group_after.csv", Recipe::default(), false, b"code,score\nZZ-9,3\nYY-8,4\nXX-7,5\n");
+    let v = view(&r);
+    assert_eq!(v.files.len(), 2, "the before file is still there");
+    assert!(v.problems.iter().any(|p| p.contains("No participant code of “group_after.csv” matches a code of “group_before.csv”")), "{:?}", v.problems);
+    // Two files set to the same wave.
+    let Reply::Analysed { mut recipe, .. } = r else { panic!() };
+    let link = recipe.link.as_mut().unwrap();
+    for (w, f) in link.waves.0.iter_mut() {
+        if f == "group_after.csv" {
+            *w = "pre".into();
+        }
+    }
+    let r = handle_to_end(&mut s, Request::Analyse { seq: 99, recipe }, None).pop().unwrap();
+    assert!(view(&r).problems.iter().any(|p| p == "“group_before.csv” and “group_after.csv” are both set as the before (pre) file: set one of them to another wave."), "{:?}", view(&r).problems);
+    // No usable code column.
+    let r = load(&mut s, "group_after.csv", Recipe::default(), false, b"score,comment\n3,ok\n4,fine\n");
+    assert!(view(&r).problems.iter().any(|p| p.starts_with("“group_after.csv” has no column that looks like a participant code")), "{:?}", view(&r).problems);
+    // A single file afterwards is read as before: no waves.
+    let r = handle_to_end(&mut s, Request::LoadData { seq: 100, name: "one.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(b"pre,post\n1,2\n2,3\n3,3\n")).pop().unwrap();
+    assert!(matches!(&r, Reply::Analysed { waves: None, analysis: Some(a), .. } if a.results.linkage.is_none()), "{r:?}");
+}
+
+#[test]
+fn the_cleaned_csv_leaves_the_codes_out_unless_kept() {
+    let (case, _, reply) = through_engine("pl1_trial_ids_gforms_qualtrics", true);
+    let _ = case;
+    let Reply::Analysed { recipe, .. } = reply else { panic!() };
+    // Rebuild the engine state through the same path and ask for the cleaned data.
+    let dir = case_dir().join("pl1_trial_ids_gforms_qualtrics");
+    let mut s = Service::new();
+    for (i, f) in ["Stigma survey - before (Responses) - Form responses 1.csv", "Stigma survey - after_April 12, 2024_09.14.csv"].iter().enumerate() {
+        let bytes = std::fs::read(dir.join(f)).unwrap();
+        handle_to_end(&mut s, Request::LoadWave { seq: i as u64 + 1, name: f.to_string(), recipe: recipe.clone(), fresh: i == 0, replace: None }, Some(&bytes));
+    }
+    let csv = |s: &mut Service| match handle_to_end(s, Request::CleanCsv { seq: 9 }, None).pop() {
+        Some(Reply::CleanCsv { text, name, .. }) => (name, text),
+        other => panic!("{other:?}"),
+    };
+    let (name, text) = csv(&mut s);
+    assert_eq!(name, "linked-clean.csv");
+    let header = text.lines().next().unwrap();
+    assert!(!header.contains("link_code") && !header.contains("Participant ID"), "{header}");
+    assert!(header.contains("pre_stigma_total") && header.contains("post_SC0"), "{header}");
+    let mut keep = recipe.clone();
+    keep.keep_identifying = vec!["link_code".into()];
+    handle_to_end(&mut s, Request::Analyse { seq: 10, recipe: keep }, None);
+    let (_, text) = csv(&mut s);
+    assert!(text.lines().next().unwrap().starts_with("link_code,"), "kept when the user keeps it");
+}

@@ -183,6 +183,9 @@ pub struct Service {
     linked_with: Option<(Option<crate::core::ingest::link::LinkSettings>, Option<IngestSettings>, u64)>,
     /// Counts changes of the wave files (a new or replaced file is linked again).
     waves_generation: u64,
+    /// Wave files of the set that could not be read (plain messages naming the file), shown
+    /// with the others' linking until a fresh set is chosen.
+    wave_failures: Vec<String>,
 }
 
 /// A data file being read in two halves (see [`Service::first_half`]).
@@ -505,28 +508,35 @@ impl Service {
         self.wave_sources.clear();
         self.waves_view = None;
         self.linked_with = None;
+        self.wave_failures.clear();
         self.waves_generation += 1;
     }
 
     /// A wave file has come: read it with the full ingest and keep it beside the others.
     fn load_wave(&mut self, seq: u64, name: String, mut recipe: Recipe, fresh: bool, replace: Option<String>, source: Box<dyn FileSource>) -> Option<Reply> {
-        if let Some(message) = too_large_message(source.size()) {
-            return Some(Reply::Failed { seq, message: format!("“{name}” was not read. {message}") });
+        self.halves = None;
+        if fresh {
+            self.clear_waves();
         }
-        let read = match source.bytes() {
-            Ok(bytes) => read_with_options(&bytes, &name, &ingest_options(recipe.ingest.as_ref())),
-            Err(e) => return Some(Reply::Failed { seq, message: format!("“{name}” could not be read. {e}") }),
+        let read = match too_large_message(source.size()) {
+            Some(message) => Err(format!("“{name}” was not read. {message}")),
+            None => match source.bytes() {
+                Ok(bytes) => read_with_options(&bytes, &name, &ingest_options(recipe.ingest.as_ref())).map_err(|e| format!("“{name}” could not be opened. {e}")),
+                Err(e) => Err(format!("“{name}” could not be read. {e}")),
+            },
         };
         let ds = match read {
             Ok(ds) => ds,
-            Err(e) => {
-                let others = if self.waves.is_empty() || fresh { String::new() } else { " The other wave files stay loaded.".to_string() };
-                return Some(Reply::Failed { seq, message: format!("“{name}” could not be opened. {e}{others}") });
+            Err(message) => {
+                let message = if self.waves.is_empty() { message } else { format!("{message} The other wave files stay loaded.") };
+                self.wave_failures.retain(|m| !m.starts_with(&format!("“{name}”")));
+                self.wave_failures.push(message.clone());
+                self.waves_generation += 1;
+                return Some(Reply::Failed { seq, message });
             }
         };
-        self.halves = None;
-        if fresh || self.waves.is_empty() {
-            self.clear_waves();
+        self.wave_failures.retain(|m| !m.starts_with(&format!("“{name}”")));
+        if self.waves.is_empty() {
             // The single data file loaded before is not one of the waves.
             self.dataset = None;
             self.summary = None;
@@ -589,7 +599,8 @@ impl Service {
         if self.linked_with.as_ref() == Some(&key) {
             return None;
         }
-        let linked = link_waves(&self.recipe, &self.waves);
+        let mut linked = link_waves(&self.recipe, &self.waves);
+        linked.view.problems.splice(0..0, self.wave_failures.iter().cloned());
         self.waves_view = Some(linked.view);
         self.linked_with = Some(key);
         match linked.dataset {
@@ -607,6 +618,8 @@ impl Service {
                         reason: format!("“{c}” holds the participant codes the wave files were linked by."),
                     });
                 }
+                // The preview hides them too.
+                summary.preview = ds.preview(crate::core::dataset::PREVIEW_ROWS, &summary.identifying);
                 self.summary = Some(summary);
                 self.dataset = Some(ds);
             }

@@ -331,7 +331,7 @@ pub fn suggest_linked_roles(recipe: &mut Recipe, ds: &Dataset, codes: &[String])
             }
         } else {
             // One score-like number per wave.
-            let first = |prefix: &str| names.iter().find(|n| n.starts_with(prefix) && !codes.contains(n) && (score_like(n) || ds.labels.iter().any(|(col, l)| col == *n && score_like(l))) && numeric(n)).cloned();
+            let first = |prefix: &str| names.iter().find(|n| n.starts_with(prefix) && !codes.contains(*n) && (score_like(n) || ds.labels.iter().any(|(col, l)| col == *n && score_like(l))) && numeric(n)).cloned();
             c.pre = first("pre_");
             c.post = first("post_");
             if c.followup.is_none() {
