@@ -438,7 +438,7 @@ pub fn linkage_reading(l: &crate::core::ingest::link::LinkageResults) -> Vec<Str
         let mut s = format!("{found} of {} who answered before were found {}: {}.", people(pre.rows), wave_words(wave), how.join(", "));
         if c.ambiguous_pre + c.ambiguous_later > 0 {
             s.push_str(&format!(
-                " {} before and {} {} have a code close to more than one other code and were not linked (see the review).",
+                " {} before and {} {} have a code close to more than one other code and were not linked (see the review; not counted below).",
                 c.ambiguous_pre,
                 c.ambiguous_later,
                 wave_words(wave)
@@ -448,7 +448,7 @@ pub fn linkage_reading(l: &crate::core::ingest::link::LinkageResults) -> Vec<Str
             " {} before had no matching code {}; {} {} matched no one before.",
             people(c.unmatched_pre),
             wave_words(wave),
-            people(c.unmatched_later + c.ambiguous_later),
+            people(c.unmatched_later),
             wave_words(wave)
         ));
         let lost = pre.rows.saturating_sub(found);
@@ -456,7 +456,7 @@ pub fn linkage_reading(l: &crate::core::ingest::link::LinkageResults) -> Vec<Str
             s.push_str(&format!(" {} of the people who answered before ({}) are counted as not followed up {}.", lost, share_of(lost, pre.rows), wave_words(wave)));
         }
         if w.rows > w.with_code {
-            s.push_str(&format!(" {} rows {} had no usable code.", w.rows - w.with_code, wave_words(wave)));
+            s.push_str(&format!(" {} {} had no usable code.", rows(w.rows - w.with_code), wave_words(wave)));
         }
         out.push(s);
     }
@@ -468,10 +468,18 @@ pub fn linkage_reading(l: &crate::core::ingest::link::LinkageResults) -> Vec<Str
         out.push(format!("Rows that share their code with another row of the same file are not linked: {}.", dups.join(", ")));
     }
     if pre.rows > pre.with_code {
-        out.push(format!("{} rows before had no usable code (fewer than 3 characters).", pre.rows - pre.with_code));
+        out.push(format!("{} before had no usable code (fewer than 3 characters).", rows(pre.rows - pre.with_code)));
     }
     out.push(format!("The linked table has {} (one row per person; people found in only one wave keep blank cells for the others).", people(l.participants)));
     out
+}
+
+fn rows(n: usize) -> String {
+    if n == 1 {
+        "1 row".into()
+    } else {
+        format!("{n} rows")
+    }
 }
 
 fn share_of(n: usize, of: usize) -> String {
