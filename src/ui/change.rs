@@ -20,6 +20,7 @@ pub fn change_page() -> Html {
     html! {
         <section class="page" aria-labelledby="change-title">
             <h2 id="change-title">{"Did stigma change?"}</h2>
+            <crate::ui::waves::WavesPanel />
             <DataSummary />
             <RolePickers />
             <crate::ui::process::ProcessSettings />

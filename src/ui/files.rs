@@ -50,6 +50,43 @@ fn counts_action(name: String, file: web_sys::Blob) -> Action {
     Action::LoadCounts { name, file }
 }
 
+/// Several data files chosen together (two or three): the waves of one study. One file is
+/// loaded as before (a single file is not a wave set).
+fn load_files(ctx: &AppContext, files: Vec<web_sys::File>) {
+    if files.len() < 2 {
+        return load_file(ctx, files.into_iter().next(), data_action);
+    }
+    if files.len() > crate::core::engine::waves::MAX_WAVE_FILES {
+        ctx.dispatch(Action::Failed(format!(
+            "{} files were chosen: Lantern links up to {} files, one per wave (before, after, follow-up). Choose the wave files again.",
+            files.len(),
+            crate::core::engine::waves::MAX_WAVE_FILES
+        )));
+        return;
+    }
+    for f in &files {
+        if let Some(message) = crate::core::ingest::too_large_message(f.size().max(0.0) as u64) {
+            ctx.dispatch(Action::Failed(format!("“{}” was not read. {message}", f.name())));
+            return;
+        }
+    }
+    mark_busy();
+    ctx.dispatch(Action::LoadWaves(files.into_iter().map(|f| (f.name(), f.into())).collect()));
+}
+
+/// The chosen files of a file input, taken before the input is cleared (its FileList is live).
+fn input_files(e: &Event) -> Vec<web_sys::File> {
+    let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return Vec::new() };
+    let files = file_list(input.files());
+    // Let the same files be chosen again later.
+    input.set_value("");
+    files
+}
+
+fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    list.map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect()).unwrap_or_default()
+}
+
 /// The chosen file of a file input. Taken before the input is cleared (its FileList is live).
 fn input_file(e: &Event) -> Option<web_sys::File> {
     let input: HtmlInputElement = e.target()?.dyn_into().ok()?;
@@ -74,7 +111,7 @@ pub fn file_bar() -> Html {
     let on_data = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
-            load_file(&ctx, input_file(&e), data_action)
+            load_files(&ctx, input_files(&e))
         })
     };
     let on_recipe = {
@@ -89,7 +126,7 @@ pub fn file_bar() -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            load_file(&ctx, e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)), data_action)
+            load_files(&ctx, file_list(e.data_transfer().and_then(|d| d.files())))
         })
     };
     let on_drag_over = {
@@ -144,10 +181,10 @@ pub fn file_bar() -> Html {
         <section class="filebar" aria-label="Files">
             <div class={classes!("dropzone", (*dragging).then_some("dragging"))}
                  ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
-                <p><strong>{"Drop a survey export here"}</strong>{" (CSV), or "}</p>
+                <p><strong>{"Drop a survey export here"}</strong>{" (CSV; or the before, after and follow-up files together), or "}</p>
                 <label class="button">
                     {"Choose a data file…"}
-                    <input type="file" accept=".csv,.tsv,.txt,text/csv" data-testid="data-file" class="visually-hidden" onchange={on_data} />
+                    <input type="file" multiple=true accept=".csv,.tsv,.txt,text/csv" data-testid="data-file" class="visually-hidden" onchange={on_data} />
                 </label>
                 <button type="button" class="secondary" onclick={on_demo}>{"Use the demo data"}</button>
                 <p class="hint">{"Files are read by this browser tab only. They are not uploaded or stored."}</p>

@@ -17,6 +17,7 @@ mod plan;
 mod process;
 mod reading;
 mod teach;
+mod waves;
 mod wide;
 mod sections;
 pub mod state;

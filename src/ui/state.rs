@@ -10,6 +10,8 @@ use crate::core::recipe::edit::RecipeEdit;
 pub use crate::core::recipe::edit::{item_scales, IngestEdit, ItemsEdit, ProcessEdit, Role};
 use crate::core::recipe::Recipe;
 use crate::core::engine::service::{CostsSummary, Reply, Request};
+use crate::core::ingest::link::settings::{CodeColumns, CodeList};
+use crate::core::ingest::link::{LinkSettings, Wave};
 use crate::core::planning::power::link::{from_query, to_fragment};
 use crate::core::planning::power::PowerCase;
 use crate::core::planning::simulate::{SimResult, SimSettings};
@@ -75,6 +77,8 @@ pub struct AppState {
     pub comments_query: CommentsQuery,
     /// Number of the newest comments-view request (a sequence of its own).
     pub comments_seq: u64,
+    /// Wave files linked by participant code (files, waves, linkage, review panel).
+    pub waves: Option<Rc<crate::core::engine::waves::WavesView>>,
 }
 
 impl Default for AppState {
@@ -95,6 +99,7 @@ impl Default for AppState {
             ready_at: None,
             plan: None,
             plan_error: None,
+            waves: None,
             sim: None,
             combine: Rc::new(Combine::default()),
             comments: None,
@@ -233,6 +238,18 @@ pub enum Action {
     Busy,
     /// A data file's contents arrived.
     LoadData { name: String, file: web_sys::Blob },
+    /// Several data files chosen together: the waves of one study (linked by participant code).
+    LoadWaves(Vec<(String, web_sys::Blob)>),
+    /// One wave file added, or taking the place of the loaded wave file `replace`.
+    AddWave { name: String, file: web_sys::Blob, replace: Option<String> },
+    /// Which wave a loaded file is (`None`: not set).
+    SetWave { file: String, wave: Option<Wave> },
+    /// The code columns of a wave, joined in this order.
+    SetCodeColumns { wave: Wave, columns: Vec<String> },
+    /// A (pre code, later code) pair accepted (`true`) or rejected in the review panel.
+    ReviewPair { pre: String, later: String, accept: bool },
+    /// The largest code difference linked without asking (0 = equal codes only).
+    SetMaxDistance(usize),
     /// A cost table's contents arrived.
     LoadCosts { name: String, file: web_sys::Blob },
     /// A community counts table's contents arrived.
@@ -330,11 +347,12 @@ impl AppState {
     fn apply_reply(&mut self, reply: Reply) {
         match reply {
             Reply::Ready => {}
-            Reply::Analysed { seq, dataset, costs, recipe, analysis } if seq == self.seq => {
+            Reply::Analysed { seq, dataset, costs, recipe, analysis, waves } if seq == self.seq => {
                 self.dataset = dataset.map(Rc::new);
                 self.costs = costs.map(Rc::new);
                 self.recipe = recipe;
                 self.analysis = analysis.map(Rc::new);
+                self.waves = waves.map(Rc::new);
                 self.progress = None;
                 self.reading = None;
                 self.status = if self.dataset.is_some() { Status::Ready } else { Status::Idle };
@@ -364,6 +382,7 @@ impl AppState {
                 self.analysis = None;
                 self.sim = None;
                 self.comments = None;
+                self.waves = None;
                 self.progress = None;
                 self.reading = None;
                 self.status = Status::Error;
@@ -414,6 +433,64 @@ impl Reducible for AppState {
                 let keep_roles = s.recipe_from_user;
                 s.error = None;
                 s.send(|seq| Request::LoadData { seq, name, recipe, keep_roles }, Some(file));
+            }
+            Action::LoadWaves(files) => {
+                let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+                s.reading = Some(format!("Reading and linking “{}”", names.join("”, “")));
+                // Without a recipe from the user, earlier settings do not describe the new files.
+                if !s.recipe_from_user {
+                    s.recipe = Recipe::default();
+                }
+                s.error = None;
+                for (i, (name, file)) in files.into_iter().enumerate() {
+                    let recipe = s.recipe.clone();
+                    s.send(|seq| Request::LoadWave { seq, name, recipe, fresh: i == 0, replace: None }, Some(file));
+                }
+            }
+            Action::AddWave { name, file, replace } => {
+                s.reading = Some(format!("Reading “{name}” and linking the waves again"));
+                let recipe = s.recipe.clone();
+                s.error = None;
+                s.send(|seq| Request::LoadWave { seq, name, recipe, fresh: false, replace }, Some(file));
+            }
+            Action::SetWave { file, wave } => {
+                let link = s.recipe.link.get_or_insert_with(LinkSettings::default);
+                link.waves.0.retain(|(_, f)| *f != file);
+                if let Some(w) = wave {
+                    link.waves.0.push((w.name().to_string(), file));
+                }
+                s.reanalyse();
+            }
+            Action::SetCodeColumns { wave, columns } => {
+                let link = s.recipe.link.get_or_insert_with(LinkSettings::default);
+                let mut map = match std::mem::take(&mut link.code) {
+                    CodeColumns::PerWave(m) => m,
+                    CodeColumns::All(list) => Wave::ALL.into_iter().map(|w| (w.name().to_string(), list.clone())).collect(),
+                };
+                if columns.is_empty() {
+                    map.remove(wave.name());
+                } else {
+                    map.insert(wave.name().to_string(), CodeList::Many(columns));
+                }
+                link.code = CodeColumns::PerWave(map);
+                s.reanalyse();
+            }
+            Action::ReviewPair { pre, later, accept } => {
+                let link = s.recipe.link.get_or_insert_with(LinkSettings::default);
+                let pair = serde_json::json!([pre, later]);
+                link.accept.retain(|p| *p != pair);
+                link.reject.retain(|p| *p != pair);
+                if accept {
+                    link.accept.push(pair);
+                } else {
+                    link.reject.push(pair);
+                }
+                s.reanalyse();
+            }
+            Action::SetMaxDistance(k) => {
+                let link = s.recipe.link.get_or_insert_with(LinkSettings::default);
+                link.max_distance = Some(serde_json::Value::from(k));
+                s.reanalyse();
             }
             Action::LoadCosts { name, file } => {
                 let recipe = s.recipe.clone();

@@ -35,6 +35,10 @@ fn report_charts(id: &str, r: &Results) -> Html {
                 {interval(by_group_chart(r), "Change in each group with its 95% interval. Left of the dashed line: scores went down.")}
             </>
         },
+        "linkage" => match &r.linkage {
+            Some(l) => html! { <crate::ui::waves::LinkBars linkage={l.clone()} /> },
+            None => html! {},
+        },
         "help_seeking" => interval(help_chart(r), "Help seeking before and after, with 95% intervals."),
         "rci" => interval(rci_chart(r), "Reliable-change categories as shares of each group."),
         "subgroups" => interval(subgroup_chart(r), "Change in each subgroup with its 95% interval. Wide intervals mean few people."),

@@ -88,6 +88,10 @@ pub struct Results {
     /// Counts only: comment text never goes into results.
     #[serde(default, skip_serializing_if = "crate::core::recipe::comments::OrderedMap::is_empty")]
     pub comments: crate::core::analyses::comments::CommentsResults,
+    /// How separate wave files were linked by participant code (CONTRACT §5): counts only,
+    /// never codes. Present when the data are wave files linked into one table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linkage: Option<crate::core::ingest::link::LinkageResults>,
 }
 
 /// One histogram bin of individual changes: `[lo, hi)` (the last bin includes `hi`).

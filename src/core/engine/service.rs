@@ -17,6 +17,7 @@ use crate::core::analyses::comments::code_dataset;
 use crate::core::analyses::comments::redact::Redactor;
 use crate::core::analyses::comments::view::{view as comments_view, CommentsQuery, CommentsView};
 use crate::core::present::comments_csv::{coded_comments_csv, ExportColumn, TextInExport};
+use crate::core::engine::waves::{code_columns, fill_link, link_waves, suggest_linked_roles, WaveFile, WavesView, MAX_WAVE_FILES};
 use serde::{Deserialize, Serialize};
 
 /// A request from the page. File bytes travel beside the JSON, not inside it. Requests and
@@ -29,6 +30,11 @@ pub enum Request {
     /// New data file. `keep_roles`: the recipe's column roles were chosen by the user (or a
     /// loaded recipe) and are kept; otherwise they are guessed from the column names.
     LoadData { seq: u64, name: String, recipe: Recipe, keep_roles: bool },
+    /// A wave file of a study whose waves are separate files (CONTRACT §5): kept beside the
+    /// others (up to three), linked with them when the waves and code columns are known.
+    /// `fresh`: the first of files chosen together (the wave files loaded before are let go);
+    /// `replace`: the loaded wave file this one takes the place of (its wave is kept).
+    LoadWave { seq: u64, name: String, recipe: Recipe, fresh: bool, replace: Option<String> },
     /// New cost table (category, arm, amount).
     LoadCosts { seq: u64, name: String, recipe: Recipe },
     /// New community counts table (period, count, exposure, program start).
@@ -57,6 +63,7 @@ impl Request {
     pub fn seq(&self) -> u64 {
         match self {
             Request::LoadData { seq, .. }
+            | Request::LoadWave { seq, .. }
             | Request::LoadCosts { seq, .. }
             | Request::LoadCounts { seq, .. }
             | Request::Analyse { seq, .. }
@@ -87,7 +94,16 @@ pub enum Reply {
     /// The worker has started and takes requests.
     Ready,
     /// Everything is up to date for `seq`.
-    Analysed { seq: u64, dataset: Option<DatasetSummary>, costs: Option<CostsSummary>, recipe: Recipe, analysis: Option<Analysis> },
+    Analysed {
+        seq: u64,
+        dataset: Option<DatasetSummary>,
+        costs: Option<CostsSummary>,
+        recipe: Recipe,
+        analysis: Option<Analysis>,
+        /// Wave files linked by participant code, when the data are wave files.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waves: Option<WavesView>,
+    },
     /// Long work in progress (0..1).
     Progress { seq: u64, fraction: f64, label: String },
     /// The request failed; what was loaded before is still there.
@@ -173,6 +189,19 @@ pub struct Service {
     deferred: Option<(u64, Recipe)>,
     /// A big data file whose first half has been read here, waiting for its second half.
     halves: Option<Halves>,
+    /// Wave files (CONTRACT §5): when any is loaded, `dataset` is their linked table.
+    waves: Vec<WaveFile>,
+    /// Each wave file's source, to read it again with new reading settings.
+    wave_sources: Vec<Option<Box<dyn FileSource>>>,
+    /// What the page is shown about the wave files.
+    waves_view: Option<WavesView>,
+    /// The linking the linked dataset was built from, and the reading settings then.
+    linked_with: Option<(Option<crate::core::ingest::link::LinkSettings>, Option<IngestSettings>, u64)>,
+    /// Counts changes of the wave files (a new or replaced file is linked again).
+    waves_generation: u64,
+    /// Wave files of the set that could not be read (plain messages naming the file), shown
+    /// with the others' linking until a fresh set is chosen.
+    wave_failures: Vec<String>,
 }
 
 /// A data file being read in two halves (see [`Service::first_half`]).
@@ -220,6 +249,10 @@ impl Service {
                 }
                 self.handle_source(Request::LoadData { seq, name, recipe, keep_roles }, Some(Box::new(bytes.to_vec())))
             }
+            Request::LoadWave { .. } => {
+                let bytes = bytes.unwrap_or_default();
+                self.handle_source(req, Some(Box::new(bytes.to_vec())))
+            }
             Request::LoadCosts { seq, name, recipe } => {
                 let levels = recipe.group_levels.clone();
                 match parse_cost_csv(bytes.unwrap_or_default(), levels.as_ref()) {
@@ -252,9 +285,12 @@ impl Service {
             }),
             Request::CleanCsv { seq } => Some(match &self.dataset {
                 Some(ds) => {
-                    let stem = ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s);
+                    let stem = if self.waves.is_empty() { ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s) } else { "linked" };
                     // Identifying columns (names, e-mail, ...) stay out unless the recipe keeps them.
-                    let drop = crate::core::ingest::identify::columns_to_leave_out(ds, &self.recipe.keep_identifying);
+                    let mut drop = crate::core::ingest::identify::columns_to_leave_out(ds, &self.recipe.keep_identifying);
+                    if !self.waves.is_empty() {
+                        drop.extend(code_columns(&self.recipe, ds).into_iter().filter(|c| !self.recipe.keep_identifying.contains(c)));
+                    }
                     Reply::CleanCsv { seq, name: format!("{stem}-clean.csv"), text: safe_csv_without(ds, &drop) }
                 }
                 None => Reply::Failed { seq, message: "Load a data file first.".into() },
@@ -272,7 +308,7 @@ impl Service {
     /// working memory are not held at once; the source is kept to read it again.
     pub fn handle_source(&mut self, req: Request, source: Option<Box<dyn FileSource>>) -> Option<Reply> {
         let Some(source) = source else { return self.handle(req, None) };
-        if !matches!(req, Request::LoadData { .. } | Request::LoadCosts { .. } | Request::LoadCounts { .. }) {
+        if !matches!(req, Request::LoadData { .. } | Request::LoadWave { .. } | Request::LoadCosts { .. } | Request::LoadCounts { .. }) {
             return self.handle(req, None);
         }
         let seq = req.seq();
@@ -290,6 +326,7 @@ impl Service {
                 let keep = (source.held() <= KEEP_FOR_REREAD).then_some(source);
                 self.loaded(seq, name, recipe, keep_roles, read, keep)
             }
+            Request::LoadWave { seq, name, recipe, fresh, replace } => self.load_wave(seq, name, recipe, fresh, replace, source),
             other => match source.bytes() {
                 Ok(bytes) => self.handle(other, Some(&bytes)),
                 Err(e) => unreadable(format!("The file could not be read. {e}")),
@@ -339,6 +376,8 @@ impl Service {
         self.halves = None;
         match read {
             Ok(ds) => {
+                // A single file is not a wave set: the wave files go.
+                self.clear_waves();
                 let summary = ds.summary();
                 if !keep_roles {
                     recipe.columns = Default::default();
@@ -408,7 +447,11 @@ impl Service {
         self.recipe = recipe;
         self.pending = None;
         self.deferred = None;
-        if self.recipe.ingest != self.read_with && self.dataset.is_some() {
+        if !self.waves.is_empty() {
+            if let Some(reply) = self.relink(seq) {
+                return Some(reply);
+            }
+        } else if self.recipe.ingest != self.read_with && self.dataset.is_some() {
             // The reading settings changed: read the file again with them.
             match &self.data_file {
                 Some((name, source)) => {
@@ -453,6 +496,9 @@ impl Service {
         };
         let mut analysis = analyse(ds, &self.recipe);
         analysis.results.community = counts;
+        if !self.waves.is_empty() {
+            analysis.results.linkage = self.waves_view.as_ref().and_then(|v| v.linkage.clone());
+        }
         match &self.costs {
             Some((_, parsed)) => {
                 let settings = BootstrapSettings::from_recipe(&self.recipe);
@@ -502,7 +548,137 @@ impl Service {
             }),
             recipe: self.recipe.clone(),
             analysis,
+            waves: self.waves_view.clone(),
         }
+    }
+
+    /// Forgets the wave files (a single data file was loaded, or a fresh set comes).
+    fn clear_waves(&mut self) {
+        self.waves.clear();
+        self.wave_sources.clear();
+        self.waves_view = None;
+        self.linked_with = None;
+        self.wave_failures.clear();
+        self.waves_generation += 1;
+    }
+
+    /// A wave file has come: read it with the full ingest and keep it beside the others.
+    fn load_wave(&mut self, seq: u64, name: String, mut recipe: Recipe, fresh: bool, replace: Option<String>, source: Box<dyn FileSource>) -> Option<Reply> {
+        self.halves = None;
+        if fresh {
+            self.clear_waves();
+        }
+        let read = match too_large_message(source.size()) {
+            Some(message) => Err(format!("“{name}” was not read. {message}")),
+            None => match source.bytes() {
+                Ok(bytes) => read_with_options(&bytes, &name, &ingest_options(recipe.ingest.as_ref())).map_err(|e| format!("“{name}” could not be opened. {e}")),
+                Err(e) => Err(format!("“{name}” could not be read. {e}")),
+            },
+        };
+        let ds = match read {
+            Ok(ds) => ds,
+            Err(message) => {
+                let message = if self.waves.is_empty() { message } else { format!("{message} The other wave files stay loaded.") };
+                self.wave_failures.retain(|m| !m.starts_with(&format!("“{name}”")));
+                self.wave_failures.push(message.clone());
+                self.waves_generation += 1;
+                return Some(Reply::Failed { seq, message });
+            }
+        };
+        self.wave_failures.retain(|m| !m.starts_with(&format!("“{name}”")));
+        if self.waves.is_empty() {
+            // The single data file loaded before is not one of the waves.
+            self.dataset = None;
+            self.summary = None;
+            self.data_file = None;
+        }
+        let keep = (source.held() <= KEEP_FOR_REREAD).then_some(source);
+        let file = WaveFile { name: name.clone(), dataset: ds };
+        let at = replace.as_deref().and_then(|r| self.waves.iter().position(|w| w.name == r)).or_else(|| self.waves.iter().position(|w| w.name == name));
+        match at {
+            Some(i) => {
+                let old = std::mem::replace(&mut self.waves[i], file);
+                self.wave_sources[i] = keep;
+                // The replaced file's wave goes to the new file.
+                if let Some(link) = recipe.link.as_mut() {
+                    for (_, f) in link.waves.0.iter_mut() {
+                        if *f == old.name {
+                            *f = name.clone();
+                        }
+                    }
+                }
+            }
+            None if self.waves.len() >= MAX_WAVE_FILES => {
+                return Some(Reply::Failed {
+                    seq,
+                    message: format!("“{name}” was not added: {MAX_WAVE_FILES} wave files (before, after, follow-up) are loaded already. Replace one of them instead."),
+                })
+            }
+            None => {
+                self.waves.push(file);
+                self.wave_sources.push(keep);
+            }
+        }
+        self.waves_generation += 1;
+        self.read_with = recipe.ingest.clone();
+        self.start(seq, recipe)
+    }
+
+    /// Reads the wave files again when the reading settings changed, fills in the guesses,
+    /// and links them when the linking or the files changed. `Some` only for a failure.
+    fn relink(&mut self, seq: u64) -> Option<Reply> {
+        if self.recipe.ingest != self.read_with {
+            let opts = ingest_options(self.recipe.ingest.as_ref());
+            for (w, src) in self.waves.iter_mut().zip(&self.wave_sources) {
+                let Some(src) = src else {
+                    return Some(Reply::Failed { seq, message: format!("“{}” is too large to keep a second copy: load it again to read it with the new settings.", w.name) });
+                };
+                let bytes = match src.bytes() {
+                    Ok(b) => b,
+                    Err(e) => return Some(Reply::Failed { seq, message: format!("“{}” could not be read again ({e}): load it again to read it with the new settings.", w.name) }),
+                };
+                if let Ok(ds) = read_with_options(&bytes, &w.name, &opts) {
+                    w.dataset = ds;
+                }
+            }
+            self.read_with = self.recipe.ingest.clone();
+            self.waves_generation += 1;
+        }
+        fill_link(&mut self.recipe, &self.waves);
+        let key = (self.recipe.link.clone(), self.recipe.ingest.clone(), self.waves_generation);
+        if self.linked_with.as_ref() == Some(&key) {
+            return None;
+        }
+        let mut linked = link_waves(&self.recipe, &self.waves);
+        linked.view.problems.splice(0..0, self.wave_failures.iter().cloned());
+        self.waves_view = Some(linked.view);
+        self.linked_with = Some(key);
+        match linked.dataset {
+            Some(ds) => {
+                let codes = code_columns(&self.recipe, &ds);
+                suggest_linked_roles(&mut self.recipe, &ds, &codes);
+                let mut summary = ds.summary();
+                // The codes are identifying-adjacent: flagged, and left out of the cleaned data unless kept.
+                summary.identifying.retain(|c| !codes.contains(&c.column));
+                for c in &codes {
+                    summary.identifying.push(crate::core::ingest::identify::IdentifyingColumn {
+                        column: c.clone(),
+                        kind: crate::core::ingest::identify::IdentifyingKind::ParticipantCode,
+                        share: 1.0,
+                        reason: format!("“{c}” holds the participant codes the wave files were linked by."),
+                    });
+                }
+                // The preview hides them too.
+                summary.preview = ds.preview(crate::core::ingest::profile::PREVIEW_ROWS, &summary.identifying);
+                self.summary = Some(summary);
+                self.dataset = Some(ds);
+            }
+            None => {
+                self.summary = None;
+                self.dataset = None;
+            }
+        }
+        None
     }
 }
 

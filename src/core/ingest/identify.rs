@@ -18,6 +18,8 @@ pub enum IdentifyingKind {
     DateOfBirth,
     /// Latitude, longitude or GPS coordinates.
     Location,
+    /// The participant code wave files were linked by (`link_code` and the code columns).
+    ParticipantCode,
 }
 
 impl IdentifyingKind {
@@ -30,6 +32,7 @@ impl IdentifyingKind {
             IdentifyingKind::IpAddress => "IP addresses",
             IdentifyingKind::DateOfBirth => "exact dates of birth",
             IdentifyingKind::Location => "map coordinates (latitude/longitude)",
+            IdentifyingKind::ParticipantCode => "participant codes",
         }
     }
 }

@@ -12,11 +12,13 @@
 //! - [`reshape`]: long layout (one row per participant and wave) → wide.
 //! - [`types`]: column type inference for the preview (number, category, text, date, ...).
 //! - [`identify`]: the identifying-data guard (names, e-mail, phone, IP, date of birth, GPS).
+//! - [`link`]: separate files per wave linked by participant code (CONTRACT §5).
 
 pub mod decode;
 pub mod formats;
 pub mod identify;
 pub mod profile;
+pub mod link;
 pub mod reshape;
 pub mod sniff;
 pub mod split;

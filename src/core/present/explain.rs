@@ -493,3 +493,94 @@ mod overclaim_tests {
         assert!(report_for_whom_tested(Some(("t", 0.5)), &levels[..1], 0.05, true).is_none());
     }
 }
+
+/// A wave's name as people say it.
+fn wave_words(wave: crate::core::ingest::link::Wave) -> &'static str {
+    match wave {
+        crate::core::ingest::link::Wave::Pre => "before",
+        crate::core::ingest::link::Wave::Post => "after",
+        crate::core::ingest::link::Wave::Followup => "at follow-up",
+    }
+}
+
+fn people(n: usize) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
+}
+
+/// Plain reading of how the wave files were linked (`results.linkage`): one sentence per later
+/// wave ("101 of 120 people who answered before were found after: 95 by the same code, 6 by a
+/// code with one typing slip…"), then duplicates and the size of the linked table. Counts only.
+pub fn linkage_reading(l: &crate::core::ingest::link::LinkageResults) -> Vec<String> {
+    use crate::core::ingest::link::Wave;
+    let mut out = Vec::new();
+    let mut waves = vec![(Wave::Post, l.post, l.waves.post.clone())];
+    if let (Some(c), Some(w)) = (l.followup, l.waves.followup.clone()) {
+        waves.push((Wave::Followup, c, w));
+    }
+    let pre = &l.waves.pre;
+    for (wave, c, w) in waves {
+        let found = c.confirmed + c.exact + c.near;
+        let mut how = vec![format!("{} by the same code", c.exact)];
+        if c.near > 0 {
+            how.push(format!("{} by a code with one typing slip", c.near));
+        }
+        if c.confirmed > 0 {
+            how.push(format!("{} confirmed by you", c.confirmed));
+        }
+        let mut s = format!("{found} of {} who answered before were found {}: {}.", people(pre.rows), wave_words(wave), how.join(", "));
+        if c.ambiguous_pre + c.ambiguous_later > 0 {
+            s.push_str(&format!(
+                " {} before and {} {} have a code close to more than one other code and were not linked (see the review; not counted below).",
+                c.ambiguous_pre,
+                c.ambiguous_later,
+                wave_words(wave)
+            ));
+        }
+        s.push_str(&format!(
+            " {} before had no matching code {}; {} {} matched no one before.",
+            people(c.unmatched_pre),
+            wave_words(wave),
+            people(c.unmatched_later),
+            wave_words(wave)
+        ));
+        let lost = pre.rows.saturating_sub(found);
+        if pre.rows > 0 {
+            s.push_str(&format!(" {} of the people who answered before ({}) are counted as not followed up {}.", lost, share_of(lost, pre.rows), wave_words(wave)));
+        }
+        if w.rows > w.with_code {
+            s.push_str(&format!(" {} {} had no usable code.", rows(w.rows - w.with_code), wave_words(wave)));
+        }
+        out.push(s);
+    }
+    let dups: Vec<String> = [(Wave::Pre, Some(&l.waves.pre)), (Wave::Post, Some(&l.waves.post)), (Wave::Followup, l.waves.followup.as_ref())]
+        .into_iter()
+        .filter_map(|(wave, w)| w.filter(|w| w.duplicate_rows > 0).map(|w| format!("{} {}", w.duplicate_rows, wave_words(wave))))
+        .collect();
+    if !dups.is_empty() {
+        out.push(format!("Rows that share their code with another row of the same file are not linked: {}.", dups.join(", ")));
+    }
+    if pre.rows > pre.with_code {
+        out.push(format!("{} before had no usable code (fewer than 3 characters).", rows(pre.rows - pre.with_code)));
+    }
+    out.push(format!("The linked table has {} (one row per person; people found in only one wave keep blank cells for the others).", people(l.participants)));
+    out
+}
+
+fn rows(n: usize) -> String {
+    if n == 1 {
+        "1 row".into()
+    } else {
+        format!("{n} rows")
+    }
+}
+
+fn share_of(n: usize, of: usize) -> String {
+    if of == 0 {
+        return "–".into();
+    }
+    format!("{:.0} %", 100.0 * n as f64 / of as f64)
+}

@@ -789,6 +789,46 @@ fn cleaning_sentences(diags: &[&Diagnostic]) -> Vec<String> {
         .collect()
 }
 
+/// How separate wave files were linked by participant code (counts only, never codes).
+fn linkage_section(r: &Results) -> Option<ReportSection> {
+    let l = r.linkage.as_ref()?;
+    let mut rows = vec![
+        vec!["before (pre)".to_string(), l.waves.pre.rows.to_string(), l.waves.pre.with_code.to_string(), l.waves.pre.duplicate_rows.to_string(), "–".into(), "–".into(), "–".into(), "–".into(), "–".into()],
+    ];
+    let mut later = vec![("after (post)", &l.waves.post, l.post)];
+    if let (Some(w), Some(c)) = (l.waves.followup.as_ref(), l.followup) {
+        later.push(("follow-up", w, c));
+    }
+    for (name, w, c) in later {
+        rows.push(vec![
+            name.to_string(),
+            w.rows.to_string(),
+            w.with_code.to_string(),
+            w.duplicate_rows.to_string(),
+            c.exact.to_string(),
+            c.near.to_string(),
+            c.confirmed.to_string(),
+            format!("{} / {}", c.ambiguous_pre, c.ambiguous_later),
+            format!("{} / {}", c.unmatched_pre, c.unmatched_later),
+        ]);
+    }
+    Some(ReportSection {
+        id: "linkage".into(),
+        heading: "How the survey files were linked".into(),
+        sentences: crate::core::present::explain::linkage_reading(l),
+        table: Some(ReportTable {
+            caption: "Rows of each wave file, and how the later waves were linked to the before file (ambiguous and unmatched: before / later)".into(),
+            columns: ["wave", "rows", "with a code", "sharing a code", "same code", "one slip", "confirmed", "ambiguous", "unmatched"].iter().map(|s| s.to_string()).collect(),
+            rows,
+        }),
+        method: Some(
+            "Participant codes were normalised (spaces, hyphens, underscores, dots and slashes removed; upper case) and linked on this device: equal codes first, then a code a few typing slips from exactly one other code (optimal string alignment distance, at most 1 unless changed), as Lantern's method (CONTRACT §5) describes. The codes themselves are not in this report."
+                .into(),
+        ),
+        terms: Vec::new(),
+    })
+}
+
 fn data_section(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagnostic], notes: &[String]) -> ReportSection {
     let mut sentences = vec![format!(
         "The file “{}” has {} row(s) (one per participant) and {} column(s). Lantern read it on this device; the data were not sent anywhere.",
@@ -968,6 +1008,7 @@ pub fn report_for_analysis(analysis: &Analysis, dataset: &DatasetSummary, recipe
 fn build(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagnostic], notes: &[String]) -> Report {
     let lower_is_better = recipe.lower_is_better();
     let sections: Vec<ReportSection> = [
+        linkage_section(r),
         paired_section("paired", "Change from before to after", "after", &r.paired, lower_is_better),
         paired_section("paired_followup", "Change from before to the follow-up", "at follow-up", &r.paired_followup, lower_is_better),
         between_section(r, lower_is_better),

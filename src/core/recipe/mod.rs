@@ -108,6 +108,10 @@ pub struct Recipe {
     /// Free-text answers (CONTRACT §6): comment columns, codebook, hand tags, starred quotes.
     #[serde(default, skip_serializing_if = "comments::CommentsRecipe::is_empty")]
     pub comments: comments::CommentsRecipe,
+    /// Separate files per wave linked by participant code (CONTRACT §5): which file is which
+    /// wave, the code columns, `max_distance`, and the pairs the user accepted or rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<crate::core::ingest::link::LinkSettings>,
 }
 
 /// A single questionnaire item such as `pre_q3` or `item_7`: never a whole score.

@@ -30,6 +30,13 @@ pub fn export_document(recipe: &Recipe, dataset: Option<&DatasetSummary>, analys
     let dataset = dataset.unwrap_or(&empty_ds);
     let analysis = analysis.unwrap_or(&empty);
     let diagnostics: Vec<&Diagnostic> = dataset.diagnostics.iter().chain(&analysis.diagnostics).collect();
+    // Codes never go into the results: the recipe's accepted / rejected code pairs stay in the
+    // saved recipe only.
+    let mut recipe = recipe.clone();
+    if let Some(link) = recipe.link.as_mut() {
+        link.accept.clear();
+        link.reject.clear();
+    }
     // A struct, not `json!`: a `serde_json::Value` would sort the keys of the recipe's
     // codebook and of `results.comments` (their order is the user's).
     #[derive(Serialize)]
@@ -42,7 +49,7 @@ pub fn export_document(recipe: &Recipe, dataset: Option<&DatasetSummary>, analys
     }
     let doc = Document {
         lantern: json!({"version": env!("CARGO_PKG_VERSION"), "results_format": RESULTS_FORMAT}),
-        recipe,
+        recipe: &recipe,
         dataset: json!({
             "file": dataset.file,
             "rows": dataset.n_rows,
