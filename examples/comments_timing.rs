@@ -38,7 +38,11 @@ fn main() {
             k = (k * 7 + 3) % 1_000_003;
         }
         let s: String = s.chars().take(500).collect();
-        csv.push_str(&format!("{i},{},\"{}\"\n", if i % 2 == 0 { "intervention" } else { "control" }, s.replace('"', "\"\"")));
+        csv.push_str(&format!(
+            "{i},{},\"{}\"\n",
+            if i % 2 == 0 { "intervention" } else { "control" },
+            s.replace('"', "\"\"")
+        ));
     }
     let ds = match read_csv(csv.as_bytes(), "comments-10k.csv") {
         Ok(ds) => ds,
@@ -64,7 +68,13 @@ fn main() {
     };
     let a = analyse(&ds, &recipe);
     let r = &a.results.comments;
-    println!("{} rows, {} comments, {} codes, file {:.1} MB", ds.n_rows, r.0.first().map_or(0, |c| c.1.n), recipe.comments.codebook.0.len(), csv.len() as f64 / 1e6);
+    println!(
+        "{} rows, {} comments, {} codes, file {:.1} MB",
+        ds.n_rows,
+        r.0.first().map_or(0, |c| c.1.n),
+        recipe.comments.codebook.0.len(),
+        csv.len() as f64 / 1e6
+    );
     let (m, b) = time(&|| {
         let _ = analyse(&ds, &recipe);
     });

@@ -81,7 +81,12 @@ fn files(n: usize) -> (String, String) {
     let mut csv = |codes: &[String]| {
         let mut s = String::from("code,group,stigma\n");
         for c in codes {
-            s.push_str(&format!("{},{},{}\n", typed(&mut next, c), if next().is_multiple_of(2) { "peer" } else { "control" }, 10 + next() % 30));
+            s.push_str(&format!(
+                "{},{},{}\n",
+                typed(&mut next, c),
+                if next().is_multiple_of(2) { "peer" } else { "control" },
+                10 + next() % 30
+            ));
         }
         s
     };
@@ -120,11 +125,27 @@ fn main() {
             for _ in 0..5 {
                 let mut s = Service::new();
                 let recipe = Recipe { link: Some(settings.clone()), ..Recipe::default() };
-                handle_to_end(&mut s, Request::LoadWave { seq: 1, name: "survey_before.csv".into(), recipe: recipe.clone(), fresh: true, replace: None }, Some(pre_csv.as_bytes()));
+                handle_to_end(
+                    &mut s,
+                    Request::LoadWave {
+                        seq: 1,
+                        name: "survey_before.csv".into(),
+                        recipe: recipe.clone(),
+                        fresh: true,
+                        replace: None,
+                    },
+                    Some(pre_csv.as_bytes()),
+                );
                 let t = Instant::now();
-                let r = handle_to_end(&mut s, Request::LoadWave { seq: 2, name: "survey_after.csv".into(), recipe, fresh: false, replace: None }, Some(post_csv.as_bytes()));
+                let r = handle_to_end(
+                    &mut s,
+                    Request::LoadWave { seq: 2, name: "survey_after.csv".into(), recipe, fresh: false, replace: None },
+                    Some(post_csv.as_bytes()),
+                );
                 engine_ms.push(t.elapsed().as_secs_f64() * 1e3);
-                assert!(matches!(r.last(), Some(Reply::Analysed { analysis: Some(a), .. }) if a.results.linkage.is_some()));
+                assert!(
+                    matches!(r.last(), Some(Reply::Analysed { analysis: Some(a), .. }) if a.results.linkage.is_some())
+                );
             }
             let Some((r, rows)) = last else { return };
             println!(

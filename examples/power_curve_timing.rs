@@ -8,8 +8,21 @@ fn main() {
     let cases = [
         ("paired_t d=0.3", PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.3).with("power", 0.8)),
         ("two_sample d=0.4", PowerCase::new(Design::TwoSampleTEqualN, SolveFor::N).with("d", 0.4).with("power", 0.8)),
-        ("ancova d=0.26 r=0.6", PowerCase::new(Design::AncovaTwoSample, SolveFor::N).with("d", 0.26).with("r_pre_post", 0.6).with("power", 0.8)),
-        ("cluster J", PowerCase::new(Design::ClusterCra2, SolveFor::J).with("n", 20.0).with("rho", 0.05).with("delta", 0.25).with("power", 0.8)),
+        (
+            "ancova d=0.26 r=0.6",
+            PowerCase::new(Design::AncovaTwoSample, SolveFor::N)
+                .with("d", 0.26)
+                .with("r_pre_post", 0.6)
+                .with("power", 0.8),
+        ),
+        (
+            "cluster J",
+            PowerCase::new(Design::ClusterCra2, SolveFor::J)
+                .with("n", 20.0)
+                .with("rho", 0.05)
+                .with("delta", 0.25)
+                .with("power", 0.8),
+        ),
     ];
     for (name, case) in cases {
         let out = solve(&case).expect("solvable");

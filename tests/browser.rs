@@ -64,7 +64,10 @@ async fn without_worker_files_the_engine_runs_in_the_page() {
         gloo_timers::future::TimeoutFuture::new(20).await;
     }
     assert!(text(&root, "#main").contains("Computed in this page"), "{}", text(&root, "#main"));
-    assert_eq!(root.query_selector("[data-testid=status]").unwrap().unwrap().get_attribute("data-state").as_deref(), Some("ready"));
+    assert_eq!(
+        root.query_selector("[data-testid=status]").unwrap().unwrap().get_attribute("data-state").as_deref(),
+        Some("ready")
+    );
 }
 
 #[wasm_bindgen_test]

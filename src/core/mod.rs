@@ -3,15 +3,15 @@
 
 // Layers, bottom up; a layer uses only the layers below it (`tests/native/invariants.rs`
 // checks the table of allowed imports).
-pub mod dataset;
-pub mod stats;
-pub mod ingest;
-pub mod recipe;
 pub mod analyses;
-pub mod results;
+pub mod dataset;
+pub mod engine;
+pub mod ingest;
 pub mod planning;
 pub mod present;
-pub mod engine;
+pub mod recipe;
+pub mod results;
+pub mod stats;
 
 /// Marsaglia's xorshift64 (13, 7, 17) from `seed`: the unit tests' reproducible random numbers.
 #[cfg(test)]

@@ -2,16 +2,16 @@
 //! element of the test contract, error banners, and the current page.
 
 use crate::ui::browser::{fragment, sync_status};
-use crate::ui::engine::Engine;
-use std::rc::Rc;
 use crate::ui::change::ChangePage;
 use crate::ui::combine::CombinePage;
 use crate::ui::cost::CostPage;
+use crate::ui::engine::Engine;
 use crate::ui::files::FileBar;
 use crate::ui::pages::AboutPage;
 use crate::ui::plan::PlanPage;
-use crate::ui::teach::{ReportPage, TeachPage};
 use crate::ui::state::{Action, AppState, Status};
+use crate::ui::teach::{ReportPage, TeachPage};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;

@@ -14,7 +14,8 @@ pub async fn read_blob(file: &web_sys::Blob) -> Result<js_sys::ArrayBuffer, Stri
 /// Text made in the page (the demo data, a simulated study) as a `Blob`, sent like a file.
 pub fn text_blob(text: &str) -> Result<web_sys::Blob, String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    web_sys::Blob::new_with_str_sequence(&parts).map_err(|e| format!("The browser could not hold this text as a file ({e:?})."))
+    web_sys::Blob::new_with_str_sequence(&parts)
+        .map_err(|e| format!("The browser could not hold this text as a file ({e:?})."))
 }
 
 /// Offers `text` as a file download (a local blob URL; no network involved).
@@ -43,14 +44,18 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
 /// Sets the status element to busy at once (before Yew's next render), so a test or a
 /// screen reader never sees stale "ready" while a new file is being read.
 pub fn mark_busy() {
-    if let Some(Ok(Some(el))) = web_sys::window().and_then(|w| w.document()).map(|d| d.query_selector("[data-testid=status]")) {
+    if let Some(Ok(Some(el))) =
+        web_sys::window().and_then(|w| w.document()).map(|d| d.query_selector("[data-testid=status]"))
+    {
         let _ = el.set_attribute("data-state", "busy");
     }
 }
 
 /// Sets the status element's state to match the app state (called after every render).
 pub fn sync_status(state: &str) {
-    if let Some(Ok(Some(el))) = web_sys::window().and_then(|w| w.document()).map(|d| d.query_selector("[data-testid=status]")) {
+    if let Some(Ok(Some(el))) =
+        web_sys::window().and_then(|w| w.document()).map(|d| d.query_selector("[data-testid=status]"))
+    {
         let _ = el.set_attribute("data-state", state);
     }
 }

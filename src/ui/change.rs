@@ -4,12 +4,12 @@
 use crate::core::present::explain::{num, paired_reading, pval};
 use crate::core::stats::paired::PairedStats;
 use crate::ui::app::AppContext;
+use crate::ui::field::Field;
 use crate::ui::items::ItemsCard;
 use crate::ui::sections::MoreResults;
 use crate::ui::state::{Action, IngestEdit, Role};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
-use crate::ui::field::Field;
 use yew::prelude::*;
 
 /// Answer numbers and the long-file reshape (a file of its own beside this one).
@@ -113,10 +113,9 @@ fn data_summary() -> Html {
 fn reading_settings() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
     let current = ctx.recipe.ingest.clone().unwrap_or_default();
-    let codes = current
-        .missing_codes
-        .clone()
-        .unwrap_or_else(|| crate::core::dataset::DEFAULT_MISSING_CODES.iter().filter(|c| !c.is_empty()).map(|c| c.to_string()).collect());
+    let codes = current.missing_codes.clone().unwrap_or_else(|| {
+        crate::core::dataset::DEFAULT_MISSING_CODES.iter().filter(|c| !c.is_empty()).map(|c| c.to_string()).collect()
+    });
     // Edits go through the reducer, applied to the settings in force when they arrive.
     let on_codes = {
         let ctx = ctx.clone();
@@ -128,7 +127,11 @@ fn reading_settings() -> Html {
     let on_unfinished = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
-            let on = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.checked()).unwrap_or(false);
+            let on = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .map(|i| i.checked())
+                .unwrap_or(false);
             ctx.dispatch(Action::EditIngest(IngestEdit::DropUnfinished(on)));
         })
     };
@@ -199,7 +202,11 @@ fn group_levels_picker() -> Html {
         let ctx = ctx.clone();
         let (int, ctl) = (int.clone(), ctl.clone());
         let onchange = Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).filter(|v| !v.is_empty());
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .map(|s| s.value())
+                .filter(|v| !v.is_empty());
             let keep = |x: &String| Some(x.clone()).filter(|x| !x.is_empty());
             let (intervention, control) = if program { (v, keep(&ctl)) } else { (keep(&int), v) };
             ctx.dispatch(Action::SetGroupLevels { intervention, control });
@@ -261,8 +268,10 @@ fn paired_arm(p: &PairedArmProps) -> Html {
         other => other,
     };
     let level = format!("{:.0}%", s.conf_level * 100.0);
-    let row = |label: &str, help: &str, value: String| html! {
-        <tr><th scope="row" title={help.to_string()}>{label}</th><td>{value}</td></tr>
+    let row = |label: &str, help: &str, value: String| {
+        html! {
+            <tr><th scope="row" title={help.to_string()}>{label}</th><td>{value}</td></tr>
+        }
     };
     html! {
         <article class="arm" data-arm={p.arm.clone()}>

@@ -8,11 +8,14 @@ use yew::prelude::*;
 /// The SVG's markup with the page's computed colours, strokes and font sizes written onto
 /// each element, so the downloaded file looks as on screen without the style sheet.
 fn standalone_svg(svg: &web_sys::Element) -> String {
-    const PROPS: &[&str] = &["fill", "stroke", "stroke-width", "stroke-dasharray", "font-size", "font-weight", "opacity"];
+    const PROPS: &[&str] =
+        &["fill", "stroke", "stroke-width", "stroke-dasharray", "font-size", "font-weight", "opacity"];
     let Some(window) = web_sys::window() else { return svg.outer_html() };
     let Ok(copy) = svg.clone_node_with_deep(true) else { return svg.outer_html() };
     let Ok(copy) = copy.dyn_into::<web_sys::Element>() else { return svg.outer_html() };
-    let (Ok(src), Ok(dst)) = (svg.query_selector_all("*"), copy.query_selector_all("*")) else { return svg.outer_html() };
+    let (Ok(src), Ok(dst)) = (svg.query_selector_all("*"), copy.query_selector_all("*")) else {
+        return svg.outer_html();
+    };
     for i in 0..src.length().min(dst.length()) {
         let (Some(a), Some(b)) = (src.item(i), dst.item(i)) else { continue };
         let (Ok(a), Ok(b)) = (a.dyn_into::<web_sys::Element>(), b.dyn_into::<web_sys::Element>()) else { continue };
@@ -60,7 +63,11 @@ pub fn download_png(e: MouseEvent) {
         .map(|vb| vb.split_whitespace().filter_map(|x| x.parse::<f64>().ok()).collect::<Vec<_>>())
         .and_then(|v| Some((*v.get(2)?, *v.get(3)?)))
         .unwrap_or((520.0, 300.0));
-    let text = standalone_svg(&svg).replacen("<svg", &format!("<svg width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\""), 1);
+    let text = standalone_svg(&svg).replacen(
+        "<svg",
+        &format!("<svg width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\""),
+        1,
+    );
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("image/svg+xml");
@@ -72,15 +79,27 @@ pub fn download_png(e: MouseEvent) {
     let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
         let _ = web_sys::Url::revoke_object_url(&url2);
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        let Some(canvas) = doc.create_element("canvas").ok().and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { return };
+        let Some(canvas) =
+            doc.create_element("canvas").ok().and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+        else {
+            return;
+        };
         canvas.set_width((w * 2.0) as u32);
         canvas.set_height((h * 2.0) as u32);
-        let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()) else { return };
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
         ctx.set_fill_style_str("#ffffff");
         ctx.fill_rect(0.0, 0.0, w * 2.0, h * 2.0);
         let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(&img2, 0.0, 0.0, w * 2.0, h * 2.0);
         if let Ok(data_url) = canvas.to_data_url_with_type("image/png") {
-            if let Some(a) = doc.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+            if let Some(a) = doc.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+            {
                 a.set_href(&data_url);
                 a.set_download("lantern-chart.png");
                 a.click();
@@ -95,7 +114,13 @@ pub fn download_png(e: MouseEvent) {
 /// caption) makes each button's accessible name tell the charts apart.
 pub fn svg_button(what: &str) -> Html {
     let short: String = what.chars().take(70).collect();
-    let name = |kind: &str| if short.is_empty() { format!("Download {kind}") } else { format!("Download {kind} of the chart: {short}") };
+    let name = |kind: &str| {
+        if short.is_empty() {
+            format!("Download {kind}")
+        } else {
+            format!("Download {kind} of the chart: {short}")
+        }
+    };
     html! {
         <>
             <button type="button" class="secondary small no-print" aria-label={name("SVG")} onclick={Callback::from(download_svg)}>{"Download SVG"}</button>

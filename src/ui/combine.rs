@@ -5,8 +5,10 @@
 //! pooling itself is `core::results::pooling` (small: it runs in the page), the wording and the
 //! plot's geometry `core::present::combine`.
 
+use crate::core::present::combine::{
+    forest_chart, heading, heterogeneity_line, readings, table_rows, ForestChart, Model,
+};
 use crate::core::results::pooling::{export_pooled, pool_texts, Measure, PooledDocument};
-use crate::core::present::combine::{forest_chart, heading, heterogeneity_line, readings, table_rows, ForestChart, Model};
 use crate::ui::app::AppContext;
 use crate::ui::browser::{download, read_blob};
 use crate::ui::charts::svg_button;
@@ -38,10 +40,16 @@ pub enum CombineEdit {
     /// Files read (name, text), added to those already given.
     Add(Vec<(String, String)>),
     /// Remove one given file: the first with this name (`last`: the last one, e.g. a second copy).
-    Remove { file: String, last: bool },
+    Remove {
+        file: String,
+        last: bool,
+    },
     Clear,
     /// The name of a site in the report (empty: its file name).
-    Rename { file: String, label: String },
+    Rename {
+        file: String,
+        label: String,
+    },
     Model(Model),
 }
 
@@ -52,7 +60,11 @@ impl Combine {
         match edit {
             CombineEdit::Add(files) => c.files.extend(files),
             CombineEdit::Remove { file, last } => {
-                let at = if last { c.files.iter().rposition(|(f, _)| *f == file) } else { c.files.iter().position(|(f, _)| *f == file) };
+                let at = if last {
+                    c.files.iter().rposition(|(f, _)| *f == file)
+                } else {
+                    c.files.iter().position(|(f, _)| *f == file)
+                };
                 if let Some(i) = at {
                     c.files.remove(i);
                 }
@@ -98,7 +110,10 @@ fn add_files(ctx: &AppContext, list: Option<web_sys::FileList>) {
                 continue;
             }
             match read_blob(&file).await {
-                Ok(bytes) => read.push((file.name(), String::from_utf8_lossy(&js_sys::Uint8Array::new(&bytes).to_vec()).into_owned())),
+                Ok(bytes) => read.push((
+                    file.name(),
+                    String::from_utf8_lossy(&js_sys::Uint8Array::new(&bytes).to_vec()).into_owned(),
+                )),
                 Err(e) => ctx.dispatch(Action::Failed(format!("“{}”: {e}", file.name()))),
             }
         }
@@ -223,7 +238,9 @@ pub fn combine_page() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(doc) = &ctx.combine.doc {
-                if let Err(e) = download("lantern-pooled.json", "application/json", &export_pooled(doc, &ctx.combine.labels)) {
+                if let Err(e) =
+                    download("lantern-pooled.json", "application/json", &export_pooled(doc, &ctx.combine.labels))
+                {
                     ctx.dispatch(Action::Failed(e));
                 }
             }
@@ -245,12 +262,16 @@ pub fn combine_page() -> Html {
     let remove = |file: &str, last: bool| {
         let ctx = ctx.clone();
         let file = file.to_string();
-        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::EditCombine(CombineEdit::Remove { file: file.clone(), last })))
+        Callback::from(move |_: MouseEvent| {
+            ctx.dispatch(Action::EditCombine(CombineEdit::Remove { file: file.clone(), last }))
+        })
     };
     let rename = |file: &str| {
         let ctx = ctx.clone();
         let file = file.to_string();
-        Callback::from(move |label: String| ctx.dispatch(Action::EditCombine(CombineEdit::Rename { file: file.clone(), label })))
+        Callback::from(move |label: String| {
+            ctx.dispatch(Action::EditCombine(CombineEdit::Rename { file: file.clone(), label }))
+        })
     };
 
     let doc = c.doc.clone();
@@ -262,7 +283,11 @@ pub fn combine_page() -> Html {
         Some(_) => format!(
             "{n_sites} site{} read{}; {n_pooled} measure{} combined.",
             if n_sites == 1 { "" } else { "s" },
-            if n_rejected > 0 { format!(", {n_rejected} file{} not used", if n_rejected == 1 { "" } else { "s" }) } else { String::new() },
+            if n_rejected > 0 {
+                format!(", {n_rejected} file{} not used", if n_rejected == 1 { "" } else { "s" })
+            } else {
+                String::new()
+            },
             if n_pooled == 1 { "" } else { "s" }
         ),
     };
@@ -351,7 +376,11 @@ pub fn combined_report() -> Html {
     if doc.sites.len() < 2 {
         return html! {};
     }
-    let sites: Vec<String> = doc.sites.iter().map(|s| format!("{} (n = {})", c.label(&s.file), s.n.map_or_else(|| "unknown".to_string(), |n| n.to_string()))).collect();
+    let sites: Vec<String> = doc
+        .sites
+        .iter()
+        .map(|s| format!("{} (n = {})", c.label(&s.file), s.n.map_or_else(|| "unknown".to_string(), |n| n.to_string())))
+        .collect();
     html! {
         <section class="report-section" data-section="combined" data-testid="report-combined">
             <h3>{"Combined sites"}</h3>

@@ -79,7 +79,8 @@ fn column_chooser() -> Html {
     let view = ctx.comments.clone().unwrap_or_default();
     let chosen = ctx.recipe.comments.columns.clone();
     // Chosen columns first as the recipe lists them (even one the file lacks), then the offers.
-    let mut names: Vec<(String, bool)> = chosen.iter().map(|c| (c.clone(), view.candidates.iter().any(|k| &k.name == c && k.suggested))).collect();
+    let mut names: Vec<(String, bool)> =
+        chosen.iter().map(|c| (c.clone(), view.candidates.iter().any(|k| &k.name == c && k.suggested))).collect();
     for c in &view.candidates {
         if !names.iter().any(|(n, _)| *n == c.name) {
             names.push((c.name.clone(), c.suggested));
@@ -199,13 +200,71 @@ fn browser() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |q: CommentsQuery| ctx.dispatch(Action::CommentsQuery(q)))
     };
-    let on_search = { let set = set.clone(); let q = q.clone(); Callback::from(move |v: String| { let mut q = q.clone(); q.search = v; q.page = 0; set.emit(q) }) };
-    let on_arm = { let set = set.clone(); let q = q.clone(); Callback::from(move |e: Event| { let mut q = q.clone(); q.arm = match select_value(&e).as_str() { "intervention" => Some(Arm::Intervention), "control" => Some(Arm::Control), _ => None }; q.page = 0; set.emit(q) }) };
-    let on_code = { let set = set.clone(); let q = q.clone(); Callback::from(move |e: Event| { let mut q = q.clone(); let v = select_value(&e); q.code = (!v.is_empty()).then_some(v); q.page = 0; set.emit(q) }) };
-    let on_column = { let set = set.clone(); let q = q.clone(); Callback::from(move |e: Event| { let mut q = q.clone(); q.column = Some(select_value(&e)); q.page = 0; set.emit(q) }) };
-    let on_uncoded = { let set = set.clone(); let q = q.clone(); Callback::from(move |_: Event| { let mut q = q.clone(); q.uncoded_only = !q.uncoded_only; q.page = 0; set.emit(q) }) };
-    let prev = { let set = set.clone(); let q2 = query(&|q| q.page = view.page.saturating_sub(1)); Callback::from(move |_: MouseEvent| set.emit(q2.clone())) };
-    let next = { let set = set.clone(); let q2 = query(&|q| q.page = view.page + 1); Callback::from(move |_: MouseEvent| set.emit(q2.clone())) };
+    let on_search = {
+        let set = set.clone();
+        let q = q.clone();
+        Callback::from(move |v: String| {
+            let mut q = q.clone();
+            q.search = v;
+            q.page = 0;
+            set.emit(q)
+        })
+    };
+    let on_arm = {
+        let set = set.clone();
+        let q = q.clone();
+        Callback::from(move |e: Event| {
+            let mut q = q.clone();
+            q.arm = match select_value(&e).as_str() {
+                "intervention" => Some(Arm::Intervention),
+                "control" => Some(Arm::Control),
+                _ => None,
+            };
+            q.page = 0;
+            set.emit(q)
+        })
+    };
+    let on_code = {
+        let set = set.clone();
+        let q = q.clone();
+        Callback::from(move |e: Event| {
+            let mut q = q.clone();
+            let v = select_value(&e);
+            q.code = (!v.is_empty()).then_some(v);
+            q.page = 0;
+            set.emit(q)
+        })
+    };
+    let on_column = {
+        let set = set.clone();
+        let q = q.clone();
+        Callback::from(move |e: Event| {
+            let mut q = q.clone();
+            q.column = Some(select_value(&e));
+            q.page = 0;
+            set.emit(q)
+        })
+    };
+    let on_uncoded = {
+        let set = set.clone();
+        let q = q.clone();
+        Callback::from(move |_: Event| {
+            let mut q = q.clone();
+            q.uncoded_only = !q.uncoded_only;
+            q.page = 0;
+            set.emit(q)
+        })
+    };
+    let prev = {
+        let set = set.clone();
+        let q2 = query(&|q| q.page = view.page.saturating_sub(1));
+        Callback::from(move |_: MouseEvent| set.emit(q2.clone()))
+    };
+    let next = {
+        let set = set.clone();
+        let q2 = query(&|q| q.page = view.page + 1);
+        Callback::from(move |_: MouseEvent| set.emit(q2.clone()))
+    };
     html! {
         <section aria-labelledby="browser-title" data-testid="comment-browser">
             <h4 id="browser-title">{"Read the comments"}</h4>
@@ -245,7 +304,13 @@ fn comment_item(ctx: &AppContext, view: &CommentsView, column: &str, c: &ViewCom
     let toggle = |code: String| {
         let ctx = ctx.clone();
         let (column, row) = (column.to_string(), c.row);
-        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::EditComments(CommentsEdit::ToggleManual { column: column.clone(), row, code: code.clone() })))
+        Callback::from(move |_: MouseEvent| {
+            ctx.dispatch(Action::EditComments(CommentsEdit::ToggleManual {
+                column: column.clone(),
+                row,
+                code: code.clone(),
+            }))
+        })
     };
     let on_add = {
         let ctx = ctx.clone();
@@ -260,10 +325,13 @@ fn comment_item(ctx: &AppContext, view: &CommentsView, column: &str, c: &ViewCom
     let on_star = {
         let ctx = ctx.clone();
         let (column, row) = (column.to_string(), c.row);
-        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::EditComments(CommentsEdit::ToggleQuote { column: column.clone(), row })))
+        Callback::from(move |_: MouseEvent| {
+            ctx.dispatch(Action::EditComments(CommentsEdit::ToggleQuote { column: column.clone(), row }))
+        })
     };
     let quote = view.quotes.iter().find(|q| q.column == column && q.row == c.row);
-    let addable: Vec<&String> = view.codes.iter().enumerate().filter(|(k, _)| !c.codes.contains(k)).map(|(_, n)| n).collect();
+    let addable: Vec<&String> =
+        view.codes.iter().enumerate().filter(|(k, _)| !c.codes.contains(k)).map(|(_, n)| n).collect();
     html! {
         <li class="comment" data-row={c.row.to_string()}>
             <p class="comment-text">{highlighted(c)}</p>
@@ -305,16 +373,24 @@ fn frequencies() -> Html {
         q.page = 0;
         Callback::from(move |_: MouseEvent| ctx.dispatch(Action::CommentsQuery(q.clone())))
     };
-    let on_stop = { let ctx = ctx.clone(); Callback::from(move |v: String| ctx.dispatch(Action::EditComments(CommentsEdit::StopWords(Some(list(&v)))))) };
-    let on_reset = { let ctx = ctx.clone(); Callback::from(move |_: MouseEvent| ctx.dispatch(Action::EditComments(CommentsEdit::StopWords(None)))) };
-    let terms = |title: &str, list: &[crate::core::analyses::comments::view::Term]| html! {
-        <div>
-            <h5>{title}</h5>
-            if list.is_empty() { <p class="hint">{"None."}</p> }
-            <ol class="terms">{ for list.iter().map(|t| html! {
-                <li><button type="button" class="link" onclick={search(&t.term)} aria-label={format!("Search for {}", t.term)}>{&t.term}</button>{format!(" {} ({} comments)", t.count, t.comments)}</li>
-            }) }</ol>
-        </div>
+    let on_stop = {
+        let ctx = ctx.clone();
+        Callback::from(move |v: String| ctx.dispatch(Action::EditComments(CommentsEdit::StopWords(Some(list(&v))))))
+    };
+    let on_reset = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::EditComments(CommentsEdit::StopWords(None))))
+    };
+    let terms = |title: &str, list: &[crate::core::analyses::comments::view::Term]| {
+        html! {
+            <div>
+                <h5>{title}</h5>
+                if list.is_empty() { <p class="hint">{"None."}</p> }
+                <ol class="terms">{ for list.iter().map(|t| html! {
+                    <li><button type="button" class="link" onclick={search(&t.term)} aria-label={format!("Search for {}", t.term)}>{&t.term}</button>{format!(" {} ({} comments)", t.count, t.comments)}</li>
+                }) }</ol>
+            </div>
+        }
     };
     html! {
         <details class="frequencies" data-testid="frequencies">
@@ -386,9 +462,19 @@ fn quotes_and_export() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
     let original = use_state(|| false);
     let view = ctx.comments.clone().unwrap_or_default();
-    let on_words = { let ctx = ctx.clone(); Callback::from(move |v: String| ctx.dispatch(Action::EditComments(CommentsEdit::RedactWords(list(&v))))) };
-    let on_original = { let original = original.clone(); Callback::from(move |_: Event| original.set(!*original)) };
-    let on_export = { let ctx = ctx.clone(); let original = *original; Callback::from(move |_: MouseEvent| ctx.dispatch(Action::CommentsCsv(original))) };
+    let on_words = {
+        let ctx = ctx.clone();
+        Callback::from(move |v: String| ctx.dispatch(Action::EditComments(CommentsEdit::RedactWords(list(&v)))))
+    };
+    let on_original = {
+        let original = original.clone();
+        Callback::from(move |_: Event| original.set(!*original))
+    };
+    let on_export = {
+        let ctx = ctx.clone();
+        let original = *original;
+        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::CommentsCsv(original)))
+    };
     html! {
         <section aria-labelledby="quotes-title" data-testid="quotes">
             <h4 id="quotes-title">{"Quotes for the report"}</h4>

@@ -2,16 +2,16 @@
 //! and read cost per outcome, the ICER with its interval, the CE plane, the acceptability
 //! curve and the one-way sensitivity table.
 
-use crate::core::present::chart::{tornado_chart, xy_chart, XyChart};
-use crate::ui::charts::TornadoView;
 use crate::core::analyses::cost::table::typed_table_csv;
 use crate::core::analyses::cost::{CostArm, CostBasis, CostItem, CostResult, CostValue, SUGGESTED_CATEGORIES};
-use crate::ui::browser::text_blob;
+use crate::core::present::chart::{tornado_chart, xy_chart, XyChart};
 use crate::core::present::explain::num;
 use crate::ui::app::AppContext;
+use crate::ui::browser::text_blob;
+use crate::ui::charts::TornadoView;
+use crate::ui::field::Field;
 use crate::ui::state::Action;
 use wasm_bindgen::JsCast;
-use crate::ui::field::Field;
 use yew::prelude::*;
 
 fn money(v: Option<f64>, cur: &str) -> String {
@@ -33,7 +33,9 @@ pub struct XyProps {
 pub fn xy_view(p: &XyProps) -> Html {
     let c = &p.chart;
     let (l, t, r, b) = c.plot;
-    let path = |pts: &[(f64, f64)]| -> String { pts.iter().enumerate().map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" })).collect() };
+    let path = |pts: &[(f64, f64)]| -> String {
+        pts.iter().enumerate().map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" })).collect()
+    };
     let line = path(&c.line);
     html! {
         <figure class="chart">
@@ -92,7 +94,14 @@ struct Row {
 
 impl Row {
     fn new(category: &str) -> Row {
-        Row { category: category.into(), arm: "intervention".into(), basis: "fixed".into(), kind: "amount".into(), a: String::new(), b: String::new() }
+        Row {
+            category: category.into(),
+            arm: "intervention".into(),
+            basis: "fixed".into(),
+            kind: "amount".into(),
+            a: String::new(),
+            b: String::new(),
+        }
     }
 
     fn item(&self) -> Option<CostItem> {
@@ -158,13 +167,19 @@ fn cost_editor() -> Html {
     let rows = use_reducer(|| Rows(SUGGESTED_CATEGORIES.iter().take(3).map(|c| Row::new(c)).collect()));
     let hourly = use_state(String::new);
     let currency = use_state(String::new);
-    let cell = |i: usize, field: &'static str, value: String, options: Option<&'static [(&'static str, &'static str)]>| {
+    let cell = |i: usize,
+                field: &'static str,
+                value: String,
+                options: Option<&'static [(&'static str, &'static str)]>| {
         let rows = rows.clone();
         let label = format!("{field} of row {}", i + 1);
         match options {
             Some(opts) => {
                 let onchange = Callback::from(move |e: Event| {
-                    let v = e.target().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value())).unwrap_or_default();
+                    let v = e
+                        .target()
+                        .and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()))
+                        .unwrap_or_default();
                     rows.dispatch(RowEdit::Set(i, field, v));
                 });
                 html! { <select aria-label={label} {onchange}>{ for opts.iter().map(|(v, l)| html! { <option value={*v} selected={value == *v}>{*l}</option> }) }</select> }
@@ -196,7 +211,8 @@ fn cost_editor() -> Html {
     };
     const ARMS: &[(&str, &str)] = &[("intervention", "intervention"), ("control", "control"), ("shared", "both arms")];
     const BASIS: &[(&str, &str)] = &[("fixed", "total"), ("per_participant", "per participant")];
-    const KINDS: &[(&str, &str)] = &[("amount", "amount"), ("quantity", "quantity × unit price"), ("hours", "volunteer hours")];
+    const KINDS: &[(&str, &str)] =
+        &[("amount", "amount"), ("quantity", "quantity × unit price"), ("hours", "volunteer hours")];
     let text_input = |state: &UseStateHandle<String>, label: &'static str| {
         let st = state.clone();
         let onchange = Callback::from(move |v: String| st.set(v));
@@ -242,7 +258,8 @@ pub fn cost_page() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |v: String| ctx.dispatch(Action::SetBootstrapB(v.trim().parse::<u64>().unwrap_or(0))))
     };
-    let b_now = ctx.recipe.cost_inputs.as_ref().and_then(|c| c.get("bootstrap_B")).and_then(|v| v.as_u64()).unwrap_or(10_000);
+    let b_now =
+        ctx.recipe.cost_inputs.as_ref().and_then(|c| c.get("bootstrap_B")).and_then(|v| v.as_u64()).unwrap_or(10_000);
     let cost = ctx.analysis.as_ref().and_then(|a| a.results.cost.clone());
     html! {
         <section class="page" aria-labelledby="cost-title">
@@ -288,7 +305,10 @@ pub fn plane_chart(c: &CostResult) -> Option<XyChart> {
         false,
         "Extra help-seekers per 100 participants (intervention − control)",
         "Extra cost per participant",
-        format!("Cost-effectiveness plane with {} bootstrap replicates and the point estimate.", c.ce_plane.replicates.len()),
+        format!(
+            "Cost-effectiveness plane with {} bootstrap replicates and the point estimate.",
+            c.ce_plane.replicates.len()
+        ),
     )
 }
 
@@ -298,16 +318,18 @@ fn cost_results(p: &CostProps) -> Html {
     let cur = c.currency.as_str();
     let row = |label: &str, help: &str, value: String| html! { <tr><th scope="row"><abbr tabindex="0" title={help.to_string()}>{label}</abbr><span class="help-text">{help.to_string()}</span></th><td>{value}</td></tr> };
     let plane = plane_chart(c);
-    let ceac = (!c.ceac.is_empty()).then(|| {
-        xy_chart(
-            &c.ceac.iter().map(|p| (p.wtp, p.probability)).collect::<Vec<_>>(),
-            None,
-            true,
-            "Willingness to pay per additional help-seeker",
-            "Probability cost-effective",
-            "Cost-effectiveness acceptability curve.".into(),
-        )
-    }).flatten();
+    let ceac = (!c.ceac.is_empty())
+        .then(|| {
+            xy_chart(
+                &c.ceac.iter().map(|p| (p.wtp, p.probability)).collect::<Vec<_>>(),
+                None,
+                true,
+                "Willingness to pay per additional help-seeker",
+                "Probability cost-effective",
+                "Cost-effectiveness acceptability curve.".into(),
+            )
+        })
+        .flatten();
     html! {
         <>
         <section class="card" aria-labelledby="cost-res-title">
@@ -357,10 +379,24 @@ fn sensitivity_card(p: &CostProps) -> Html {
         })
     };
     // The ICER when the ratio is meaningful at the base; else the cost per participant enrolled.
-    let icer_base = c.incremental_cost_per_additional_help_seeker.filter(|_| c.sensitivity.iter().any(|s| s.icer_at_low.is_some() || s.icer_at_high.is_some()));
+    let icer_base = c
+        .incremental_cost_per_additional_help_seeker
+        .filter(|_| c.sensitivity.iter().any(|s| s.icer_at_low.is_some() || s.icer_at_high.is_some()));
     let (base, rows, what): (Option<f64>, Vec<crate::core::present::chart::TornadoRow>, &str) = match icer_base {
-        Some(b) => (Some(b), c.sensitivity.iter().map(|s| (s.label.clone(), s.icer_at_low, s.icer_at_high)).collect(), "Cost per additional help-seeker (ICER)"),
-        None => (c.cost_per_enrolled, c.sensitivity.iter().filter(|s| s.kind == "ingredient").map(|s| (s.label.clone(), s.cost_per_enrolled_at_low, s.cost_per_enrolled_at_high)).collect(), "Cost per participant enrolled"),
+        Some(b) => (
+            Some(b),
+            c.sensitivity.iter().map(|s| (s.label.clone(), s.icer_at_low, s.icer_at_high)).collect(),
+            "Cost per additional help-seeker (ICER)",
+        ),
+        None => (
+            c.cost_per_enrolled,
+            c.sensitivity
+                .iter()
+                .filter(|s| s.kind == "ingredient")
+                .map(|s| (s.label.clone(), s.cost_per_enrolled_at_low, s.cost_per_enrolled_at_high))
+                .collect(),
+            "Cost per participant enrolled",
+        ),
     };
     let cur2 = cur.clone();
     let chart = base.and_then(|b| tornado_chart(b, &rows, what, &move |v| money(Some(v), &cur2)));

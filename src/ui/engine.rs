@@ -7,8 +7,8 @@
 //! With the first data file over 8 MB a second, helper worker is started and joined to the
 //! first by a channel; it reads the second half of such files (see `crate::worker`).
 
-use crate::core::ingest::split;
 use crate::core::engine::service::{Reply, Request};
+use crate::core::ingest::split;
 use crate::worker::{decode_message, encode_message, field, message};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -82,7 +82,11 @@ mod local {
 
         pub fn new(on_reply: &Rc<dyn Fn(Reply)>) -> Rc<LocalHost> {
             let on_reply = on_reply.clone();
-            Rc::new(LocalHost { host: Host::new(Box::new(move |r| on_reply(r))), queue: RefCell::new(VecDeque::new()), draining: Cell::new(false) })
+            Rc::new(LocalHost {
+                host: Host::new(Box::new(move |r| on_reply(r))),
+                queue: RefCell::new(VecDeque::new()),
+                draining: Cell::new(false),
+            })
         }
 
         pub fn push(self: &Rc<Self>, item: Queued) {
@@ -180,7 +184,11 @@ fn embedded_worker_parts() -> Option<js_sys::Array> {
 }
 
 fn spawn_worker() -> Option<web_sys::Worker> {
-    let parts = if single_file_build() { embedded_worker_parts()? } else { js_sys::Array::of1(&JsValue::from_str(&worker_script()?)) };
+    let parts = if single_file_build() {
+        embedded_worker_parts()?
+    } else {
+        js_sys::Array::of1(&JsValue::from_str(&worker_script()?))
+    };
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("text/javascript");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
@@ -225,7 +233,10 @@ impl Engine {
                         engine.helper_after_analysis();
                     }
                 }
-                Err(e) => (engine.on_reply)(Reply::Failed { seq: 0, message: format!("The worker's answer could not be read ({e}).") }),
+                Err(e) => (engine.on_reply)(Reply::Failed {
+                    seq: 0,
+                    message: format!("The worker's answer could not be read ({e})."),
+                }),
             }
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -362,7 +373,10 @@ impl Engine {
             return;
         };
         let (to_engine, to_helper) = (channel.port1(), channel.port2());
-        if engine_worker.post_message_with_transfer(&message(&[("engine", &to_engine)]), &js_sys::Array::of1(&to_engine)).is_err() {
+        if engine_worker
+            .post_message_with_transfer(&message(&[("engine", &to_engine)]), &js_sys::Array::of1(&to_engine))
+            .is_err()
+        {
             helper.terminate();
             return;
         }
@@ -380,9 +394,14 @@ impl Engine {
         let on_lost = lost.clone();
         let helper_for_ready = helper.clone();
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            match decode_message(&e.data()).and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string())) {
+            match decode_message(&e.data())
+                .and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string()))
+            {
                 Ok(Reply::Ready) => {
-                    let _ = helper_for_ready.post_message_with_transfer(&message(&[("helper", &to_helper)]), &js_sys::Array::of1(&to_helper));
+                    let _ = helper_for_ready.post_message_with_transfer(
+                        &message(&[("helper", &to_helper)]),
+                        &js_sys::Array::of1(&to_helper),
+                    );
                 }
                 _ => on_lost(),
             }

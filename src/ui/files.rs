@@ -32,7 +32,9 @@ fn load_recipe(ctx: &AppContext, file: Option<web_sys::File>) {
     let ctx = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
         match read_blob(&file).await {
-            Ok(bytes) => ctx.dispatch(Action::LoadRecipe(String::from_utf8_lossy(&js_sys::Uint8Array::new(&bytes).to_vec()).into_owned())),
+            Ok(bytes) => ctx.dispatch(Action::LoadRecipe(
+                String::from_utf8_lossy(&js_sys::Uint8Array::new(&bytes).to_vec()).into_owned(),
+            )),
             Err(e) => ctx.dispatch(Action::Failed(e)),
         }
     });
@@ -110,15 +112,11 @@ pub fn file_bar() -> Html {
     };
     let on_data = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            load_files(&ctx, input_files(&e))
-        })
+        Callback::from(move |e: Event| load_files(&ctx, input_files(&e)))
     };
     let on_recipe = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            load_recipe(&ctx, input_file(&e))
-        })
+        Callback::from(move |e: Event| load_recipe(&ctx, input_file(&e)))
     };
     let on_drop = {
         let ctx = ctx.clone();

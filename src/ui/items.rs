@@ -4,22 +4,26 @@
 //! only); and the reliability read back (alpha with its interval, item-rest correlations,
 //! warnings). The first scale's scores feed the change analysis.
 
-use crate::core::present::explain::num;
 use crate::core::analyses::scales::presets::{check_reminder, PRESETS};
 use crate::core::analyses::scales::ItemsResult;
+use crate::core::present::explain::num;
 use crate::ui::app::AppContext;
+use crate::ui::field::Field;
 use crate::ui::state::{item_scales, Action, ItemsEdit};
 use crate::ui::wide::WideTable;
 use serde_json::{Map, Value};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
-use crate::ui::field::Field;
 use yew::prelude::*;
 
 fn get(m: &Map<String, Value>, key: &str) -> String {
     match m.get(key) {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(a)) => a.iter().map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string())).collect::<Vec<_>>().join(", "),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()))
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(Value::Null) | None => String::new(),
         Some(other) => other.to_string(),
     }
@@ -27,15 +31,23 @@ fn get(m: &Map<String, Value>, key: &str) -> String {
 
 /// True when the file has numbered item columns (e.g. `pre_q1`…).
 fn looks_item_level(columns: &[String]) -> bool {
-    columns.iter().filter(|c| c.chars().last().is_some_and(|ch| ch.is_ascii_digit()) && c.to_lowercase().contains("pre")).count() >= 3
+    columns
+        .iter()
+        .filter(|c| c.chars().last().is_some_and(|ch| ch.is_ascii_digit()) && c.to_lowercase().contains("pre"))
+        .count()
+        >= 3
 }
 
 /// The typed text of a field as the recipe value it stands for.
 fn typed(key: &str, v: &str) -> Value {
     let v = v.trim();
     match key {
-        "k" | "min_answered" | "min" | "max" => v.parse::<f64>().map(Value::from).unwrap_or(Value::String(v.to_string())),
-        "reverse" => Value::Array(v.split([',', ' ']).filter_map(|x| x.trim().parse::<u64>().ok()).map(Value::from).collect()),
+        "k" | "min_answered" | "min" | "max" => {
+            v.parse::<f64>().map(Value::from).unwrap_or(Value::String(v.to_string()))
+        }
+        "reverse" => {
+            Value::Array(v.split([',', ' ']).filter_map(|x| x.trim().parse::<u64>().ok()).map(Value::from).collect())
+        }
         _ => Value::String(v.to_string()),
     }
 }
@@ -95,7 +107,9 @@ fn scale_editor(p: &ScaleProps) -> Html {
     let m = &p.spec;
     let set = {
         let ctx = ctx.clone();
-        move |key: &'static str, value: Value| ctx.dispatch(Action::EditItems(ItemsEdit::Set { scale: i, key: key.into(), value }))
+        move |key: &'static str, value: Value| {
+            ctx.dispatch(Action::EditItems(ItemsEdit::Set { scale: i, key: key.into(), value }))
+        }
     };
     let id = |key: &str| format!("items-{i}-{key}");
     let text_field = |key: &'static str, label: &'static str, placeholder: &'static str| {
@@ -106,7 +120,8 @@ fn scale_editor(p: &ScaleProps) -> Html {
     let select = |key: &'static str| {
         let set = set.clone();
         Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
+            let v =
+                e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
             set(key, if v.is_empty() { Value::Null } else { Value::String(v) });
         })
     };
@@ -128,7 +143,12 @@ fn scale_editor(p: &ScaleProps) -> Html {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| ctx.dispatch(Action::EditItems(ItemsEdit::RemoveScale(i))))
     };
-    let picked = |key: &str| -> Vec<String> { m.get(key).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default() };
+    let picked = |key: &str| -> Vec<String> {
+        m.get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    };
     let (pre_cols, post_cols) = (picked("pre_columns"), picked("post_columns"));
     let checks = |key: &'static str, chosen: &[String], legend: &str| {
         html! {
@@ -143,7 +163,8 @@ fn scale_editor(p: &ScaleProps) -> Html {
             </fieldset>
         }
     };
-    let title = m.get("name").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("Scale {}", i + 1));
+    let title =
+        m.get("name").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("Scale {}", i + 1));
     html! {
         <div class="scale" data-scale={i.to_string()}>
             <h4>{title.clone()}{if i == 0 { " — scores used for change" } else { "" }}</h4>

@@ -16,11 +16,11 @@ mod pages;
 mod plan;
 mod process;
 mod reading;
+mod sections;
+pub mod state;
 mod teach;
 mod waves;
 mod wide;
-mod sections;
-pub mod state;
 
 use wasm_bindgen::JsCast;
 
@@ -33,9 +33,7 @@ pub fn start() {
             "Lantern hit an internal error and stopped. Your data has not left this device. Reload the page to start again. ({info})"
         ));
     }));
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"));
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     match root {
         Some(root) => {
             yew::Renderer::<app::App>::with_root(root).render();

@@ -2,17 +2,19 @@
 //! numbers or from the loaded data, with a power curve and a shareable link (the state lives
 //! in the URL fragment, which is never sent to a server).
 
-use crate::core::present::chart::{series_chart, BandSpec, LineSpec};
-use crate::core::present::explain::num;
-use crate::core::planning::power::explain::{curve_family, d_from_raw, dz_from_raw, effect_band, plan_reading, sensitivity_line, LITERATURE_EFFECTS, POWER_BANDS};
+use crate::core::planning::power::explain::{
+    curve_family, d_from_raw, dz_from_raw, effect_band, plan_reading, sensitivity_line, LITERATURE_EFFECTS, POWER_BANDS,
+};
 use crate::core::planning::power::link::to_fragment;
 use crate::core::planning::power::{solve, Design, InputValue, PowerCase, SolveFor};
+use crate::core::present::chart::{series_chart, BandSpec, LineSpec};
+use crate::core::present::explain::num;
 use crate::ui::app::AppContext;
 use crate::ui::cost::XyView;
+use crate::ui::field::Field;
 use crate::ui::state::Action;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
-use crate::ui::field::Field;
 use yew::prelude::*;
 
 /// Milliseconds from the page's performance clock (0 where there is none).
@@ -70,7 +72,11 @@ fn text_of(case: &PowerCase, name: &str) -> String {
 
 /// The default planning case: the paired design solved for n.
 pub fn default_case() -> PowerCase {
-    PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.3).with("power", 0.8).with("sig_level", 0.05).with("alternative", "two.sided")
+    PowerCase::new(Design::PairedT, SolveFor::N)
+        .with("d", 0.3)
+        .with("power", 0.8)
+        .with("sig_level", 0.05)
+        .with("alternative", "two.sided")
 }
 
 /// Values the loaded data suggest, with where each came from.
@@ -82,12 +88,20 @@ fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
     if !paired_design {
         // Two-group designs: the observed difference between the groups after the program.
         if let Some(d) = a.results.two_group_post.as_ref().and_then(|t| t.cohen_d) {
-            out.push(("d", (d.abs() * 1000.0).round() / 1000.0, "observed Cohen's d between the groups after the program".to_string()));
+            out.push((
+                "d",
+                (d.abs() * 1000.0).round() / 1000.0,
+                "observed Cohen's d between the groups after the program".to_string(),
+            ));
         }
     }
     if let Some(p) = a.results.paired.get(arm) {
         if let (true, Some(dz)) = (paired_design, p.dz) {
-            out.push(("d", (dz.abs() * 1000.0).round() / 1000.0, format!("observed d_z in the {arm} group ({} pairs)", p.n)));
+            out.push((
+                "d",
+                (dz.abs() * 1000.0).round() / 1000.0,
+                format!("observed d_z in the {arm} group ({} pairs)", p.n),
+            ));
         }
         if let Some(r) = p.r_pre_post {
             out.push(("r_pre_post", (r * 1000.0).round() / 1000.0, format!("pre–post correlation in the {arm} group")));
@@ -99,7 +113,10 @@ fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
     if let Some(c) = &a.results.clustering {
         let (one, many) = crate::core::analyses::clustering::cluster_nouns(&c.column);
         if let Some(icc) = c.stats.icc.filter(|v| *v >= 0.0) {
-            let why = format!("ICC of the {} scores between {many} (“{}”, {} {many})", c.outcome, c.column, c.stats.n_clusters);
+            let why = format!(
+                "ICC of the {} scores between {many} (“{}”, {} {many})",
+                c.outcome, c.column, c.stats.n_clusters
+            );
             out.push(("rho", (icc * 10000.0).round() / 10000.0, why.clone()));
             out.push(("icc", (icc * 10000.0).round() / 10000.0, why));
         }
@@ -111,7 +128,11 @@ fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
         let pairs: usize = a.results.paired.values().map(|p| p.n).sum();
         if ds.n_rows > 0 && pairs <= ds.n_rows {
             let att = 1.0 - pairs as f64 / ds.n_rows as f64;
-            out.push(("attrition", (att * 1000.0).round() / 1000.0, format!("{} of {} rows lack a pre/post pair", ds.n_rows - pairs, ds.n_rows)));
+            out.push((
+                "attrition",
+                (att * 1000.0).round() / 1000.0,
+                format!("{} of {} rows lack a pre/post pair", ds.n_rows - pairs, ds.n_rows),
+            ));
         }
     }
     out
@@ -180,7 +201,8 @@ pub fn plan_page() -> Html {
         let set = set.clone();
         let case = case.clone();
         Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
+            let v =
+                e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
             if let Some(d) = Design::parse(&v) {
                 let mut c = PowerCase::new(d, d.solve_options()[0]);
                 for name in d.input_names() {
@@ -196,7 +218,8 @@ pub fn plan_page() -> Html {
         let set = set.clone();
         let case = case.clone();
         Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
+            let v =
+                e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
             if let Some(s) = SolveFor::parse(&v) {
                 let mut c = case.clone();
                 c.solve_for = s;
@@ -221,15 +244,36 @@ pub fn plan_page() -> Html {
         let ms = now_ms() - started;
         let fam = family?;
         let own = fam.curves.iter().find(|c| c.own)?;
-        let lines: Vec<LineSpec> = fam.curves.iter().map(|c| LineSpec { label: c.label.clone(), dashed: !c.own, bold: c.own, data: c.points.iter().map(|p| (p.x, p.power)).collect() }).collect();
-        let bands: Vec<BandSpec> = POWER_BANDS.iter().map(|(lo, hi, name)| BandSpec { lo: *lo, hi: *hi, label: (*name).to_string() }).collect();
+        let lines: Vec<LineSpec> = fam
+            .curves
+            .iter()
+            .map(|c| LineSpec {
+                label: c.label.clone(),
+                dashed: !c.own,
+                bold: c.own,
+                data: c.points.iter().map(|p| (p.x, p.power)).collect(),
+            })
+            .collect();
+        let bands: Vec<BandSpec> = POWER_BANDS
+            .iter()
+            .map(|(lo, hi, name)| BandSpec { lo: *lo, hi: *hi, label: (*name).to_string() })
+            .collect();
         let first = own.points.first().map_or(0.0, |p| p.power * 100.0);
         let last = own.points.last().map_or(0.0, |p| p.power * 100.0);
         let description = format!(
             "Power against {} from {} to {}: for your plan it rises from {first:.0}% to {last:.0}%. {} curves for comparison; shaded bands: below 50% likely to miss, 50 to 80% a coin flip to probable, 80 to 95% probably detects, above 95% almost surely.",
             fam.vary, fam.from, fam.to, fam.curves.len().saturating_sub(1)
         );
-        let chart = series_chart(&lines, &[], Some((0.0, 1.0)), &bands, None, &format!("Sample size ({})", fam.vary), "Power", description)?;
+        let chart = series_chart(
+            &lines,
+            &[],
+            Some((0.0, 1.0)),
+            &bands,
+            None,
+            &format!("Sample size ({})", fam.vary),
+            "Power",
+            description,
+        )?;
         let points: usize = fam.curves.iter().map(|c| c.points.len()).sum();
         Some((chart, own.points.len(), points, ms))
     });

@@ -7,9 +7,9 @@ use crate::core::present::explain::{num, pval};
 use crate::core::results::Results;
 use crate::ui::app::AppContext;
 use crate::ui::cost::XyView;
+use crate::ui::field::Field;
 use crate::ui::state::{Action, ProcessEdit};
 use crate::ui::wide::WideTable;
-use crate::ui::field::Field;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -29,8 +29,17 @@ fn pct_ci(v: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
 }
 
 /// Change against dose, one dot per person.
-pub fn dose_chart(d: &crate::core::analyses::process::dose::DoseResult) -> Option<crate::core::present::chart::XyChart> {
-    xy_chart(&d.points.iter().map(|p| (p.dose, p.change)).collect::<Vec<_>>(), None, false, &format!("{} ({})", d.column, d.unit), "Change (after − before)", format!("Scatter of change against {} for {} people.", d.column, d.points.len()))
+pub fn dose_chart(
+    d: &crate::core::analyses::process::dose::DoseResult,
+) -> Option<crate::core::present::chart::XyChart> {
+    xy_chart(
+        &d.points.iter().map(|p| (p.dose, p.change)).collect::<Vec<_>>(),
+        None,
+        false,
+        &format!("{} ({})", d.column, d.unit),
+        "Change (after − before)",
+        format!("Scatter of change against {} for {} people.", d.column, d.points.len()),
+    )
 }
 
 #[function_component(ProcessCard)]
@@ -92,11 +101,29 @@ pub fn process_card(p: &Props) -> Html {
 /// trend expected without the program, and the start marker.
 pub fn counts_chart(c: &crate::core::analyses::process::CountsResult) -> Option<crate::core::present::chart::XyChart> {
     let t = |i: usize| i as f64 + 1.0;
-    let observed: Vec<(f64, f64)> = c.periods.iter().enumerate().filter_map(|(i, p)| p.rate.map(|r| (t(i), r))).collect();
-    let fitted = |after: bool| -> Vec<(f64, f64)> { c.periods.iter().enumerate().filter(|(_, p)| p.after_start == after).filter_map(|(i, p)| p.fitted_rate.map(|r| (t(i), r))).collect() };
-    let counterfactual: Vec<(f64, f64)> = c.periods.iter().enumerate().filter(|(_, p)| p.after_start).filter_map(|(i, p)| p.counterfactual_rate.map(|r| (t(i), r))).collect();
+    let observed: Vec<(f64, f64)> =
+        c.periods.iter().enumerate().filter_map(|(i, p)| p.rate.map(|r| (t(i), r))).collect();
+    let fitted = |after: bool| -> Vec<(f64, f64)> {
+        c.periods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.after_start == after)
+            .filter_map(|(i, p)| p.fitted_rate.map(|r| (t(i), r)))
+            .collect()
+    };
+    let counterfactual: Vec<(f64, f64)> = c
+        .periods
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.after_start)
+        .filter_map(|(i, p)| p.counterfactual_rate.map(|r| (t(i), r)))
+        .collect();
     let mut lines = Vec::new();
-    for (label, data, dashed) in [("Fitted trend before the program", fitted(false), false), ("Fitted trend after the start", fitted(true), false), ("Expected without the program (trend continued)", counterfactual, true)] {
+    for (label, data, dashed) in [
+        ("Fitted trend before the program", fitted(false), false),
+        ("Fitted trend after the start", fitted(true), false),
+        ("Expected without the program (trend continued)", counterfactual, true),
+    ] {
         if data.len() >= 2 {
             lines.push(LineSpec { label: label.into(), dashed, bold: !dashed, data });
         }
@@ -114,7 +141,11 @@ pub fn counts_chart(c: &crate::core::analyses::process::CountsResult) -> Option<
             "Rates over {} periods (dots); the program started at period {}.{}",
             c.n_periods,
             c.n_before + 1,
-            if lines.is_empty() { String::new() } else { " Lines: the interrupted time series' fitted trend before and after the start, and the trend expected without the program.".into() }
+            if lines.is_empty() {
+                String::new()
+            } else {
+                " Lines: the interrupted time series' fitted trend before and after the start, and the trend expected without the program.".into()
+            }
         ),
     )
 }
@@ -171,7 +202,11 @@ pub fn process_settings() -> Html {
     let Some(ds) = &ctx.dataset else { return html! {} };
     let inputs = ctx.recipe.process.clone().unwrap_or_default();
     let c = &ctx.recipe.columns;
-    let roles: Vec<&str> = [&c.id, &c.group, &c.pre, &c.post, &c.followup, &c.help_pre, &c.help_post, &c.subgroup, &c.dose, &c.cluster].iter().filter_map(|r| r.as_deref()).collect();
+    let roles: Vec<&str> =
+        [&c.id, &c.group, &c.pre, &c.post, &c.followup, &c.help_pre, &c.help_post, &c.subgroup, &c.dose, &c.cluster]
+            .iter()
+            .filter_map(|r| r.as_deref())
+            .collect();
     let candidates: Vec<String> = ds.columns.iter().filter(|n| !roles.contains(&n.as_str())).cloned().collect();
     let levels: Vec<String> = {
         let mut l: Vec<String> = ctx

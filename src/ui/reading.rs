@@ -7,15 +7,19 @@
 use crate::core::dataset::ValueMap;
 use crate::core::ingest::reshape::LongLayout;
 use crate::ui::app::AppContext;
+use crate::ui::field::Field;
 use crate::ui::state::{Action, IngestEdit};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
-use crate::ui::field::Field;
 use yew::prelude::*;
 
 /// The number a box shows: whole numbers without ".0".
 fn shown(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { v.to_string() }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        v.to_string()
+    }
 }
 
 /// What a number box holds: `Some(None)` = empty (missing), `Some(Some(v))` = a number,
@@ -58,8 +62,12 @@ fn map_table(p: &MapTableProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
     let m = &p.map;
     let column = m.column.clone();
-    let rows: Vec<(String, Option<f64>)> =
-        m.entries.iter().map(|(a, v)| (a.clone(), Some(*v))).chain(m.missing.iter().map(|a| (a.clone(), None))).collect();
+    let rows: Vec<(String, Option<f64>)> = m
+        .entries
+        .iter()
+        .map(|(a, v)| (a.clone(), Some(*v)))
+        .chain(m.missing.iter().map(|a| (a.clone(), None)))
+        .collect();
     let reset = {
         let ctx = ctx.clone();
         let column = column.clone();
@@ -121,7 +129,8 @@ pub fn long_layout_offer() -> Html {
     let columns = ds.columns.clone();
     let first = |skip: Option<&str>| columns.iter().find(|c| Some(c.as_str()) != skip).cloned().unwrap_or_default();
     let id = (*id_pick).clone().or_else(|| hint.as_ref().map(|h| h.id.clone())).unwrap_or_else(|| first(None));
-    let wave = (*wave_pick).clone().or_else(|| hint.as_ref().map(|h| h.wave.clone())).unwrap_or_else(|| first(Some(&id)));
+    let wave =
+        (*wave_pick).clone().or_else(|| hint.as_ref().map(|h| h.wave.clone())).unwrap_or_else(|| first(Some(&id)));
     let picker = |label: &str, testid: &str, current: &str, state: UseStateHandle<Option<String>>| {
         let onchange = Callback::from(move |e: Event| {
             if let Some(v) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()) {
@@ -142,7 +151,11 @@ pub fn long_layout_offer() -> Html {
         // The suggested waves (in time order) when its columns are the ones chosen.
         let waves = hint.as_ref().filter(|h| h.id == id && h.wave == wave).map(|h| h.waves.clone());
         Callback::from(move |_: MouseEvent| {
-            ctx.dispatch(Action::EditIngest(IngestEdit::Long(Some(LongLayout { id: id.clone(), wave: wave.clone(), waves: waves.clone() }))))
+            ctx.dispatch(Action::EditIngest(IngestEdit::Long(Some(LongLayout {
+                id: id.clone(),
+                wave: wave.clone(),
+                waves: waves.clone(),
+            }))))
         })
     };
     let pickers = html! {
@@ -171,4 +184,3 @@ pub fn long_layout_offer() -> Html {
         },
     }
 }
-

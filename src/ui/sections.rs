@@ -3,18 +3,19 @@
 //! Every number and sentence comes from `crate::core`.
 
 use crate::core::present::chart::{interval_chart, means_over_time, xy_chart, IntervalChart, LineChart};
-use crate::ui::cost::XyView;
-use crate::ui::charts::IntervalView;
 use crate::core::present::explain::{
-    ancova_reading, help_between_reading, help_paired_reading, num, paired_reading, pval, rci_reading, two_group_reading,
+    ancova_reading, help_between_reading, help_paired_reading, num, paired_reading, pval, rci_reading,
+    two_group_reading,
 };
 use crate::core::results::Results;
 use crate::core::stats::two_group::TwoGroupStats;
 use crate::ui::app::AppContext;
+use crate::ui::charts::IntervalView;
+use crate::ui::cost::XyView;
+use crate::ui::field::Field;
 use crate::ui::process::{CountsCard, ProcessCard};
 use crate::ui::state::Action;
 use crate::ui::wide::WideTable;
-use crate::ui::field::Field;
 use yew::prelude::*;
 
 const ARMS: [&str; 3] = ["all", "intervention", "control"];
@@ -163,7 +164,12 @@ pub fn groups_card(p: &ResultsProps) -> Html {
 /// Change in each group with its interval.
 pub fn by_group_chart(r: &Results) -> Option<IntervalChart> {
     interval_chart(
-        &ARMS.iter().filter_map(|arm| r.paired.get(*arm).map(|s| (arm_title(arm).to_string(), s.mean_diff, s.ci_low, s.ci_high))).collect::<Vec<_>>(),
+        &ARMS
+            .iter()
+            .filter_map(|arm| {
+                r.paired.get(*arm).map(|s| (arm_title(arm).to_string(), s.mean_diff, s.ci_low, s.ci_high))
+            })
+            .collect::<Vec<_>>(),
         true,
         "Mean change after − before (95% CI)",
     )
@@ -216,7 +222,18 @@ pub fn subgroup_chart(r: &Results) -> Option<IntervalChart> {
             .iter()
             .filter_map(|arm| r.subgroups.get(*arm).map(|l| (arm, l)))
             .flat_map(|(arm, levels)| {
-                levels.iter().map(move |(level, s)| (format!("{} · {level}{}", arm_title(arm), if s.small_n_warning.is_some() { " (small)" } else { "" }), s.stats.mean_diff, s.stats.ci_low, s.stats.ci_high))
+                levels.iter().map(move |(level, s)| {
+                    (
+                        format!(
+                            "{} · {level}{}",
+                            arm_title(arm),
+                            if s.small_n_warning.is_some() { " (small)" } else { "" }
+                        ),
+                        s.stats.mean_diff,
+                        s.stats.ci_low,
+                        s.stats.ci_high,
+                    )
+                })
             })
             .collect::<Vec<_>>(),
         true,

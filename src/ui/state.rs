@@ -2,19 +2,19 @@
 //! [`Action`]. Work is sent to the engine (a Web Worker) as a request with a sequence
 //! number; its reply comes back as [`Action::Reply`] and only the newest one is shown.
 
-use crate::core::analyses::Analysis;
-use crate::core::ingest::profile::DatasetSummary;
 use crate::core::analyses::comments::view::{CommentsQuery, CommentsView};
+use crate::core::analyses::Analysis;
 use crate::core::engine::demo::{demo_csv, demo_recipe, DEMO_FILE_NAME};
-use crate::core::recipe::edit::RecipeEdit;
-pub use crate::core::recipe::edit::{item_scales, IngestEdit, ItemsEdit, ProcessEdit, Role};
-use crate::core::recipe::Recipe;
 use crate::core::engine::service::{CostsSummary, Reply, Request};
 use crate::core::ingest::link::settings::{CodeColumns, CodeList};
 use crate::core::ingest::link::{LinkSettings, Wave};
+use crate::core::ingest::profile::DatasetSummary;
 use crate::core::planning::power::link::{from_query, to_fragment};
 use crate::core::planning::power::PowerCase;
 use crate::core::planning::simulate::{SimResult, SimSettings};
+use crate::core::recipe::edit::RecipeEdit;
+pub use crate::core::recipe::edit::{item_scales, IngestEdit, ItemsEdit, ProcessEdit, Role};
+use crate::core::recipe::Recipe;
 use crate::ui::browser::{download, set_fragment, text_blob};
 use crate::ui::combine::{Combine, CombineEdit};
 use crate::ui::engine::Engine;
@@ -115,19 +115,38 @@ pub enum CommentsEdit {
     /// Add or remove a comment column.
     ToggleColumn(String),
     /// A new code with its phrases (a free name is made when `name` is blank or taken).
-    AddCode { name: String, phrases: Vec<String> },
+    AddCode {
+        name: String,
+        phrases: Vec<String>,
+    },
     /// Rename a code (its hand tags, description and quotes follow).
-    RenameCode { from: String, to: String },
+    RenameCode {
+        from: String,
+        to: String,
+    },
     /// A code's phrases (`*` ends a stem).
-    SetPhrases { code: String, phrases: Vec<String> },
-    SetDescription { code: String, description: String },
+    SetPhrases {
+        code: String,
+        phrases: Vec<String>,
+    },
+    SetDescription {
+        code: String,
+        description: String,
+    },
     RemoveCode(String),
     /// Add the starter codebook's codes that are not there yet.
     AddStarter,
     /// Add or remove a hand-given code on one comment (1-based row).
-    ToggleManual { column: String, row: usize, code: String },
+    ToggleManual {
+        column: String,
+        row: usize,
+        code: String,
+    },
     /// Star (or unstar) a comment as a quote for the report.
-    ToggleQuote { column: String, row: usize },
+    ToggleQuote {
+        column: String,
+        row: usize,
+    },
     /// Words removed from quotes and exports (names of staff, places).
     RedactWords(Vec<String>),
     /// The stop-word list of the frequencies (`None` = the default list).
@@ -155,7 +174,9 @@ pub fn apply_comments_edit(c: &mut crate::core::recipe::comments::CommentsRecipe
                 }
                 name = format!("{base} {i}");
             }
-            c.codebook.0.push((name, phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()));
+            c.codebook
+                .0
+                .push((name, phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()));
         }
         CommentsEdit::RenameCode { from, to } => {
             let to = to.trim().to_string();
@@ -174,7 +195,8 @@ pub fn apply_comments_edit(c: &mut crate::core::recipe::comments::CommentsRecipe
             }
         }
         CommentsEdit::SetPhrases { code, phrases } => {
-            *c.codebook.entry(&code) = phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+            *c.codebook.entry(&code) =
+                phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
         }
         CommentsEdit::SetDescription { code, description } => {
             if description.trim().is_empty() {
@@ -224,7 +246,9 @@ pub fn apply_comments_edit(c: &mut crate::core::recipe::comments::CommentsRecipe
             }
             c.quotes.0.retain(|(_, rows)| !rows.is_empty());
         }
-        CommentsEdit::RedactWords(words) => c.redact = words.into_iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect(),
+        CommentsEdit::RedactWords(words) => {
+            c.redact = words.into_iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect()
+        }
         CommentsEdit::StopWords(words) => c.stop_words = words,
     }
 }
@@ -237,29 +261,55 @@ pub enum Action {
     /// Something started that will end in another action (file reading).
     Busy,
     /// A data file's contents arrived.
-    LoadData { name: String, file: web_sys::Blob },
+    LoadData {
+        name: String,
+        file: web_sys::Blob,
+    },
     /// Several data files chosen together: the waves of one study (linked by participant code).
     LoadWaves(Vec<(String, web_sys::Blob)>),
     /// One wave file added, or taking the place of the loaded wave file `replace`.
-    AddWave { name: String, file: web_sys::Blob, replace: Option<String> },
+    AddWave {
+        name: String,
+        file: web_sys::Blob,
+        replace: Option<String>,
+    },
     /// Which wave a loaded file is (`None`: not set).
-    SetWave { file: String, wave: Option<Wave> },
+    SetWave {
+        file: String,
+        wave: Option<Wave>,
+    },
     /// The code columns of a wave, joined in this order.
-    SetCodeColumns { wave: Wave, columns: Vec<String> },
+    SetCodeColumns {
+        wave: Wave,
+        columns: Vec<String>,
+    },
     /// A (pre code, later code) pair accepted (`true`) or rejected in the review panel.
-    ReviewPair { pre: String, later: String, accept: bool },
+    ReviewPair {
+        pre: String,
+        later: String,
+        accept: bool,
+    },
     /// The largest code difference linked without asking (0 = equal codes only).
     SetMaxDistance(usize),
     /// A cost table's contents arrived.
-    LoadCosts { name: String, file: web_sys::Blob },
+    LoadCosts {
+        name: String,
+        file: web_sys::Blob,
+    },
     /// A community counts table's contents arrived.
-    LoadCounts { name: String, file: web_sys::Blob },
+    LoadCounts {
+        name: String,
+        file: web_sys::Blob,
+    },
     /// A recipe file's text arrived.
     LoadRecipe(String),
     SetRole(Role, Option<String>),
     /// Which answer of the group column means the program group / the comparison group
     /// (`None`: let Lantern guess).
-    SetGroupLevels { intervention: Option<String>, control: Option<String> },
+    SetGroupLevels {
+        intervention: Option<String>,
+        control: Option<String>,
+    },
     /// The scale's reliability for reliable change (None clears it).
     SetRxx(Option<f64>),
     /// Keep (or again leave out) an identifying column in the cleaned-data export.
@@ -327,7 +377,6 @@ impl AppState {
             }
         }
     }
-
 
     /// Asks the engine for the Comments part's view (its own sequence: it never makes an
     /// analysis reply stale, nor the status busy).
@@ -420,14 +469,21 @@ impl Reducible for AppState {
                 let keep_roles = s.recipe_from_user;
                 s.error = None;
                 match text_blob(&demo_csv()) {
-                    Ok(file) => s.send(|seq| Request::LoadData { seq, name: DEMO_FILE_NAME.into(), recipe, keep_roles }, Some(file)),
+                    Ok(file) => s.send(
+                        |seq| Request::LoadData { seq, name: DEMO_FILE_NAME.into(), recipe, keep_roles },
+                        Some(file),
+                    ),
                     Err(e) => s.error = Some(e),
                 }
             }
             Action::Busy => s.status = Status::Busy,
             Action::LoadData { name, file } => {
                 let mb = file.size() / 1e6;
-                s.reading = Some(if mb >= 0.1 { format!("Reading and analysing “{name}” ({mb:.1} MB)") } else { format!("Reading and analysing “{name}”") });
+                s.reading = Some(if mb >= 0.1 {
+                    format!("Reading and analysing “{name}” ({mb:.1} MB)")
+                } else {
+                    format!("Reading and analysing “{name}”")
+                });
                 // Without a recipe from the user, the demo's settings do not describe the new file.
                 let recipe = if s.recipe_from_user { s.recipe.clone() } else { Recipe::default() };
                 let keep_roles = s.recipe_from_user;
@@ -465,7 +521,9 @@ impl Reducible for AppState {
                 let link = s.recipe.link.get_or_insert_with(LinkSettings::default);
                 let mut map = match std::mem::take(&mut link.code) {
                     CodeColumns::PerWave(m) => m,
-                    CodeColumns::All(list) => Wave::ALL.into_iter().map(|w| (w.name().to_string(), list.clone())).collect(),
+                    CodeColumns::All(list) => {
+                        Wave::ALL.into_iter().map(|w| (w.name().to_string(), list.clone())).collect()
+                    }
                 };
                 if columns.is_empty() {
                     map.remove(wave.name());
@@ -516,7 +574,9 @@ impl Reducible for AppState {
             },
             // Every edit of the settings is applied by core (`Recipe::apply`), then analysed again.
             Action::SetRole(role, col) => s.edit(RecipeEdit::Role(role, col)),
-            Action::SetGroupLevels { intervention, control } => s.edit(RecipeEdit::GroupLevels { intervention, control }),
+            Action::SetGroupLevels { intervention, control } => {
+                s.edit(RecipeEdit::GroupLevels { intervention, control })
+            }
             Action::SetRxx(rxx) => s.edit(RecipeEdit::Rxx(rxx)),
             Action::ToggleKeepIdentifying(col) => s.edit(RecipeEdit::ToggleKeepIdentifying(col)),
             Action::EditItems(edit) => s.edit(RecipeEdit::Items(edit)),

@@ -2,18 +2,18 @@
 //! print stylesheet hides every control). Teaching mode simulates many studies in the worker
 //! and shows how estimates and p-values wander, next to the planned power.
 
-use crate::core::present::chart::xy_chart;
-use crate::core::results::Results;
-use crate::core::present::report::{glossary, report_for_analysis, ReportSection};
 use crate::core::planning::simulate::{one_sample_csv, SimDesign, SimSettings};
+use crate::core::present::chart::xy_chart;
+use crate::core::present::report::{glossary, report_for_analysis, ReportSection};
+use crate::core::results::Results;
 use crate::ui::app::AppContext;
 use crate::ui::browser::text_blob;
 use crate::ui::combine::CombinedReport;
 use crate::ui::cost::XyView;
+use crate::ui::field::Field;
 use crate::ui::state::Action;
 use crate::ui::wide::WideTable;
 use wasm_bindgen::JsCast;
-use crate::ui::field::Field;
 use yew::prelude::*;
 
 /// The charts that go with a report section (the same pictures as on the result pages).
@@ -171,7 +171,11 @@ pub fn teach_page() -> Html {
     let on_design = {
         let settings = settings.clone();
         Callback::from(move |e: Event| {
-            let v = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|i| i.value()).unwrap_or_default();
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|i| i.value())
+                .unwrap_or_default();
             let mut s = (*settings).clone();
             s.design = if v == "one_group" { SimDesign::OneGroup } else { SimDesign::TwoGroups };
             settings.set(s);

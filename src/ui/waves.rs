@@ -126,7 +126,10 @@ fn file_row(ctx: &AppContext, f: &WaveFileView) -> Html {
                 let ctx = ctx.clone();
                 Callback::from(move |e: Event| {
                     let c = select_value(&e);
-                    ctx.dispatch(Action::SetCodeColumns { wave: w, columns: if c.is_empty() { Vec::new() } else { vec![c] } });
+                    ctx.dispatch(Action::SetCodeColumns {
+                        wave: w,
+                        columns: if c.is_empty() { Vec::new() } else { vec![c] },
+                    });
                 })
             };
             html! {
@@ -282,10 +285,12 @@ fn decision(ctx: &AppContext, pre: &str, later: &str, accepted: bool) -> Html {
         let ctx = ctx.clone();
         let (pre, later) = (pre.to_string(), later.to_string());
         // Undo: the opposite decision, then taken back by the engine's order (reject wins over none).
-        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::ReviewPair { pre: pre.clone(), later: later.clone(), accept: !accepted }))
+        Callback::from(move |_: MouseEvent| {
+            ctx.dispatch(Action::ReviewPair { pre: pre.clone(), later: later.clone(), accept: !accepted })
+        })
     };
     html! { <li>{format!("{} “{pre}” ↔ “{later}” ", if accepted { "Linked:" } else { "Not linked:" })}
-        <button type="button" class="secondary small" onclick={undo}>{if accepted { "Reject instead" } else { "Accept instead" }}</button></li> }
+    <button type="button" class="secondary small" onclick={undo}>{if accepted { "Reject instead" } else { "Accept instead" }}</button></li> }
 }
 
 fn review_item(ctx: &AppContext, item: &ReviewItem) -> Html {

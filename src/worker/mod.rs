@@ -14,8 +14,8 @@
 //! helper reads the second into columns and hands them back as one transferred buffer
 //! ([`crate::core::ingest::split`]), so the two cores parse at once.
 
-use crate::core::ingest::split;
 use crate::core::engine::service::{FileSource, Reply, Request, Service};
+use crate::core::ingest::split;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -35,7 +35,13 @@ pub struct Host {
 
 impl Host {
     pub fn new(post: Box<dyn Fn(Reply)>) -> Rc<Host> {
-        Rc::new(Host { service: RefCell::new(Service::new()), post, looping: Cell::new(false), helper: RefCell::new(None), job: Cell::new(0) })
+        Rc::new(Host {
+            service: RefCell::new(Service::new()),
+            post,
+            looping: Cell::new(false),
+            helper: RefCell::new(None),
+            job: Cell::new(0),
+        })
     }
 
     /// From now on, big data files are read in two halves, the second by the helper at the
@@ -94,8 +100,11 @@ impl Host {
     fn receive_in_halves(self: &Rc<Self>, req: &Request, file: &web_sys::Blob) -> bool {
         let Request::LoadData { recipe, .. } = req else { return false };
         let helper = self.helper.borrow();
-        let (Some(port), Some(mid)) = (helper.as_ref(), split::middle(file.size().max(0.0) as u64)) else { return false };
-        let opts = serde_json::to_string(&crate::core::engine::service::ingest_options(recipe.ingest.as_ref())).unwrap_or_default();
+        let (Some(port), Some(mid)) = (helper.as_ref(), split::middle(file.size().max(0.0) as u64)) else {
+            return false;
+        };
+        let opts = serde_json::to_string(&crate::core::engine::service::ingest_options(recipe.ingest.as_ref()))
+            .unwrap_or_default();
         let job = self.job.get() + 1;
         self.job.set(job);
         let msg = message(&[
@@ -170,9 +179,8 @@ async fn next_macrotask() {
 
 /// Decodes a `{json, file?}` message.
 pub fn decode_message(data: &JsValue) -> Result<(String, Option<web_sys::Blob>), String> {
-    let json = field(data, "json")
-        .and_then(|v| v.as_string())
-        .ok_or("A message without a request reached the worker.")?;
+    let json =
+        field(data, "json").and_then(|v| v.as_string()).ok_or("A message without a request reached the worker.")?;
     let file = field(data, "file").and_then(|v| v.dyn_into::<web_sys::Blob>().ok());
     Ok((json, file))
 }
@@ -198,12 +206,15 @@ impl FileSource for BlobSource {
     }
 
     fn range(&self, from: u64, to: u64) -> Result<Cow<'_, [u8]>, String> {
-        let fail = |e: JsValue| format!("The browser could not read the file ({}).", e.as_string().unwrap_or_else(|| format!("{e:?}")));
+        let fail = |e: JsValue| {
+            format!("The browser could not read the file ({}).", e.as_string().unwrap_or_else(|| format!("{e:?}")))
+        };
         let reader = web_sys::FileReaderSync::new().map_err(fail)?;
         let size = (to.min(self.size()) as f64).max(0.0);
         let mut at = (from as f64).min(size);
         let mut out: Vec<u8> = Vec::new();
-        out.try_reserve_exact((size - at) as usize).map_err(|_| "There is not enough memory to read this file.".to_string())?;
+        out.try_reserve_exact((size - at) as usize)
+            .map_err(|_| "There is not enough memory to read this file.".to_string())?;
         while at < size {
             let end = (at + SLICE).min(size);
             let part = self.0.slice_with_f64_and_f64(at, end).map_err(fail)?;
@@ -226,7 +237,9 @@ impl FileSource for BlobSource {
 /// Detaches an `ArrayBuffer` whose contents have been copied, freeing its memory at once
 /// (`transfer(0)`, where the browser has it) instead of at the next garbage collection.
 fn release(buffer: &JsValue) {
-    let transfer = js_sys::Reflect::get(buffer, &JsValue::from_str("transfer")).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let transfer = js_sys::Reflect::get(buffer, &JsValue::from_str("transfer"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if let Some(f) = transfer {
         let _ = f.call1(buffer, &JsValue::from(0));
     }
@@ -240,9 +253,15 @@ pub fn serve_as_helper(port: web_sys::MessagePort) {
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
         let data = e.data();
         let job = JsValue::from_f64(field(&data, "job").and_then(|v| v.as_f64()).unwrap_or(-1.0));
-        let part = match (field(&data, "file").and_then(|v| v.dyn_into::<web_sys::Blob>().ok()), field(&data, "mid").and_then(|v| v.as_f64())) {
+        let part = match (
+            field(&data, "file").and_then(|v| v.dyn_into::<web_sys::Blob>().ok()),
+            field(&data, "mid").and_then(|v| v.as_f64()),
+        ) {
             (Some(file), Some(mid)) => {
-                let opts = field(&data, "opts").and_then(|v| v.as_string()).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+                let opts = field(&data, "opts")
+                    .and_then(|v| v.as_string())
+                    .and_then(|j| serde_json::from_str(&j).ok())
+                    .unwrap_or_default();
                 read_second_half(&BlobSource(file), mid as u64, &opts)
             }
             _ => None,
@@ -324,7 +343,9 @@ pub fn start() {
             return host.helper_lost();
         }
         match decode_message(&e.data()).and_then(|(json, file)| {
-            serde_json::from_str::<Request>(&json).map(|r| (r, file)).map_err(|e| format!("The worker got a request it does not understand ({e})."))
+            serde_json::from_str::<Request>(&json)
+                .map(|r| (r, file))
+                .map_err(|e| format!("The worker got a request it does not understand ({e})."))
         }) {
             Ok((req, Some(file))) if host.receive_in_halves(&req, &file) => {}
             Ok((req, file)) => host.receive(req, file.map(|f| Box::new(BlobSource(f)) as Box<dyn FileSource>)),

@@ -42,7 +42,10 @@ fn pc1_codes_keep_the_codebook_order_in_results_and_recipe() {
         assert!(pos.windows(2).all(|w| w[0] < w[1]), "{pos:?}");
     }
     // A saved recipe loads back the same, order included.
-    let recipe = Recipe::from_json(&std::fs::read_to_string(reference_dir().join("comments/pc1_trial_comments_n80.json")).unwrap()).unwrap();
+    let recipe = Recipe::from_json(
+        &std::fs::read_to_string(reference_dir().join("comments/pc1_trial_comments_n80.json")).unwrap(),
+    )
+    .unwrap();
     let again = Recipe::from_json(&recipe.to_json()).unwrap();
     assert_eq!(again, recipe);
     assert_eq!(again.comments.codebook.0.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), codes);

@@ -60,8 +60,11 @@ fn p08_cost_equals_reference() {
     // The reference limits from numpy and R boot differ by up to 1.1%; ours must be as close.
     let info = &spec["info"]["cost"];
     for (k, r) in [("boot_ci_low", "boot_ci_low_R_boot_type7"), ("boot_ci_high", "boot_ci_high_R_boot_type7")] {
-        let (ours, numpy, rboot) =
-            (cost[k].as_f64().unwrap(), spec["results"]["cost"][k]["value"].as_f64().unwrap(), info[r].as_f64().unwrap());
+        let (ours, numpy, rboot) = (
+            cost[k].as_f64().unwrap(),
+            spec["results"]["cost"][k]["value"].as_f64().unwrap(),
+            info[r].as_f64().unwrap(),
+        );
         println!("{k}: lantern {ours}, numpy {numpy}, R boot {rboot}");
         assert!((ours - rboot).abs() <= 0.05 * rboot);
     }
@@ -123,7 +126,9 @@ fn cost_without_help_seeking_still_gives_costs_per_outcome() {
     add_to_analysis(&mut a, &ds, &recipe, &parsed.table, &BootstrapSettings::default(), &mut |_| true);
     let cost = serde_json::to_value(a.results.cost.as_ref().unwrap()).unwrap();
     let mut failures = Vec::new();
-    for k in ["cost_per_enrolled", "cost_per_completer", "cost_per_reliably_improved", "n_reliably_improved_intervention"] {
+    for k in
+        ["cost_per_enrolled", "cost_per_completer", "cost_per_reliably_improved", "n_reliably_improved_intervention"]
+    {
         compare(&spec["results"]["cost"][k], &cost[k], k, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -182,7 +187,10 @@ fn every_case_gives_cost_counts_equal_to_the_reference_sections() {
             }
         } else {
             assert_eq!(cost["n_enrolled_intervention"], spec["n_rows"], "{name}");
-            assert!(cost["incremental_cost_per_additional_help_seeker"].is_null() && cost["total_control"].is_null(), "{name}");
+            assert!(
+                cost["incremental_cost_per_additional_help_seeker"].is_null() && cost["total_control"].is_null(),
+                "{name}"
+            );
         }
     }
 }

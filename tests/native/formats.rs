@@ -62,7 +62,10 @@ fn check_file(m: &Value, entry: &Value, clean: &[Value]) -> Vec<String> {
     expect(ds.format == format, format!("format {:?} (want {format:?})", ds.format));
     expect(ds.notes.iter().any(|n| n.contains(encoding)), format!("the notes name the encoding: {:?}", ds.notes));
     if format != ExportFormat::Plain {
-        expect(ds.notes.iter().any(|n| n.contains(format.name())), format!("the notes name {}: {:?}", format.name(), ds.notes));
+        expect(
+            ds.notes.iter().any(|n| n.contains(format.name())),
+            format!("the notes name {}: {:?}", format.name(), ds.notes),
+        );
     }
 
     // Rows: the ones the manifest drops are dropped, and said so.
@@ -78,7 +81,10 @@ fn check_file(m: &Value, entry: &Value, clean: &[Value]) -> Vec<String> {
             expect(ds.columns.get(idx).is_some_and(|c| c.name == col), format!("column {idx} is {col}"));
             let left = ds.column(col).map_or(0, |c| c.cells.iter().filter(|v| *v == value).count());
             expect(left == 0, format!("{left} rows with {col} = {value} are still there"));
-            expect(ds.notes.iter().any(|n| n.contains(value)), format!("the notes say why rows were dropped: {:?}", ds.notes));
+            expect(
+                ds.notes.iter().any(|n| n.contains(value)),
+                format!("the notes say why rows were dropped: {:?}", ds.notes),
+            );
         }
     }
 
@@ -179,7 +185,10 @@ fn clean_csv_itself_reads_as_clean_json() {
     let ds = read_reference("clean.csv");
     assert_eq!(ds.n_rows, 40);
     assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
-    assert_eq!(ds.column_names(), m["columns"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect::<Vec<_>>());
+    assert_eq!(
+        ds.column_names(),
+        m["columns"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect::<Vec<_>>()
+    );
     let (hours, _) = ds.numeric("hours_attended").unwrap();
     for (r, row) in clean.as_array().unwrap().iter().enumerate() {
         assert_eq!(hours[r], row["hours_attended"].as_f64(), "row {}", r + 1);
@@ -315,7 +324,13 @@ fn random_bytes_never_panic() {
 
 #[test]
 fn every_prefix_of_the_reference_files_reads_without_panic() {
-    for f in ["a_qualtrics_export.csv", "b_surveymonkey_export.csv", "d_excel_european.csv", "e_windows1252.csv", "g_quoted_multiline.csv"] {
+    for f in [
+        "a_qualtrics_export.csv",
+        "b_surveymonkey_export.csv",
+        "d_excel_european.csv",
+        "e_windows1252.csv",
+        "g_quoted_multiline.csv",
+    ] {
         let bytes = std::fs::read(formats_dir().join(f)).unwrap();
         for cut in (0..bytes.len()).step_by(97) {
             let _ = read_any(&bytes[..cut]);
@@ -366,7 +381,11 @@ fn a_ten_thousand_cell_row() {
     let d = &ds.diagnostics[0];
     assert_eq!(d.row, Some(2));
     assert_eq!(d.column.as_deref(), Some("column_4"));
-    assert!(d.message.starts_with("Row 2 (line 3 of the file) has 10000 cells but only 3 column names"), "{}", d.message);
+    assert!(
+        d.message.starts_with("Row 2 (line 3 of the file) has 10000 cells but only 3 column names"),
+        "{}",
+        d.message
+    );
     // A 10,000-column header reads too.
     let header = (0..10_000).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",");
     let ds = read_any(format!("{header}\n{}\n", vec!["1"; 10_000].join(",")).as_bytes()).unwrap();
@@ -395,7 +414,13 @@ fn short_rows_are_located_and_many_are_summarised() {
     assert_eq!(ds.n_rows, 120);
     let first = &ds.diagnostics[0];
     assert_eq!((first.row, first.column.as_deref()), (Some(1), Some("post")));
-    assert!(first.message.contains("Row 1 (line 2 of the file) has 2 cells but there are 3 column names, so “post” is read as blank"), "{}", first.message);
+    assert!(
+        first.message.contains(
+            "Row 1 (line 2 of the file) has 2 cells but there are 3 column names, so “post” is read as blank"
+        ),
+        "{}",
+        first.message
+    );
     assert_eq!(ds.diagnostics.len(), 51, "50 located messages, then one summary");
     assert!(ds.diagnostics[50].message.contains("70 more rows"));
 }
@@ -425,7 +450,10 @@ fn other_awkward_files() {
     let ds = read_any(b"a,b\n1,NA\n2,\n3,-99\n").unwrap();
     assert_eq!(ds.numeric("b").unwrap().0, vec![None, None, None]);
     // Mixed encodings: one invalid UTF-8 byte makes the file Windows-1252.
-    let ds = read_any("name\nZoë\nJos\u{e9}\n".as_bytes().iter().copied().chain(*b"Ren\xe9\n").collect::<Vec<_>>().as_slice()).unwrap();
+    let ds = read_any(
+        "name\nZoë\nJos\u{e9}\n".as_bytes().iter().copied().chain(*b"Ren\xe9\n").collect::<Vec<_>>().as_slice(),
+    )
+    .unwrap();
     assert_eq!(ds.encoding, "Windows-1252");
     assert_eq!(ds.column("name").unwrap().cells[2], "René");
     // UTF-16 with a BOM, as some Windows tools save "Unicode text" (tab-separated).

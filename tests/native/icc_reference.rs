@@ -23,7 +23,8 @@ fn reference() -> Vec<Value> {
 }
 
 fn data(ds: &Value) -> (Vec<String>, Vec<f64>) {
-    let cluster: Vec<String> = ds["cluster"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    let cluster: Vec<String> =
+        ds["cluster"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
     let y: Vec<f64> = ds["y"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
     assert_eq!(cluster.len(), y.len());
     (cluster, y)
@@ -35,7 +36,9 @@ fn compare_expected(name: &str, expected: &Value, got: &Value) {
     assert!(keys.len() >= 12, "{name}: the reference lists every statistic");
     for (k, want) in keys {
         let want = want.as_f64().unwrap();
-        let g = got[k.as_str()].as_f64().unwrap_or_else(|| panic!("{name}.{k}: Lantern gives {}, R {want}", got[k.as_str()]));
+        let g = got[k.as_str()]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{name}.{k}: Lantern gives {}, R {want}", got[k.as_str()]));
         assert!((g - want).abs() <= RTOL * want.abs(), "{name}.{k}: Lantern {g}, R {want}");
     }
 }
@@ -105,7 +108,11 @@ fn a_file_with_a_cluster_column_gets_its_icc_in_the_results_export() {
         let reading = c["reading"].as_str().unwrap();
         let icc = c["icc"].as_f64().unwrap();
         if icc > 0.0 {
-            assert!(reading.contains("answered more alike than people in different") && reading.contains("planning a cluster trial"), "{reading}");
+            assert!(
+                reading.contains("answered more alike than people in different")
+                    && reading.contains("planning a cluster trial"),
+                "{reading}"
+            );
         } else {
             assert!(reading.contains("no more alike") && reading.contains("near 0"), "{reading}");
         }

@@ -6,9 +6,9 @@
 //!   counts and sums, distinct counts, types, identifying columns, reading rules).
 
 use lantern::core::analyses::analyse;
-use lantern::core::present::clean_csv::safe_csv;
 use lantern::core::dataset::Dataset;
 use lantern::core::ingest::read_csv;
+use lantern::core::present::clean_csv::safe_csv;
 use lantern::core::recipe::Recipe;
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -33,9 +33,49 @@ impl Gen {
 
 /// Pieces that make files interesting to a CSV reader.
 const PIECES: &[&str] = &[
-    ",", ";", "\t", "|", "\"", "\"\"", "\n", "\r\n", "\r", " ", "a", "Z", "1", "-2.5", "3,5", "NA", "-99", ".", "yes", "No",
-    "Strongly agree", "Disagree", "é", "€", "😀", "\u{FEFF}", "\0", "=1+1", "@x", "#DIV/0!", "2024-03-04", "a@b.org", "10.0.0.1",
-    "StartDate", "Finished", "ImportId", "redcap_event_name", "___1", "Timestamp", "_uuid", "{", "}", "Ã©",
+    ",",
+    ";",
+    "\t",
+    "|",
+    "\"",
+    "\"\"",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "a",
+    "Z",
+    "1",
+    "-2.5",
+    "3,5",
+    "NA",
+    "-99",
+    ".",
+    "yes",
+    "No",
+    "Strongly agree",
+    "Disagree",
+    "é",
+    "€",
+    "😀",
+    "\u{FEFF}",
+    "\0",
+    "=1+1",
+    "@x",
+    "#DIV/0!",
+    "2024-03-04",
+    "a@b.org",
+    "10.0.0.1",
+    "StartDate",
+    "Finished",
+    "ImportId",
+    "redcap_event_name",
+    "___1",
+    "Timestamp",
+    "_uuid",
+    "{",
+    "}",
+    "Ã©",
 ];
 
 /// One input of a shape chosen by `kind`.
@@ -177,11 +217,21 @@ fn survey(g: &mut Gen, n: usize) -> (String, Vec<String>) {
                 3 => "abc".to_string(),
                 _ => format!("{}", g.below(400) as f64 / 8.0),
             };
-            let likert = *g.pick(&["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree", ""]);
+            let likert = *g.pick(&[
+                "Strongly disagree",
+                "Disagree",
+                "Neither agree nor disagree",
+                "Agree",
+                "Strongly agree",
+                "",
+            ]);
             let helped = *g.pick(&["Yes", "No", "NA"]);
             let hours = format!("{},{}", g.below(10), g.below(10));
             let comment = *g.pick(&["fine", "\"said \"\"ok\"\"; then left\"", "", "good", "\"two\nlines\""]);
-            format!("P{i:04};{};{score};{likert};{helped};{hours};{comment};p{i}@example.org", g.pick(&["intervention", "control"]))
+            format!(
+                "P{i:04};{};{score};{likert};{helped};{hours};{comment};p{i}@example.org",
+                g.pick(&["intervention", "control"])
+            )
         })
         .collect();
     (header, rows)
@@ -204,8 +254,11 @@ fn permuting_rows_leaves_every_column_summary_unchanged() {
         assert_eq!(a.column_names(), b.column_names());
         assert_eq!(a.decimal_comma_columns, b.decimal_comma_columns, "round {round}");
         let maps = |d: &Dataset| {
-            let mut m: Vec<(String, Vec<(String, u64)>)> =
-                d.value_maps.iter().map(|v| (v.column.clone(), v.entries.iter().map(|(l, x)| (l.clone(), x.to_bits())).collect())).collect();
+            let mut m: Vec<(String, Vec<(String, u64)>)> = d
+                .value_maps
+                .iter()
+                .map(|v| (v.column.clone(), v.entries.iter().map(|(l, x)| (l.clone(), x.to_bits())).collect()))
+                .collect();
             m.iter_mut().for_each(|(_, e)| e.sort());
             m
         };
@@ -213,9 +266,15 @@ fn permuting_rows_leaves_every_column_summary_unchanged() {
         let (sa, sb) = (a.summary(), b.summary());
         assert_eq!(sa.missing, sb.missing, "round {round}");
         for (ta, tb) in sa.types.iter().zip(&sb.types) {
-            assert_eq!((&ta.column, ta.kind, ta.n_missing, ta.n_distinct), (&tb.column, tb.kind, tb.n_missing, tb.n_distinct), "round {round}");
+            assert_eq!(
+                (&ta.column, ta.kind, ta.n_missing, ta.n_distinct),
+                (&tb.column, tb.kind, tb.n_missing, tb.n_distinct),
+                "round {round}"
+            );
         }
-        let ident = |s: &lantern::core::ingest::profile::DatasetSummary| s.identifying.iter().map(|i| (i.column.clone(), i.kind, i.share.to_bits())).collect::<Vec<_>>();
+        let ident = |s: &lantern::core::ingest::profile::DatasetSummary| {
+            s.identifying.iter().map(|i| (i.column.clone(), i.kind, i.share.to_bits())).collect::<Vec<_>>()
+        };
         assert_eq!(ident(&sa), ident(&sb), "round {round}");
         for c in a.column_names() {
             let (va, da) = a.numeric(&c).unwrap();

@@ -153,7 +153,11 @@ fn the_core_imports_neither_the_page_nor_the_worker_and_the_worker_not_the_page(
             problems.extend(part_violations(part, &f, &text));
         }
     }
-    assert!(problems.is_empty(), "imports between src/core, src/ui and src/worker the table does not allow:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "imports between src/core, src/ui and src/worker the table does not allow:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -169,7 +173,9 @@ fn core_imports_no_ui_crate() {
         for (i, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             for b in banned {
-                let used = code.contains(&format!("{b}::")) || code.contains(&format!("use {b}")) || code.contains(&format!("extern crate {b}"));
+                let used = code.contains(&format!("{b}::"))
+                    || code.contains(&format!("use {b}"))
+                    || code.contains(&format!("extern crate {b}"));
                 if used {
                     hits.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
                 }

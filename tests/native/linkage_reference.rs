@@ -6,10 +6,10 @@
 //! files loaded one by one with the full reader, the case file as recipe, `results.linkage`
 //! and the paired results of the exported results checked against the case.
 
+use crate::support::{compare, reference_dir};
 use lantern::core::ingest::link::{link_tables, linked_table, LinkSettings, LinkedTable, RowTable, WaveTable};
 use serde_json::Value;
 use std::path::PathBuf;
-use crate::support::{compare, reference_dir};
 
 fn case_dir() -> PathBuf {
     reference_dir().join("linkage")
@@ -18,8 +18,8 @@ fn case_dir() -> PathBuf {
 /// Windows-1252 → char (0x80–0x9F per the code page; the rest is Latin-1).
 fn cp1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™',
-        'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
     ];
     if (0x80..0xA0).contains(&b) {
         HIGH[usize::from(b - 0x80)]
@@ -86,7 +86,8 @@ fn read_wave(dir: &std::path::Path, file: &str, format: &Value) -> RowTable {
     let header_rows = format["header_rows"].as_u64().unwrap() as usize;
     let mut recs = records(&text, delim);
     let names: Vec<String> = recs.first().unwrap().iter().map(|s| s.trim().to_string()).collect();
-    let rows: Vec<Vec<String>> = recs.drain(header_rows..).map(|r| r.into_iter().map(|c| c.trim().to_string()).collect()).collect();
+    let rows: Vec<Vec<String>> =
+        recs.drain(header_rows..).map(|r| r.into_iter().map(|c| c.trim().to_string()).collect()).collect();
     assert_eq!(rows.len() as u64, format["data_rows"].as_u64().unwrap(), "{file}: data rows");
     RowTable { names, rows }
 }
@@ -111,7 +112,10 @@ fn paired(t: &LinkedTable, pre_col: &str, post_col: &str, decimal_comma: bool, k
         s.trim().parse::<f64>().ok()
     };
     let (a, b) = (t.column(pre_col).unwrap(), t.column(post_col).unwrap());
-    let pairs: Vec<(f64, f64)> = (0..t.n_rows()).filter(|&r| keep(r)).filter_map(|r| Some((num(&a[r], false)?, num(&b[r], decimal_comma)?))).collect();
+    let pairs: Vec<(f64, f64)> = (0..t.n_rows())
+        .filter(|&r| keep(r))
+        .filter_map(|r| Some((num(&a[r], false)?, num(&b[r], decimal_comma)?)))
+        .collect();
     let n = pairs.len();
     let mean = |v: &mut dyn Iterator<Item = f64>| v.sum::<f64>() / n as f64;
     let mean_pre = mean(&mut pairs.iter().map(|p| p.0));
@@ -129,7 +133,8 @@ fn close(what: &str, got: f64, expected: &Value) {
 
 fn run_case(name: &str) {
     let dir = case_dir();
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
     let files = dir.join(name);
     let settings: LinkSettings = serde_json::from_value(case["link"].clone()).unwrap();
     let plan = settings.validate().unwrap();
@@ -143,7 +148,11 @@ fn run_case(name: &str) {
     for (wave, e) in exp["waves"].as_object().unwrap() {
         assert_eq!(got["waves"][wave]["file"].as_str(), e["file"]["value"].as_str(), "{name} {wave} file");
         for key in ["rows", "with_code", "duplicate_rows"] {
-            check_count(&format!("{name} waves.{wave}.{key}"), got["waves"][wave][key].as_u64().unwrap() as usize, &e[key]);
+            check_count(
+                &format!("{name} waves.{wave}.{key}"),
+                got["waves"][wave][key].as_u64().unwrap() as usize,
+                &e[key],
+            );
         }
     }
     assert_eq!(got["waves"].as_object().unwrap().len(), exp["waves"].as_object().unwrap().len());
@@ -227,13 +236,17 @@ fn every_public_case_is_run() {
         .filter_map(|f| f.strip_suffix(".json").map(str::to_string))
         .collect();
     names.sort();
-    assert_eq!(names, ["pl1_trial_ids_gforms_qualtrics", "pl2_single_selfcode_three_waves"], "a new case: add a test for it");
+    assert_eq!(
+        names,
+        ["pl1_trial_ids_gforms_qualtrics", "pl2_single_selfcode_three_waves"],
+        "a new case: add a test for it"
+    );
 }
 
 // ---- Through the engine, as the page does it ----
 
-use lantern::core::engine::service::{handle_to_end, Reply, Request};
 use lantern::core::engine::service::Service;
+use lantern::core::engine::service::{handle_to_end, Reply, Request};
 use lantern::core::recipe::Recipe;
 use lantern::core::results::export_json;
 
@@ -252,7 +265,11 @@ fn through_engine(name: &str, recipe_first: bool) -> (Value, Value, Reply) {
         let f = f.as_str().unwrap();
         let bytes = std::fs::read(dir.join(name).join(f)).unwrap();
         seq += 1;
-        let replies = handle_to_end(&mut s, Request::LoadWave { seq, name: f.into(), recipe: r.clone(), fresh: i == 0, replace: None }, Some(&bytes));
+        let replies = handle_to_end(
+            &mut s,
+            Request::LoadWave { seq, name: f.into(), recipe: r.clone(), fresh: i == 0, replace: None },
+            Some(&bytes),
+        );
         let reply = replies.last().cloned().unwrap();
         if let Reply::Analysed { recipe, .. } = &reply {
             r = recipe.clone();
@@ -264,7 +281,9 @@ fn through_engine(name: &str, recipe_first: bool) -> (Value, Value, Reply) {
         last = handle_to_end(&mut s, Request::Analyse { seq, recipe: recipe.clone() }, None).pop();
     }
     let reply = last.unwrap();
-    let Reply::Analysed { recipe, dataset: Some(ds), analysis: Some(a), .. } = &reply else { panic!("{name}: {reply:?}") };
+    let Reply::Analysed { recipe, dataset: Some(ds), analysis: Some(a), .. } = &reply else {
+        panic!("{name}: {reply:?}")
+    };
     let exported: Value = serde_json::from_str(&export_json(recipe, ds, a)).unwrap();
     (case, exported, reply)
 }
@@ -312,7 +331,19 @@ fn guessed_waves_and_codes_link_pl2_without_a_recipe() {
     let mut last = None;
     for (i, f) in ["circle_after.csv", "circle_6m.csv", "circle_before.csv"].iter().enumerate() {
         let bytes = std::fs::read(dir.join(f)).unwrap();
-        let reply = handle_to_end(&mut s, Request::LoadWave { seq: i as u64 + 1, name: f.to_string(), recipe: r.clone(), fresh: i == 0, replace: None }, Some(&bytes)).pop().unwrap();
+        let reply = handle_to_end(
+            &mut s,
+            Request::LoadWave {
+                seq: i as u64 + 1,
+                name: f.to_string(),
+                recipe: r.clone(),
+                fresh: i == 0,
+                replace: None,
+            },
+            Some(&bytes),
+        )
+        .pop()
+        .unwrap();
         if let Reply::Analysed { recipe, .. } = &reply {
             r = recipe.clone();
         }
@@ -322,7 +353,11 @@ fn guessed_waves_and_codes_link_pl2_without_a_recipe() {
     assert!(v.problems.is_empty(), "{:?}", v.problems);
     let l = a.results.linkage.expect("linked");
     assert_eq!(l.participants, 47, "{l:?}");
-    assert_eq!((recipe.columns.pre.as_deref(), recipe.columns.post.as_deref()), (Some("pre_stigma_mean"), Some("post_stigma_mean")), "the pair is proposed");
+    assert_eq!(
+        (recipe.columns.pre.as_deref(), recipe.columns.post.as_deref()),
+        (Some("pre_stigma_mean"), Some("post_stigma_mean")),
+        "the pair is proposed"
+    );
     assert!(a.results.paired.contains_key("all"));
 }
 
@@ -332,7 +367,9 @@ fn bad_input_gives_plain_messages_naming_the_file_and_the_others_stay() {
     let mut seq = 0;
     let mut load = |s: &mut Service, name: &str, recipe: Recipe, fresh: bool, bytes: &[u8]| {
         seq += 1;
-        handle_to_end(s, Request::LoadWave { seq, name: name.into(), recipe, fresh, replace: None }, Some(bytes)).pop().unwrap()
+        handle_to_end(s, Request::LoadWave { seq, name: name.into(), recipe, fresh, replace: None }, Some(bytes))
+            .pop()
+            .unwrap()
     };
     let view = |r: &Reply| match r {
         Reply::Analysed { waves: Some(v), .. } => v.clone(),
@@ -342,12 +379,21 @@ fn bad_input_gives_plain_messages_naming_the_file_and_the_others_stay() {
     assert!(view(&r).waiting.is_some_and(|w| w.contains("“group_before.csv” is loaded as the before (pre) file")));
     // A file that does not read: named, and the before file stays.
     let r = load(&mut s, "group_after.csv", Recipe::default(), false, b"\x00\x01\x02\x03");
-    assert!(matches!(&r, Reply::Failed { message, .. } if message.starts_with("“group_after.csv” could not be opened.") && message.ends_with("The other wave files stay loaded.")), "{r:?}");
+    assert!(
+        matches!(&r, Reply::Failed { message, .. } if message.starts_with("“group_after.csv” could not be opened.") && message.ends_with("The other wave files stay loaded.")),
+        "{r:?}"
+    );
     // Codes that do not overlap at all.
     let r = load(&mut s, "group_after.csv", Recipe::default(), false, b"code,score\nZZ-9,3\nYY-8,4\nXX-7,5\n");
     let v = view(&r);
     assert_eq!(v.files.len(), 2, "the before file is still there");
-    assert!(v.problems.iter().any(|p| p.contains("No participant code of “group_after.csv” matches a code of “group_before.csv”")), "{:?}", v.problems);
+    assert!(
+        v.problems
+            .iter()
+            .any(|p| p.contains("No participant code of “group_after.csv” matches a code of “group_before.csv”")),
+        "{:?}",
+        v.problems
+    );
     // Two files set to the same wave.
     let Reply::Analysed { mut recipe, .. } = r else { panic!() };
     let link = recipe.link.as_mut().unwrap();
@@ -360,10 +406,26 @@ fn bad_input_gives_plain_messages_naming_the_file_and_the_others_stay() {
     assert!(view(&r).problems.iter().any(|p| p == "“group_before.csv” and “group_after.csv” are both set as the before (pre) file: set one of them to another wave."), "{:?}", view(&r).problems);
     // No usable code column.
     let r = load(&mut s, "group_after.csv", Recipe::default(), false, b"score,comment\n3,ok\n4,fine\n");
-    assert!(view(&r).problems.iter().any(|p| p.starts_with("“group_after.csv” has no column that looks like a participant code")), "{:?}", view(&r).problems);
+    assert!(
+        view(&r)
+            .problems
+            .iter()
+            .any(|p| p.starts_with("“group_after.csv” has no column that looks like a participant code")),
+        "{:?}",
+        view(&r).problems
+    );
     // A single file afterwards is read as before: no waves.
-    let r = handle_to_end(&mut s, Request::LoadData { seq: 100, name: "one.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(b"pre,post\n1,2\n2,3\n3,3\n")).pop().unwrap();
-    assert!(matches!(&r, Reply::Analysed { waves: None, analysis: Some(a), .. } if a.results.linkage.is_none()), "{r:?}");
+    let r = handle_to_end(
+        &mut s,
+        Request::LoadData { seq: 100, name: "one.csv".into(), recipe: Recipe::default(), keep_roles: false },
+        Some(b"pre,post\n1,2\n2,3\n3,3\n"),
+    )
+    .pop()
+    .unwrap();
+    assert!(
+        matches!(&r, Reply::Analysed { waves: None, analysis: Some(a), .. } if a.results.linkage.is_none()),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -374,9 +436,23 @@ fn the_cleaned_csv_leaves_the_codes_out_unless_kept() {
     // Rebuild the engine state through the same path and ask for the cleaned data.
     let dir = case_dir().join("pl1_trial_ids_gforms_qualtrics");
     let mut s = Service::new();
-    for (i, f) in ["Stigma survey - before (Responses) - Form responses 1.csv", "Stigma survey - after_April 12, 2024_09.14.csv"].iter().enumerate() {
+    for (i, f) in
+        ["Stigma survey - before (Responses) - Form responses 1.csv", "Stigma survey - after_April 12, 2024_09.14.csv"]
+            .iter()
+            .enumerate()
+    {
         let bytes = std::fs::read(dir.join(f)).unwrap();
-        handle_to_end(&mut s, Request::LoadWave { seq: i as u64 + 1, name: f.to_string(), recipe: recipe.clone(), fresh: i == 0, replace: None }, Some(&bytes));
+        handle_to_end(
+            &mut s,
+            Request::LoadWave {
+                seq: i as u64 + 1,
+                name: f.to_string(),
+                recipe: recipe.clone(),
+                fresh: i == 0,
+                replace: None,
+            },
+            Some(&bytes),
+        );
     }
     let csv = |s: &mut Service| match handle_to_end(s, Request::CleanCsv { seq: 9 }, None).pop() {
         Some(Reply::CleanCsv { text, name, .. }) => (name, text),

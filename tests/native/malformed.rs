@@ -4,12 +4,12 @@
 //! also goes through the engine (load, analyse, cleaned-data export), and a file that cannot
 //! be opened leaves the data loaded before in place.
 
-use lantern::core::present::clean_csv::safe_csv;
 use lantern::core::dataset::Dataset;
+use lantern::core::engine::service::{handle_to_end, Reply, Request, Service};
 use lantern::core::ingest::identify::identifying_columns;
 use lantern::core::ingest::read_csv;
+use lantern::core::present::clean_csv::safe_csv;
 use lantern::core::recipe::Recipe;
-use lantern::core::engine::service::{handle_to_end, Reply, Request, Service};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -24,7 +24,8 @@ fn generated(name: &str) -> Vec<u8> {
             let mut s = String::new();
             for r in 0..4usize {
                 let width = if r == 3 { 9_999 } else { 10_000 };
-                let row: Vec<String> = (0..width).map(|c| if r == 0 { format!("q{c}") } else { ((c + r) % 5 + 1).to_string() }).collect();
+                let row: Vec<String> =
+                    (0..width).map(|c| if r == 0 { format!("q{c}") } else { ((c + r) % 5 + 1).to_string() }).collect();
                 s.push_str(&row.join(","));
                 s.push('\n');
             }
@@ -48,10 +49,17 @@ fn check_located(what: &str, want: &Value, got: &[lantern::core::dataset::Diagno
     let column = str_of(want, "column");
     let contains = want["contains"].as_str().unwrap_or_default();
     // The kind is what is checked; the sentence fragment only shows the message is the one meant.
-    let kind: lantern::core::dataset::DiagnosticKind = serde_json::from_value(want["kind"].clone()).unwrap_or_else(|e| panic!("{what}: kind {e}"));
+    let kind: lantern::core::dataset::DiagnosticKind =
+        serde_json::from_value(want["kind"].clone()).unwrap_or_else(|e| panic!("{what}: kind {e}"));
     if !got.iter().any(|d| d.row == row && d.column == column && d.kind == kind && d.message.contains(contains)) {
-        let shown: Vec<String> = got.iter().take(5).map(|d| format!("[row {:?}, column {:?}, {:?}] {}", d.row, d.column, d.kind, d.message)).collect();
-        fails.push(format!("{what}: no {kind:?} message at row {row:?}, column {column:?} containing {contains:?}; got {shown:#?}"));
+        let shown: Vec<String> = got
+            .iter()
+            .take(5)
+            .map(|d| format!("[row {:?}, column {:?}, {:?}] {}", d.row, d.column, d.kind, d.message))
+            .collect();
+        fails.push(format!(
+            "{what}: no {kind:?} message at row {row:?}, column {column:?} containing {contains:?}; got {shown:#?}"
+        ));
     }
 }
 
@@ -81,7 +89,10 @@ fn check_dataset(entry: &Value, ds: &Dataset, fails: &mut Vec<String>) {
     for d in &ds.diagnostics {
         expect(plain(&d.message), format!("not plain language: {}", d.message));
         if d.row.is_some() {
-            expect(d.message.contains(&format!("Row {}", d.row.unwrap_or(0))), format!("a row message must name its row: {}", d.message));
+            expect(
+                d.message.contains(&format!("Row {}", d.row.unwrap_or(0))),
+                format!("a row message must name its row: {}", d.message),
+            );
         }
     }
     for n in &ds.notes {
@@ -94,7 +105,10 @@ fn check_dataset(entry: &Value, ds: &Dataset, fails: &mut Vec<String>) {
         expect(ds.diagnostics.len() == n as usize, format!("{} reading messages (want {n})", ds.diagnostics.len()));
     }
     if let Some(last) = str_of(entry, "last_diagnostic") {
-        expect(ds.diagnostics.last().is_some_and(|d| d.message.contains(&last)), format!("last message {:?} (want {last:?})", ds.diagnostics.last()));
+        expect(
+            ds.diagnostics.last().is_some_and(|d| d.message.contains(&last)),
+            format!("last message {:?} (want {last:?})", ds.diagnostics.last()),
+        );
     }
     if let Some(names) = entry["names"].as_array() {
         let want: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
@@ -147,7 +161,8 @@ fn check_dataset(entry: &Value, ds: &Dataset, fails: &mut Vec<String>) {
     }
     if let Some(nv) = entry.get("numeric_values") {
         let col = nv["column"].as_str().unwrap_or_default();
-        let want: Vec<Option<f64>> = nv["values"].as_array().map(|a| a.iter().map(Value::as_f64).collect()).unwrap_or_default();
+        let want: Vec<Option<f64>> =
+            nv["values"].as_array().map(|a| a.iter().map(Value::as_f64).collect()).unwrap_or_default();
         let got = ds.numeric(col).map(|(v, _)| v);
         if got.as_ref() != Some(&want) {
             fails.push(format!("{col} reads as {got:?} (want {want:?})"));
@@ -156,7 +171,11 @@ fn check_dataset(entry: &Value, ds: &Dataset, fails: &mut Vec<String>) {
     let summary = ds.summary();
     if let Some(types) = entry["types"].as_object() {
         for (col, kind) in types {
-            let got = summary.types.iter().find(|t| t.column == *col).map(|t| serde_json::to_value(t.kind).unwrap_or(Value::Null));
+            let got = summary
+                .types
+                .iter()
+                .find(|t| t.column == *col)
+                .map(|t| serde_json::to_value(t.kind).unwrap_or(Value::Null));
             if got.as_ref() != Some(kind) {
                 fails.push(format!("type of {col} is {got:?} (want {kind})"));
             }
@@ -172,7 +191,8 @@ fn check_dataset(entry: &Value, ds: &Dataset, fails: &mut Vec<String>) {
     }
     if let Some(ident) = entry["identifying"].as_object() {
         let found = identifying_columns(ds);
-        let got: Vec<(String, Value)> = found.iter().map(|f| (f.column.clone(), serde_json::to_value(f.kind).unwrap_or(Value::Null))).collect();
+        let got: Vec<(String, Value)> =
+            found.iter().map(|f| (f.column.clone(), serde_json::to_value(f.kind).unwrap_or(Value::Null))).collect();
         let want: Vec<(String, Value)> = ident.iter().map(|(c, k)| (c.clone(), k.clone())).collect();
         if got != want {
             fails.push(format!("identifying columns {got:?} (want {want:?})"));
@@ -195,8 +215,16 @@ fn check_dataset(entry: &Value, ds: &Dataset, fails: &mut Vec<String>) {
 fn check_engine(name: &str, bytes: &[u8], entry: &Value, fails: &mut Vec<String>) {
     let mut s = Service::new();
     let good = b"id,pre,post\n1,3,2\n2,4,3\n3,5,3\n";
-    handle_to_end(&mut s, Request::LoadData { seq: 1, name: "good.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(good));
-    let replies = handle_to_end(&mut s, Request::LoadData { seq: 2, name: name.into(), recipe: Recipe::default(), keep_roles: false }, Some(bytes));
+    handle_to_end(
+        &mut s,
+        Request::LoadData { seq: 1, name: "good.csv".into(), recipe: Recipe::default(), keep_roles: false },
+        Some(good),
+    );
+    let replies = handle_to_end(
+        &mut s,
+        Request::LoadData { seq: 2, name: name.into(), recipe: Recipe::default(), keep_roles: false },
+        Some(bytes),
+    );
     let clean = handle_to_end(&mut s, Request::CleanCsv { seq: 3 }, None);
     let clean_text = match clean.first() {
         Some(Reply::CleanCsv { text, .. }) => text.clone(),
@@ -231,7 +259,12 @@ fn check_engine(name: &str, bytes: &[u8], entry: &Value, fails: &mut Vec<String>
                 match read_csv(clean_text.as_bytes(), "clean.csv") {
                     Ok(back) => {
                         if back.columns.len() != kept || back.n_rows != summary.n_rows {
-                            fails.push(format!("engine: cleaned CSV reads back as {}×{} (want {}×{kept})", back.n_rows, back.columns.len(), summary.n_rows));
+                            fails.push(format!(
+                                "engine: cleaned CSV reads back as {}×{} (want {}×{kept})",
+                                back.n_rows,
+                                back.columns.len(),
+                                summary.n_rows
+                            ));
                         }
                     }
                     Err(e) => fails.push(format!("engine: cleaned CSV does not read back: {e}")),
@@ -250,7 +283,11 @@ fn every_malformed_file_gives_its_expected_plain_located_outcome() {
     let committed: Vec<&str> = entries.iter().filter_map(|e| e["file"].as_str()).collect();
     assert!(entries.len() >= 40, "the corpus has {} cases", entries.len());
     // Every file in the folder has an expectation, and every expectation a file.
-    let mut on_disk: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n != "expected.json").collect();
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "expected.json")
+        .collect();
     on_disk.sort();
     let mut listed: Vec<String> = committed.iter().map(|s| s.to_string()).collect();
     listed.sort();

@@ -10,10 +10,7 @@ use serde_json::Value;
 
 #[test]
 fn r_fixture_cases() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/mixed_reference.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mixed_reference.json");
     let fx: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let (mut failures, mut checked) = (Vec::new(), 0);
     for case in fx["cases"].as_array().unwrap() {
@@ -69,7 +66,12 @@ fn r_fixture_cases() {
                     p: f["p"].as_f64(),
                 })
                 .collect();
-            checked += compare(e, &serde_json::to_value(multiplicity(&fam)).unwrap(), &format!("{id}.multiplicity"), &mut failures);
+            checked += compare(
+                e,
+                &serde_json::to_value(multiplicity(&fam)).unwrap(),
+                &format!("{id}.multiplicity"),
+                &mut failures,
+            );
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

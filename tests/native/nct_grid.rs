@@ -12,7 +12,8 @@ fn rows(file: &str) -> Vec<(f64, f64, f64, f64, f64)> {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().skip(1) {
-        let f: Vec<f64> = line.split(',').take(5).map(|v| v.parse().unwrap_or_else(|_| panic!("{file}:{}: {line}", i + 1))).collect();
+        let f: Vec<f64> =
+            line.split(',').take(5).map(|v| v.parse().unwrap_or_else(|_| panic!("{file}:{}: {line}", i + 1))).collect();
         out.push((f[0], f[1], f[2], f[3], f[4]));
     }
     out

@@ -2,12 +2,11 @@
 //! and extra (yi, sei) sets computed by R metafor (tests/data/meta_reference.R → meta_reference.json).
 //! Every expected value comes from R, never from this crate.
 
+use crate::support::{read_json, reference_dir};
 use lantern::core::results::pooling::{pool_sites, Measure};
 use lantern::core::stats::meta::{meta_analyse, Study};
-use crate::support::{read_json, reference_dir};
 use serde_json::Value;
 use std::path::Path;
-
 
 fn p14_dir() -> std::path::PathBuf {
     reference_dir().join("pooling/p14_pool_four_sites")
@@ -45,7 +44,8 @@ fn check_tree(expected: &Value, actual: &Value, path: &str, worst: &mut (f64, St
 
 fn p14_files(order: &[usize]) -> Vec<(String, Value)> {
     let case = read_json(&p14_dir().as_path().join("case.json"));
-    let names: Vec<String> = case["site_files"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let names: Vec<String> =
+        case["site_files"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
     order.iter().map(|&i| (names[i].clone(), read_json(&p14_dir().as_path().join(&names[i])))).collect()
 }
 
@@ -75,7 +75,12 @@ fn p14_every_expected_key() {
     for (m, files) in case["left_out"].as_object().unwrap() {
         assert_eq!(&out["pooled"][m]["left_out"], files);
     }
-    let sites: Vec<(String, u64)> = case["sites"].as_array().unwrap().iter().map(|s| (s["file"].as_str().unwrap().to_string(), s["rows"].as_u64().unwrap())).collect();
+    let sites: Vec<(String, u64)> = case["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["file"].as_str().unwrap().to_string(), s["rows"].as_u64().unwrap()))
+        .collect();
     let got: Vec<(String, u64)> = doc.sites.iter().map(|s| (s.file.clone(), s.n.unwrap())).collect();
     assert_eq!(got, sites);
     assert!(doc.rejected.is_empty());
@@ -114,7 +119,11 @@ fn p14_site_order_changes_no_number() {
         let doc = pool_sites(&p14_files(&p));
         for m in Measure::ALL {
             let (x, y) = (base.pooled.get(m), doc.pooled.get(m));
-            assert_eq!(x.map(|v| (v.fit, v.rr, v.rr_ci_low, v.rr_ci_high)), y.map(|v| (v.fit, v.rr, v.rr_ci_low, v.rr_ci_high)), "{m:?} {p:?}");
+            assert_eq!(
+                x.map(|v| (v.fit, v.rr, v.rr_ci_low, v.rr_ci_high)),
+                y.map(|v| (v.fit, v.rr, v.rr_ci_low, v.rr_ci_high)),
+                "{m:?} {p:?}"
+            );
         }
         assert_eq!(base.left_out, doc.left_out);
         assert_eq!(base.measures_absent, doc.measures_absent);
@@ -170,5 +179,8 @@ fn metafor_reference_sets() {
     }
     assert!(n_sets >= 12);
     eprintln!("metafor sets: max relative diff (non-zero, non-p values) {max_rel:.3e}");
-    eprintln!("metafor sets: {n_sets} sets, {n_values} values; worst |diff|/(atol + rtol|e|) = {:.3e} at {}", worst.0, worst.1);
+    eprintln!(
+        "metafor sets: {n_sets} sets, {n_values} values; worst |diff|/(atol + rtol|e|) = {:.3e} at {}",
+        worst.0, worst.1
+    );
 }

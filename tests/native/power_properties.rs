@@ -4,7 +4,11 @@
 use lantern::core::planning::power::{solve, Design, PowerCase, SolveFor};
 
 fn power(design: Design, d: f64, n: f64) -> f64 {
-    let case = PowerCase::new(design, SolveFor::Power).with("d", d).with("n", n).with("sig_level", 0.05).with("alternative", "two.sided");
+    let case = PowerCase::new(design, SolveFor::Power)
+        .with("d", d)
+        .with("n", n)
+        .with("sig_level", 0.05)
+        .with("alternative", "two.sided");
     solve(&case).unwrap().power.unwrap()
 }
 
@@ -33,7 +37,8 @@ fn solving_for_n_then_computing_power_reaches_the_target() {
     for design in [Design::PairedT, Design::TwoSampleTEqualN] {
         for &d in &[0.15, 0.3, 0.5, 1.2] {
             for &target in &[0.7, 0.8, 0.9] {
-                let case = PowerCase::new(design, SolveFor::N).with("d", d).with("power", target).with("sig_level", 0.05);
+                let case =
+                    PowerCase::new(design, SolveFor::N).with("d", d).with("power", target).with("sig_level", 0.05);
                 let out = solve(&case).unwrap();
                 let n = out.n_ceiling.unwrap() as f64;
                 assert!(power(design, d, n) >= target - 1e-12, "{design:?} d={d} target={target} n={n}");

@@ -41,7 +41,10 @@ fn every_power_case_matches_the_reference() {
             match out.get(key).and_then(Value::as_f64) {
                 None => failures.push(format!("{id}.{key}: missing from the output {out}")),
                 Some(got) if (got - want).abs() <= atol + rtol * want.abs() => {}
-                Some(got) => failures.push(format!("{id}.{key}: expected {want} (atol {atol}, rtol {rtol}), got {got} (diff {:e})", got - want)),
+                Some(got) => failures.push(format!(
+                    "{id}.{key}: expected {want} (atol {atol}, rtol {rtol}), got {got} (diff {:e})",
+                    got - want
+                )),
             }
         }
     }

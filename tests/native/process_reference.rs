@@ -5,9 +5,9 @@
 //! column goes through the analysis and the results export.
 
 use lantern::core::analyses::analyse;
-use lantern::core::ingest::read_csv;
 use lantern::core::analyses::process::counts::rate_ratio::rate_ratio;
 use lantern::core::analyses::process::counts_analysis;
+use lantern::core::ingest::read_csv;
 use lantern::core::recipe::Recipe;
 use lantern::core::results::export_json;
 use serde_json::Value;
@@ -20,7 +20,13 @@ fn reference_out() -> String {
 
 /// Numbers of a "(1, 2.5, Inf, ...)," line; `Inf` → infinity.
 fn tuple(line: &str) -> Vec<f64> {
-    line.trim().trim_end_matches(',').trim_start_matches('(').trim_end_matches(')').split(',').map(|s| s.trim().parse::<f64>().unwrap()).collect()
+    line.trim()
+        .trim_end_matches(',')
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .split(',')
+        .map(|s| s.trim().parse::<f64>().unwrap())
+        .collect()
 }
 
 fn rel(got: Option<f64>, want: f64, tol: f64, what: &str) {
@@ -38,7 +44,10 @@ fn series() -> Vec<(&'static str, usize, Vec<f64>, Vec<f64>)> {
         (
             "s1",
             13,
-            vec![30., 40., 27., 53., 37., 43., 33., 45., 49., 43., 40., 38., 66., 56., 54., 59., 66., 51., 66., 50., 53., 38., 61., 48.],
+            vec![
+                30., 40., 27., 53., 37., 43., 33., 45., 49., 43., 40., 38., 66., 56., 54., 59., 66., 51., 66., 50.,
+                53., 38., 61., 48.,
+            ],
             (1..=24).map(|t| 50000.0 + 150.0 * t as f64).collect(),
         ),
         ("s2", 9, vec![0., 0., 0., 2., 1., 0., 2., 1., 0., 0., 0., 3., 1., 3., 2., 0.], vec![1.0; 16]),
@@ -46,8 +55,8 @@ fn series() -> Vec<(&'static str, usize, Vec<f64>, Vec<f64>)> {
             "s3",
             19,
             vec![
-                100., 169., 75., 168., 79., 105., 86., 116., 93., 82., 103., 169., 219., 84., 176., 81., 134., 93., 132., 162., 136., 74., 217., 171.,
-                247., 225., 131., 136., 123., 200.,
+                100., 169., 75., 168., 79., 105., 86., 116., 93., 82., 103., 169., 219., 84., 176., 81., 134., 93.,
+                132., 162., 136., 74., 217., 171., 247., 225., 131., 136., 123., 200.,
             ],
             [31., 28., 31., 30., 31., 30., 31., 31., 30., 31., 30., 31.].iter().cycle().take(30).copied().collect(),
         ),
@@ -147,7 +156,8 @@ fn participant_file_with_attendance_exports_process_results() {
     )
     .unwrap();
     let mut a = analyse(&ds, &recipe);
-    a.results.community = Some(counts_analysis(b"period,count,start\n1,5,0\n2,6,0\n3,9,1\n4,8,1\n", "c.csv", &recipe).unwrap());
+    a.results.community =
+        Some(counts_analysis(b"period,count,start\n1,5,0\n2,6,0\n3,9,1\n4,8,1\n", "c.csv", &recipe).unwrap());
     let doc: Value = serde_json::from_str(&export_json(&recipe, &ds.summary(), &a)).unwrap();
     let p = &doc["results"]["process"];
     assert_eq!(p["retention"]["arms"]["intervention"]["dropped"], 1);

@@ -81,7 +81,10 @@ fn every_change_section_of_every_case_is_compared() {
     for case in cases() {
         let spec = read_json(&reference_dir().join("analysis").join(format!("{case}.json")));
         for s in spec["results"].as_object().unwrap().keys() {
-            assert!(SECTIONS.contains(&s.as_str()) || ELSEWHERE.contains(&s.as_str()), "{case}: section {s} is not compared");
+            assert!(
+                SECTIONS.contains(&s.as_str()) || ELSEWHERE.contains(&s.as_str()),
+                "{case}: section {s} is not compared"
+            );
         }
     }
 }
@@ -93,7 +96,16 @@ fn p05_two_arm_sections_equal_r() {
     let (spec, got) = run_case("p05_trial_n80_missing_fu");
     let mut failures = Vec::new();
     let mut n = 0;
-    for s in ["paired_followup", "two_group_post", "two_group_change", "ancova", "help_paired", "help_between_post", "rci", "subgroups"] {
+    for s in [
+        "paired_followup",
+        "two_group_post",
+        "two_group_change",
+        "ancova",
+        "help_paired",
+        "help_between_post",
+        "rci",
+        "subgroups",
+    ] {
         assert!(got["results"][s].is_object(), "section {s} missing from the export");
         n += compare(&spec["results"][s], &got["results"][s], s, &mut failures);
     }
@@ -125,7 +137,10 @@ fn p06_item_scores_alpha_and_change_equal_r() {
     assert_eq!(got["results"]["items"]["min_answered"], 8);
     // Feldt 95% interval for the reference alpha (n = 27, k = 10), by SciPy 1.17:
     // 1 - (1 - a) * scipy.stats.f.ppf(0.975 / 0.025, 26, 234).
-    let (lo, hi) = (got["results"]["items"]["alpha_pre_ci_low"].as_f64().unwrap(), got["results"]["items"]["alpha_pre_ci_high"].as_f64().unwrap());
+    let (lo, hi) = (
+        got["results"]["items"]["alpha_pre_ci_low"].as_f64().unwrap(),
+        got["results"]["items"]["alpha_pre_ci_high"].as_f64().unwrap(),
+    );
     assert!((lo - 0.8320519244735921).abs() < 1e-9 && (hi - 0.9477016365973562).abs() < 1e-9, "{lo} {hi}");
 }
 
@@ -141,7 +156,8 @@ fn every_case_survives_the_worker_round_trip() {
         let bytes = std::fs::read(dir.join(spec["csv"].as_str().unwrap())).unwrap();
         let ds = read_csv(&bytes, &case).unwrap();
         let a = analyse(&ds, &Recipe::from_json(&spec_text).unwrap());
-        let back: Analysis = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let back: Analysis =
+            serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap_or_else(|e| panic!("{case}: {e}"));
         assert_eq!(back, a, "{case}");
     }
 }

@@ -11,12 +11,12 @@
 
 use crate::support::{read_json, reference_dir};
 use lantern::core::analyses::analyse;
-use lantern::core::dataset::{Column, Dataset};
-use lantern::core::ingest::read_csv;
-use lantern::core::recipe::Recipe;
 use lantern::core::analyses::scales::reliability::{cronbach_alpha, feldt_ci, reliability};
 use lantern::core::analyses::scales::score::reverse_items;
 use lantern::core::analyses::scales::{score_items, scored_columns, ItemsResult};
+use lantern::core::dataset::{Column, Dataset};
+use lantern::core::ingest::read_csv;
+use lantern::core::recipe::Recipe;
 use rand_pcg::rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 use serde_json::{json, Value};
@@ -47,7 +47,11 @@ fn sources(m: &Value) -> Vec<Source> {
     for q in &clean_items {
         assert!(m["columns"].as_array().unwrap().iter().any(|c| c == q.as_str()), "{q} is a clean column");
     }
-    let mut v = vec![Source { file: m["clean_file"].as_str().unwrap().to_string(), id_column: "participant_id".into(), items: clean_items.clone() }];
+    let mut v = vec![Source {
+        file: m["clean_file"].as_str().unwrap().to_string(),
+        id_column: "participant_id".into(),
+        items: clean_items.clone(),
+    }];
     for entry in m["files"].as_array().unwrap() {
         let cols = &entry["columns"];
         v.push(Source {
@@ -104,8 +108,15 @@ fn items_of(src: &Source, min: f64, max: f64) -> ItemsResult {
     let a = analyse(&ds, &recipe);
     let items = a.results.items.unwrap_or_else(|| panic!("{}: no items section", src.file));
     // Nothing in any file is unreadable once the file is read as the reader describes it.
-    let item_diags: Vec<_> = a.diagnostics.iter().filter(|d| d.column.as_ref().is_some_and(|c| src.items.contains(c))).collect();
-    assert!(item_diags.is_empty(), "{}: {} notes about item cells, first {:?}", src.file, item_diags.len(), item_diags.first());
+    let item_diags: Vec<_> =
+        a.diagnostics.iter().filter(|d| d.column.as_ref().is_some_and(|c| src.items.contains(c))).collect();
+    assert!(
+        item_diags.is_empty(),
+        "{}: {} notes about item cells, first {:?}",
+        src.file,
+        item_diags.len(),
+        item_diags.first()
+    );
     items
 }
 
@@ -161,9 +172,17 @@ fn scoring_the_ten_items_gives_the_same_scores_and_alpha_from_all_eight_files() 
     assert_eq!((base.n_not_number, base.n_out_of_range, base.n_dont_know), (0, 0, 0));
     let reversed: Vec<Vec<Option<f64>>> = clean
         .iter()
-        .map(|row| (1..=10).map(|q| row[format!("q{q}")].as_f64().map(|v| if REVERSE.contains(&q) { min + max - v } else { v })).collect())
+        .map(|row| {
+            (1..=10)
+                .map(|q| row[format!("q{q}")].as_f64().map(|v| if REVERSE.contains(&q) { min + max - v } else { v }))
+                .collect()
+        })
         .collect();
-    let complete: Vec<Vec<f64>> = reversed.iter().filter(|r| r.iter().all(Option::is_some)).map(|r| r.iter().flatten().copied().collect()).collect();
+    let complete: Vec<Vec<f64>> = reversed
+        .iter()
+        .filter(|r| r.iter().all(Option::is_some))
+        .map(|r| r.iter().flatten().copied().collect())
+        .collect();
     let alpha = plain_alpha(&complete);
     assert_eq!(base.alpha_pre_n_complete, complete.len());
     assert_eq!(base.alpha_post_n_complete, complete.len());
@@ -192,15 +211,31 @@ fn scoring_the_ten_items_gives_the_same_scores_and_alpha_from_all_eight_files() 
                 fails.push(format!("{file}: {what}"));
             }
         };
-        expect(r.n_not_number == 0 && r.n_out_of_range == 0, format!("{} non-numbers, {} out of range", r.n_not_number, r.n_out_of_range));
-        expect((r.answer_min, r.answer_max, r.reverse_constant) == (min, max, min + max), format!("scale {}–{}, c {}", r.answer_min, r.answer_max, r.reverse_constant));
-        expect(r.scores.keys().eq(base.scores.keys()), format!("participants {:?}", r.scores.keys().collect::<Vec<_>>()));
+        expect(
+            r.n_not_number == 0 && r.n_out_of_range == 0,
+            format!("{} non-numbers, {} out of range", r.n_not_number, r.n_out_of_range),
+        );
+        expect(
+            (r.answer_min, r.answer_max, r.reverse_constant) == (min, max, min + max),
+            format!("scale {}–{}, c {}", r.answer_min, r.answer_max, r.reverse_constant),
+        );
+        expect(
+            r.scores.keys().eq(base.scores.keys()),
+            format!("participants {:?}", r.scores.keys().collect::<Vec<_>>()),
+        );
         for (id, want) in &base.scores {
             let got = r.scores.get(id).cloned().unwrap_or_default();
             expect(same(got.pre, want.pre) && same(got.post, want.post), format!("{id}: {got:?}, want {want:?}"));
         }
-        expect((r.n_pre_scored, r.n_post_scored) == (base.n_pre_scored, base.n_post_scored), format!("scored {} / {}", r.n_pre_scored, r.n_post_scored));
-        expect((r.alpha_pre_n_complete, r.alpha_post_n_complete) == (base.alpha_pre_n_complete, base.alpha_post_n_complete), "complete cases".into());
+        expect(
+            (r.n_pre_scored, r.n_post_scored) == (base.n_pre_scored, base.n_post_scored),
+            format!("scored {} / {}", r.n_pre_scored, r.n_post_scored),
+        );
+        expect(
+            (r.alpha_pre_n_complete, r.alpha_post_n_complete)
+                == (base.alpha_pre_n_complete, base.alpha_post_n_complete),
+            "complete cases".into(),
+        );
         for (what, got, want) in [
             ("alpha_pre", r.alpha_pre, base.alpha_pre),
             ("alpha_post", r.alpha_post, base.alpha_post),
@@ -242,7 +277,13 @@ impl Rand {
 /// A random answer scale (min 0 or 1, 3 to 9 points) and `n` people × `k` items of whole-number
 /// answers that share a person effect (so alpha is not degenerate), each missing with `p_missing`.
 /// Items in `reverse` run the other way, as reverse-worded items do.
-fn random_items(rng: &mut Rand, n: usize, k: usize, reverse: &[usize], p_missing: f64) -> (f64, f64, Vec<Vec<Option<f64>>>) {
+fn random_items(
+    rng: &mut Rand,
+    n: usize,
+    k: usize,
+    reverse: &[usize],
+    p_missing: f64,
+) -> (f64, f64, Vec<Vec<Option<f64>>>) {
     let min = rng.below(2) as f64;
     let max = min + 2.0 + rng.below(7) as f64;
     let span = max - min;
@@ -267,7 +308,10 @@ fn dataset(items: &[Vec<Option<f64>>]) -> Dataset {
     let columns = items
         .iter()
         .enumerate()
-        .map(|(j, col)| Column { name: format!("i{}", j + 1), cells: col.iter().map(|v| v.map(|x| format!("{x}")).unwrap_or_default()).collect() })
+        .map(|(j, col)| Column {
+            name: format!("i{}", j + 1),
+            cells: col.iter().map(|v| v.map(|x| format!("{x}")).unwrap_or_default()).collect(),
+        })
         .collect();
     Dataset { file: "random.csv".into(), n_rows: n, columns, ..Dataset::default() }
 }
@@ -317,7 +361,8 @@ fn scoring_reversing_twice_is_the_identity() {
         // min + max − x, scored with those items reversed, scores as the original file unreversed.
         let mut in_file = original.clone();
         reverse_items(&mut in_file, &numbers, &reverse, min + max);
-        let key = |rev: &[usize]| items_recipe(json!({"pre_prefix": "i", "k": k, "reverse": rev, "min": min, "max": max}));
+        let key =
+            |rev: &[usize]| items_recipe(json!({"pre_prefix": "i", "k": k, "reverse": rev, "min": min, "max": max}));
         let (a, _) = scored_columns(&dataset(&in_file), &key(&reverse)).unwrap();
         let (b, _) = scored_columns(&dataset(&original), &key(&[])).unwrap();
         let (a, b) = (a.unwrap(), b.unwrap());
@@ -349,8 +394,16 @@ fn scoring_alpha_and_its_feldt_interval_do_not_depend_on_item_order() {
         close(a.ci.map(|c| c.1), b.ci.map(|c| c.1), &format!("round {round}: Feldt high"));
         // Item-rest r and alpha-if-deleted travel with their item.
         for (p, &j) in order.iter().enumerate() {
-            close(a.items[j].item_rest_r, b.items[p].item_rest_r, &format!("round {round}: item-rest r of item {}", j + 1));
-            close(a.items[j].alpha_if_deleted, b.items[p].alpha_if_deleted, &format!("round {round}: alpha if item {} deleted", j + 1));
+            close(
+                a.items[j].item_rest_r,
+                b.items[p].item_rest_r,
+                &format!("round {round}: item-rest r of item {}", j + 1),
+            );
+            close(
+                a.items[j].alpha_if_deleted,
+                b.items[p].alpha_if_deleted,
+                &format!("round {round}: alpha if item {} deleted", j + 1),
+            );
         }
         if let (Some(alpha), Some((lo, hi))) = (a.alpha, a.ci) {
             computable += 1;
@@ -362,8 +415,11 @@ fn scoring_alpha_and_its_feldt_interval_do_not_depend_on_item_order() {
         let ds = dataset(&items);
         let names = |ord: &[usize]| ord.iter().map(|j| format!("i{}", j + 1)).collect::<Vec<_>>();
         let natural: Vec<usize> = (0..k).collect();
-        let rev_permuted: Vec<usize> = order.iter().enumerate().filter(|(_, j)| reverse.contains(&(**j + 1))).map(|(p, _)| p + 1).collect();
-        let key = |cols: Vec<String>, rev: &[usize]| items_recipe(json!({"pre_columns": cols, "reverse": rev, "min": min, "max": max}));
+        let rev_permuted: Vec<usize> =
+            order.iter().enumerate().filter(|(_, j)| reverse.contains(&(**j + 1))).map(|(p, _)| p + 1).collect();
+        let key = |cols: Vec<String>, rev: &[usize]| {
+            items_recipe(json!({"pre_columns": cols, "reverse": rev, "min": min, "max": max}))
+        };
         let r1 = score_items(&ds, &key(names(&natural), &reverse)).unwrap().result().unwrap();
         let r2 = score_items(&ds, &key(names(&order), &rev_permuted)).unwrap().result().unwrap();
         close(r1.alpha_pre, r2.alpha_pre, &format!("round {round}: scored alpha"));
@@ -386,13 +442,19 @@ fn scoring_sum_is_k_times_mean_when_nothing_is_missing() {
         let reverse = random_reverse(&mut rng, k);
         let (min, max, items) = random_items(&mut rng, n, k, &reverse, 0.0);
         let ds = dataset(&items);
-        let key = |method: &str| items_recipe(json!({"pre_prefix": "i", "k": k, "reverse": reverse, "min": min, "max": max, "method": method}));
+        let key = |method: &str| {
+            items_recipe(
+                json!({"pre_prefix": "i", "k": k, "reverse": reverse, "min": min, "max": max, "method": method}),
+            )
+        };
         let (sum, _) = scored_columns(&ds, &key("sum")).unwrap();
         let (mean, _) = scored_columns(&ds, &key("mean")).unwrap();
         let (sum, mean) = (sum.unwrap(), mean.unwrap());
         for r in 0..n {
             // The plain sum of the answers, reverse items as min + max − x.
-            let by_hand: f64 = (0..k).map(|j| items[j][r].map_or(f64::NAN, |v| if reverse.contains(&(j + 1)) { min + max - v } else { v })).sum();
+            let by_hand: f64 = (0..k)
+                .map(|j| items[j][r].map_or(f64::NAN, |v| if reverse.contains(&(j + 1)) { min + max - v } else { v }))
+                .sum();
             let (s, m) = (sum[r].unwrap(), mean[r].unwrap());
             assert_eq!(s, by_hand, "round {round}, row {r}: the sum of whole numbers is exact");
             assert!((s - k as f64 * m).abs() <= 1e-12 * s.abs().max(1.0), "round {round}, row {r}: {s} vs {k} × {m}");
@@ -418,11 +480,15 @@ fn scoring_ten_items_scores_8_answered_but_not_7() {
                 items[j][r] = None;
             }
             answered_values.push(
-                (0..k).filter_map(|j| items[j][r].map(|v| if reverse.contains(&(j + 1)) { min + max - v } else { v })).collect(),
+                (0..k)
+                    .filter_map(|j| items[j][r].map(|v| if reverse.contains(&(j + 1)) { min + max - v } else { v }))
+                    .collect(),
             );
         }
         // No min_answered: the default 80% of 10.
-        let key = items_recipe(json!({"pre_prefix": "i", "post_prefix": "i", "k": k, "reverse": reverse, "min": min, "max": max}));
+        let key = items_recipe(
+            json!({"pre_prefix": "i", "post_prefix": "i", "k": k, "reverse": reverse, "min": min, "max": max}),
+        );
         let s = score_items(&dataset(&items), &key).unwrap();
         let r = s.result().unwrap();
         assert_eq!(r.min_answered, 8, "80% of 10 items");
@@ -439,7 +505,9 @@ fn scoring_ten_items_scores_8_answered_but_not_7() {
         assert!(by_row["row 9"].is_some() && by_row["row 8"].is_none());
         // And with the rule given explicitly as 8, or as 80%, the same.
         for rule in [json!(8), json!("80%"), json!(0.8)] {
-            let key = items_recipe(json!({"pre_prefix": "i", "k": k, "reverse": reverse, "min": min, "max": max, "min_answered": rule}));
+            let key = items_recipe(
+                json!({"pre_prefix": "i", "k": k, "reverse": reverse, "min": min, "max": max, "min_answered": rule}),
+            );
             let (p, _) = scored_columns(&dataset(&items), &key).unwrap();
             assert_eq!(p.unwrap(), pre, "round {round}: min_answered {rule}");
         }

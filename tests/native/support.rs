@@ -25,7 +25,10 @@ pub fn compare(expected: &Value, actual: &Value, path: &str, failures: &mut Vec<
         return match (want.as_f64(), actual) {
             (None, Value::Null) if want.is_null() => 1,
             (None, _) => {
-                failures.push(format!("{path}: expected null (not computable: {}), got {actual}", obj.get("reason").unwrap_or(&Value::Null)));
+                failures.push(format!(
+                    "{path}: expected null (not computable: {}), got {actual}",
+                    obj.get("reason").unwrap_or(&Value::Null)
+                ));
                 1
             }
             (Some(w), a) => {

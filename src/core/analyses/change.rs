@@ -3,17 +3,17 @@
 //! subgroups. Each section uses the rows complete for it (`shared/reference/README.md`,
 //! "Missing data"). Scores come in as per-row values, so scored item scales can feed them too.
 
-use super::{Analysis, Arms, Selection};
-use crate::core::dataset::{DiagnosticKind, is_missing, shorten, Dataset, Diagnostic};
-use crate::core::recipe::{HelpCoding, Recipe};
 use super::sections::{ChangeBin, Persistence, SubgroupStats};
+use super::{Analysis, Arms, Selection};
+use crate::core::dataset::{is_missing, shorten, Dataset, Diagnostic, DiagnosticKind};
+use crate::core::recipe::{HelpCoding, Recipe};
 use crate::core::stats::ancova::ancova_of;
 use crate::core::stats::binary::{help_between, help_paired};
 use crate::core::stats::describe::sd;
 use crate::core::stats::paired::{paired, PairedStats};
+use crate::core::stats::rank_sum::rank_sum;
 use crate::core::stats::ranks::round9;
 use crate::core::stats::rci::{classify, se_diff, RciStats};
-use crate::core::stats::rank_sum::rank_sum;
 use crate::core::stats::two_group::{two_group_owned, two_group_with_rank_sum};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,7 +40,11 @@ fn rows_of(arms: &Arms, a: Option<usize>) -> impl Iterator<Item = usize> + '_ {
 /// Reads a yes/no column with the recipe's coding. With a coding, trimmed cells are compared
 /// exactly with its `yes` / `no` lists; without one, 1/0, yes/no, y/n and true/false are accepted
 /// in any case. Missing codes are missing; anything else is missing plus a located diagnostic.
-pub fn binary_column(ds: &Dataset, name: &str, coding: Option<&HelpCoding>) -> Option<(Vec<Option<bool>>, Vec<Diagnostic>)> {
+pub fn binary_column(
+    ds: &Dataset,
+    name: &str,
+    coding: Option<&HelpCoding>,
+) -> Option<(Vec<Option<bool>>, Vec<Diagnostic>)> {
     let col = ds.column(name)?;
     let coding = coding.filter(|c| !c.yes.is_empty() || !c.no.is_empty());
     // (coded value, not a code and not missing) of each distinct cell text.
@@ -145,7 +149,14 @@ fn pairs_of<C: RowValue>(rows: impl Iterator<Item = usize>, x: &[C], y: &[C]) ->
 
 /// Fills every change section the recipe's roles allow. `pre` / `post` are the per-row scores
 /// (from the pre/post columns, or from scored items).
-pub fn fill(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: Option<&[f64]>, post: Option<&[f64]>, out: &mut Analysis) {
+pub fn fill(
+    ds: &Dataset,
+    recipe: &Recipe,
+    sel: &Selection,
+    pre: Option<&[f64]>,
+    post: Option<&[f64]>,
+    out: &mut Analysis,
+) {
     let alpha = recipe.alpha();
     let arms = sel.arms;
     let two_arms = arms.names.len() == 2;
@@ -201,7 +212,11 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: Option<&[f64]>,
             // ANCOVA: rows with pre, post and group, in file order, read straight from the
             // columns on each of its passes (no copy of a million rows).
             let rows = || {
-                arms.of_row.iter().zip(pre).zip(post).filter_map(|((arm, p), q)| Some(((*arm)? == 0, p.value()?, q.value()?)))
+                arms.of_row
+                    .iter()
+                    .zip(pre)
+                    .zip(post)
+                    .filter_map(|((arm, p), q)| Some(((*arm)? == 0, p.value()?, q.value()?)))
             };
             out.results.ancova = Some(ancova_of(rows, alpha));
         }
@@ -237,7 +252,8 @@ fn rci_section(recipe: &Recipe, sel: &Selection, pre: &[f64], post: &[f64], out:
     let arms = sel.arms;
     let inputs = recipe.rci_inputs.clone().unwrap_or_default();
     let Some(rxx) = inputs.rxx else {
-        out.notes.push("Enter the scale's reliability (rxx) to see who changed reliably (reliable change index).".into());
+        out.notes
+            .push("Enter the scale's reliability (rxx) to see who changed reliably (reliable change index).".into());
         return;
     };
     let threshold = inputs.threshold.filter(|t| t.is_finite() && *t > 0.0).unwrap_or(DEFAULT_RCI_THRESHOLD);
@@ -285,8 +301,11 @@ fn subgroup_section(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: &[f64],
     let levels: BTreeSet<&str> = level_of_text.iter().zip(&used).filter(|(_, u)| **u).filter_map(|(l, _)| *l).collect();
     let levels: Vec<&str> = levels.into_iter().collect();
     // Level index of each distinct text (`None`: blank, missing or not a level).
-    let level_index: Vec<Option<usize>> = level_of_text.iter().map(|l| l.and_then(|l| levels.binary_search(&l).ok())).collect();
-    let level_of = |i: usize| -> Option<usize> { text_of_row.get(i).and_then(|&t| level_index.get(t as usize).copied().flatten()) };
+    let level_index: Vec<Option<usize>> =
+        level_of_text.iter().map(|l| l.and_then(|l| levels.binary_search(&l).ok())).collect();
+    let level_of = |i: usize| -> Option<usize> {
+        text_of_row.get(i).and_then(|&t| level_index.get(t as usize).copied().flatten())
+    };
     let mut small = Vec::new();
     for (a, arm) in arms.names.iter().enumerate() {
         let mut per_level = BTreeMap::new();
@@ -371,10 +390,16 @@ mod tests {
     #[test]
     fn sections_appear_only_when_their_roles_exist() {
         let ds = read_csv(b"pre,post,hp,hq\n3,2,no,yes\n4,2,yes,yes\n5,3,no,no\n", "t.csv").unwrap();
-        let a =
-            analyse(&ds, &recipe(r#"{"columns":{"pre":"pre","post":"post","help_pre":"hp","help_post":"hq"},"rci_inputs":{"rxx":0.8}}"#));
+        let a = analyse(
+            &ds,
+            &recipe(
+                r#"{"columns":{"pre":"pre","post":"post","help_pre":"hp","help_post":"hq"},"rci_inputs":{"rxx":0.8}}"#,
+            ),
+        );
         assert_eq!(a.results.help_paired["all"].n, 3);
-        assert!(a.results.two_group_post.is_none() && a.results.ancova.is_none() && a.results.help_between_post.is_none());
+        assert!(
+            a.results.two_group_post.is_none() && a.results.ancova.is_none() && a.results.help_between_post.is_none()
+        );
         let rci = a.results.rci.as_ref().unwrap();
         assert_eq!(rci.groups.keys().collect::<Vec<_>>(), vec!["all"]);
         assert!(a.results.subgroups.is_empty() && a.results.paired_followup.is_empty());
@@ -406,8 +431,13 @@ mod tests {
     #[test]
     fn empty_arm_sections_are_not_computable_not_nan() {
         // Control has no post scores at all.
-        let ds = read_csv(b"g,pre,post,hq\nintervention,3,2,yes\nintervention,4,3,no\ncontrol,3,,\ncontrol,2,,\n", "t.csv").unwrap();
-        let a = analyse(&ds, &recipe(r#"{"columns":{"group":"g","pre":"pre","post":"post","help_post":"hq"},"rci_inputs":{"rxx":0.9}}"#));
+        let ds =
+            read_csv(b"g,pre,post,hq\nintervention,3,2,yes\nintervention,4,3,no\ncontrol,3,,\ncontrol,2,,\n", "t.csv")
+                .unwrap();
+        let a = analyse(
+            &ds,
+            &recipe(r#"{"columns":{"group":"g","pre":"pre","post":"post","help_post":"hq"},"rci_inputs":{"rxx":0.9}}"#),
+        );
         let tg = a.results.two_group_post.as_ref().unwrap();
         assert_eq!((tg.n_ctrl, tg.mean_ctrl, tg.welch_t, tg.cohen_d, tg.mw_W), (0, None, None, None, None));
         let an = a.results.ancova.as_ref().unwrap();

@@ -95,9 +95,16 @@ fn reading(s: &IccStats, one: &str, many: &str, outcome: &str, plan: bool) -> St
     let when = if outcome == "post" { "After the program, people" } else { "People" };
     if icc > 0.0 {
         let use_it = if plan { " Use it as the ICC when planning a cluster trial." } else { "" };
-        format!("{when} in the same {one} answered more alike than people in different {many}: ICC {} {interval}.{use_it}", num(icc))
+        format!(
+            "{when} in the same {one} answered more alike than people in different {many}: ICC {} {interval}.{use_it}",
+            num(icc)
+        )
     } else {
-        let use_it = if plan { " When planning a cluster trial, a small positive ICC is the cautious choice rather than 0." } else { "" };
+        let use_it = if plan {
+            " When planning a cluster trial, a small positive ICC is the cautious choice rather than 0."
+        } else {
+            ""
+        };
         format!(
             "{when} in the same {one} answered no more alike than people in different {many}: ICC {} {interval}. An estimate at or below 0 is what chance gives when the true ICC is near 0, so it probably is near 0.{use_it}",
             num(icc)
@@ -199,7 +206,9 @@ pub fn fill(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[f64]>, pos
         }
         (None, Some(q)) => Some(q),
         (None, None) => {
-            out.notes.push(format!("Choose a pre or post score column to see how alike people in the same “{column}” answered."));
+            out.notes.push(format!(
+                "Choose a pre or post score column to see how alike people in the same “{column}” answered."
+            ));
             None
         }
     };
@@ -231,14 +240,30 @@ mod tests {
         assert_eq!(r.columns.cluster.as_deref(), Some("school"));
         let a = analyse(&ds, &r);
         let c = a.results.clustering.as_ref().unwrap();
-        assert_eq!((c.column.as_str(), c.outcome.as_str(), c.stats.n_clusters, c.stats.n_people), ("school", "pre", 3, 9));
+        assert_eq!(
+            (c.column.as_str(), c.outcome.as_str(), c.stats.n_clusters, c.stats.n_people),
+            ("school", "pre", 3, 9)
+        );
         assert!((c.stats.icc.unwrap() - 0.77788944723618092).abs() < 1e-12, "{c:?}");
-        assert!(c.reading.starts_with("People in the same school answered more alike than people in different schools: ICC 0.778 (95% CI"), "{}", c.reading);
+        assert!(
+            c.reading.starts_with(
+                "People in the same school answered more alike than people in different schools: ICC 0.778 (95% CI"
+            ),
+            "{}",
+            c.reading
+        );
         assert!(c.reading.ends_with("Use it as the ICC when planning a cluster trial."));
         assert!(c.notes.iter().any(|n| n.starts_with("2 people with a pre score but no school")), "{:?}", c.notes);
         let post = c.post.as_ref().unwrap();
         assert_eq!((post.outcome.as_str(), post.stats.n_people), ("post", 9));
-        assert!(post.notes.iter().any(|n| n.starts_with("1 person with a post score but no school") && n.ends_with("is left out of the ICC.")), "{:?}", post.notes);
+        assert!(
+            post.notes
+                .iter()
+                .any(|n| n.starts_with("1 person with a post score but no school")
+                    && n.ends_with("is left out of the ICC.")),
+            "{:?}",
+            post.notes
+        );
         assert!(post.notes.iter().any(|n| n.contains("program's effect")));
         // Without a cluster column there is no section.
         r.columns.cluster = None;
@@ -259,7 +284,12 @@ mod tests {
         let r = Recipe::from_json(r#"{"columns":{"pre":"pre","cluster":"team"}}"#).unwrap();
         let c = analyse(&ds, &r).results.clustering.unwrap();
         assert!(c.stats.icc.unwrap() < 0.0);
-        assert!(c.reading.starts_with("People in the same team answered no more alike than people in different teams: ICC -0."), "{}", c.reading);
+        assert!(
+            c.reading
+                .starts_with("People in the same team answered no more alike than people in different teams: ICC -0."),
+            "{}",
+            c.reading
+        );
         assert!(c.notes.iter().any(|n| n.contains("probably near 0")), "{:?}", c.notes);
 
         let r = Recipe::from_json(r#"{"columns":{"pre":"pre","cluster":"nope"}}"#).unwrap();

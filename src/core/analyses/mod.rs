@@ -6,11 +6,11 @@
 
 use crate::core::dataset::{at, is_missing, Cells, Dataset, Diagnostic, RowValue};
 use crate::core::recipe::Recipe;
-pub use sections::Results;
 use crate::core::stats::paired::paired_with;
 use crate::core::stats::rank_sum::{rank_sum_sorted, RankSum};
 use crate::core::stats::ranks::{round9, signed_rank_of, signed_rank_of_sorted, SortedSample};
 use rustc_hash::FxHashMap;
+pub use sections::Results;
 use std::sync::OnceLock;
 
 pub mod change;
@@ -125,7 +125,9 @@ impl<'a> Selection<'a> {
 /// index of its text in that list: the dictionary of a dictionary column, hashed otherwise.
 pub fn distinct_cells(cells: &Cells) -> (Vec<&str>, Vec<u32>) {
     match cells.dictionary() {
-        Some((values, codes)) => (values.iter().map(String::as_str).collect(), codes.iter().map(|&c| u32::from(c)).collect()),
+        Some((values, codes)) => {
+            (values.iter().map(String::as_str).collect(), codes.iter().map(|&c| u32::from(c)).collect())
+        }
         None => {
             let mut texts = Vec::new();
             let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
@@ -175,7 +177,8 @@ pub fn arms(ds: &Dataset, recipe: &Recipe, notes: &mut Vec<String>) -> Option<Ar
     // `Waitlist`, `1` / `0`...), and the guess is said.
     let guess = if chosen.intervention.is_none() || chosen.control.is_none() {
         let (texts, _) = distinct_cells(&col.cells);
-        let mut answers: Vec<String> = texts.iter().map(|t| t.trim()).filter(|t| !is_missing(t)).map(str::to_string).collect();
+        let mut answers: Vec<String> =
+            texts.iter().map(|t| t.trim()).filter(|t| !is_missing(t)).map(str::to_string).collect();
         answers.sort();
         answers.dedup();
         crate::core::recipe::guess_group_levels(&answers)
@@ -238,13 +241,19 @@ pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
         // Each arm's change scores sorted once: for its signed-rank test and (two arms) for the
         // rank-sum test between the arms' changes.
         let mut scratch = Vec::new();
-        let changes: Vec<SortedSample> =
-            sel.pairs.iter().map(|p| SortedSample::with_scratch(p.iter().map(|(p, q)| round9(q - p)), &mut scratch)).collect();
+        let changes: Vec<SortedSample> = sel
+            .pairs
+            .iter()
+            .map(|p| SortedSample::with_scratch(p.iter().map(|(p, q)| round9(q - p)), &mut scratch))
+            .collect();
         drop(scratch);
         for (a, arm) in arms.names.iter().enumerate() {
             let pairs = sel.pairs_of(a);
             // (From the pairs themselves where the sorted changes do not apply.)
-            let w = changes.get(a).and_then(signed_rank_of_sorted).unwrap_or_else(|| signed_rank_of(pairs.iter().map(|p| p.1 - p.0)));
+            let w = changes
+                .get(a)
+                .and_then(signed_rank_of_sorted)
+                .unwrap_or_else(|| signed_rank_of(pairs.iter().map(|p| p.1 - p.0)));
             out.results.paired.insert(arm.to_string(), paired_with(pairs, alpha, w));
         }
         if let [c0, c1] = changes.as_slice() {
@@ -263,7 +272,14 @@ pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
 /// `results.mixed`, `results.subgroup_tests` and `results.multiplicity` (CONTRACT §7): every
 /// row's scores and subgroup level handed to [`waves`], and the subgroup p-values of
 /// `results.subgroups` as one family.
-fn waves_section(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[f64]>, post: Option<&[f64]>, out: &mut Analysis) {
+fn waves_section(
+    ds: &Dataset,
+    recipe: &Recipe,
+    arms: &Arms,
+    pre: Option<&[f64]>,
+    post: Option<&[f64]>,
+    out: &mut Analysis,
+) {
     let (Some(pre), Some(post)) = (pre, post) else { return };
     let two_arm = arms.names.len() == 2;
     let arm_of = |a: usize| match arms.names.get(a).copied() {
@@ -275,9 +291,8 @@ fn waves_section(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[f64]>
     // (Diagnostics of the follow-up column were collected by the change section.)
     let followup = recipe.columns.followup.as_deref().and_then(|n| ds.numeric_nan(n)).map(|(v, _)| v);
     let subgroup = recipe.columns.subgroup.as_deref().and_then(|n| ds.column(n));
-    let levels: Option<Vec<Option<String>>> = subgroup.map(|col| {
-        per_distinct(&col.cells, |c| Some(c.trim()).filter(|c| !is_missing(c)).map(str::to_string))
-    });
+    let levels: Option<Vec<Option<String>>> =
+        subgroup.map(|col| per_distinct(&col.cells, |c| Some(c.trim()).filter(|c| !is_missing(c)).map(str::to_string)));
     let rows: Vec<waves::PersonWaves> = (0..ds.n_rows)
         .map(|i| waves::PersonWaves {
             arm: arms.of_row.get(i).copied().flatten().and_then(arm_of),
@@ -293,7 +308,9 @@ fn waves_section(ds: &Dataset, recipe: &Recipe, arms: &Arms, pre: Option<&[f64]>
         let family: Vec<waves::SubgroupP> = arms
             .names
             .iter()
-            .filter_map(|name| Some((arm_of(arms.names.iter().position(|n| n == name)?)?, out.results.subgroups.get(*name)?)))
+            .filter_map(|name| {
+                Some((arm_of(arms.names.iter().position(|n| n == name)?)?, out.results.subgroups.get(*name)?))
+            })
             .flat_map(|(arm, per_level)| {
                 per_level.iter().map(move |(level, s)| waves::SubgroupP { arm, level: level.clone(), p: s.stats.p })
             })
@@ -309,7 +326,9 @@ mod tests {
 
     #[test]
     fn two_arms_split_by_group_case_insensitively() {
-        let ds = read_csv(b"g,pre,post\nIntervention,3,2\nintervention,4,2\nControl,3,3\ncontrol,2,3\nother,1,1\n", "t.csv").unwrap();
+        let ds =
+            read_csv(b"g,pre,post\nIntervention,3,2\nintervention,4,2\nControl,3,3\ncontrol,2,3\nother,1,1\n", "t.csv")
+                .unwrap();
         let mut r = Recipe::default();
         r.suggest_columns(&ds.column_names());
         r.columns.group = Some("g".into());

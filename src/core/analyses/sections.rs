@@ -120,4 +120,3 @@ pub struct SubgroupStats {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub small_n_warning: Option<String>,
 }
-

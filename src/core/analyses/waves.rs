@@ -120,25 +120,14 @@ pub struct Multiplicity {
     pub family_size: usize,
 }
 
-const TERMS_TWO_ARM: [&str; 6] = [
-    "intercept",
-    "post",
-    "followup",
-    "arm",
-    "post:arm",
-    "followup:arm",
-];
+const TERMS_TWO_ARM: [&str; 6] = ["intercept", "post", "followup", "arm", "post:arm", "followup:arm"];
 const TERMS_SINGLE: [&str; 3] = ["intercept", "post", "followup"];
 
 /// `results.mixed` (CONTRACT §7): the long table of every non-missing score of every row with
 /// a valid arm (two arms: intervention/control; single group: `All`), fitted by REML as
 /// `nlme::lme(score ~ time * arm, random = ~ 1 | id, method = "REML")`.
 pub fn mixed_results(rows: &[PersonWaves], two_arm: bool, alpha: f64) -> MixedResults {
-    let names: &[&str] = if two_arm {
-        &TERMS_TWO_ARM
-    } else {
-        &TERMS_SINGLE
-    };
+    let names: &[&str] = if two_arm { &TERMS_TWO_ARM } else { &TERMS_SINGLE };
     let mut data = MixedData {
         names: names.iter().map(|s| s.to_string()).collect(),
         x: Vec::new(),
@@ -157,11 +146,7 @@ pub fn mixed_results(rows: &[PersonWaves], two_arm: bool, alpha: f64) -> MixedRe
                 continue;
             }
         };
-        let scores = [
-            (r.pre, 0.0, 0.0),
-            (r.post, 1.0, 0.0),
-            (r.followup, 0.0, 1.0),
-        ];
+        let scores = [(r.pre, 0.0, 0.0), (r.post, 1.0, 0.0), (r.followup, 0.0, 1.0)];
         let mut any = false;
         for (score, post, fu) in scores {
             let Some(y) = score.filter(|v| v.is_finite()) else {
@@ -181,9 +166,7 @@ pub fn mixed_results(rows: &[PersonWaves], two_arm: bool, alpha: f64) -> MixedRe
     }
     let mut out = MixedResults::default();
     if skipped_arm > 0 {
-        out.notes.push(format!(
-            "{skipped_arm} row(s) without a valid arm are left out of the mixed model."
-        ));
+        out.notes.push(format!("{skipped_arm} row(s) without a valid arm are left out of the mixed model."));
     }
     match fit_random_intercept(&data, alpha) {
         Some(fit) => {
@@ -212,12 +195,8 @@ pub fn mixed_results(rows: &[PersonWaves], two_arm: bool, alpha: f64) -> MixedRe
             }
         }
         None => {
-            out.terms = names
-                .iter()
-                .map(|n| (n.to_string(), FixedEffect::default()))
-                .collect();
-            out.notes
-                .push("The mixed model could not be fitted.".to_string());
+            out.terms = names.iter().map(|n| (n.to_string(), FixedEffect::default())).collect();
+            out.notes.push("The mixed model could not be fitted.".to_string());
         }
     }
     out
@@ -236,10 +215,7 @@ fn changes_by_level(rows: &[PersonWaves], arm: Arm) -> (BTreeMap<String, Vec<f64
         if !seen.iter().any(|s| s == level) {
             seen.push(level.to_string());
         }
-        if let (Some(a), Some(b)) = (
-            r.pre.filter(|v| v.is_finite()),
-            r.post.filter(|v| v.is_finite()),
-        ) {
+        if let (Some(a), Some(b)) = (r.pre.filter(|v| v.is_finite()), r.post.filter(|v| v.is_finite())) {
             by.entry(level.to_string()).or_default().push(round9(b - a));
         }
     }
@@ -284,15 +260,8 @@ fn left_out_note(arm: &str, t: &SubgroupTest) -> Option<String> {
     if t.left_out.is_empty() {
         return None;
     }
-    let list: Vec<String> = t
-        .left_out
-        .iter()
-        .map(|(l, k)| format!("{l} ({k} with both scores)"))
-        .collect();
-    Some(format!(
-        "{arm}: left out of the subgroup test (fewer than 2 people with both scores): {}.",
-        list.join(", ")
-    ))
+    let list: Vec<String> = t.left_out.iter().map(|(l, k)| format!("{l} ({k} with both scores)")).collect();
+    Some(format!("{arm}: left out of the subgroup test (fewer than 2 people with both scores): {}.", list.join(", ")))
 }
 
 /// `results.subgroup_tests` (CONTRACT §7). `change = round(post − pre, 9)` for people with
@@ -319,10 +288,7 @@ pub fn subgroup_tests(rows: &[PersonWaves], two_arm: bool) -> SubgroupTests {
         if ti.levels.contains(level) && tc.levels.contains(level) {
             inter.levels.push(level.clone());
         } else {
-            let k = by_i
-                .get(level)
-                .map_or(0, Vec::len)
-                .min(by_c.get(level).map_or(0, Vec::len));
+            let k = by_i.get(level).map_or(0, Vec::len).min(by_c.get(level).map_or(0, Vec::len));
             inter.left_out.insert(level.clone(), k);
         }
     }
@@ -342,13 +308,8 @@ pub fn subgroup_tests(rows: &[PersonWaves], two_arm: bool) -> SubgroupTests {
     inter.n = y.len();
     if l >= 2 {
         let ones = vec![1.0; y.len()];
-        let dummies: Vec<Vec<f64>> = (1..l)
-            .map(|j| {
-                lev.iter()
-                    .map(|&v| if v == j { 1.0 } else { 0.0 })
-                    .collect()
-            })
-            .collect();
+        let dummies: Vec<Vec<f64>> =
+            (1..l).map(|j| lev.iter().map(|&v| if v == j { 1.0 } else { 0.0 }).collect()).collect();
         let mut reduced = vec![ones, arm.clone()];
         reduced.extend(dummies.iter().cloned());
         let mut full = reduced.clone();
@@ -363,10 +324,7 @@ pub fn subgroup_tests(rows: &[PersonWaves], two_arm: bool) -> SubgroupTests {
     out.notes.extend(left_out_note("control", &tc));
     if !inter.left_out.is_empty() {
         let list: Vec<&str> = inter.left_out.keys().map(String::as_str).collect();
-        out.notes.push(format!(
-            "interaction: on the levels kept in both arms; left out: {}.",
-            list.join(", ")
-        ));
+        out.notes.push(format!("interaction: on the levels kept in both arms; left out: {}.", list.join(", ")));
     }
     out.intervention = Some(ti);
     out.control = Some(tc);
@@ -380,15 +338,9 @@ pub fn subgroup_tests(rows: &[PersonWaves], two_arm: bool) -> SubgroupTests {
 pub fn multiplicity(family: &[SubgroupP]) -> Multiplicity {
     let ps: Vec<Option<f64>> = family.iter().map(|s| s.p).collect();
     let adj = adjust(&ps);
-    let mut out = Multiplicity {
-        family_size: adj.iter().filter(|a| a.p.is_some()).count(),
-        ..Default::default()
-    };
+    let mut out = Multiplicity { family_size: adj.iter().filter(|a| a.p.is_some()).count(), ..Default::default() };
     for (s, a) in family.iter().zip(adj) {
-        out.adjusted
-            .entry(s.arm.key().to_string())
-            .or_default()
-            .insert(s.level.clone(), a);
+        out.adjusted.entry(s.arm.key().to_string()).or_default().insert(s.level.clone(), a);
     }
     out
 }
@@ -397,20 +349,8 @@ pub fn multiplicity(family: &[SubgroupP]) -> Multiplicity {
 mod tests {
     use super::*;
 
-    fn person(
-        arm: Arm,
-        pre: Option<f64>,
-        post: Option<f64>,
-        fu: Option<f64>,
-        level: &str,
-    ) -> PersonWaves {
-        PersonWaves {
-            arm: Some(arm),
-            pre,
-            post,
-            followup: fu,
-            level: Some(level.to_string()),
-        }
+    fn person(arm: Arm, pre: Option<f64>, post: Option<f64>, fu: Option<f64>, level: &str) -> PersonWaves {
+        PersonWaves { arm: Some(arm), pre, post, followup: fu, level: Some(level.to_string()) }
     }
 
     #[test]
@@ -449,10 +389,7 @@ mod tests {
         assert_eq!((i.df1, i.df2, i.n), (Some(1.0), Some(4.0), 6));
         let x = t.interaction.as_ref().unwrap();
         assert_eq!((x.levels.clone(), x.f), (vec!["a".to_string()], None));
-        assert!(t
-            .notes
-            .iter()
-            .any(|n| n.contains("control") && n.contains("b (1")));
+        assert!(t.notes.iter().any(|n| n.contains("control") && n.contains("b (1")));
         let json = serde_json::to_value(&t).unwrap();
         assert!(json["control"]["f"].is_null() && json.get("all").is_none());
     }
@@ -460,21 +397,9 @@ mod tests {
     #[test]
     fn multiplicity_family_spans_arms() {
         let fam = [
-            SubgroupP {
-                arm: Arm::Intervention,
-                level: "a".into(),
-                p: Some(0.01),
-            },
-            SubgroupP {
-                arm: Arm::Control,
-                level: "a".into(),
-                p: Some(0.04),
-            },
-            SubgroupP {
-                arm: Arm::Control,
-                level: "b".into(),
-                p: None,
-            },
+            SubgroupP { arm: Arm::Intervention, level: "a".into(), p: Some(0.01) },
+            SubgroupP { arm: Arm::Control, level: "a".into(), p: Some(0.04) },
+            SubgroupP { arm: Arm::Control, level: "b".into(), p: None },
         ];
         let m = multiplicity(&fam);
         assert_eq!(m.family_size, 2);
@@ -487,31 +412,17 @@ mod tests {
     #[test]
     fn mixed_skips_rows_without_arm_or_scores() {
         let mut rows = vec![
-            PersonWaves {
-                arm: None,
-                pre: Some(1.0),
-                post: Some(2.0),
-                followup: None,
-                level: None,
-            },
+            PersonWaves { arm: None, pre: Some(1.0), post: Some(2.0), followup: None, level: None },
             person(Arm::Control, None, None, None, "a"),
         ];
         for i in 0..10 {
             let x = i as f64;
-            let arm = if i % 2 == 0 {
-                Arm::Intervention
-            } else {
-                Arm::Control
-            };
+            let arm = if i % 2 == 0 { Arm::Intervention } else { Arm::Control };
             rows.push(person(
                 arm,
                 Some(2.0 + 0.3 * (x * 1.7).sin()),
                 Some(1.9 + 0.2 * (x * 0.9).cos()),
-                if i < 7 {
-                    Some(2.1 + 0.25 * x.sin())
-                } else {
-                    None
-                },
+                if i < 7 { Some(2.1 + 0.25 * x.sin()) } else { None },
                 "a",
             ));
         }
@@ -532,9 +443,7 @@ mod tests {
     #[test]
     fn balanced_two_waves_equal_the_paired_t_test() {
         for seed in 1..=20u64 {
-            let mut next = crate::core::xorshift64(
-                0x9e37_79b9_7f4a_7c15 ^ seed.wrapping_mul(0x2545_f491_4f6c_dd1d),
-            );
+            let mut next = crate::core::xorshift64(0x9e37_79b9_7f4a_7c15 ^ seed.wrapping_mul(0x2545_f491_4f6c_dd1d));
             let mut unif = move || (next() >> 11) as f64 / (1u64 << 53) as f64;
             let n = 5 + (seed as usize * 7) % 60;
             let rows: Vec<PersonWaves> = (0..n)
@@ -542,35 +451,19 @@ mod tests {
                     let u = 3.0 * (unif() - 0.5);
                     let pre = 2.5 + u + (unif() - 0.5);
                     let post = 2.2 + u + (unif() - 0.5);
-                    PersonWaves {
-                        arm: Some(Arm::All),
-                        pre: Some(pre),
-                        post: Some(post),
-                        followup: None,
-                        level: None,
-                    }
+                    PersonWaves { arm: Some(Arm::All), pre: Some(pre), post: Some(post), followup: None, level: None }
                 })
                 .collect();
             let m = mixed_results(&rows, false, 0.05);
             assert!(!m.boundary, "seed {seed}");
-            let d: Vec<f64> = rows
-                .iter()
-                .map(|r| r.post.unwrap() - r.pre.unwrap())
-                .collect();
+            let d: Vec<f64> = rows.iter().map(|r| r.post.unwrap() - r.pre.unwrap()).collect();
             let mean = crate::core::stats::describe::mean(&d).unwrap();
             let sd = crate::core::stats::describe::sd(&d).unwrap();
             let t = mean / (sd / (n as f64).sqrt());
             let p = crate::core::stats::dist::t_two_sided_p(t, n as f64 - 1.0).unwrap();
             let post = &m.terms["post"];
-            assert!(
-                (post.estimate.unwrap() - mean).abs() < 1e-9 * (1.0 + mean.abs()),
-                "seed {seed}"
-            );
-            assert!(
-                (post.t.unwrap() - t).abs() < 1e-7 * (1.0 + t.abs()),
-                "seed {seed}: {} vs {t}",
-                post.t.unwrap()
-            );
+            assert!((post.estimate.unwrap() - mean).abs() < 1e-9 * (1.0 + mean.abs()), "seed {seed}");
+            assert!((post.t.unwrap() - t).abs() < 1e-7 * (1.0 + t.abs()), "seed {seed}: {} vs {t}", post.t.unwrap());
             assert!((post.p.unwrap() - p).abs() < 1e-9, "seed {seed}");
             assert_eq!(post.df, Some(n as f64 - 1.0));
             assert!(m.terms["followup"].estimate.is_none());

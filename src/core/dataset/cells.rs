@@ -285,7 +285,9 @@ impl<'a> Iterator for Strs<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         match self {
-            Strs::Dict { values, codes } => codes.next().map(|&c| values.get(usize::from(c)).map_or("", String::as_str)),
+            Strs::Dict { values, codes } => {
+                codes.next().map(|&c| values.get(usize::from(c)).map_or("", String::as_str))
+            }
             Strs::Text { buf, ends, start } => {
                 let end = *ends.next()?;
                 let cell = buf.get(*start..end).unwrap_or_default();
@@ -450,7 +452,8 @@ impl CellsBuilder {
     /// The dictionary code of `cell`, adding it when new; `None` when the dictionary is full.
     fn code(values: &mut Vec<String>, keys: &mut Vec<(u64, usize)>, slots: &mut [u16], cell: &str) -> Option<u8> {
         let (key, len) = (key_of(cell), cell.len());
-        let same = |i: usize| len <= 8 || values.get(i).is_some_and(|v| v.as_bytes().get(8..) == cell.as_bytes().get(8..));
+        let same =
+            |i: usize| len <= 8 || values.get(i).is_some_and(|v| v.as_bytes().get(8..) == cell.as_bytes().get(8..));
         let mut s = slot_of(key, len);
         loop {
             match slots.get(s).copied() {
@@ -616,7 +619,16 @@ mod tests {
     fn appending_encoded_cells_equals_pushing_them_one_by_one() {
         // Dictionary + dictionary (shared and new values), dictionary overflowing into text,
         // text + dictionary, dictionary + text, text + text, and empty halves.
-        let cases = [(40, 30, 5, 9), (300, 300, 200, 100), (500, 300, 400, 20), (300, 500, 20, 400), (0, 100, 3, 3), (100, 0, 3, 300), (120, 90, 300, 300), (250, 100, 250, 1000)];
+        let cases = [
+            (40, 30, 5, 9),
+            (300, 300, 200, 100),
+            (500, 300, 400, 20),
+            (300, 500, 20, 400),
+            (0, 100, 3, 3),
+            (100, 0, 3, 300),
+            (120, 90, 300, 300),
+            (250, 100, 250, 1000),
+        ];
         for (k, &(n1, n2, d1, d2)) in cases.iter().enumerate() {
             // The second half starts where the first stopped (new values, or the same ones again).
             let (a, b) = (column(n1, d1.max(1), 0), column(n2, d2.max(1), n1));

@@ -273,7 +273,11 @@ impl Dataset {
                 .strs()
                 .map(|c| {
                     let t = c.trim();
-                    if t.is_empty() || codes.contains(t) || map.is_some_and(|m| m.is_missing_answer(t)) { None } else { Some(t.to_string()) }
+                    if t.is_empty() || codes.contains(t) || map.is_some_and(|m| m.is_missing_answer(t)) {
+                        None
+                    } else {
+                        Some(t.to_string())
+                    }
                 })
                 .collect(),
         )
@@ -319,10 +323,17 @@ impl Dataset {
         };
         let mut diags = Vec::new();
         let mut not_a_number = |i: usize, cell: &str| {
-            diags.push(Diagnostic { kind: DiagnosticKind::NotANumber, line: None,
+            diags.push(Diagnostic {
+                kind: DiagnosticKind::NotANumber,
+                line: None,
                 row: Some(i + 1),
                 column: Some(name.to_string()),
-                message: format!("“{}” is not a number, so row {} is left out of analyses that use “{}”.", shorten(cell), i + 1, name),
+                message: format!(
+                    "“{}” is not a number, so row {} is left out of analyses that use “{}”.",
+                    shorten(cell),
+                    i + 1,
+                    name
+                ),
             });
         };
         let values: Vec<T> = match col.cells.dictionary() {
@@ -509,10 +520,24 @@ mod tests {
 
     #[test]
     fn the_quick_number_path_gives_the_standard_parser_s_doubles() {
-        let mut cases: Vec<String> = ["0", "-0", "+7", "1.", ".5", "-.25", "007", "0.1", "0.3", "2.675", "123456789012345", "1234567.890123", "-999999999.999999"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut cases: Vec<String> = [
+            "0",
+            "-0",
+            "+7",
+            "1.",
+            ".5",
+            "-.25",
+            "007",
+            "0.1",
+            "0.3",
+            "2.675",
+            "123456789012345",
+            "1234567.890123",
+            "-999999999.999999",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let mut next = crate::core::xorshift64(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let x = next();
@@ -609,7 +634,24 @@ mod tests {
 
     #[test]
     fn quick_trim_equals_trim() {
-        for s in ["", " ", "3.5", " 3.5", "3.5 ", "\t-2\n", "\u{a0}4", "4\u{3000}", "\u{85}x", "x\u{7f}", "\u{7f}", "é", " é ", "a b", "~", "!"] {
+        for s in [
+            "",
+            " ",
+            "3.5",
+            " 3.5",
+            "3.5 ",
+            "\t-2\n",
+            "\u{a0}4",
+            "4\u{3000}",
+            "\u{85}x",
+            "x\u{7f}",
+            "\u{7f}",
+            "é",
+            " é ",
+            "a b",
+            "~",
+            "!",
+        ] {
             assert_eq!(trim_cell(s), s.trim(), "{s:?}");
         }
     }

@@ -32,9 +32,15 @@ fn score(v: f64) -> String {
 /// The recipe that goes with the demo: roles from the column names, a 1–5 mean scale, and a
 /// reliability of 0.80 for reliable change (a typical value for such scales; the user can change it).
 pub fn demo_recipe() -> crate::core::recipe::Recipe {
-    use crate::core::recipe::{Recipe, RciInputs, Scale};
+    use crate::core::recipe::{RciInputs, Recipe, Scale};
     Recipe {
-        scale: Some(Scale { name: Some("stigma, mean of items 1–5".into()), min: Some(1.0), max: Some(5.0), lower_is_better: Some(true), decimals: Some(1) }),
+        scale: Some(Scale {
+            name: Some("stigma, mean of items 1–5".into()),
+            min: Some(1.0),
+            max: Some(5.0),
+            lower_is_better: Some(true),
+            decimals: Some(1),
+        }),
         rci_inputs: Some(RciInputs { rxx: Some(0.8), sd_pre: None, threshold: Some(1.96) }),
         ..Recipe::default()
     }
@@ -44,7 +50,9 @@ pub fn demo_recipe() -> crate::core::recipe::Recipe {
 pub fn demo_csv() -> String {
     let mut rng = Rng(20261126);
     let bands = ["18-24", "25-34", "35-54", "55+"];
-    let mut out = String::from("participant_id,group,age_band,stigma_pre,stigma_post,stigma_fu3m,help_seeking_pre,help_seeking_post\n");
+    let mut out = String::from(
+        "participant_id,group,age_band,stigma_pre,stigma_post,stigma_fu3m,help_seeking_pre,help_seeking_post\n",
+    );
     for i in 0..120 {
         let intervention = i % 2 == 0;
         let band = bands[(rng.uniform() * 4.0) as usize % 4];

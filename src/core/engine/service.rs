@@ -3,21 +3,25 @@
 //! start. Only small JSON messages cross to the page; a file comes in as a [`FileSource`].
 //! The bootstrap runs in steps so that progress can be shown and Cancel honoured.
 
-use crate::core::analyses::{analyse, Analysis};
-use crate::core::analyses::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
-use crate::core::present::clean_csv::safe_csv_without;
-use crate::core::dataset::{Dataset, Diagnostic};
-use crate::core::ingest::profile::DatasetSummary;
-use crate::core::ingest::split::{self, Half};
-use crate::core::ingest::{join_halves, read_first_half, read_with_options, too_large_message, FirstPass, IngestError, IngestOptions};
-use crate::core::analyses::process::{counts_analysis, CountsResult};
-use crate::core::recipe::{IngestSettings, Recipe};
-use crate::core::planning::simulate::{SimResult, SimRun, SimSettings};
 use crate::core::analyses::comments::code_dataset;
 use crate::core::analyses::comments::redact::Redactor;
 use crate::core::analyses::comments::view::{view as comments_view, CommentsQuery, CommentsView};
+use crate::core::analyses::cost::{parse_cost_csv, BootstrapSettings, CostRun, ParsedCosts};
+use crate::core::analyses::process::{counts_analysis, CountsResult};
+use crate::core::analyses::{analyse, Analysis};
+use crate::core::dataset::{Dataset, Diagnostic};
+use crate::core::engine::waves::{
+    code_columns, fill_link, link_waves, suggest_linked_roles, WaveFile, WavesView, MAX_WAVE_FILES,
+};
+use crate::core::ingest::profile::DatasetSummary;
+use crate::core::ingest::split::{self, Half};
+use crate::core::ingest::{
+    join_halves, read_first_half, read_with_options, too_large_message, FirstPass, IngestError, IngestOptions,
+};
+use crate::core::planning::simulate::{SimResult, SimRun, SimSettings};
+use crate::core::present::clean_csv::safe_csv_without;
 use crate::core::present::comments_csv::{coded_comments_csv, ExportColumn, TextInExport};
-use crate::core::engine::waves::{code_columns, fill_link, link_waves, suggest_linked_roles, WaveFile, WavesView, MAX_WAVE_FILES};
+use crate::core::recipe::{IngestSettings, Recipe};
 use serde::{Deserialize, Serialize};
 
 /// A request from the page. File bytes travel beside the JSON, not inside it. Requests and
@@ -105,17 +109,36 @@ pub enum Reply {
         waves: Option<WavesView>,
     },
     /// Long work in progress (0..1).
-    Progress { seq: u64, fraction: f64, label: String },
+    Progress {
+        seq: u64,
+        fraction: f64,
+        label: String,
+    },
     /// The request failed; what was loaded before is still there.
-    Failed { seq: u64, message: String },
+    Failed {
+        seq: u64,
+        message: String,
+    },
     /// The engine stopped and a fresh one took its place, with nothing loaded (sent by the
     /// page's engine handle, never by the engine itself).
-    Restarted { message: String },
-    CleanCsv { seq: u64, name: String, text: String },
+    Restarted {
+        message: String,
+    },
+    CleanCsv {
+        seq: u64,
+        name: String,
+        text: String,
+    },
     /// Teaching mode finished (or was cancelled: the studies drawn so far).
-    Simulated { seq: u64, result: SimResult },
+    Simulated {
+        seq: u64,
+        result: SimResult,
+    },
     /// The Comments part's view for [`Request::Comments`] `seq`.
-    Comments { seq: u64, view: Box<CommentsView> },
+    Comments {
+        seq: u64,
+        view: Box<CommentsView>,
+    },
 }
 
 /// A file held in memory up to this size is kept to be read again with new reading settings
@@ -260,7 +283,10 @@ impl Service {
                         self.costs = Some((name, parsed));
                         self.start(seq, recipe)
                     }
-                    Err(e) => Some(Reply::Failed { seq, message: format!("The cost table “{name}” could not be read: {e}") }),
+                    Err(e) => Some(Reply::Failed {
+                        seq,
+                        message: format!("The cost table “{name}” could not be read: {e}"),
+                    }),
                 }
             }
             Request::LoadCounts { seq, name, recipe } => {
@@ -270,7 +296,10 @@ impl Service {
                         self.counts = Some((name, bytes));
                         self.start(seq, recipe)
                     }
-                    Err(e) => Some(Reply::Failed { seq, message: format!("The counts table “{name}” could not be read: {e}") }),
+                    Err(e) => Some(Reply::Failed {
+                        seq,
+                        message: format!("The counts table “{name}” could not be read: {e}"),
+                    }),
                 }
             }
             Request::Analyse { seq, recipe } => self.start(seq, recipe),
@@ -278,18 +307,29 @@ impl Service {
                 *self = Service::new();
                 Some(self.analysed(seq, None))
             }
-            Request::Comments { seq, query } => Some(Reply::Comments { seq, view: Box::new(self.comments_view(&query)) }),
+            Request::Comments { seq, query } => {
+                Some(Reply::Comments { seq, view: Box::new(self.comments_view(&query)) })
+            }
             Request::CommentsCsv { seq, original } => Some(match self.comments_csv(original) {
                 Ok((name, text)) => Reply::CleanCsv { seq, name, text },
                 Err(message) => Reply::Failed { seq, message },
             }),
             Request::CleanCsv { seq } => Some(match &self.dataset {
                 Some(ds) => {
-                    let stem = if self.waves.is_empty() { ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s) } else { "linked" };
+                    let stem = if self.waves.is_empty() {
+                        ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s)
+                    } else {
+                        "linked"
+                    };
                     // Identifying columns (names, e-mail, ...) stay out unless the recipe keeps them.
-                    let mut drop = crate::core::ingest::identify::columns_to_leave_out(ds, &self.recipe.keep_identifying);
+                    let mut drop =
+                        crate::core::ingest::identify::columns_to_leave_out(ds, &self.recipe.keep_identifying);
                     if !self.waves.is_empty() {
-                        drop.extend(code_columns(&self.recipe, ds).into_iter().filter(|c| !self.recipe.keep_identifying.contains(c)));
+                        drop.extend(
+                            code_columns(&self.recipe, ds)
+                                .into_iter()
+                                .filter(|c| !self.recipe.keep_identifying.contains(c)),
+                        );
                     }
                     Reply::CleanCsv { seq, name: format!("{stem}-clean.csv"), text: safe_csv_without(ds, &drop) }
                 }
@@ -308,7 +348,13 @@ impl Service {
     /// working memory are not held at once; the source is kept to read it again.
     pub fn handle_source(&mut self, req: Request, source: Option<Box<dyn FileSource>>) -> Option<Reply> {
         let Some(source) = source else { return self.handle(req, None) };
-        if !matches!(req, Request::LoadData { .. } | Request::LoadWave { .. } | Request::LoadCosts { .. } | Request::LoadCounts { .. }) {
+        if !matches!(
+            req,
+            Request::LoadData { .. }
+                | Request::LoadWave { .. }
+                | Request::LoadCosts { .. }
+                | Request::LoadCounts { .. }
+        ) {
             return self.handle(req, None);
         }
         let seq = req.seq();
@@ -326,7 +372,9 @@ impl Service {
                 let keep = (source.held() <= KEEP_FOR_REREAD).then_some(source);
                 self.loaded(seq, name, recipe, keep_roles, read, keep)
             }
-            Request::LoadWave { seq, name, recipe, fresh, replace } => self.load_wave(seq, name, recipe, fresh, replace, source),
+            Request::LoadWave { seq, name, recipe, fresh, replace } => {
+                self.load_wave(seq, name, recipe, fresh, replace, source)
+            }
             other => match source.bytes() {
                 Ok(bytes) => self.handle(other, Some(&bytes)),
                 Err(e) => unreadable(format!("The file could not be read. {e}")),
@@ -341,7 +389,9 @@ impl Service {
     pub fn first_half(&mut self, job: u64, req: Request, source: Box<dyn FileSource>) -> Option<Reply> {
         self.halves = None;
         let first = match &req {
-            Request::LoadData { name, recipe, .. } => first_half_of(source.as_ref(), name, &ingest_options(recipe.ingest.as_ref())),
+            Request::LoadData { name, recipe, .. } => {
+                first_half_of(source.as_ref(), name, &ingest_options(recipe.ingest.as_ref()))
+            }
             _ => None,
         };
         // (Too small or too big, no line break after the middle, or the first half does not
@@ -371,7 +421,15 @@ impl Service {
     }
 
     /// A data file has been read (or could not be): keep it and analyse.
-    fn loaded(&mut self, seq: u64, name: String, mut recipe: Recipe, keep_roles: bool, read: Result<Dataset, IngestError>, keep: Option<Box<dyn FileSource>>) -> Option<Reply> {
+    fn loaded(
+        &mut self,
+        seq: u64,
+        name: String,
+        mut recipe: Recipe,
+        keep_roles: bool,
+        read: Result<Dataset, IngestError>,
+        keep: Option<Box<dyn FileSource>>,
+    ) -> Option<Reply> {
         // (A file read in halves and not finished yet is forgotten: this one came later.)
         self.halves = None;
         match read {
@@ -413,7 +471,11 @@ impl Service {
                 let n = run.suggested_step();
                 run.step(n);
                 if !run.is_done() {
-                    return Some(Reply::Progress { seq: *seq, fraction: run.fraction_done(), label: "Simulating studies".into() });
+                    return Some(Reply::Progress {
+                        seq: *seq,
+                        fraction: run.fraction_done(),
+                        label: "Simulating studies".into(),
+                    });
                 }
             }
             let (seq, run, _) = self.sim.take()?;
@@ -423,7 +485,11 @@ impl Service {
         if !p.cancelled && !p.run.is_done() {
             p.run.step(STEP);
             if !p.run.is_done() {
-                return Some(Reply::Progress { seq: p.seq, fraction: p.run.fraction_done(), label: "Bootstrap resampling".into() });
+                return Some(Reply::Progress {
+                    seq: p.seq,
+                    fraction: p.run.fraction_done(),
+                    label: "Bootstrap resampling".into(),
+                });
             }
         }
         let Pending { seq, mut analysis, run, .. } = self.pending.take()?;
@@ -477,12 +543,12 @@ impl Service {
                     }
                     self.read_with = self.recipe.ingest.clone();
                 }
-                None => {
-                    return Some(Reply::Failed {
-                        seq,
-                        message: "This file is too large to keep a second copy: load it again to read it with the new settings.".into(),
-                    })
-                }
+                None => return Some(Reply::Failed {
+                    seq,
+                    message:
+                        "This file is too large to keep a second copy: load it again to read it with the new settings."
+                            .into(),
+                }),
             }
         }
         let counts = self.counts_result();
@@ -521,14 +587,21 @@ impl Service {
     fn comments_csv(&self, original: bool) -> Result<(String, String), String> {
         let ds = self.dataset.as_ref().ok_or("Load a data file first.")?;
         let arms = crate::core::analyses::arms(ds, &self.recipe, &mut Vec::new());
-        let (settings, _, coded) = code_dataset(ds, &self.recipe, arms.as_ref())
-            .map_err(|p| format!("The comments could not be coded: {}", p.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")))?;
+        let (settings, _, coded) = code_dataset(ds, &self.recipe, arms.as_ref()).map_err(|p| {
+            format!(
+                "The comments could not be coded: {}",
+                p.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
+            )
+        })?;
         if coded.is_empty() {
             return Err("Choose a comment column first.".into());
         }
-        let cells: Vec<Vec<Option<&str>>> =
-            coded.iter().map(|c| ds.column(&c.column).map(|col| col.cells.strs().map(Some).collect()).unwrap_or_default()).collect();
-        let columns: Vec<ExportColumn<'_>> = coded.iter().zip(&cells).map(|(coded, cells)| ExportColumn { coded, cells, wave: None }).collect();
+        let cells: Vec<Vec<Option<&str>>> = coded
+            .iter()
+            .map(|c| ds.column(&c.column).map(|col| col.cells.strs().map(Some).collect()).unwrap_or_default())
+            .collect();
+        let columns: Vec<ExportColumn<'_>> =
+            coded.iter().zip(&cells).map(|(coded, cells)| ExportColumn { coded, cells, wave: None }).collect();
         let text = if original { TextInExport::Original } else { TextInExport::Redacted };
         let csv = coded_comments_csv(&columns, &settings.codebook, text, &Redactor::new(&self.recipe.comments.redact));
         let stem = ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s);
@@ -563,7 +636,15 @@ impl Service {
     }
 
     /// A wave file has come: read it with the full ingest and keep it beside the others.
-    fn load_wave(&mut self, seq: u64, name: String, mut recipe: Recipe, fresh: bool, replace: Option<String>, source: Box<dyn FileSource>) -> Option<Reply> {
+    fn load_wave(
+        &mut self,
+        seq: u64,
+        name: String,
+        mut recipe: Recipe,
+        fresh: bool,
+        replace: Option<String>,
+        source: Box<dyn FileSource>,
+    ) -> Option<Reply> {
         self.halves = None;
         if fresh {
             self.clear_waves();
@@ -571,14 +652,19 @@ impl Service {
         let read = match too_large_message(source.size()) {
             Some(message) => Err(format!("“{name}” was not read. {message}")),
             None => match source.bytes() {
-                Ok(bytes) => read_with_options(&bytes, &name, &ingest_options(recipe.ingest.as_ref())).map_err(|e| format!("“{name}” could not be opened. {e}")),
+                Ok(bytes) => read_with_options(&bytes, &name, &ingest_options(recipe.ingest.as_ref()))
+                    .map_err(|e| format!("“{name}” could not be opened. {e}")),
                 Err(e) => Err(format!("“{name}” could not be read. {e}")),
             },
         };
         let ds = match read {
             Ok(ds) => ds,
             Err(message) => {
-                let message = if self.waves.is_empty() { message } else { format!("{message} The other wave files stay loaded.") };
+                let message = if self.waves.is_empty() {
+                    message
+                } else {
+                    format!("{message} The other wave files stay loaded.")
+                };
                 self.wave_failures.retain(|m| !m.starts_with(&format!("“{name}”")));
                 self.wave_failures.push(message.clone());
                 self.waves_generation += 1;
@@ -594,7 +680,10 @@ impl Service {
         }
         let keep = (source.held() <= KEEP_FOR_REREAD).then_some(source);
         let file = WaveFile { name: name.clone(), dataset: ds };
-        let at = replace.as_deref().and_then(|r| self.waves.iter().position(|w| w.name == r)).or_else(|| self.waves.iter().position(|w| w.name == name));
+        let at = replace
+            .as_deref()
+            .and_then(|r| self.waves.iter().position(|w| w.name == r))
+            .or_else(|| self.waves.iter().position(|w| w.name == name));
         match at {
             Some(i) => {
                 let old = std::mem::replace(&mut self.waves[i], file);
@@ -631,11 +720,25 @@ impl Service {
             let opts = ingest_options(self.recipe.ingest.as_ref());
             for (w, src) in self.waves.iter_mut().zip(&self.wave_sources) {
                 let Some(src) = src else {
-                    return Some(Reply::Failed { seq, message: format!("“{}” is too large to keep a second copy: load it again to read it with the new settings.", w.name) });
+                    return Some(Reply::Failed {
+                        seq,
+                        message: format!(
+                            "“{}” is too large to keep a second copy: load it again to read it with the new settings.",
+                            w.name
+                        ),
+                    });
                 };
                 let bytes = match src.bytes() {
                     Ok(b) => b,
-                    Err(e) => return Some(Reply::Failed { seq, message: format!("“{}” could not be read again ({e}): load it again to read it with the new settings.", w.name) }),
+                    Err(e) => {
+                        return Some(Reply::Failed {
+                            seq,
+                            message: format!(
+                                "“{}” could not be read again ({e}): load it again to read it with the new settings.",
+                                w.name
+                            ),
+                        })
+                    }
                 };
                 if let Ok(ds) = read_with_options(&bytes, &w.name, &opts) {
                     w.dataset = ds;
@@ -720,7 +823,9 @@ mod tests {
 
     fn last_analysis(replies: &[Reply]) -> (Option<DatasetSummary>, Recipe, Option<Analysis>) {
         match replies.last() {
-            Some(Reply::Analysed { dataset, recipe, analysis, .. }) => (dataset.clone(), recipe.clone(), analysis.clone()),
+            Some(Reply::Analysed { dataset, recipe, analysis, .. }) => {
+                (dataset.clone(), recipe.clone(), analysis.clone())
+            }
             other => panic!("expected an analysis, got {other:?}"),
         }
     }
@@ -739,12 +844,20 @@ mod tests {
         let mut s = Service::new();
         let csv = "id,group,note\n1,intervention,\"=I understand now, mail me at a@b.org\"\n2,control,\"nothing changed here at all\"\n";
         let recipe = Recipe::from_json(r#"{"columns":{"group":"group"},"comments":{"columns":["note"],"codebook":{"understanding":["understand*"]},"quotes":{"note":[1]}}}"#).unwrap();
-        let first = s.handle(Request::LoadData { seq: 1, name: "c.csv".into(), recipe, keep_roles: true }, Some(csv.as_bytes()));
+        let first = s
+            .handle(Request::LoadData { seq: 1, name: "c.csv".into(), recipe, keep_roles: true }, Some(csv.as_bytes()));
         to_end(&mut s, first);
-        let Some(Reply::Comments { seq: 7, view }) = s.handle(Request::Comments { seq: 7, query: CommentsQuery::default() }, None) else { panic!() };
+        let Some(Reply::Comments { seq: 7, view }) =
+            s.handle(Request::Comments { seq: 7, query: CommentsQuery::default() }, None)
+        else {
+            panic!()
+        };
         assert_eq!((view.total, view.codes.len()), (2, 1));
         assert_eq!(view.quotes[0].text, "=I understand now, mail me at [removed]");
-        let Some(Reply::CleanCsv { name, text, .. }) = s.handle(Request::CommentsCsv { seq: 8, original: false }, None) else { panic!() };
+        let Some(Reply::CleanCsv { name, text, .. }) = s.handle(Request::CommentsCsv { seq: 8, original: false }, None)
+        else {
+            panic!()
+        };
         assert_eq!(name, "c-comments.csv");
         assert!(text.contains("\"'=I understand now, mail me at [removed]\""), "{text}");
         assert!(text.contains("1,note,,intervention,understanding,"), "{text}");
@@ -759,14 +872,25 @@ mod tests {
         while (csv.len() as u64) < split::SPLIT_MIN_BYTES + 1000 {
             let pre = 20 + r() % 20;
             let yes = |x: u64| if x.is_multiple_of(3) { "yes" } else { "no" };
-            csv.push_str(&format!("{i},{},{pre},{},{},{}\n", ["peer", "control"][(r() % 2) as usize], pre - r() % 6, yes(r()), yes(r())));
+            csv.push_str(&format!(
+                "{i},{},{pre},{},{},{}\n",
+                ["peer", "control"][(r() % 2) as usize],
+                pre - r() % 6,
+                yes(r()),
+                yes(r())
+            ));
             i += 1;
         }
         let bytes = csv.into_bytes();
-        let load = || Request::LoadData { seq: 3, name: "big.csv".into(), recipe: Recipe::default(), keep_roles: false };
+        let load =
+            || Request::LoadData { seq: 3, name: "big.csv".into(), recipe: Recipe::default(), keep_roles: false };
         let whole = handle_to_end(&mut Service::new(), load(), Some(&bytes));
         let analysed = whole.last().cloned();
-        assert!(matches!(analysed, Some(Reply::Analysed { dataset: Some(ref d), .. }) if d.n_rows == i), "{:?}", whole.last().map(|_| ()));
+        assert!(
+            matches!(analysed, Some(Reply::Analysed { dataset: Some(ref d), .. }) if d.n_rows == i),
+            "{:?}",
+            whole.last().map(|_| ())
+        );
         // What the helper worker does with its half.
         let mid = split::middle(bytes.len() as u64).unwrap();
         let start = split::split_after(&bytes[mid as usize..], mid, mid).unwrap();
@@ -774,7 +898,9 @@ mod tests {
         let head = &bytes[..split::HEAD_BYTES as usize];
         let part = split::read_part(head, &bytes[start as usize..], start, &opts).unwrap().encode();
 
-        let handle = |reads: &std::rc::Rc<std::cell::Cell<usize>>| Box::new(Handle { bytes: bytes.clone(), reads: reads.clone(), fail: false });
+        let handle = |reads: &std::rc::Rc<std::cell::Cell<usize>>| {
+            Box::new(Handle { bytes: bytes.clone(), reads: reads.clone(), fail: false })
+        };
         let reads = std::rc::Rc::new(std::cell::Cell::new(0));
         let mut s = Service::new();
         let started = s.first_half(7, load(), handle(&reads));
@@ -810,7 +936,11 @@ mod tests {
     fn cleaned_data_leaves_out_identifying_columns_unless_kept() {
         let mut s = Service::new();
         let csv = b"id,email,pre,post\n1,a@example.org,3,2\n2,b@example.org,4,2\n3,c@example.org,5,4\n";
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(csv),
+        );
         let (ds, recipe, _) = last_analysis(&r);
         assert_eq!(ds.unwrap().identifying.iter().map(|i| i.column.as_str()).collect::<Vec<_>>(), vec!["email"]);
         let r = handle_to_end(&mut s, Request::CleanCsv { seq: 2 }, None);
@@ -825,7 +955,11 @@ mod tests {
     fn load_guesses_roles_and_analyses() {
         let mut s = Service::new();
         let csv = b"id,pre,post\n1,3,2\n2,4,2\n3,5,4\n";
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(csv),
+        );
         let (ds, recipe, a) = last_analysis(&r);
         assert_eq!(ds.unwrap().n_rows, 3);
         assert_eq!(recipe.columns.pre.as_deref(), Some("pre"));
@@ -838,10 +972,18 @@ mod tests {
         let mut recipe = Recipe::default();
         recipe.columns.pre = Some("post".into());
         recipe.columns.post = Some("pre".into());
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe, keep_roles: true }, Some(b"pre,post\n1,2\n2,4\n4,5\n"));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 1, name: "a.csv".into(), recipe, keep_roles: true },
+            Some(b"pre,post\n1,2\n2,4\n4,5\n"),
+        );
         let (_, _, a) = last_analysis(&r);
         assert!(a.unwrap().results.paired["all"].mean_diff.unwrap() < 0.0, "roles swapped as the recipe said");
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 2, name: "b.bin".into(), recipe: Recipe::default(), keep_roles: false }, Some(b"\x00\x01PK\x03"));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 2, name: "b.bin".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(b"\x00\x01PK\x03"),
+        );
         assert!(matches!(&r[0], Reply::Failed { seq: 2, message } if message.contains("could not be opened")));
         let r = handle_to_end(&mut s, Request::CleanCsv { seq: 3 }, None);
         assert!(matches!(&r[0], Reply::CleanCsv { name, .. } if name == "a-clean.csv"));
@@ -855,7 +997,11 @@ mod tests {
     fn a_counts_table_is_analysed_with_or_without_participant_data() {
         let mut s = Service::new();
         let table = b"month,calls,program_start\n1,20,0\n2,22,0\n3,19,0\n4,21,0\n5,30,1\n6,33,1\n7,31,1\n8,35,1\n";
-        let r = handle_to_end(&mut s, Request::LoadCounts { seq: 1, name: "calls.csv".into(), recipe: Recipe::default() }, Some(table));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadCounts { seq: 1, name: "calls.csv".into(), recipe: Recipe::default() },
+            Some(table),
+        );
         let (_, _, a) = last_analysis(&r);
         let c = a.and_then(|a| a.results.community).expect("counts result");
         assert_eq!(c.n_periods, 8);
@@ -863,10 +1009,18 @@ mod tests {
         // After / before: (30+33+31+35)/(20+22+19+21) = 129/82 with equal exposure.
         let rr = c.before_after.as_ref().and_then(|b| b.rate_ratio).expect("rate ratio");
         assert!((rr - 129.0 / 82.0).abs() < 1e-9, "{rr}");
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 2, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(b"pre,post\n1,2\n2,2\n3,5\n"));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 2, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(b"pre,post\n1,2\n2,2\n3,5\n"),
+        );
         let (_, _, a) = last_analysis(&r);
         assert!(a.and_then(|a| a.results.community).is_some(), "counts stay with new participant data");
-        let r = handle_to_end(&mut s, Request::LoadCounts { seq: 3, name: "junk.csv".into(), recipe: Recipe::default() }, Some(b"\x00\x01"));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadCounts { seq: 3, name: "junk.csv".into(), recipe: Recipe::default() },
+            Some(b"\x00\x01"),
+        );
         assert!(matches!(&r[0], Reply::Failed { seq: 3, .. }));
     }
 
@@ -874,10 +1028,18 @@ mod tests {
     fn changing_the_missing_codes_reads_the_file_again() {
         let mut s = Service::new();
         let csv = b"pre,post\n3,2\n4,-99\n5,4\n2,1\n";
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(csv),
+        );
         let (_, mut recipe, a) = last_analysis(&r);
         assert_eq!(a.unwrap().results.paired["all"].n, 3, "-99 is missing by default");
-        recipe.ingest = Some(IngestSettings { missing_codes: Some(vec!["NA".into()]), drop_unfinished: None, ..Default::default() });
+        recipe.ingest = Some(IngestSettings {
+            missing_codes: Some(vec!["NA".into()]),
+            drop_unfinished: None,
+            ..Default::default()
+        });
         let r = handle_to_end(&mut s, Request::Analyse { seq: 2, recipe }, None);
         let (_, _, a) = last_analysis(&r);
         assert_eq!(a.unwrap().results.paired["all"].n, 4, "with only NA as a code, -99 is a number");
@@ -886,15 +1048,22 @@ mod tests {
     #[test]
     fn simulation_runs_in_steps_and_is_reproducible() {
         let settings = SimSettings { samples: 400, ..SimSettings::default() };
-        let run = |s: &mut Service| match handle_to_end(s, Request::Simulate { seq: 1, settings: settings.clone() }, None).pop() {
-            Some(Reply::Simulated { result, .. }) => result,
-            other => panic!("{other:?}"),
-        };
+        let run =
+            |s: &mut Service| match handle_to_end(s, Request::Simulate { seq: 1, settings: settings.clone() }, None)
+                .pop()
+            {
+                Some(Reply::Simulated { result, .. }) => result,
+                other => panic!("{other:?}"),
+            };
         let mut s = Service::new();
         let a = run(&mut s);
         assert_eq!(a.samples_done, 400);
         assert_eq!(a, run(&mut Service::new()), "same seed, same result");
-        let bad = handle_to_end(&mut s, Request::Simulate { seq: 2, settings: SimSettings { n_per_arm: 0, ..SimSettings::default() } }, None);
+        let bad = handle_to_end(
+            &mut s,
+            Request::Simulate { seq: 2, settings: SimSettings { n_per_arm: 0, ..SimSettings::default() } },
+            None,
+        );
         assert!(matches!(&bad[0], Reply::Failed { seq: 2, .. }));
     }
 
@@ -906,9 +1075,16 @@ mod tests {
             let yes = if (i % 2 == 0 && i % 3 != 0) || i % 7 == 0 { "1" } else { "0" };
             data.push_str(&format!("{i},{g},{},{},0,{yes}\n", 20 + i % 9, 18 + i % 11));
         }
-        let recipe = Recipe { cost_inputs: Some(serde_json::json!({"bootstrap_B": 10000, "bootstrap_seed": 7})), ..Default::default() };
+        let recipe = Recipe {
+            cost_inputs: Some(serde_json::json!({"bootstrap_B": 10000, "bootstrap_seed": 7})),
+            ..Default::default()
+        };
         let mut s = Service::new();
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "d.csv".into(), recipe, keep_roles: false }, Some(data.as_bytes()));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 1, name: "d.csv".into(), recipe, keep_roles: false },
+            Some(data.as_bytes()),
+        );
         let (_, mut recipe, _) = last_analysis(&r);
         recipe.columns.help_post = Some("help_post".into());
         let costs = b"category,arm,amount\nstipends,intervention,5000\nmaterials,control,300\n";
@@ -929,17 +1105,31 @@ mod tests {
     #[test]
     fn a_file_over_the_size_limit_is_refused_before_reading() {
         let mut s = Service::new();
-        handle_to_end(&mut s, Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(b"pre,post\n1,2\n2,2\n3,5\n"));
+        handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(b"pre,post\n1,2\n2,2\n3,5\n"),
+        );
         // Zeroed memory is not touched: nothing reads it when the size is refused.
         let big = vec![0u8; crate::core::ingest::MAX_FILE_BYTES as usize + 1];
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 2, name: "huge.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(&big));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 2, name: "huge.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(&big),
+        );
         assert!(
             matches!(&r[0], Reply::Failed { seq: 2, message } if message == "“huge.csv” was not read. This file is 200 MB; Lantern reads files up to 200 MB in the browser. Split it, or keep only the columns you need."
                 || message.starts_with("“huge.csv” was not read. This file is 200.0 MB;")),
             "{r:?}"
         );
-        let r = s.handle_owned(Request::LoadData { seq: 3, name: "huge.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(big));
-        assert!(matches!(&r, Some(Reply::Failed { seq: 3, message }) if message.contains("Lantern reads files up to 200 MB")), "{r:?}");
+        let r = s.handle_owned(
+            Request::LoadData { seq: 3, name: "huge.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(big),
+        );
+        assert!(
+            matches!(&r, Some(Reply::Failed { seq: 3, message }) if message.contains("Lantern reads files up to 200 MB")),
+            "{r:?}"
+        );
         let r = handle_to_end(&mut s, Request::CleanCsv { seq: 4 }, None);
         assert!(matches!(&r[0], Reply::CleanCsv { name, .. } if name == "a-clean.csv"), "the data loaded before stays");
     }
@@ -948,14 +1138,25 @@ mod tests {
     fn a_long_file_is_reshaped_from_the_page_and_roles_follow() {
         let mut s = Service::new();
         let csv = b"participant,time,group,score\nP1,pre,intervention,20\nP1,post,intervention,15\nP2,pre,control,22\nP2,post,control,21\nP3,post,intervention,12\nP3,pre,intervention,18\nP3,pre,intervention,30\n";
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "long.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 1, name: "long.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(csv),
+        );
         let (ds, mut recipe, _) = last_analysis(&r);
         let ds = ds.unwrap();
         let hint = ds.long_layout.clone().expect("the page is told the file looks long");
-        assert_eq!((hint.id.as_str(), hint.wave.as_str(), hint.waves.clone()), ("participant", "time", vec!["pre".to_string(), "post".into()]));
+        assert_eq!(
+            (hint.id.as_str(), hint.wave.as_str(), hint.waves.clone()),
+            ("participant", "time", vec!["pre".to_string(), "post".into()])
+        );
         assert_eq!(recipe.columns.pre, None, "no pre column in a long file");
         recipe.ingest = Some(IngestSettings {
-            long: Some(crate::core::ingest::reshape::LongLayout { id: hint.id, wave: hint.wave, waves: Some(hint.waves) }),
+            long: Some(crate::core::ingest::reshape::LongLayout {
+                id: hint.id,
+                wave: hint.wave,
+                waves: Some(hint.waves),
+            }),
             ..Default::default()
         });
         let r = handle_to_end(&mut s, Request::Analyse { seq: 2, recipe }, None);
@@ -964,9 +1165,16 @@ mod tests {
         assert_eq!(ds.columns, vec!["participant", "group", "score_pre", "score_post"]);
         assert_eq!(ds.n_rows, 3);
         assert!(ds.long_layout.is_none());
-        assert!(ds.diagnostics.iter().any(|d| d.row == Some(7) && d.message.contains("repeats participant “P3”")), "{:?}", ds.diagnostics);
+        assert!(
+            ds.diagnostics.iter().any(|d| d.row == Some(7) && d.message.contains("repeats participant “P3”")),
+            "{:?}",
+            ds.diagnostics
+        );
         // Roles are suggested for the new columns.
-        assert_eq!((recipe.columns.pre.as_deref(), recipe.columns.post.as_deref()), (Some("score_pre"), Some("score_post")));
+        assert_eq!(
+            (recipe.columns.pre.as_deref(), recipe.columns.post.as_deref()),
+            (Some("score_pre"), Some("score_post"))
+        );
         assert_eq!(recipe.columns.group.as_deref(), Some("group"));
         let paired = &a.unwrap().results.paired["intervention"];
         assert_eq!(paired.n, 2);
@@ -985,10 +1193,18 @@ mod tests {
     fn edited_answer_numbers_read_the_file_again() {
         let mut s = Service::new();
         let csv = b"id,pre,post\n1,Agree,Disagree\n2,Strongly agree,Neutral\n3,Neutral,Strongly disagree\n";
-        let r = handle_to_end(&mut s, Request::LoadData { seq: 1, name: "l.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv));
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 1, name: "l.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(csv),
+        );
         let (ds, mut recipe, a) = last_analysis(&r);
         let maps = ds.unwrap().value_maps;
-        assert_eq!(maps.iter().map(|m| m.column.as_str()).collect::<Vec<_>>(), vec!["pre", "post"], "the page sees the detected maps");
+        assert_eq!(
+            maps.iter().map(|m| m.column.as_str()).collect::<Vec<_>>(),
+            vec!["pre", "post"],
+            "the page sees the detected maps"
+        );
         assert_eq!(maps[0].lookup("Strongly agree"), Some(5.0));
         assert_eq!(a.unwrap().results.paired["all"].n, 3);
         let mut settings = IngestSettings::default();
@@ -1038,7 +1254,9 @@ mod tests {
         let r: Reply = serde_json::from_str(r#"{"failed":{"seq":0,"message":"worker: boom"}}"#).unwrap();
         assert_eq!(r, Reply::Failed { seq: 0, message: "worker: boom".into() });
         assert_eq!(serde_json::to_string(&Reply::Ready).unwrap(), r#""ready""#);
-        for req in [Request::Cancel, Request::Analyse { seq: 3, recipe: Recipe::default() }, Request::CleanCsv { seq: 4 }] {
+        for req in
+            [Request::Cancel, Request::Analyse { seq: 3, recipe: Recipe::default() }, Request::CleanCsv { seq: 4 }]
+        {
             let json = serde_json::to_string(&req).unwrap();
             assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), req, "{json}");
         }
@@ -1047,10 +1265,13 @@ mod tests {
     #[test]
     fn a_file_handle_is_read_once_per_reading_and_kept_to_read_again() {
         let reads = std::rc::Rc::new(std::cell::Cell::new(0));
-        let handle = |bytes: &[u8], fail: bool| -> Option<Box<dyn FileSource>> { Some(Box::new(Handle { bytes: bytes.to_vec(), reads: reads.clone(), fail })) };
+        let handle = |bytes: &[u8], fail: bool| -> Option<Box<dyn FileSource>> {
+            Some(Box::new(Handle { bytes: bytes.to_vec(), reads: reads.clone(), fail }))
+        };
         let mut s = Service::new();
         let load = |seq| Request::LoadData { seq, name: "h.csv".into(), recipe: Recipe::default(), keep_roles: false };
-        let r = s.handle_source(load(1), handle(b"id,pre,post\n1,Agree,Disagree\n2,Neutral,Agree\n3,Agree,Agree\n", false));
+        let r =
+            s.handle_source(load(1), handle(b"id,pre,post\n1,Agree,Disagree\n2,Neutral,Agree\n3,Agree,Agree\n", false));
         let (_, mut recipe, a) = last_analysis(&[r.expect("an answer")]);
         assert_eq!(reads.get(), 1);
         assert_eq!(a.unwrap().results.paired["all"].n, 3);
@@ -1065,11 +1286,17 @@ mod tests {
         assert_eq!(a.unwrap().results.paired["all"].n, 2, "“Neutral” is missing in pre now");
         // A file the browser cannot read: a plain message, and the data loaded before stays.
         let r = s.handle_source(load(3), handle(b"x\n1\n", true));
-        assert!(matches!(&r, Some(Reply::Failed { seq: 3, message }) if message == "“h.csv” could not be read. NotReadableError"), "{r:?}");
+        assert!(
+            matches!(&r, Some(Reply::Failed { seq: 3, message }) if message == "“h.csv” could not be read. NotReadableError"),
+            "{r:?}"
+        );
         let r = handle_to_end(&mut s, Request::CleanCsv { seq: 4 }, None);
         assert!(matches!(&r[0], Reply::CleanCsv { text, .. } if text.starts_with("id,pre,post")), "{r:?}");
         // A cost table the browser cannot read fails the same way.
-        let r = s.handle_source(Request::LoadCosts { seq: 5, name: "c.csv".into(), recipe: Recipe::default() }, handle(b"x", true));
+        let r = s.handle_source(
+            Request::LoadCosts { seq: 5, name: "c.csv".into(), recipe: Recipe::default() },
+            handle(b"x", true),
+        );
         assert!(matches!(&r, Some(Reply::Failed { seq: 5, message }) if message.contains("NotReadableError")), "{r:?}");
         assert_eq!(Request::Cancel.seq(), 0);
         assert_eq!(Request::Reset { seq: 9 }.seq(), 9);
@@ -1079,17 +1306,28 @@ mod tests {
     fn a_big_file_is_analysed_in_a_second_step_after_a_progress_message() {
         let mut csv = String::from("id,group,pre,post\n");
         for i in 0..DEFER_ANALYSIS_ROWS {
-            csv.push_str(&format!("{i},{},{},{}\n", if i % 2 == 0 { "intervention" } else { "control" }, 30 + i % 7, 28 + i % 5));
+            csv.push_str(&format!(
+                "{i},{},{},{}\n",
+                if i % 2 == 0 { "intervention" } else { "control" },
+                30 + i % 7,
+                28 + i % 5
+            ));
         }
         let mut s = Service::new();
-        let first = s.handle(Request::LoadData { seq: 1, name: "big.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv.as_bytes()));
+        let first = s.handle(
+            Request::LoadData { seq: 1, name: "big.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(csv.as_bytes()),
+        );
         assert!(matches!(&first, Some(Reply::Progress { seq: 1, fraction, .. }) if *fraction == 0.5), "{first:?}");
         assert!(s.busy());
         let Some(Reply::Analysed { seq: 1, analysis: Some(a), .. }) = s.work() else { panic!("the analysis follows") };
         assert_eq!(a.results.paired["intervention"].n, DEFER_ANALYSIS_ROWS / 2);
         assert!(!s.busy());
         // A newer request before the step replaces it: one answer, for the newer request.
-        let _ = s.handle(Request::LoadData { seq: 2, name: "big.csv".into(), recipe: Recipe::default(), keep_roles: false }, Some(csv.as_bytes()));
+        let _ = s.handle(
+            Request::LoadData { seq: 2, name: "big.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(csv.as_bytes()),
+        );
         let recipe = s.recipe.clone();
         let r = handle_to_end(&mut s, Request::Analyse { seq: 3, recipe }, None);
         assert!(matches!(r.as_slice(), [Reply::Analysed { seq: 3, .. }]), "{r:?}");

@@ -13,8 +13,8 @@
 use crate::core::dataset::Dataset;
 use crate::core::ingest::link::settings::{CodeColumns, CodeList, WaveFiles};
 use crate::core::ingest::link::{
-    guess_wave, link_tables, linked_dataset, prefixed, suggest_code_columns, LinkPlan, LinkSettings, LinkSettingsError, Linkage, LinkageResults, Side, Wave, WaveTable,
-    LINK_CODE_COLUMN,
+    guess_wave, link_tables, linked_dataset, prefixed, suggest_code_columns, LinkPlan, LinkSettings, LinkSettingsError,
+    Linkage, LinkageResults, Side, Wave, WaveTable, LINK_CODE_COLUMN,
 };
 use crate::core::recipe::Recipe;
 use serde::{Deserialize, Serialize};
@@ -109,7 +109,9 @@ pub fn fill_link(recipe: &mut Recipe, files: &[WaveFile]) {
         let taken = |w: Wave, s: &LinkSettings| {
             s.waves.0.iter().any(|(name, file)| name == w.name() && files.iter().any(|g| &g.name == file))
         };
-        let wave = guess_wave(&f.name).filter(|w| !taken(*w, &settings)).or_else(|| Wave::ALL.into_iter().find(|w| !taken(*w, &settings)));
+        let wave = guess_wave(&f.name)
+            .filter(|w| !taken(*w, &settings))
+            .or_else(|| Wave::ALL.into_iter().find(|w| !taken(*w, &settings)));
         let Some(wave) = wave else { continue };
         // A file of the recipe for this wave that is not loaded gives way to the loaded one.
         settings.waves.0.retain(|(name, _)| name != wave.name());
@@ -183,14 +185,20 @@ pub fn link_waves(recipe: &Recipe, files: &[WaveFile]) -> Linked {
     // Each file a wave of its own.
     for f in &view.files {
         if f.wave.is_none() {
-            let message = format!("“{}” has no wave: choose whether it is the before, after or follow-up file.", f.name);
+            let message =
+                format!("“{}” has no wave: choose whether it is the before, after or follow-up file.", f.name);
             view.problems.push(message);
         }
     }
     for w in Wave::ALL {
         let same: Vec<&str> = view.files.iter().filter(|f| f.wave == Some(w)).map(|f| f.name.as_str()).collect();
         if same.len() > 1 {
-            view.problems.push(format!("“{}” and “{}” are both set as the {} file: set one of them to another wave.", same[0], same[1], wave_words(w)));
+            view.problems.push(format!(
+                "“{}” and “{}” are both set as the {} file: set one of them to another wave.",
+                same[0],
+                same[1],
+                wave_words(w)
+            ));
         }
     }
     // Code columns: chosen and present.
@@ -201,7 +209,11 @@ pub fn link_waves(recipe: &Recipe, files: &[WaveFile]) -> Linked {
         }
         for c in &f.code_columns {
             if !f.columns.contains(c) && !f.columns.iter().any(|n| n.trim() == c.trim()) {
-                view.problems.push(format!("“{}” (the {} file) has no column “{c}” for the participant code: choose its code column.", f.name, wave_words(w)));
+                view.problems.push(format!(
+                    "“{}” (the {} file) has no column “{c}” for the participant code: choose its code column.",
+                    f.name,
+                    wave_words(w)
+                ));
             }
         }
     }
@@ -212,7 +224,12 @@ pub fn link_waves(recipe: &Recipe, files: &[WaveFile]) -> Linked {
         Ok(p) => p,
         Err(LinkSettingsError::MissingWave(w)) => {
             view.waiting = Some(match view.files.as_slice() {
-                [one] => format!("“{}” is loaded as the {} file. Add the {} file to link people by their code.", one.name, wave_words(one.wave.unwrap_or(Wave::Pre)), wave_words(w)),
+                [one] => format!(
+                    "“{}” is loaded as the {} file. Add the {} file to link people by their code.",
+                    one.name,
+                    wave_words(one.wave.unwrap_or(Wave::Pre)),
+                    wave_words(w)
+                ),
                 _ => format!("No {} file is set: set the wave of each file.", wave_words(w)),
             });
             return fail(view);
@@ -226,7 +243,11 @@ pub fn link_waves(recipe: &Recipe, files: &[WaveFile]) -> Linked {
     let find = |file: &str| files.iter().find(|f| f.name == file).map(|f| &f.dataset);
     let not_loaded: Vec<&str> = plan.waves().filter(|w| find(&w.file).is_none()).map(|w| w.file.as_str()).collect();
     if !not_loaded.is_empty() {
-        view.waiting = Some(format!("The recipe links “{}”: load {} to link the waves.", not_loaded.join("” and “"), if not_loaded.len() == 1 { "it" } else { "them" }));
+        view.waiting = Some(format!(
+            "The recipe links “{}”: load {} to link the waves.",
+            not_loaded.join("” and “"),
+            if not_loaded.len() == 1 { "it" } else { "them" }
+        ));
         return fail(view);
     }
     let (Some(pre), Some(post)) = (find(&plan.pre.file), find(&plan.post.file)) else { return fail(view) };
@@ -278,7 +299,12 @@ pub fn link_waves(recipe: &Recipe, files: &[WaveFile]) -> Linked {
                 .candidates
                 .iter()
                 .take(MAX_REVIEW_CANDIDATES)
-                .map(|c| ReviewCandidate { code: c.code.clone(), distance: c.distance, group: group(theirs, c.row), linked_near: c.linked_near })
+                .map(|c| ReviewCandidate {
+                    code: c.code.clone(),
+                    distance: c.distance,
+                    group: group(theirs, c.row),
+                    linked_near: c.linked_near,
+                })
                 .collect(),
             n_candidates: a.n_candidates,
         });
@@ -320,8 +346,18 @@ pub fn suggest_linked_roles(recipe: &mut Recipe, ds: &Dataset, codes: &[String])
         ["stigma", "score", "total", "mean", "sum", "scale"].iter().any(|w| l.contains(w))
     };
     if c.pre.is_none() && c.post.is_none() {
-        let stems: Vec<&str> = names.iter().filter_map(|n| n.strip_prefix("pre_")).filter(|s| !codes.contains(&format!("pre_{s}"))).collect();
-        let pairs: Vec<&str> = stems.iter().copied().filter(|s| names.contains(&format!("post_{s}")) && numeric(&format!("pre_{s}")) && numeric(&format!("post_{s}"))).collect();
+        let stems: Vec<&str> = names
+            .iter()
+            .filter_map(|n| n.strip_prefix("pre_"))
+            .filter(|s| !codes.contains(&format!("pre_{s}")))
+            .collect();
+        let pairs: Vec<&str> = stems
+            .iter()
+            .copied()
+            .filter(|s| {
+                names.contains(&format!("post_{s}")) && numeric(&format!("pre_{s}")) && numeric(&format!("post_{s}"))
+            })
+            .collect();
         let stem = pairs.iter().find(|s| score_like(s)).or(pairs.first()).copied();
         if let Some(s) = stem {
             c.pre = Some(format!("pre_{s}"));
@@ -331,7 +367,17 @@ pub fn suggest_linked_roles(recipe: &mut Recipe, ds: &Dataset, codes: &[String])
             }
         } else {
             // One score-like number per wave.
-            let first = |prefix: &str| names.iter().find(|n| n.starts_with(prefix) && !codes.contains(*n) && (score_like(n) || ds.labels.iter().any(|(col, l)| col == *n && score_like(l))) && numeric(n)).cloned();
+            let first = |prefix: &str| {
+                names
+                    .iter()
+                    .find(|n| {
+                        n.starts_with(prefix)
+                            && !codes.contains(*n)
+                            && (score_like(n) || ds.labels.iter().any(|(col, l)| col == *n && score_like(l)))
+                            && numeric(n)
+                    })
+                    .cloned()
+            };
             c.pre = first("pre_");
             c.post = first("post_");
             if c.followup.is_none() {
@@ -350,10 +396,15 @@ pub fn suggest_linked_roles(recipe: &mut Recipe, ds: &Dataset, codes: &[String])
     }
     let others: Vec<String> = names.iter().filter(|n| !codes.contains(n)).cloned().collect();
     if c.group.is_none() {
-        c.group = others.iter().find(|n| n.starts_with("pre_") && {
-            let l = n.to_lowercase();
-            ["group", "arm", "condition"].iter().any(|w| l.contains(w))
-        }).cloned();
+        c.group = others
+            .iter()
+            .find(|n| {
+                n.starts_with("pre_") && {
+                    let l = n.to_lowercase();
+                    ["group", "arm", "condition"].iter().any(|w| l.contains(w))
+                }
+            })
+            .cloned();
     }
     recipe.suggest_columns(&others);
     recipe.suggest_cluster(ds);

@@ -85,9 +85,10 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (Cow<'static, str>, b
 /// What bytes 0x80–0x9F mean in Windows-1252 (WHATWG index; the five unassigned bytes keep
 /// their C1 code points, as browsers do). Every other byte is its own code point.
 const WINDOWS_1252_HIGH: [char; 32] = [
-    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2C6}', '\u{2030}', '\u{160}',
-    '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}',
-    '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
+    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2C6}', '\u{2030}',
+    '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}',
+    '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}',
+    '\u{17E}', '\u{178}',
 ];
 
 /// Windows-1252 bytes → text (every byte is a character; nothing is malformed).
@@ -187,14 +188,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, IngestError> {
         return Err(IngestError::NotText);
     }
     let mut notes = Vec::new();
-    let (text, encoding, bom): (Cow<'_, str>, &'static str, bool) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+    let (text, encoding, bom): (Cow<'_, str>, &'static str, bool) = if let Some((enc, bom_len)) =
+        Encoding::for_bom(bytes)
+    {
         let body = bytes.get(bom_len..).unwrap_or_default();
         let (cow, had_errors) = enc.decode_without_bom_handling(body);
         if had_errors {
-            notes.push(format!(
-                "Some characters are not valid {} and are shown as “\u{FFFD}”.",
-                enc.name()
-            ));
+            notes.push(format!("Some characters are not valid {} and are shown as “\u{FFFD}”.", enc.name()));
         }
         (cow, enc.name(), true)
     } else if let Some(enc) = utf16_without_bom(bytes) {
@@ -298,7 +298,8 @@ mod tests {
 
     /// Random bytes: mostly ASCII, with UTF-8 lead and continuation bytes and UTF-16 surrogate-range bytes mixed in.
     fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
-        let mut next = crate::core::xorshift64(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407));
+        let mut next =
+            crate::core::xorshift64(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407));
         (0..len)
             .map(|_| {
                 let x = next();
@@ -343,7 +344,10 @@ mod tests {
             });
         }
         for bom in [&[0xEF, 0xBB, 0xBF][..], &[0xFF, 0xFE], &[0xFE, 0xFF]] {
-            assert_eq!(Encoding::for_bom(bom).map(|(e, n)| (e.name(), n)), encoding_rs::Encoding::for_bom(bom).map(|(e, n)| (e.name(), n)));
+            assert_eq!(
+                Encoding::for_bom(bom).map(|(e, n)| (e.name(), n)),
+                encoding_rs::Encoding::for_bom(bom).map(|(e, n)| (e.name(), n))
+            );
         }
     }
 

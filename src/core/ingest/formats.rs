@@ -79,7 +79,15 @@ const SURVEYMONKEY_META: &[&str] = &[
     "Last Name",
 ];
 
-const GOOGLE_TIMESTAMP: &[&str] = &["timestamp", "marca temporal", "horodateur", "zeitstempel", "carimbo de data/hora", "informazioni cronologiche", "tijdstempel"];
+const GOOGLE_TIMESTAMP: &[&str] = &[
+    "timestamp",
+    "marca temporal",
+    "horodateur",
+    "zeitstempel",
+    "carimbo de data/hora",
+    "informazioni cronologiche",
+    "tijdstempel",
+];
 const GOOGLE_META: &[&str] = &["timestamp", "email address", "score", "e-mail address"];
 
 const KOBO_META: &[&str] = &[
@@ -154,7 +162,8 @@ pub fn combine_header_rows(rows: &[&Record]) -> Vec<String> {
     }
     (0..width)
         .map(|i| {
-            let parts: Vec<&str> = filled.iter().filter_map(|row| row.get(i)).map(String::as_str).filter(|s| !s.is_empty()).collect();
+            let parts: Vec<&str> =
+                filled.iter().filter_map(|row| row.get(i)).map(String::as_str).filter(|s| !s.is_empty()).collect();
             parts.join(" | ")
         })
         .collect()
@@ -182,7 +191,11 @@ fn metadata_note(format: ExportFormat, names: &[String], meta: &[usize]) -> Opti
         list_names(&list),
         if list.iter().any(|n| {
             let l = n.to_lowercase();
-            l.contains("ip") && l.contains("address") || l.contains("email") || l.contains("latitude") || l.contains("longitude") || l.contains("name")
+            l.contains("ip") && l.contains("address")
+                || l.contains("email")
+                || l.contains("latitude")
+                || l.contains("longitude")
+                || l.contains("name")
         }) {
             "; some may identify people"
         } else {
@@ -192,8 +205,11 @@ fn metadata_note(format: ExportFormat, names: &[String], meta: &[usize]) -> Opti
 }
 
 fn is_qualtrics(r0: &[String], r1: Option<&Record>, r2: Option<&Record>) -> bool {
-    let import_id = |r: Option<&Record>| r.is_some_and(|r| r.fields.iter().any(|f| f.trim_start().starts_with("{\"ImportId\"")));
-    (has(r0, "StartDate") && has(r0, "EndDate") && ["Status", "Progress", "IPAddress", "ResponseId", "Finished"].iter().any(|n| has(r0, n)))
+    let import_id =
+        |r: Option<&Record>| r.is_some_and(|r| r.fields.iter().any(|f| f.trim_start().starts_with("{\"ImportId\"")));
+    (has(r0, "StartDate")
+        && has(r0, "EndDate")
+        && ["Status", "Progress", "IPAddress", "ResponseId", "Finished"].iter().any(|n| has(r0, n)))
         || import_id(r1)
         || import_id(r2)
 }
@@ -201,11 +217,13 @@ fn is_qualtrics(r0: &[String], r1: Option<&Record>, r2: Option<&Record>) -> bool
 fn qualtrics(records: &[Record], override_rows: Option<usize>) -> Layout {
     let (r0, r1, r2) = (records.first(), records.get(1), records.get(2));
     let names = names_of(r0);
-    let import_id = |r: Option<&Record>| r.is_some_and(|r| r.fields.iter().any(|f| f.trim_start().starts_with("{\"ImportId\"")));
+    let import_id =
+        |r: Option<&Record>| r.is_some_and(|r| r.fields.iter().any(|f| f.trim_start().starts_with("{\"ImportId\"")));
     // Row 2 is question text when row 3 holds import IDs, or when it does not look like data
     // (its StartDate cell does not start with a digit).
     let start_col = position(&names, "StartDate").unwrap_or(0);
-    let row2_is_labels = import_id(r2) || (r1.is_some() && !cell(r1, start_col).starts_with(|c: char| c.is_ascii_digit()) && !import_id(r1));
+    let row2_is_labels = import_id(r2)
+        || (r1.is_some() && !cell(r1, start_col).starts_with(|c: char| c.is_ascii_digit()) && !import_id(r1));
     let auto_rows = if import_id(r2) {
         3
     } else if import_id(r1) || row2_is_labels {
@@ -278,7 +296,16 @@ fn surveymonkey(records: &[Record], override_rows: Option<usize>) -> Layout {
         "Recognised a SurveyMonkey export with one header row.".to_string()
     }];
     notes.extend(metadata_note(ExportFormat::SurveyMonkey, &r0, &metadata));
-    Layout { format: ExportFormat::SurveyMonkey, header_rows, names, labels, metadata, status_column: None, finished_column: None, notes }
+    Layout {
+        format: ExportFormat::SurveyMonkey,
+        header_rows,
+        names,
+        labels,
+        metadata,
+        status_column: None,
+        finished_column: None,
+        notes,
+    }
 }
 
 /// `Question [row]` → ("Question", "row").
@@ -312,7 +339,12 @@ fn grid_note(names: &[String]) -> Option<String> {
     ))
 }
 
-fn single_header(format: ExportFormat, records: &[Record], override_rows: Option<usize>, meta: &dyn Fn(&str) -> bool) -> Layout {
+fn single_header(
+    format: ExportFormat,
+    records: &[Record],
+    override_rows: Option<usize>,
+    meta: &dyn Fn(&str) -> bool,
+) -> Layout {
     let header_rows = override_rows.unwrap_or(1);
     let head: Vec<&Record> = records.iter().take(header_rows.max(1)).collect();
     let names = if header_rows >= 2 { combine_header_rows(&head) } else { names_of(records.first()) };
@@ -327,10 +359,17 @@ fn single_header(format: ExportFormat, records: &[Record], override_rows: Option
             notes.extend(grid_note(&names));
         }
         ExportFormat::KoboToolbox => {
-            let grouped = names.iter().filter(|n| n.contains('/') && !n.starts_with("meta/") && !n.starts_with("formhub/")).count();
+            let grouped = names
+                .iter()
+                .filter(|n| n.contains('/') && !n.starts_with("meta/") && !n.starts_with("formhub/"))
+                .count();
             notes.push(format!(
                 "Recognised a KoboToolbox export{}.",
-                if grouped > 0 { format!("; {grouped} column names start with their group (“group/question”)") } else { String::new() }
+                if grouped > 0 {
+                    format!("; {grouped} column names start with their group (“group/question”)")
+                } else {
+                    String::new()
+                }
             ));
         }
         ExportFormat::Redcap => {
@@ -340,7 +379,16 @@ fn single_header(format: ExportFormat, records: &[Record], override_rows: Option
         ExportFormat::Plain | ExportFormat::Qualtrics | ExportFormat::SurveyMonkey => {}
     }
     notes.extend(metadata_note(format, &names, &metadata));
-    Layout { format, header_rows, names, labels: Vec::new(), metadata, status_column: None, finished_column: None, notes }
+    Layout {
+        format,
+        header_rows,
+        names,
+        labels: Vec::new(),
+        metadata,
+        status_column: None,
+        finished_column: None,
+        notes,
+    }
 }
 
 /// `field___code` → ("field", "code").
@@ -364,7 +412,11 @@ fn distinct_in(data: &[Record], c: usize) -> Vec<String> {
 /// The notes of a REDCap layout; `distinct(c)` gives the distinct non-blank values of data
 /// column `c` in order of first appearance. (The reader calls this again once every data row
 /// has been read, since [`recognise`] sees only the first records of a file.)
-pub fn redcap_layout_notes(names: &[String], metadata: &[usize], distinct: &dyn Fn(usize) -> Vec<String>) -> Vec<String> {
+pub fn redcap_layout_notes(
+    names: &[String],
+    metadata: &[usize],
+    distinct: &dyn Fn(usize) -> Vec<String>,
+) -> Vec<String> {
     let mut notes = redcap_notes(names, distinct);
     notes.extend(metadata_note(ExportFormat::Redcap, names, metadata));
     notes
@@ -424,7 +476,9 @@ pub fn recognise(records: &[Record], delimiter: char, override_rows: Option<usiz
             metadata: Vec::new(),
             status_column: None,
             finished_column: None,
-            notes: vec!["The file was read without a header row, as you chose: columns are named column_1, column_2, …".into()],
+            notes: vec![
+                "The file was read without a header row, as you chose: columns are named column_1, column_2, …".into(),
+            ],
         };
     }
     if is_qualtrics(&r0, records.get(1), records.get(2)) {
@@ -439,7 +493,16 @@ pub fn recognise(records: &[Record], delimiter: char, override_rows: Option<usiz
             GOOGLE_META.contains(&l.as_str()) || GOOGLE_TIMESTAMP.contains(&l.as_str())
         });
     }
-    let kobo_marks = ["_uuid", "_submission_time", "_index", "_validation_status", "_submitted_by", "__version__", "meta/instanceID", "formhub/uuid"];
+    let kobo_marks = [
+        "_uuid",
+        "_submission_time",
+        "_index",
+        "_validation_status",
+        "_submitted_by",
+        "__version__",
+        "meta/instanceID",
+        "formhub/uuid",
+    ];
     let group_paths = r0.iter().filter(|n| is_group_path(n)).count();
     if kobo_marks.iter().any(|m| has(&r0, m)) || (delimiter == ';' && group_paths >= 2) {
         return single_header(ExportFormat::KoboToolbox, records, override_rows, &|n| {
@@ -451,7 +514,9 @@ pub fn recognise(records: &[Record], delimiter: char, override_rows: Option<usiz
             && r0.iter().any(|n| checkbox_parts(n).is_some() || n.ends_with("_complete")));
     if redcap {
         return single_header(ExportFormat::Redcap, records, override_rows, &|n| {
-            REDCAP_META.iter().any(|m| m.eq_ignore_ascii_case(n)) || n.ends_with("_complete") || n.ends_with("_timestamp")
+            REDCAP_META.iter().any(|m| m.eq_ignore_ascii_case(n))
+                || n.ends_with("_complete")
+                || n.ends_with("_timestamp")
         });
     }
     single_header(ExportFormat::Plain, records, override_rows, &|_| false)
@@ -506,7 +571,10 @@ mod tests {
         assert_eq!(l.names, vec!["StartDate", "EndDate", "Status", "Finished", "Q1"]);
         assert!(l.labels.contains(&(4, "How old?".to_string())));
         assert_eq!(l.metadata, vec![0, 1, 2, 3]);
-        let legacy = layout("StartDate,EndDate,Status,Q1\nStart Date,End Date,Response Type,How old?\n2024-01-01,2024-01-01,0,4\n", ',');
+        let legacy = layout(
+            "StartDate,EndDate,Status,Q1\nStart Date,End Date,Response Type,How old?\n2024-01-01,2024-01-01,0,4\n",
+            ',',
+        );
         assert_eq!(legacy.header_rows, 2);
         let one = layout("StartDate,EndDate,Status,Q1\n2024-01-01,2024-01-01,0,4\n", ',');
         assert_eq!(one.header_rows, 1);
@@ -531,7 +599,10 @@ mod tests {
         );
         assert_eq!(l.format, ExportFormat::SurveyMonkey);
         assert_eq!(l.header_rows, 2);
-        assert_eq!(l.names, vec!["Respondent ID", "Collector ID", "First Name", "Matrix? | Row A", "Matrix? | Row B", "Sex | Response"]);
+        assert_eq!(
+            l.names,
+            vec!["Respondent ID", "Collector ID", "First Name", "Matrix? | Row A", "Matrix? | Row B", "Sex | Response"]
+        );
         assert_eq!(l.metadata, vec![0, 1, 2]);
     }
 

@@ -101,7 +101,10 @@ pub fn is_phone(cell: &str, plain_digits: bool) -> bool {
     if !(7..=15).contains(&n) || parse_date(t).is_some() {
         return false;
     }
-    let written = t.starts_with('+') || t.contains(['(', ' ']) || t.matches('-').count() >= 1 && !t.starts_with('-') || t.matches('.').count() >= 2;
+    let written = t.starts_with('+')
+        || t.contains(['(', ' '])
+        || t.matches('-').count() >= 1 && !t.starts_with('-')
+        || t.matches('.').count() >= 2;
     let leading_zero = t.starts_with('0') && n >= 9;
     if written || leading_zero {
         return true;
@@ -159,14 +162,20 @@ pub fn identify_column(ds: &Dataset, col: &Column) -> Option<IdentifyingColumn> 
 }
 
 /// [`identify_column`] from a sample already read.
-pub(crate) fn identify_sampled(ds: &Dataset, col: &Column, s: &crate::core::ingest::types::Sample<'_>) -> Option<IdentifyingColumn> {
+pub(crate) fn identify_sampled(
+    ds: &Dataset,
+    col: &Column,
+    s: &crate::core::ingest::types::Sample<'_>,
+) -> Option<IdentifyingColumn> {
     if s.n_filled == 0 {
         return None;
     }
     let words = header_words(&col.name);
     let flat = compact(&col.name);
     let name = &col.name;
-    let found = |kind: IdentifyingKind, share: f64, reason: String| Some(IdentifyingColumn { column: name.clone(), kind, share, reason });
+    let found = |kind: IdentifyingKind, share: f64, reason: String| {
+        Some(IdentifyingColumn { column: name.clone(), kind, share, reason })
+    };
 
     // E-mail addresses.
     let email_header = any_word(&words, &["email", "mail", "correo"]) || flat.contains("email");
@@ -175,7 +184,10 @@ pub(crate) fn identify_sampled(ds: &Dataset, col: &Column, s: &crate::core::inge
         return found(
             IdentifyingKind::Email,
             share,
-            format!("“{name}” holds e-mail addresses: {} of its filled cells are written like name@example.org.", percent(share)),
+            format!(
+                "“{name}” holds e-mail addresses: {} of its filled cells are written like name@example.org.",
+                percent(share)
+            ),
         );
     }
 
@@ -218,9 +230,22 @@ pub(crate) fn identify_sampled(ds: &Dataset, col: &Column, s: &crate::core::inge
     }
 
     // Phone numbers.
-    let phone_header =
-        any_word(&words, &["phone", "telephone", "tel", "mobile", "cell", "cellphone", "whatsapp", "telefono", "teléfono", "celular", "sms"])
-            || flat.contains("phone");
+    let phone_header = any_word(
+        &words,
+        &[
+            "phone",
+            "telephone",
+            "tel",
+            "mobile",
+            "cell",
+            "cellphone",
+            "whatsapp",
+            "telefono",
+            "teléfono",
+            "celular",
+            "sms",
+        ],
+    ) || flat.contains("phone");
     let share = s.share(|v| is_phone(v, phone_header));
     if (phone_header && share >= WITH_HEADER) || share >= CONTENT_ONLY {
         return found(
@@ -233,13 +258,74 @@ pub(crate) fn identify_sampled(ds: &Dataset, col: &Column, s: &crate::core::inge
     // People's names: the column name must say so.
     let name_header = any_word(
         &words,
-        &["name", "names", "firstname", "lastname", "surname", "surnames", "forename", "fullname", "givenname", "familyname", "nombre", "apellido", "apellidos", "nom", "prenom", "prénom", "vorname", "nachname"],
+        &[
+            "name",
+            "names",
+            "firstname",
+            "lastname",
+            "surname",
+            "surnames",
+            "forename",
+            "fullname",
+            "givenname",
+            "familyname",
+            "nombre",
+            "apellido",
+            "apellidos",
+            "nom",
+            "prenom",
+            "prénom",
+            "vorname",
+            "nachname",
+        ],
     ) || matches!(words.as_slice(), [w] if matches!(w.as_str(), "first" | "last" | "given" | "family" | "middle"));
     const NOT_PEOPLE: &[&str] = &[
-        "file", "program", "programme", "site", "school", "group", "scale", "organisation", "organization", "org", "company", "team",
-        "event", "instrument", "city", "town", "country", "clinic", "project", "service", "course", "session", "venue", "place",
-        "region", "district", "state", "province", "county", "village", "activity", "module", "survey", "form", "question", "variable",
-        "field", "redcap", "arm", "wave", "product", "campaign", "sheet", "host", "domain", "device",
+        "file",
+        "program",
+        "programme",
+        "site",
+        "school",
+        "group",
+        "scale",
+        "organisation",
+        "organization",
+        "org",
+        "company",
+        "team",
+        "event",
+        "instrument",
+        "city",
+        "town",
+        "country",
+        "clinic",
+        "project",
+        "service",
+        "course",
+        "session",
+        "venue",
+        "place",
+        "region",
+        "district",
+        "state",
+        "province",
+        "county",
+        "village",
+        "activity",
+        "module",
+        "survey",
+        "form",
+        "question",
+        "variable",
+        "field",
+        "redcap",
+        "arm",
+        "wave",
+        "product",
+        "campaign",
+        "sheet",
+        "host",
+        "domain",
+        "device",
     ];
     let looks_like_people = name_header && !any_word(&words, NOT_PEOPLE) && ds.value_map(name).is_none();
     if looks_like_people {
@@ -263,7 +349,22 @@ pub(crate) fn identify_sampled(ds: &Dataset, col: &Column, s: &crate::core::inge
 fn location(s: &Sample<'_>, words: &[String], flat: &str, name: &str) -> Option<IdentifyingColumn> {
     let lat = any_word(words, &["lat", "latitude", "latitud"]) || flat.contains("latitude");
     let lon = any_word(words, &["lon", "lng", "long", "longitude", "longitud"]) || flat.contains("longitude");
-    let pair = any_word(words, &["gps", "geo", "geolocation", "geopoint", "coordinates", "coords", "coordinate", "latlon", "latlong", "latlng", "location"]);
+    let pair = any_word(
+        words,
+        &[
+            "gps",
+            "geo",
+            "geolocation",
+            "geopoint",
+            "coordinates",
+            "coords",
+            "coordinate",
+            "latlon",
+            "latlong",
+            "latlng",
+            "location",
+        ],
+    );
     let mut best: f64 = 0.0;
     if lat {
         best = best.max(s.share(|v| is_coordinate(v, 90.0)));
@@ -306,11 +407,28 @@ mod tests {
         assert!(is_email("ana.lopez@example.org") && is_email(" x@y.co "));
         assert!(!is_email("@handle") && !is_email("a@b") && !is_email("a b@c.org") && !is_email("a@b.12"));
         assert!(is_ip_address("192.168.0.12") && is_ip_address("2001:db8::1") && is_ip_address("fe80:0:0:0:0:0:0:1"));
-        assert!(!is_ip_address("1.2.3") && !is_ip_address("256.1.1.1") && !is_ip_address("11:39:15") && !is_ip_address("3.5"));
-        assert!(is_phone("+44 20 7946 0958", false) && is_phone("(555) 123-4567", false) && is_phone("07700900123", false));
+        assert!(
+            !is_ip_address("1.2.3")
+                && !is_ip_address("256.1.1.1")
+                && !is_ip_address("11:39:15")
+                && !is_ip_address("3.5")
+        );
+        assert!(
+            is_phone("+44 20 7946 0958", false) && is_phone("(555) 123-4567", false) && is_phone("07700900123", false)
+        );
         assert!(is_phone("5551234567", true) && !is_phone("5551234567", false));
-        assert!(!is_phone("2024-03-04", false) && !is_phone("-1234567", false) && !is_phone("12", true) && !is_phone("3.25", true));
-        assert!(is_name_like("Ana López") && is_name_like("O'Brien") && is_name_like("Smith, J.") && is_name_like("Jean-Luc"));
+        assert!(
+            !is_phone("2024-03-04", false)
+                && !is_phone("-1234567", false)
+                && !is_phone("12", true)
+                && !is_phone("3.25", true)
+        );
+        assert!(
+            is_name_like("Ana López")
+                && is_name_like("O'Brien")
+                && is_name_like("Smith, J.")
+                && is_name_like("Jean-Luc")
+        );
         assert!(!is_name_like("ana") && !is_name_like("P01") && !is_name_like("I felt much better after the sessions"));
         assert!(is_coordinate_pair("51.5074, -0.1278") && is_coordinate_pair("-1.2921 36.8219 1795.0 5.0"));
         assert!(!is_coordinate_pair("1, 2") && !is_coordinate_pair("95.1234 10.1234"));
@@ -350,7 +468,10 @@ mod tests {
         let csv = "contact,x,who\nana@example.org,10.1.1.1,Ana\nben@example.org,10.1.1.2,Ben\n";
         let ds = read_csv(csv.as_bytes(), "c.csv").unwrap();
         let found = identifying_columns(&ds);
-        assert_eq!(found.iter().map(|f| (f.column.as_str(), f.kind)).collect::<Vec<_>>(), vec![("contact", IdentifyingKind::Email), ("x", IdentifyingKind::IpAddress)]);
+        assert_eq!(
+            found.iter().map(|f| (f.column.as_str(), f.kind)).collect::<Vec<_>>(),
+            vec![("contact", IdentifyingKind::Email), ("x", IdentifyingKind::IpAddress)]
+        );
     }
 
     #[test]

@@ -33,7 +33,10 @@ pub use guess::{guess_wave, guess_waves, suggest_code_columns};
 pub use linked::{linked_dataset, prefixed};
 pub use normalise::{normalise_code, normalise_one, normalise_text, MIN_CODE_CHARS};
 pub use settings::{LinkPlan, LinkSettings, LinkSettingsError, WavePlan};
-pub use table::{link_tables, LINK_CODE_COLUMN, linked_column_names, linked_columns, linked_table, LinkDataError, LinkedTable, RowTable, WaveTable};
+pub use table::{
+    link_tables, linked_column_names, linked_columns, linked_table, LinkDataError, LinkedTable, RowTable, WaveTable,
+    LINK_CODE_COLUMN,
+};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -317,8 +320,10 @@ impl<'a> WaveIndex<'a> {
                 None => {}
             }
         }
-        let mut duplicates: Vec<DuplicateCode> =
-            dup_rows.into_iter().map(|(code, rows)| DuplicateCode { wave: w.wave, code: code.to_string(), rows }).collect();
+        let mut duplicates: Vec<DuplicateCode> = dup_rows
+            .into_iter()
+            .map(|(code, rows)| DuplicateCode { wave: w.wave, code: code.to_string(), rows })
+            .collect();
         duplicates.sort_by_key(|d| d.rows.first().copied().unwrap_or(0));
         WaveIndex {
             codes: &w.codes,
@@ -429,15 +434,16 @@ fn link_indexed(pre: &WaveIndex<'_>, later: &WaveIndex<'_>, wave: Wave, options:
     let mut links: Vec<Link> = Vec::new();
     let mut later_of_pre: Vec<Option<usize>> = vec![None; pre.codes.len()];
     let mut pre_of_later: Vec<Option<usize>> = vec![None; later.codes.len()];
-    let set = |links: &mut Vec<Link>, later_of_pre: &mut [Option<usize>], pre_of_later: &mut [Option<usize>], link: Link| {
-        if let Some(x) = later_of_pre.get_mut(link.pre_row) {
-            *x = Some(link.later_row);
-        }
-        if let Some(x) = pre_of_later.get_mut(link.later_row) {
-            *x = Some(link.pre_row);
-        }
-        links.push(link);
-    };
+    let set =
+        |links: &mut Vec<Link>, later_of_pre: &mut [Option<usize>], pre_of_later: &mut [Option<usize>], link: Link| {
+            if let Some(x) = later_of_pre.get_mut(link.pre_row) {
+                *x = Some(link.later_row);
+            }
+            if let Some(x) = pre_of_later.get_mut(link.later_row) {
+                *x = Some(link.pre_row);
+            }
+            links.push(link);
+        };
 
     // Rejected pairs, as (pre row, later row) of codes that take part (the others can never meet).
     let rejected: FxHashSet<(usize, usize)> = options
@@ -453,10 +459,16 @@ fn link_indexed(pre: &WaveIndex<'_>, later: &WaveIndex<'_>, wave: Wave, options:
     for (a, b) in &options.accept {
         let (a, b) = (normalise_text(&[a]), normalise_text(&[b]));
         let (Some(pr), Some(lr)) = (pre.unique(&a), later.unique(&b)) else { continue };
-        let free = later_of_pre.get(pr).is_some_and(Option::is_none) && pre_of_later.get(lr).is_some_and(Option::is_none);
+        let free =
+            later_of_pre.get(pr).is_some_and(Option::is_none) && pre_of_later.get(lr).is_some_and(Option::is_none);
         if free && !rejected.contains(&(pr, lr)) {
             counts.confirmed += 1;
-            set(&mut links, &mut later_of_pre, &mut pre_of_later, Link { pre_row: pr, later_row: lr, kind: LinkKind::Confirmed, distance: None });
+            set(
+                &mut links,
+                &mut later_of_pre,
+                &mut pre_of_later,
+                Link { pre_row: pr, later_row: lr, kind: LinkKind::Confirmed, distance: None },
+            );
         }
     }
 
@@ -468,15 +480,22 @@ fn link_indexed(pre: &WaveIndex<'_>, later: &WaveIndex<'_>, wave: Wave, options:
         let Some(pr) = pre.unique(later.code(lr)) else { continue };
         if later_of_pre.get(pr).is_some_and(Option::is_none) && !rejected.contains(&(pr, lr)) {
             counts.exact += 1;
-            set(&mut links, &mut later_of_pre, &mut pre_of_later, Link { pre_row: pr, later_row: lr, kind: LinkKind::Exact, distance: Some(0) });
+            set(
+                &mut links,
+                &mut later_of_pre,
+                &mut pre_of_later,
+                Link { pre_row: pr, later_row: lr, kind: LinkKind::Exact, distance: Some(0) },
+            );
         }
     }
 
     // Step 4: the codes left on both sides.
-    let left_pre: Vec<usize> =
-        (0..pre.codes.len()).filter(|&r| pre.usable.get(r).copied().unwrap_or(false) && later_of_pre.get(r).is_some_and(Option::is_none)).collect();
-    let left_later: Vec<usize> =
-        (0..later.codes.len()).filter(|&r| later.usable.get(r).copied().unwrap_or(false) && pre_of_later.get(r).is_some_and(Option::is_none)).collect();
+    let left_pre: Vec<usize> = (0..pre.codes.len())
+        .filter(|&r| pre.usable.get(r).copied().unwrap_or(false) && later_of_pre.get(r).is_some_and(Option::is_none))
+        .collect();
+    let left_later: Vec<usize> = (0..later.codes.len())
+        .filter(|&r| later.usable.get(r).copied().unwrap_or(false) && pre_of_later.get(r).is_some_and(Option::is_none))
+        .collect();
     let mut best_pre = vec![Best::NONE; left_pre.len()];
     let mut best_later = vec![Best::NONE; left_later.len()];
     let mut list_pre: Vec<Vec<(usize, usize)>> = vec![Vec::new(); left_pre.len()];
@@ -528,7 +547,10 @@ fn link_indexed(pre: &WaveIndex<'_>, later: &WaveIndex<'_>, wave: Wave, options:
     // Ambiguous (a candidate within max_distance, not linked) and unmatched (none).
     let mut ambiguous: Vec<AmbiguousCode> = Vec::new();
     // The listed candidates of one code, closest first, then in file order.
-    let list = |other_rows: &[usize], other: &WaveIndex<'_>, other_linked: &dyn Fn(usize) -> bool, mine: &mut Vec<(usize, usize)>| {
+    let list = |other_rows: &[usize],
+                other: &WaveIndex<'_>,
+                other_linked: &dyn Fn(usize) -> bool,
+                mine: &mut Vec<(usize, usize)>| {
         mine.sort_unstable_by_key(|&(d, o)| (d, other_rows.get(o).copied().unwrap_or(usize::MAX)));
         mine.truncate(MAX_LISTED_CANDIDATES);
         mine.iter()
@@ -552,7 +574,14 @@ fn link_indexed(pre: &WaveIndex<'_>, later: &WaveIndex<'_>, wave: Wave, options:
         counts.ambiguous_pre += 1;
         let mut mine = list_pre.get_mut(i).map(std::mem::take).unwrap_or_default();
         let candidates = list(&left_later, later, &later_near, &mut mine);
-        ambiguous.push(AmbiguousCode { wave, side: Side::Pre, row: pr, code: pre.code(pr).to_string(), candidates, n_candidates: total });
+        ambiguous.push(AmbiguousCode {
+            wave,
+            side: Side::Pre,
+            row: pr,
+            code: pre.code(pr).to_string(),
+            candidates,
+            n_candidates: total,
+        });
     }
     for (j, &lr) in left_later.iter().enumerate() {
         if later_near(lr) {
@@ -566,7 +595,14 @@ fn link_indexed(pre: &WaveIndex<'_>, later: &WaveIndex<'_>, wave: Wave, options:
         counts.ambiguous_later += 1;
         let mut mine = list_later.get_mut(j).map(std::mem::take).unwrap_or_default();
         let candidates = list(&left_pre, pre, &pre_near, &mut mine);
-        ambiguous.push(AmbiguousCode { wave, side: Side::Later, row: lr, code: later.code(lr).to_string(), candidates, n_candidates: total });
+        ambiguous.push(AmbiguousCode {
+            wave,
+            side: Side::Later,
+            row: lr,
+            code: later.code(lr).to_string(),
+            candidates,
+            n_candidates: total,
+        });
     }
 
     links.sort_by_key(|l| l.later_row);

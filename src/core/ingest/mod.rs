@@ -17,8 +17,8 @@
 pub mod decode;
 pub mod formats;
 pub mod identify;
-pub mod profile;
 pub mod link;
+pub mod profile;
 pub mod reshape;
 pub mod sniff;
 pub mod split;
@@ -28,7 +28,9 @@ pub mod values;
 
 pub use values::DecimalMark;
 
-use crate::core::dataset::{DiagnosticKind, shorten, CellsBuilder, Column, Dataset, Diagnostic, DroppedRow, ExportFormat, DEFAULT_MISSING_CODES};
+use crate::core::dataset::{
+    shorten, CellsBuilder, Column, Dataset, Diagnostic, DiagnosticKind, DroppedRow, ExportFormat, DEFAULT_MISSING_CODES,
+};
 use formats::Layout;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -149,7 +151,13 @@ impl Capped {
     }
     fn finish(self, out: &mut Vec<Diagnostic>) {
         if self.more > 0 {
-            out.push(Diagnostic { kind: DiagnosticKind::More, line: None, row: None, column: None, message: format!("… and {} more rows {}.", self.more, self.what) });
+            out.push(Diagnostic {
+                kind: DiagnosticKind::More,
+                line: None,
+                row: None,
+                column: None,
+                message: format!("… and {} more rows {}.", self.more, self.what),
+            });
         }
     }
 }
@@ -370,8 +378,13 @@ impl<'l> Rows<'l> {
                 }));
             }
         } else if used > width_names && self.read.long.admit() {
-            let extra: Vec<String> =
-                fields.get(width_names..).unwrap_or_default().iter().filter(|c| !c.is_empty()).map(|c| shorten(c)).collect();
+            let extra: Vec<String> = fields
+                .get(width_names..)
+                .unwrap_or_default()
+                .iter()
+                .filter(|c| !c.is_empty())
+                .map(|c| shorten(c))
+                .collect();
             self.read.ragged.push(Ragged::Long { row, line, used, extra });
         }
         while self.read.columns.len() < used {
@@ -425,7 +438,13 @@ fn with_options(ds: Dataset, opts: &IngestOptions) -> Dataset {
                 let mut ds = ds;
                 ds.diagnostics.insert(
                     0,
-                    Diagnostic { kind: DiagnosticKind::ReshapeFailed, line: None, row: None, column: None, message: format!("The file could not be turned into one row per participant: {e}") },
+                    Diagnostic {
+                        kind: DiagnosticKind::ReshapeFailed,
+                        line: None,
+                        row: None,
+                        column: None,
+                        message: format!("The file could not be turned into one row per participant: {e}"),
+                    },
                 );
                 ds
             }
@@ -535,7 +554,12 @@ fn read_head(tok: &mut tokenize::Tokenizer<'_>, delimiter: char, opts: &IngestOp
             .map(|r| shorten(r.fields.iter().map(|f| f.trim()).find(|f| !f.is_empty()).unwrap_or_default()))
             .collect();
         title_note = Some(if removed.len() == 1 {
-            format!("Row {} looked like a title and was skipped (“{}”); the column names are on row {}.", lines.join(""), texts.join(""), head.first().map_or(0, |r| r.line))
+            format!(
+                "Row {} looked like a title and was skipped (“{}”); the column names are on row {}.",
+                lines.join(""),
+                texts.join(""),
+                head.first().map_or(0, |r| r.line)
+            )
         } else {
             format!(
                 "Rows {} looked like a title and were skipped ({}); the column names are on row {}.",
@@ -545,7 +569,9 @@ fn read_head(tok: &mut tokenize::Tokenizer<'_>, delimiter: char, opts: &IngestOp
             )
         });
     }
-    let empty_first_lines = head.first().map_or(0, |r| r.line.saturating_sub(1)) > 0 && titles == 0 && head_blanks.first().copied().unwrap_or(0) > 0;
+    let empty_first_lines = head.first().map_or(0, |r| r.line.saturating_sub(1)) > 0
+        && titles == 0
+        && head_blanks.first().copied().unwrap_or(0) > 0;
 
     let layout = formats::recognise(&head, delimiter, opts.header_rows);
     if layout.header_rows > 0 && layout.names.iter().all(|n| n.trim().is_empty()) {
@@ -553,8 +579,19 @@ fn read_head(tok: &mut tokenize::Tokenizer<'_>, delimiter: char, opts: &IngestOp
     }
     let mut names = layout.names.clone();
     let renamed = fix_names(&mut names);
-    Ok(Head { records: head, head_blanks, places, blank_inside, pending_blank, title_note, empty_first_lines, layout, names, renamed, full })
-
+    Ok(Head {
+        records: head,
+        head_blanks,
+        places,
+        blank_inside,
+        pending_blank,
+        title_note,
+        empty_first_lines,
+        layout,
+        names,
+        renamed,
+        full,
+    })
 }
 
 /// Reads a delimited text file with the user's settings, as laid out in the file. The text is
@@ -568,7 +605,12 @@ pub fn read_table(bytes: &[u8], file_name: &str, opts: &IngestOptions) -> Result
 /// whole file, joined with its second half read by [`split::read_part`]: the same dataset as
 /// reading the whole file, or `Ok(None)` when the halves cannot be joined (the caller then
 /// reads the whole file).
-pub fn read_joined(first: &[u8], part: &split::Half<'_>, file_name: &str, opts: &IngestOptions) -> Result<Option<Dataset>, IngestError> {
+pub fn read_joined(
+    first: &[u8],
+    part: &split::Half<'_>,
+    file_name: &str,
+    opts: &IngestOptions,
+) -> Result<Option<Dataset>, IngestError> {
     Ok(join_halves(read_first_half(first, file_name, opts, first.len() as u64 + part.bytes)?, part))
 }
 
@@ -576,13 +618,23 @@ pub fn read_joined(first: &[u8], part: &split::Half<'_>, file_name: &str, opts: 
 /// than [`split::MIN_FIRST_HALF`], so the caller must check that the reader's decisions on it
 /// (encoding, delimiter) are the whole file's.
 #[doc(hidden)]
-pub fn read_joined_small(first: &[u8], part: &split::Half<'_>, file_name: &str, opts: &IngestOptions) -> Result<Option<Dataset>, IngestError> {
+pub fn read_joined_small(
+    first: &[u8],
+    part: &split::Half<'_>,
+    file_name: &str,
+    opts: &IngestOptions,
+) -> Result<Option<Dataset>, IngestError> {
     Ok(join_at_least(read_first_half(first, file_name, opts, first.len() as u64 + part.bytes)?, part, 0))
 }
 
 /// Reads the first half of a file of `total` bytes (see [`split`]); the text can be let go
 /// while the second half is read elsewhere, then [`join_halves`].
-pub fn read_first_half(first: &[u8], file_name: &str, opts: &IngestOptions, total: u64) -> Result<FirstPass, IngestError> {
+pub fn read_first_half(
+    first: &[u8],
+    file_name: &str,
+    opts: &IngestOptions,
+    total: u64,
+) -> Result<FirstPass, IngestError> {
     read_first(first, file_name, opts, usize::try_from(total).unwrap_or(usize::MAX))
 }
 
@@ -619,14 +671,29 @@ fn read_first(bytes: &[u8], file_name: &str, opts: &IngestOptions, total: usize)
     let text: &str = &decoded.text;
     let delimiter = choose_delimiter(opts, text);
     let mut tok = tokenize::Tokenizer::new(text, delimiter);
-    let Head { records: head, head_blanks, mut places, mut blank_inside, mut pending_blank, title_note, empty_first_lines, layout, names, renamed, full } =
-        read_head(&mut tok, delimiter, opts)?;
+    let Head {
+        records: head,
+        head_blanks,
+        mut places,
+        mut blank_inside,
+        mut pending_blank,
+        title_note,
+        empty_first_lines,
+        layout,
+        names,
+        renamed,
+        full,
+    } = read_head(&mut tok, delimiter, opts)?;
     let mut fields: Vec<Cow<'_, str>> = Vec::new();
 
     // Rows to expect, from the bytes the first records took.
     let consumed = tok.position().max(1);
     let total = total.max(text.len());
-    let expect = if consumed >= total { head.len() } else { (total as f64 / consumed as f64 * head.len() as f64 * 1.05) as usize + 16 };
+    let expect = if consumed >= total {
+        head.len()
+    } else {
+        (total as f64 / consumed as f64 * head.len() as f64 * 1.05) as usize + 16
+    };
     let mut rows = Rows::new(&layout, &names, opts.drop_unfinished, expect);
 
     // 2. The data rows among the first records.
@@ -726,7 +793,13 @@ impl FirstPass {
     /// Joins the file's second half; false (and nothing changed) when it cannot be joined.
     fn join(&mut self, part: &split::Half<'_>) -> bool {
         let same_layout = part.layout_key == split::layout_key(self.delimiter, &self.layout, &self.names);
-        if self.encoding != "UTF-8" || !self.decode_notes.is_empty() || !self.open_quotes.is_empty() || !same_layout || !self.to_the_end || !self.head_full {
+        if self.encoding != "UTF-8"
+            || !self.decode_notes.is_empty()
+            || !self.open_quotes.is_empty()
+            || !same_layout
+            || !self.to_the_end
+            || !self.head_full
+        {
             return false;
         }
         let line_offset = self.end_line - 1;
@@ -748,14 +821,29 @@ impl FirstPass {
         self.to_the_end = false;
         true
     }
-
 }
 
 /// The reading rules and notes, once every row is in: the dataset.
 fn finish(first: FirstPass) -> Dataset {
     let FirstPass {
-        file_name, opts, encoding, bom, decode_notes, delimiter, mut layout, mut names, renamed, first_blanks, title_note, empty_first_lines,
-        places, open_quotes, line_endings, blank_inside, rows, ..
+        file_name,
+        opts,
+        encoding,
+        bom,
+        decode_notes,
+        delimiter,
+        mut layout,
+        mut names,
+        renamed,
+        first_blanks,
+        title_note,
+        empty_first_lines,
+        places,
+        open_quotes,
+        line_endings,
+        blank_inside,
+        rows,
+        ..
     } = first;
     let RowsRead { columns: builders, row_lines, dropped_rows, unfinished_rows, ragged, short, long } = rows;
     let opts = &opts;
@@ -771,7 +859,9 @@ fn finish(first: FirstPass) -> Dataset {
             QuotePlace::Kept(_) | QuotePlace::Dropped => (None, format!("Line {} of the file{col_words}", q.line)),
             QuotePlace::Blank => (None, format!("Line {} of the file", q.line)),
         };
-        diagnostics.push(Diagnostic { kind: DiagnosticKind::UnclosedQuote, line: Some(q.line),
+        diagnostics.push(Diagnostic {
+            kind: DiagnosticKind::UnclosedQuote,
+            line: Some(q.line),
             row,
             column,
             message: format!(
@@ -869,7 +959,10 @@ fn finish(first: FirstPass) -> Dataset {
         });
     }
     if blank_inside > 0 {
-        notes.push(format!("Skipped {blank_inside} empty {} between rows.", if blank_inside == 1 { "line" } else { "lines" }));
+        notes.push(format!(
+            "Skipped {blank_inside} empty {} between rows.",
+            if blank_inside == 1 { "line" } else { "lines" }
+        ));
     }
     notes.extend(dropped_notes(&dropped_rows));
     if !unfinished_rows.is_empty() {
@@ -893,21 +986,21 @@ fn finish(first: FirstPass) -> Dataset {
         ));
     }
     if !decimal_comma_columns.is_empty() {
-        notes.push(format!(
-            "Numbers with a decimal comma (“2,5” = 2.5) in {}.",
-            list_names(&decimal_comma_columns)
-        ));
+        notes.push(format!("Numbers with a decimal comma (“2,5” = 2.5) in {}.", list_names(&decimal_comma_columns)));
     }
     let counts = values::missing_code_counts(&columns, &missing_codes);
     if !counts.is_empty() {
-        let parts: Vec<String> = counts.iter().map(|(c, n)| format!("{c}” ({n} {})", if *n == 1 { "cell" } else { "cells" })).collect();
+        let parts: Vec<String> =
+            counts.iter().map(|(c, n)| format!("{c}” ({n} {})", if *n == 1 { "cell" } else { "cells" })).collect();
         notes.push(format!(
             "Read as missing: “{}; blank cells are missing too. You can change this list.",
             parts.join(", “")
         ));
     }
     if n_rows == 0 {
-        diagnostics.push(Diagnostic { kind: DiagnosticKind::NoRows, line: None,
+        diagnostics.push(Diagnostic {
+            kind: DiagnosticKind::NoRows,
+            line: None,
             row: None,
             column: None,
             message: "The file has column names but no rows of answers below them.".into(),
@@ -1010,7 +1103,12 @@ mod tests {
         let ds = read_with_options(bytes, "o.csv", &opts).unwrap();
         assert_eq!(ds.column_names(), vec!["title line | id", "score"]);
         assert_eq!(ds.numeric("score").unwrap().0, vec![Some(2.5)]);
-        let opts = IngestOptions { delimiter: Some('|'), header_rows: Some(2), decimal_mark: DecimalMark::Point, ..Default::default() };
+        let opts = IngestOptions {
+            delimiter: Some('|'),
+            header_rows: Some(2),
+            decimal_mark: DecimalMark::Point,
+            ..Default::default()
+        };
         let ds = read_with_options(bytes, "o.csv", &opts).unwrap();
         assert_eq!(ds.numeric("score").unwrap().0, vec![None]);
         let none = IngestOptions { header_rows: Some(0), ..Default::default() };
@@ -1024,7 +1122,11 @@ mod tests {
         let bytes = b"x\n1\n-99\nNA\nskip\n";
         let ds = read_csv(bytes, "m.csv").unwrap();
         assert_eq!(ds.numeric("x").unwrap().0, vec![Some(1.0), None, None, None]);
-        assert!(ds.notes.iter().any(|n| n.contains("Read as missing") && n.contains("“-99” (1 cell)")), "{:?}", ds.notes);
+        assert!(
+            ds.notes.iter().any(|n| n.contains("Read as missing") && n.contains("“-99” (1 cell)")),
+            "{:?}",
+            ds.notes
+        );
         let opts = IngestOptions { missing_codes: vec!["skip".into()], ..Default::default() };
         let ds = read_with_options(bytes, "m.csv", &opts).unwrap();
         let (v, d) = ds.numeric("x").unwrap();
@@ -1058,7 +1160,8 @@ mod tests {
 
     #[test]
     fn kobotoolbox_export_end_to_end() {
-        let text = "start;end;respondent/code;respondent/arm;attitudes/q1;attitudes/hours;_id;_uuid;_submission_time\r\n\
+        let text =
+            "start;end;respondent/code;respondent/arm;attitudes/q1;attitudes/hours;_id;_uuid;_submission_time\r\n\
                     2024-03-04;2024-03-04;P01;intervention;Agree;2,5;1;ab;2024-03-04\r\n\
                     2024-03-04;2024-03-04;P02;control;neutral;0,5;2;cd;2024-03-04\r\n";
         let ds = read_csv(text.as_bytes(), "kobo.csv").unwrap();
@@ -1067,7 +1170,11 @@ mod tests {
         assert_eq!(ds.metadata_columns, vec!["start", "end", "_id", "_uuid", "_submission_time"]);
         assert_eq!(ds.numeric("attitudes/hours").unwrap().0, vec![Some(2.5), Some(0.5)]);
         assert_eq!(ds.numeric("attitudes/q1").unwrap().0, vec![Some(4.0), Some(3.0)]);
-        assert!(ds.notes.iter().any(|n| n.contains("KoboToolbox") && n.contains("4 column names start with their group")), "{:?}", ds.notes);
+        assert!(
+            ds.notes.iter().any(|n| n.contains("KoboToolbox") && n.contains("4 column names start with their group")),
+            "{:?}",
+            ds.notes
+        );
     }
 
     #[test]
@@ -1079,7 +1186,10 @@ mod tests {
         let ds = read_csv(text.as_bytes(), "redcap.csv").unwrap();
         assert_eq!(ds.format, ExportFormat::Redcap);
         assert_eq!(ds.n_rows, 3);
-        assert_eq!(ds.metadata_columns, vec!["redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance", "survey_complete"]);
+        assert_eq!(
+            ds.metadata_columns,
+            vec!["redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance", "survey_complete"]
+        );
         assert!(ds.notes.iter().any(|n| n.contains("checkbox question (“help”)")), "{:?}", ds.notes);
         assert!(ds.notes.iter().any(|n| n.contains("“baseline_arm_1” and “followup_arm_1”")), "{:?}", ds.notes);
         assert!(ds.notes.iter().any(|n| n.contains("“contacts”")), "{:?}", ds.notes);
@@ -1127,8 +1237,16 @@ mod tests {
         assert!(ds.notes.iter().any(|n| n.contains("Skipped 2 empty lines")), "{:?}", ds.notes);
         let rows: Vec<Option<usize>> = ds.diagnostics.iter().map(|d| d.row).collect();
         assert_eq!(rows, vec![Some(154), Some(151), Some(152)], "{:?}", ds.diagnostics);
-        assert!(ds.diagnostics[0].message.starts_with("Row 154 (line 158 of the file), column “group”"), "{}", ds.diagnostics[0].message);
-        assert!(ds.diagnostics[1].message.contains("has 2 cells but there are 3 column names"), "{}", ds.diagnostics[1].message);
+        assert!(
+            ds.diagnostics[0].message.starts_with("Row 154 (line 158 of the file), column “group”"),
+            "{}",
+            ds.diagnostics[0].message
+        );
+        assert!(
+            ds.diagnostics[1].message.contains("has 2 cells but there are 3 column names"),
+            "{}",
+            ds.diagnostics[1].message
+        );
         assert_eq!(ds.diagnostics[2].column.as_deref(), Some("column_4"));
         assert!(ds.diagnostics[2].message.contains("(“extra”)"), "{}", ds.diagnostics[2].message);
         assert_eq!(ds.numeric("score").unwrap().0[152], Some(4.0));
@@ -1161,13 +1279,20 @@ mod tests {
         assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
         assert_eq!(ds.numeric("pre").unwrap().0, vec![Some(3.0), Some(4.0), Some(5.0)]);
         let note = ds.notes.iter().find(|n| n.contains("looked like a title")).expect("a note");
-        assert_eq!(note, "Row 1 looked like a title and was skipped (“Survey results — March 2025”); the column names are on row 2.");
+        assert_eq!(
+            note,
+            "Row 1 looked like a title and was skipped (“Survey results — March 2025”); the column names are on row 2."
+        );
         // Two title lines and a blank line before the header: none of it is "between rows".
         let text = "Lantern pilot\nExported 2025-03-04\n\nid;score;group\nP1;3;a\nP2;4;b\n";
         let ds = read_csv(text.as_bytes(), "t2.csv").unwrap();
         assert_eq!(ds.column_names(), vec!["id", "score", "group"]);
         assert_eq!(ds.row_lines, vec![5, 6]);
-        assert!(ds.notes.iter().any(|n| n.starts_with("Rows 1 and 2 looked like a title and were skipped")), "{:?}", ds.notes);
+        assert!(
+            ds.notes.iter().any(|n| n.starts_with("Rows 1 and 2 looked like a title and were skipped")),
+            "{:?}",
+            ds.notes
+        );
         assert!(!ds.notes.iter().any(|n| n.contains("empty line")), "{:?}", ds.notes);
         // A blank first row, then the header: read as before, and said.
         let ds = read_csv(b"\nid,score\n1,2\n2,3\n", "b.csv").unwrap();
@@ -1217,8 +1342,16 @@ mod tests {
         assert_eq!(detected.description, "5-point agree–disagree scale");
         let mut overrides = values::ValueMapOverrides::new();
         // "Neither …" read as missing (as some teams do), "Strongly agree" = 10.
-        overrides.insert("q1".into(), [("neither AGREE nor disagree".to_string(), None), ("strongly agree".to_string(), Some(10.0))].into_iter().collect());
-        overrides.insert("mood".into(), [("Great".to_string(), Some(1.0)), ("Bad".to_string(), Some(0.0))].into_iter().collect());
+        overrides.insert(
+            "q1".into(),
+            [("neither AGREE nor disagree".to_string(), None), ("strongly agree".to_string(), Some(10.0))]
+                .into_iter()
+                .collect(),
+        );
+        overrides.insert(
+            "mood".into(),
+            [("Great".to_string(), Some(1.0)), ("Bad".to_string(), Some(0.0))].into_iter().collect(),
+        );
         overrides.insert("nope".into(), [("x".to_string(), Some(1.0))].into_iter().collect());
         let opts = IngestOptions { value_maps: overrides, ..Default::default() };
         let ds = read_with_options(text.as_bytes(), "v.csv", &opts).unwrap();
@@ -1237,7 +1370,11 @@ mod tests {
         assert_eq!(ds.numeric("q2").unwrap().0, vec![Some(5.0), Some(2.0), Some(3.0)]);
         // A column without a detected map gets the user's.
         assert_eq!(ds.numeric("mood").unwrap().0, vec![Some(1.0), Some(0.0), Some(1.0)]);
-        assert!(ds.notes.iter().any(|n| n.contains("You changed the numbers of the answers in columns “mood” and “q1”")), "{:?}", ds.notes);
+        assert!(
+            ds.notes.iter().any(|n| n.contains("You changed the numbers of the answers in columns “mood” and “q1”")),
+            "{:?}",
+            ds.notes
+        );
         assert!(ds.notes.iter().any(|n| n.contains("“nope” were not used")), "{:?}", ds.notes);
         assert!(ds.notes.iter().any(|n| n.contains("“Neither agree nor disagree” = missing")), "{:?}", ds.notes);
         // The page sees every map in force, with its answers and numbers.
@@ -1260,7 +1397,11 @@ mod tests {
         // One for a column of the file (carried to both waves), one for a column made by the reshape.
         overrides.insert("q".into(), [("Agree".to_string(), Some(40.0))].into_iter().collect());
         overrides.insert("q_post".into(), [("Neutral".to_string(), None)].into_iter().collect());
-        let long = reshape::LongLayout { id: "participant".into(), wave: "time".into(), waves: Some(vec!["pre".into(), "post".into()]) };
+        let long = reshape::LongLayout {
+            id: "participant".into(),
+            wave: "time".into(),
+            waves: Some(vec!["pre".into(), "post".into()]),
+        };
         let opts = IngestOptions { long: Some(long), value_maps: overrides, ..Default::default() };
         let ds = read_with_options(text.as_bytes(), "long.csv", &opts).unwrap();
         assert_eq!(ds.column_names(), vec!["participant", "group", "q_pre", "q_post"]);
@@ -1268,11 +1409,24 @@ mod tests {
         assert_eq!(ds.numeric("q_pre").unwrap().0, vec![Some(2.0), Some(3.0), Some(5.0)]);
         assert_eq!(ds.numeric("q_post").unwrap().0, vec![Some(40.0), Some(40.0), None]);
         // The repeated P3/pre row is located; P3 has no post row.
-        assert!(ds.diagnostics.iter().any(|d| d.row == Some(6) && d.message.contains("repeats participant “P3” at wave “pre”")), "{:?}", ds.diagnostics);
-        assert!(ds.notes.iter().any(|n| n.contains("1 participant was not seen at every wave (“P3”)")), "{:?}", ds.notes);
+        assert!(
+            ds.diagnostics
+                .iter()
+                .any(|d| d.row == Some(6) && d.message.contains("repeats participant “P3” at wave “pre”")),
+            "{:?}",
+            ds.diagnostics
+        );
+        assert!(
+            ds.notes.iter().any(|n| n.contains("1 participant was not seen at every wave (“P3”)")),
+            "{:?}",
+            ds.notes
+        );
         assert!(ds.summary().long_layout.is_none(), "wide now");
         // A reshape that cannot be done keeps the file as it is, and says why.
-        let bad = IngestOptions { long: Some(reshape::LongLayout { id: "participant".into(), wave: "nope".into(), waves: None }), ..Default::default() };
+        let bad = IngestOptions {
+            long: Some(reshape::LongLayout { id: "participant".into(), wave: "nope".into(), waves: None }),
+            ..Default::default()
+        };
         let ds = read_with_options(text.as_bytes(), "long.csv", &bad).unwrap();
         assert_eq!(ds.n_rows, 6);
         assert!(ds.diagnostics[0].message.contains("The column “nope” is not in this file."), "{:?}", ds.diagnostics);

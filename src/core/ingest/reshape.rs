@@ -4,7 +4,7 @@
 //! never change within a participant (group, age band) stay single. Duplicate ID–wave pairs,
 //! blank IDs and participants seen at only one wave are reported.
 
-use crate::core::dataset::{DiagnosticKind, Column, Dataset, Diagnostic, ValueMap};
+use crate::core::dataset::{Column, Dataset, Diagnostic, DiagnosticKind, ValueMap};
 use crate::core::ingest::values::list_names;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -142,14 +142,20 @@ pub fn long_to_wide_with(ds: &Dataset, layout: &LongLayout) -> Result<Dataset, R
         let pid = id_col.cells.str_at(r).map_or("", str::trim);
         let w = wave_col.cells.str_at(r).map_or("", str::trim);
         if ds.is_missing_value(pid) || ds.is_missing_value(w) {
-            left_out(Diagnostic { kind: DiagnosticKind::RowLeftOut, line: None,
+            left_out(Diagnostic {
+                kind: DiagnosticKind::RowLeftOut,
+                line: None,
                 row: Some(r + 1),
                 column: Some(if ds.is_missing_value(pid) { id } else { wave }.to_string()),
                 message: format!(
                     "Row {}{} has no {}, so it is left out of the one-row-per-participant table.",
                     r + 1,
                     line(r),
-                    if ds.is_missing_value(pid) { format!("participant code (“{id}”)") } else { format!("wave (“{wave}”)") }
+                    if ds.is_missing_value(pid) {
+                        format!("participant code (“{id}”)")
+                    } else {
+                        format!("wave (“{wave}”)")
+                    }
                 ),
             });
             continue;
@@ -304,13 +310,38 @@ pub fn wave_rank(value: &str, numbers_too: bool) -> Option<(u8, u32)> {
     }
     let squashed: String = v.chars().filter(|c| c.is_alphanumeric()).collect();
     let word = |list: &[&str]| list.contains(&squashed.as_str());
-    if word(&["pre", "pretest", "preintervention", "preprogram", "before", "baseline", "bl", "screening", "intake", "start", "t0", "time0", "wave0"]) {
+    if word(&[
+        "pre",
+        "pretest",
+        "preintervention",
+        "preprogram",
+        "before",
+        "baseline",
+        "bl",
+        "screening",
+        "intake",
+        "start",
+        "t0",
+        "time0",
+        "wave0",
+    ]) {
         return Some((0, 0));
     }
     if word(&["mid", "midline", "midpoint", "midterm", "interim"]) {
         return Some((1, 0));
     }
-    if word(&["post", "posttest", "postintervention", "postprogram", "after", "endline", "end", "exit", "final", "outcome"]) {
+    if word(&[
+        "post",
+        "posttest",
+        "postintervention",
+        "postprogram",
+        "after",
+        "endline",
+        "end",
+        "exit",
+        "final",
+        "outcome",
+    ]) {
         return Some((2, 0));
     }
     let follow = ["followup", "follow", "fu"];
@@ -318,7 +349,10 @@ pub fn wave_rank(value: &str, numbers_too: bool) -> Option<(u8, u32)> {
         // "followup", "follow-up 2", "FU3m", "follow_up_6_months"
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         let tail = rest.get(digits.len()..).unwrap_or_default();
-        if rest.is_empty() || (!digits.is_empty() && ["", "m", "mo", "month", "months", "w", "wk", "week", "weeks", "y", "year", "years"].contains(&tail)) {
+        if rest.is_empty()
+            || (!digits.is_empty()
+                && ["", "m", "mo", "month", "months", "w", "wk", "week", "weeks", "y", "year", "years"].contains(&tail))
+        {
             return Some((3, digits.parse().unwrap_or(0)));
         }
         return None;
@@ -330,7 +364,28 @@ pub fn wave_rank(value: &str, numbers_too: bool) -> Option<(u8, u32)> {
         return None;
     }
     let n: u32 = number.parse().ok()?;
-    let numbered = ["t", "time", "wave", "w", "visit", "v", "round", "r", "occasion", "timepoint", "tp", "session", "phase", "survey", "month", "m", "week", "wk", "year", "day"];
+    let numbered = [
+        "t",
+        "time",
+        "wave",
+        "w",
+        "visit",
+        "v",
+        "round",
+        "r",
+        "occasion",
+        "timepoint",
+        "tp",
+        "session",
+        "phase",
+        "survey",
+        "month",
+        "m",
+        "week",
+        "wk",
+        "year",
+        "day",
+    ];
     if numbered.contains(&prefix) || (prefix.is_empty() && numbers_too) {
         return Some((4, n));
     }
@@ -338,10 +393,23 @@ pub fn wave_rank(value: &str, numbers_too: bool) -> Option<(u8, u32)> {
 }
 
 /// Words in a column name that say it holds waves (so bare numbers 1, 2, 3 are waves).
-const WAVE_NAME_WORDS: &[&str] = &["wave", "time", "timepoint", "visit", "occasion", "round", "event", "phase", "period", "assessment", "measurement"];
+const WAVE_NAME_WORDS: &[&str] = &[
+    "wave",
+    "time",
+    "timepoint",
+    "visit",
+    "occasion",
+    "round",
+    "event",
+    "phase",
+    "period",
+    "assessment",
+    "measurement",
+];
 
 /// Words in a column name that say it holds participant codes.
-const ID_NAME_WORDS: &[&str] = &["id", "code", "participant", "respondent", "record", "pid", "subject", "person", "student", "client", "uuid"];
+const ID_NAME_WORDS: &[&str] =
+    &["id", "code", "participant", "respondent", "record", "pid", "subject", "person", "student", "client", "uuid"];
 
 fn name_words(name: &str) -> Vec<String> {
     name.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
@@ -377,13 +445,16 @@ pub fn suggest_long(ds: &Dataset) -> Option<LongSuggestion> {
     let (wave_col, mut waves) = ds.columns.iter().find_map(|c| {
         let numbers_too = name_words(&c.name).iter().any(|w| WAVE_NAME_WORDS.contains(&w.as_str()));
         let values = few_values(ds, c, 8)?;
-        (values.len() >= 2 && values.len() * 2 <= ds.n_rows && values.iter().all(|v| wave_rank(v, numbers_too).is_some()))
-            .then_some((c, values))
+        (values.len() >= 2
+            && values.len() * 2 <= ds.n_rows
+            && values.iter().all(|v| wave_rank(v, numbers_too).is_some()))
+        .then_some((c, values))
     })?;
     // Time order when every wave's name says it (the sort is stable: ties keep file order).
     waves.sort_by_key(|w| wave_rank(w, true));
 
-    let id_like = |c: &Column| name_words(&c.name).iter().any(|w| ID_NAME_WORDS.contains(&w.as_str()) || w.ends_with("id"));
+    let id_like =
+        |c: &Column| name_words(&c.name).iter().any(|w| ID_NAME_WORDS.contains(&w.as_str()) || w.ends_with("id"));
     // Columns named like codes first, then a few others.
     let candidates = ds
         .columns
@@ -395,7 +466,10 @@ pub fn suggest_long(ds: &Dataset) -> Option<LongSuggestion> {
         let mut waves_of: HashMap<&str, usize> = HashMap::new();
         let (mut rows, mut repeats) = (0usize, 0usize);
         for r in 0..ds.n_rows {
-            let (Some(pid), Some(w)) = (c.cells.str_at(r).map(str::trim), wave_col.cells.str_at(r).map(str::trim)) else { continue };
+            let (Some(pid), Some(w)) = (c.cells.str_at(r).map(str::trim), wave_col.cells.str_at(r).map(str::trim))
+            else {
+                continue;
+            };
             if ds.is_missing_value(pid) || ds.is_missing_value(w) {
                 continue;
             }
@@ -411,7 +485,11 @@ pub fn suggest_long(ds: &Dataset) -> Option<LongSuggestion> {
         }
         let people = waves_of.len();
         let repeated = waves_of.values().filter(|n| **n >= 2).count();
-        let looks_long = people >= 2 && rows > people && repeats * 10 <= rows.max(20) && repeated * 3 >= people && (id_like(c) || people >= 3);
+        let looks_long = people >= 2
+            && rows > people
+            && repeats * 10 <= rows.max(20)
+            && repeated * 3 >= people
+            && (id_like(c) || people >= 3);
         if looks_long {
             return Some(LongSuggestion { id: c.name.clone(), wave: wave_col.name.clone(), waves, repeated });
         }
@@ -489,7 +567,10 @@ mod tests {
         // Waves in a column named "wave" as bare numbers; codes in a column named "code".
         let long = read_csv(b"code,wave,score\nA,2,3\nA,1,4\nB,1,2\nB,2,2\nC,1,5\nD,1,1\nD,2,2\n", "l.csv").unwrap();
         let s = suggest_long(&long).expect("long");
-        assert_eq!((s.id.as_str(), s.wave.as_str(), s.waves.clone(), s.repeated), ("code", "wave", vec!["1".to_string(), "2".into()], 3));
+        assert_eq!(
+            (s.id.as_str(), s.wave.as_str(), s.waves.clone(), s.repeated),
+            ("code", "wave", vec!["1".to_string(), "2".into()], 3)
+        );
         // REDCap events.
         let redcap = read_csv(
             b"record_id,redcap_event_name,score\n1,baseline_arm_1,3\n1,followup_arm_1,2\n2,baseline_arm_1,4\n2,followup_arm_1,4\n",
@@ -505,7 +586,11 @@ mod tests {
         let labels = read_csv(b"id,when,score\n1,pre,3\n2,post,2\n3,pre,5\n4,post,4\n", "w2.csv").unwrap();
         assert_eq!(suggest_long(&labels), None, "every code once: not long");
         // The same code many times at one wave is not a long layout either.
-        let dup = read_csv(b"id,time,score\n1,pre,3\n1,pre,2\n1,pre,5\n1,post,4\n2,pre,1\n2,pre,1\n2,pre,1\n2,pre,1\n", "d.csv").unwrap();
+        let dup = read_csv(
+            b"id,time,score\n1,pre,3\n1,pre,2\n1,pre,5\n1,post,4\n2,pre,1\n2,pre,1\n2,pre,1\n2,pre,1\n",
+            "d.csv",
+        )
+        .unwrap();
         assert_eq!(suggest_long(&dup), None);
     }
 
@@ -516,11 +601,19 @@ mod tests {
             "l.csv",
         )
         .unwrap();
-        let layout = LongLayout { id: "id".into(), wave: "time".into(), waves: Some(vec!["Pre".into(), "post".into(), "followup".into(), "month 12".into()]) };
+        let layout = LongLayout {
+            id: "id".into(),
+            wave: "time".into(),
+            waves: Some(vec!["Pre".into(), "post".into(), "followup".into(), "month 12".into()]),
+        };
         let w = long_to_wide_with(&ds, &layout).unwrap();
         assert_eq!(w.column_names(), vec!["id", "score_pre", "score_post", "score_followup"]);
         assert_eq!(w.numeric("score_followup").unwrap().0, vec![None, Some(0.0)]);
-        assert!(w.notes.iter().any(|n| n == "Left out 2 rows whose wave (“screening”) is not among the waves chosen."), "{:?}", w.notes);
+        assert!(
+            w.notes.iter().any(|n| n == "Left out 2 rows whose wave (“screening”) is not among the waves chosen."),
+            "{:?}",
+            w.notes
+        );
         assert!(w.notes.iter().any(|n| n == "The wave “month 12” chosen is not in “time”."), "{:?}", w.notes);
         assert!(w.notes.iter().any(|n| n.contains("1 participant was not seen at every wave (“A”)")), "{:?}", w.notes);
         let one = LongLayout { waves: Some(vec!["pre".into()]), ..layout };
@@ -529,7 +622,8 @@ mod tests {
 
     #[test]
     fn reading_messages_are_kept_and_new_names_never_clash() {
-        let ds = read_csv(b"id,time,score,score_pre\nA,pre,3,x\nA,post,2,x\nB,pre,4,y\nB,post,1,y,extra\n", "l.csv").unwrap();
+        let ds = read_csv(b"id,time,score,score_pre\nA,pre,3,x\nA,post,2,x\nB,pre,4,y\nB,post,1,y,extra\n", "l.csv")
+            .unwrap();
         assert_eq!(ds.diagnostics.len(), 1, "the long row");
         let w = long_to_wide(&ds, "id", "time").unwrap();
         assert!(w.diagnostics.iter().any(|d| d.message.contains("extra")), "{:?}", w.diagnostics);

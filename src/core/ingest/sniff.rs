@@ -31,11 +31,8 @@ fn sample(text: &str) -> &str {
 /// How well one delimiter splits the sample: (share of records with the most common field
 /// count, whether the first record has that count, the count).
 fn fit(text: &str, delim: char) -> Option<(f64, bool, usize)> {
-    let counts: Vec<usize> = Tokenizer::new(text, delim)
-        .filter(|r| !r.is_blank())
-        .take(SAMPLE_RECORDS)
-        .map(|r| r.fields.len())
-        .collect();
+    let counts: Vec<usize> =
+        Tokenizer::new(text, delim).filter(|r| !r.is_blank()).take(SAMPLE_RECORDS).map(|r| r.fields.len()).collect();
     let first = *counts.first()?;
     let mut freq: Vec<(usize, usize)> = Vec::new();
     for &c in &counts {

@@ -113,7 +113,11 @@ pub fn read_part(head: &[u8], part: &[u8], start: u64, opts: &IngestOptions) -> 
             return Err("a row left out");
         }
     }
-    if !tok.open_quotes.is_empty() || !rows.read.ragged.is_empty() || !rows.read.unfinished_rows.is_empty() || rows.read.columns.len() != head.names.len() {
+    if !tok.open_quotes.is_empty()
+        || !rows.read.ragged.is_empty()
+        || !rows.read.unfinished_rows.is_empty()
+        || rows.read.columns.len() != head.names.len()
+    {
         return Err("a row the reader would note");
     }
     let super::RowsRead { columns, row_lines, .. } = rows.read;
@@ -287,10 +291,28 @@ mod tests {
             let mut cells: Vec<String> = if qualtrics {
                 let status = if pick(30) == 0 { "Survey Preview" } else { "IP Address" };
                 let finished = if pick(25) == 0 { "False" } else { "True" };
-                vec![format!("2026-03-{:02} 10:00", 1 + i % 28), status.into(), finished.into(), format!("R_{i:05}"), ["peer", "control"][pick(2)].into(), pick(5).to_string(), pick(5).to_string(), comment]
+                vec![
+                    format!("2026-03-{:02} 10:00", 1 + i % 28),
+                    status.into(),
+                    finished.into(),
+                    format!("R_{i:05}"),
+                    ["peer", "control"][pick(2)].into(),
+                    pick(5).to_string(),
+                    pick(5).to_string(),
+                    comment,
+                ]
             } else {
                 let pre = 10 + pick(30);
-                vec![format!("P{i:04}"), ["peer", "control", "Peer "][pick(3)].into(), pick(5).to_string(), pick(5).to_string(), pre.to_string(), (pre + pick(7) - 3).to_string(), ["yes", "no", ""][pick(3)].into(), comment]
+                vec![
+                    format!("P{i:04}"),
+                    ["peer", "control", "Peer "][pick(3)].into(),
+                    pick(5).to_string(),
+                    pick(5).to_string(),
+                    pre.to_string(),
+                    (pre + pick(7) - 3).to_string(),
+                    ["yes", "no", ""][pick(3)].into(),
+                    comment,
+                ]
             };
             if odds[4] == 0 && pick(20) == 0 {
                 if pick(2) == 0 {
@@ -421,14 +443,21 @@ mod tests {
         let latin_start = latin.len() as u64;
         let tail = read_part(&latin[..8], b"2,x\n", latin_start, &IngestOptions::default());
         if let Ok(tail) = tail {
-            assert_eq!(joined(&latin, "l.csv", &IngestOptions::default(), &Half::decode(&tail.encode()).unwrap()), None);
+            assert_eq!(
+                joined(&latin, "l.csv", &IngestOptions::default(), &Half::decode(&tail.encode()).unwrap()),
+                None
+            );
         }
         // read_joined wants the first half to end where the second starts, and to be long enough
         // for the reading decisions (encoding, delimiter) to be the whole file's.
         let enc = part.encode();
         let half = Half::decode(&enc).unwrap();
         assert_eq!(super::super::read_joined(&bytes[..start - 1], &half, "s.csv", &opts).unwrap(), None);
-        assert_eq!(super::super::read_joined(&bytes[..start], &half, "s.csv", &opts).unwrap(), None, "first half too short");
+        assert_eq!(
+            super::super::read_joined(&bytes[..start], &half, "s.csv", &opts).unwrap(),
+            None,
+            "first half too short"
+        );
         // Truncated or damaged bytes are not a half.
         for cut in 0..enc.len() {
             assert_eq!(Half::decode(&enc[..cut]), None, "cut at {cut}");
@@ -448,7 +477,14 @@ mod tests {
         let mut i = 0;
         while text.len() < 2 * MIN_FIRST_HALF + 100_000 {
             let pre = 10 + r() % 30;
-            text.push_str(&format!("P{i:07},{},{},{},{pre},{},{}\r\n", ["peer", "control"][(r() % 2) as usize], r() % 5, r() % 5, pre + r() % 5, ["Yes", "No", "-99"][(r() % 3) as usize]));
+            text.push_str(&format!(
+                "P{i:07},{},{},{},{pre},{},{}\r\n",
+                ["peer", "control"][(r() % 2) as usize],
+                r() % 5,
+                r() % 5,
+                pre + r() % 5,
+                ["Yes", "No", "-99"][(r() % 3) as usize]
+            ));
             i += 1;
         }
         let bytes = text.as_bytes();
@@ -457,7 +493,8 @@ mod tests {
         let start = split_after(bytes, 0, mid).unwrap() as usize;
         let part = read_part(&bytes[..HEAD_BYTES as usize], &bytes[start..], start as u64, &opts).unwrap();
         let encoded = part.encode();
-        let joined = super::super::read_joined(&bytes[..start], &Half::decode(&encoded).unwrap(), "big.csv", &opts).unwrap();
+        let joined =
+            super::super::read_joined(&bytes[..start], &Half::decode(&encoded).unwrap(), "big.csv", &opts).unwrap();
         let whole = read_with_options(bytes, "big.csv", &opts).unwrap();
         assert_eq!(joined.as_ref(), Some(&whole));
         assert_eq!(whole.n_rows, i);

@@ -262,7 +262,12 @@ impl<'a> Tokenizer<'a> {
                     return (f, self.field_end());
                 }
             }
-            self.open_quotes.push(OpenQuote { offset: j, line: self.line, record: self.record_index, field: field_index });
+            self.open_quotes.push(OpenQuote {
+                offset: j,
+                line: self.line,
+                record: self.record_index,
+                field: field_index,
+            });
         }
         let f = self.unquoted_run();
         (Cow::Borrowed(f), self.field_end())

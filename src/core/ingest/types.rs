@@ -5,8 +5,8 @@
 //! longer than [`SAMPLE_ROWS`] are judged on evenly spaced rows; `n_missing` is always exact.
 
 use crate::core::dataset::{parse_decimal_comma, parse_number, shorten, Column, Dataset};
-use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 /// Rows read per column for the type rules and distinct counts (all rows up to this many).
 /// 50,000 evenly spaced rows judge a column as surely as more (a type is decided by its
@@ -163,7 +163,22 @@ pub(crate) fn sample<'a>(ds: &Dataset, col: &'a Column) -> Sample<'a> {
 }
 
 /// Header words of an identifier column.
-const ID_WORDS: &[&str] = &["id", "ids", "code", "uuid", "guid", "key", "record", "responseid", "participant", "respondent", "pid", "subject", "codigo", "código"];
+const ID_WORDS: &[&str] = &[
+    "id",
+    "ids",
+    "code",
+    "uuid",
+    "guid",
+    "key",
+    "record",
+    "responseid",
+    "participant",
+    "respondent",
+    "pid",
+    "subject",
+    "codigo",
+    "código",
+];
 
 /// The words of a column name, lower case: split at non-letters and at lower→upper steps
 /// ("RecipientLastName" → recipient, last, name).
@@ -196,7 +211,8 @@ pub(crate) fn compact(name: &str) -> String {
     name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-const YES_NO_WORDS: &[&str] = &["yes", "no", "y", "n", "true", "false", "t", "f", "sí", "si", "oui", "non", "ja", "nein"];
+const YES_NO_WORDS: &[&str] =
+    &["yes", "no", "y", "n", "true", "false", "t", "f", "sí", "si", "oui", "non", "ja", "nein"];
 
 /// A calendar date, read from the common ways of writing one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,12 +233,28 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 fn date(year: i32, month: u32, day: u32) -> Option<DateParts> {
-    ((1800..=2200).contains(&year) && day >= 1 && day <= days_in_month(year, month)).then_some(DateParts { year, month, day })
+    ((1800..=2200).contains(&year) && day >= 1 && day <= days_in_month(year, month)).then_some(DateParts {
+        year,
+        month,
+        day,
+    })
 }
 
 fn month_number(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] =
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
     let w = word.trim_end_matches('.').to_lowercase();
     if w.len() < 3 || !w.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
@@ -249,7 +281,9 @@ pub fn parse_date(cell: &str) -> Option<DateParts> {
         Some(p) => (t.get(..p)?, t.get(p + 1..).unwrap_or_default()),
         None => (t, ""),
     };
-    let time_like = |r: &str| r.is_empty() || (r.contains(':') && r.chars().all(|c| c.is_ascii_alphanumeric() || ":.+- ".contains(c)));
+    let time_like = |r: &str| {
+        r.is_empty() || (r.contains(':') && r.chars().all(|c| c.is_ascii_alphanumeric() || ":.+- ".contains(c)))
+    };
     if let Some(d) = numeric_date(head) {
         return time_like(rest).then_some(d);
     }
@@ -260,7 +294,11 @@ pub fn parse_date(cell: &str) -> Option<DateParts> {
     }
     let tokens: Vec<&str> = t.split([' ', ',', '-', '/']).filter(|s| !s.is_empty()).collect();
     let (date_tokens, time_tokens) = tokens.split_at(tokens.len().min(3));
-    if date_tokens.len() != 3 || !time_tokens.iter().all(|x| time_like(x) && x.contains(':') || x.eq_ignore_ascii_case("am") || x.eq_ignore_ascii_case("pm")) {
+    if date_tokens.len() != 3
+        || !time_tokens
+            .iter()
+            .all(|x| time_like(x) && x.contains(':') || x.eq_ignore_ascii_case("am") || x.eq_ignore_ascii_case("pm"))
+    {
         return None;
     }
     let month_at = date_tokens.iter().position(|w| month_number(w).is_some())?;
@@ -297,7 +335,10 @@ fn numeric_date(s: &str) -> Option<DateParts> {
 
 /// A spreadsheet's error value: `#DIV/0!`, `#N/A`, `#VALUE!`, `#REF!`, `#NAME?`, `#NUM!`, `#NULL!`.
 pub fn is_spreadsheet_error(cell: &str) -> bool {
-    matches!(cell.trim().to_ascii_uppercase().as_str(), "#DIV/0!" | "#N/A" | "#VALUE!" | "#REF!" | "#NAME?" | "#NUM!" | "#NULL!" | "#SPILL!" | "#CALC!")
+    matches!(
+        cell.trim().to_ascii_uppercase().as_str(),
+        "#DIV/0!" | "#N/A" | "#VALUE!" | "#REF!" | "#NAME?" | "#NUM!" | "#NULL!" | "#SPILL!" | "#CALC!"
+    )
 }
 
 /// True when a cell is one of the common yes/no words.
@@ -338,26 +379,33 @@ fn kind_of(ds: &Dataset, col: &Column, s: &Sample<'_>) -> ValueKind {
     let comma = ds.decimal_comma_columns.contains(&col.name);
     let number = |v: &str| {
         map.is_some_and(|m| m.is_missing_answer(v))
-            || map.and_then(|m| m.lookup(v)).or_else(|| parse_number(v)).or_else(|| if comma { parse_decimal_comma(v) } else { None }).is_some()
+            || map
+                .and_then(|m| m.lookup(v))
+                .or_else(|| parse_number(v))
+                .or_else(|| if comma { parse_decimal_comma(v) } else { None })
+                .is_some()
     };
     // Spreadsheet error values ("#DIV/0!", "#N/A") in a column of numbers are failed formulas:
     // the column is still a number column (each such cell is reported where it is read).
     let numeric_share = s.share(|v| number(v) || is_spreadsheet_error(v));
     let all_distinct = s.n_distinct() == s.n_filled && s.n_filled >= 2;
     let words = header_words(&col.name);
-    let id_header = words.iter().any(|w| ID_WORDS.contains(&w.as_str())) || words.last().is_some_and(|w| w.ends_with("id") && w.len() <= 12);
+    let id_header = words.iter().any(|w| ID_WORDS.contains(&w.as_str()))
+        || words.last().is_some_and(|w| w.ends_with("id") && w.len() <= 12);
     if all_distinct && id_header && map.is_none() {
         return ValueKind::Identifier;
     }
     if numeric_share >= 0.9 {
         return ValueKind::Number;
     }
-    let code_like = |v: &str| v.len() <= 64 && !v.chars().any(char::is_whitespace) && v.chars().any(|c| c.is_ascii_digit());
+    let code_like =
+        |v: &str| v.len() <= 64 && !v.chars().any(char::is_whitespace) && v.chars().any(|c| c.is_ascii_digit());
     if all_distinct && s.n_filled >= 3 && s.share(code_like) >= 0.95 {
         return ValueKind::Identifier;
     }
     let n_distinct = s.n_distinct();
-    let mean_words = s.values.iter().map(|(v, n)| v.split_whitespace().count() * n).sum::<usize>() as f64 / s.n_filled as f64;
+    let mean_words =
+        s.values.iter().map(|(v, n)| v.split_whitespace().count() * n).sum::<usize>() as f64 / s.n_filled as f64;
     let mean_len = s.values.iter().map(|(v, n)| v.chars().count() * n).sum::<usize>() as f64 / s.n_filled as f64;
     let short = mean_words <= 4.0 && mean_len <= 40.0;
     if short && (n_distinct <= 5 || (n_distinct <= 30 && n_distinct * 2 <= s.n_filled)) {
@@ -373,10 +421,34 @@ mod tests {
 
     #[test]
     fn dates_in_common_spellings() {
-        for d in ["2024-03-04", "2024/3/4", "4.3.2024", "3/4/2024 11:39:15", "2024-03-04T10:00:00Z", "4 March 2024", "Mar 4, 2024", "04-Mar-2024", "31/12/1990", "12/31/1990", "1/2/24"] {
+        for d in [
+            "2024-03-04",
+            "2024/3/4",
+            "4.3.2024",
+            "3/4/2024 11:39:15",
+            "2024-03-04T10:00:00Z",
+            "4 March 2024",
+            "Mar 4, 2024",
+            "04-Mar-2024",
+            "31/12/1990",
+            "12/31/1990",
+            "1/2/24",
+        ] {
             assert!(parse_date(d).is_some(), "{d}");
         }
-        for d in ["1990", "2024-03", "31/31/1990", "1.2.3", "3.5", "abc", "2024-02-30", "12345678", "Mar 2024", "1:2:3", "Maybe 4, 2024"] {
+        for d in [
+            "1990",
+            "2024-03",
+            "31/31/1990",
+            "1.2.3",
+            "3.5",
+            "abc",
+            "2024-02-30",
+            "12345678",
+            "Mar 2024",
+            "1:2:3",
+            "Maybe 4, 2024",
+        ] {
             assert!(parse_date(d).is_none(), "{d}");
         }
         assert_eq!(parse_date("2024-02-29"), Some(DateParts { year: 2024, month: 2, day: 29 }));

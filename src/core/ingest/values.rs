@@ -40,7 +40,8 @@ const NEUTRAL_AGREE: &[&str] = &[
     "undecided",
     "neither",
 ];
-const NEUTRAL_LIKELY: &[&str] = &["neither likely nor unlikely", "neither likely or unlikely", "neither unlikely nor likely", "neutral", "neither"];
+const NEUTRAL_LIKELY: &[&str] =
+    &["neither likely nor unlikely", "neither likely or unlikely", "neither unlikely nor likely", "neutral", "neither"];
 
 /// The scales recognised, smaller first (a column fitting several gets the smallest).
 const SCALES: &[Scale] = &[
@@ -199,22 +200,30 @@ fn kind_of(column: &str, answers: &[String], preferred: &[&'static Scale]) -> Op
     }
     for (yes, no, what) in [("yes", "no", "yes/no answers"), ("true", "false", "true/false answers")] {
         if two_level(answers, yes, no) {
-            let mut entries: Vec<(String, f64)> = answers
-                .iter()
-                .map(|a| (a.clone(), if normalise_answer(a) == yes { 1.0 } else { 0.0 }))
-                .collect();
+            let mut entries: Vec<(String, f64)> =
+                answers.iter().map(|a| (a.clone(), if normalise_answer(a) == yes { 1.0 } else { 0.0 })).collect();
             // Both answers are listed even when the file has only one of them.
             for (word, v) in [(yes, 1.0), (no, 0.0)] {
                 if !entries.iter().any(|(a, _)| normalise_answer(a) == word) {
                     entries.push((capitalised(word), v));
                 }
             }
-            return Some(Kind::Map(sorted(ValueMap { column: column.to_string(), description: what.to_string(), entries, missing: Vec::new() })));
+            return Some(Kind::Map(sorted(ValueMap {
+                column: column.to_string(),
+                description: what.to_string(),
+                entries,
+                missing: Vec::new(),
+            })));
         }
     }
     if answers.iter().all(|a| embedded_number(a).is_some()) {
         let entries = answers.iter().filter_map(|a| Some((a.clone(), embedded_number(a)?))).collect();
-        return Some(Kind::Map(sorted(ValueMap { column: column.to_string(), description: "numbers written in the answers".into(), entries, missing: Vec::new() })));
+        return Some(Kind::Map(sorted(ValueMap {
+            column: column.to_string(),
+            description: "numbers written in the answers".into(),
+            entries,
+            missing: Vec::new(),
+        })));
     }
     let scale: &'static Scale = preferred
         .iter()
@@ -290,12 +299,19 @@ pub fn detect_value_maps(columns: &[Column], is_missing: &dyn Fn(&str) -> bool, 
                         // The column's own wording of the point, else the file's, else the scale's.
                         let own = a.iter().zip(&points).find(|(_, q)| **q == p).map(|(l, _)| l.clone());
                         let label = own
-                            .or_else(|| spelled.iter().find(|(n, q, _)| *n == scale.name && *q == p).map(|(_, _, l)| l.clone()))
+                            .or_else(|| {
+                                spelled.iter().find(|(n, q, _)| *n == scale.name && *q == p).map(|(_, _, l)| l.clone())
+                            })
                             .unwrap_or_else(|| capitalised(words.first().copied().unwrap_or_default()));
                         (label, p as f64)
                     })
                     .collect();
-                Some(ValueMap { column: c.name.clone(), description: scale.name.to_string(), entries, missing: Vec::new() })
+                Some(ValueMap {
+                    column: c.name.clone(),
+                    description: scale.name.to_string(),
+                    entries,
+                    missing: Vec::new(),
+                })
             }
         })
         .collect()
@@ -305,7 +321,12 @@ pub fn detect_value_maps(columns: &[Column], is_missing: &dyn Fn(&str) -> bool, 
 /// when every non-missing value is a number, at least one has a comma, and either the
 /// delimiter is not a comma or some comma is not followed by exactly three digits (which
 /// would be a thousands separator).
-pub fn detect_decimal_comma(columns: &[Column], delimiter: char, mark: DecimalMark, is_missing: &dyn Fn(&str) -> bool) -> Vec<String> {
+pub fn detect_decimal_comma(
+    columns: &[Column],
+    delimiter: char,
+    mark: DecimalMark,
+    is_missing: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
     if mark == DecimalMark::Point {
         return Vec::new();
     }
@@ -333,7 +354,8 @@ pub fn detect_decimal_comma(columns: &[Column], delimiter: char, mark: DecimalMa
                 break;
             }
         }
-        let qualifies = all_numbers && with_comma > 0 && (mark == DecimalMark::Comma || delimiter != ',' || not_thousands);
+        let qualifies =
+            all_numbers && with_comma > 0 && (mark == DecimalMark::Comma || delimiter != ',' || not_thousands);
         if qualifies {
             out.push(col.name.clone());
         }
@@ -344,7 +366,8 @@ pub fn detect_decimal_comma(columns: &[Column], delimiter: char, mark: DecimalMa
 /// How often each non-blank missing code occurs in cells as the reader stores them
 /// (trimmed): (code, count), most frequent first.
 pub fn missing_code_counts(columns: &[Column], codes: &[String]) -> Vec<(String, usize)> {
-    let mut counts: Vec<(String, usize)> = codes.iter().filter(|c| !c.trim().is_empty()).map(|c| (c.trim().to_string(), 0)).collect();
+    let mut counts: Vec<(String, usize)> =
+        codes.iter().filter(|c| !c.trim().is_empty()).map(|c| (c.trim().to_string(), 0)).collect();
     let longest = counts.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
     let mut count = |t: &str, n: usize| {
         // Length first: it needs no look at the text, which is most of the cost on big files.
@@ -403,7 +426,11 @@ pub const EDITED: &str = ", with your changes";
 /// each answer given replaces the detected number of the same answer (matched ignoring case and
 /// extra spaces) or is added; `None` reads the answer as missing in that column. A column without
 /// a detected map gets one made of the user's answers. Returns the overridden columns found.
-pub fn apply_value_map_overrides(maps: &mut Vec<ValueMap>, columns: &[Column], overrides: &ValueMapOverrides) -> Vec<String> {
+pub fn apply_value_map_overrides(
+    maps: &mut Vec<ValueMap>,
+    columns: &[Column],
+    overrides: &ValueMapOverrides,
+) -> Vec<String> {
     let mut used = Vec::new();
     for (column, answers) in overrides {
         if !columns.iter().any(|c| c.name == *column) {
@@ -413,7 +440,12 @@ pub fn apply_value_map_overrides(maps: &mut Vec<ValueMap>, columns: &[Column], o
         let i = match maps.iter().position(|m| m.column == *column) {
             Some(i) => i,
             None => {
-                maps.push(ValueMap { column: column.clone(), description: "answers numbered by you".into(), entries: Vec::new(), missing: Vec::new() });
+                maps.push(ValueMap {
+                    column: column.clone(),
+                    description: "answers numbered by you".into(),
+                    entries: Vec::new(),
+                    missing: Vec::new(),
+                });
                 maps.len() - 1
             }
         };
@@ -501,7 +533,11 @@ mod tests {
 
     #[test]
     fn five_point_agree_with_case_and_spaces() {
-        let maps = detect_value_maps(&[col("q", &["strongly  Disagree", "Disagree", "NEUTRAL", "agree", " Strongly agree", ""])], &is_missing, &[]);
+        let maps = detect_value_maps(
+            &[col("q", &["strongly  Disagree", "Disagree", "NEUTRAL", "agree", " Strongly agree", ""])],
+            &is_missing,
+            &[],
+        );
         assert_eq!(maps.len(), 1);
         assert_eq!(maps[0].description, "5-point agree–disagree scale");
         assert_eq!(maps[0].lookup("STRONGLY DISAGREE"), Some(1.0));
@@ -511,9 +547,37 @@ mod tests {
 
     #[test]
     fn qualtrics_somewhat_wording_is_five_point_but_seven_point_when_both_appear() {
-        let five = detect_value_maps(&[col("q", &["Strongly disagree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree", "Strongly agree"])], &is_missing, &[]);
+        let five = detect_value_maps(
+            &[col(
+                "q",
+                &[
+                    "Strongly disagree",
+                    "Somewhat disagree",
+                    "Neither agree nor disagree",
+                    "Somewhat agree",
+                    "Strongly agree",
+                ],
+            )],
+            &is_missing,
+            &[],
+        );
         assert_eq!(five[0].lookup("Somewhat agree"), Some(4.0));
-        let seven = detect_value_maps(&[col("q", &["Strongly disagree", "Disagree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree", "Agree", "Strongly agree"])], &is_missing, &[]);
+        let seven = detect_value_maps(
+            &[col(
+                "q",
+                &[
+                    "Strongly disagree",
+                    "Disagree",
+                    "Somewhat disagree",
+                    "Neither agree nor disagree",
+                    "Somewhat agree",
+                    "Agree",
+                    "Strongly agree",
+                ],
+            )],
+            &is_missing,
+            &[],
+        );
         assert_eq!(seven[0].description, "7-point agree–disagree scale");
         assert_eq!(seven[0].lookup("Somewhat agree"), Some(5.0));
         assert_eq!(seven[0].lookup("Agree"), Some(6.0));
@@ -522,11 +586,19 @@ mod tests {
 
     #[test]
     fn four_point_only_when_no_column_has_a_middle_option() {
-        let four = detect_value_maps(&[col("q", &["Strongly disagree", "Disagree", "Agree", "Strongly agree"])], &is_missing, &[]);
+        let four = detect_value_maps(
+            &[col("q", &["Strongly disagree", "Disagree", "Agree", "Strongly agree"])],
+            &is_missing,
+            &[],
+        );
         assert_eq!(four[0].description, "4-point agree–disagree scale");
         assert_eq!(four[0].lookup("Strongly agree"), Some(4.0));
         // Another item of the same file has "Neutral": the file's scale is 5-point.
-        let both = detect_value_maps(&[col("q1", &["Strongly disagree", "Agree", "Strongly agree"]), col("q2", &["Neutral", "Disagree"])], &is_missing, &[]);
+        let both = detect_value_maps(
+            &[col("q1", &["Strongly disagree", "Agree", "Strongly agree"]), col("q2", &["Neutral", "Disagree"])],
+            &is_missing,
+            &[],
+        );
         assert_eq!(both[0].description, "5-point agree–disagree scale");
         assert_eq!(both[0].lookup("Strongly agree"), Some(5.0));
         assert_eq!(both[1].lookup("Neutral"), Some(3.0));
@@ -538,28 +610,45 @@ mod tests {
 
     #[test]
     fn skipped_columns_get_no_map() {
-        let m = detect_value_maps(&[col("Finished", &["True", "False"]), col("q", &["Yes"])], &is_missing, &["Finished".to_string()]);
+        let m = detect_value_maps(
+            &[col("Finished", &["True", "False"]), col("q", &["Yes"])],
+            &is_missing,
+            &["Finished".to_string()],
+        );
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].entries, vec![("No".to_string(), 0.0), ("Yes".to_string(), 1.0)]);
     }
 
     #[test]
     fn likely_scales() {
-        let m = detect_value_maps(&[col("w", &["Very unlikely", "Unlikely", "Neither likely nor unlikely", "Likely", "Very likely"])], &is_missing, &[]);
+        let m = detect_value_maps(
+            &[col("w", &["Very unlikely", "Unlikely", "Neither likely nor unlikely", "Likely", "Very likely"])],
+            &is_missing,
+            &[],
+        );
         assert_eq!(m[0].description, "5-point likely–unlikely scale");
         assert_eq!(m[0].lookup("very likely"), Some(5.0));
-        let m = detect_value_maps(&[col("w", &["Extremely unlikely", "Somewhat unlikely", "Neutral", "Very likely", "Extremely likely"])], &is_missing, &[]);
+        let m = detect_value_maps(
+            &[col("w", &["Extremely unlikely", "Somewhat unlikely", "Neutral", "Very likely", "Extremely likely"])],
+            &is_missing,
+            &[],
+        );
         assert_eq!(m[0].description, "7-point likely–unlikely scale");
         assert_eq!(m[0].lookup("very likely"), Some(6.0));
     }
 
     #[test]
     fn yes_no_true_false_and_written_numbers() {
-        let m = detect_value_maps(&[col("h", &["Yes", "no", "NA", "YES"]), col("f", &["True", "False"])], &is_missing, &[]);
+        let m =
+            detect_value_maps(&[col("h", &["Yes", "no", "NA", "YES"]), col("f", &["True", "False"])], &is_missing, &[]);
         assert_eq!(entries(&m[0]), vec![("no".to_string(), 0.0), ("Yes".to_string(), 1.0)]);
         assert_eq!(m[0].lookup("yes"), Some(1.0));
         assert_eq!(m[1].lookup("FALSE"), Some(0.0));
-        let m = detect_value_maps(&[col("s", &["1 - Not at all", "3 = Somewhat", "5: A lot", "Never (0)"])], &is_missing, &[]);
+        let m = detect_value_maps(
+            &[col("s", &["1 - Not at all", "3 = Somewhat", "5: A lot", "Never (0)"])],
+            &is_missing,
+            &[],
+        );
         assert_eq!(m[0].lookup("5: a lot"), Some(5.0));
         assert_eq!(m[0].lookup("Never (0)"), Some(0.0));
     }
@@ -567,7 +656,12 @@ mod tests {
     #[test]
     fn free_text_numbers_and_mixed_columns_get_no_map() {
         let m = detect_value_maps(
-            &[col("c", &["Agree", "I agree a lot"]), col("n", &["1", "2,5", ""]), col("g", &["intervention", "control"]), col("e", &["", "NA"])],
+            &[
+                col("c", &["Agree", "I agree a lot"]),
+                col("n", &["1", "2,5", ""]),
+                col("g", &["intervention", "control"]),
+                col("e", &["", "NA"]),
+            ],
             &is_missing,
             &[],
         );
@@ -576,7 +670,12 @@ mod tests {
 
     #[test]
     fn decimal_comma_rules() {
-        let cols = [col("h", &["2,5", "3", ""]), col("t", &["1,5", "hello"]), col("k", &["1,500", "2,000"]), col("p", &["2.5", "3"])];
+        let cols = [
+            col("h", &["2,5", "3", ""]),
+            col("t", &["1,5", "hello"]),
+            col("k", &["1,500", "2,000"]),
+            col("p", &["2.5", "3"]),
+        ];
         assert_eq!(detect_decimal_comma(&cols, ';', DecimalMark::Auto, &is_missing), vec!["h", "k"]);
         // With a comma delimiter, "1,500" (quoted) is more likely a thousands separator.
         assert_eq!(detect_decimal_comma(&cols, ',', DecimalMark::Auto, &is_missing), vec!["h"]);

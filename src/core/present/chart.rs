@@ -94,14 +94,24 @@ pub fn means_over_time(r: &Results) -> Option<LineChart> {
         .map(|(arm, pts)| Series {
             points: pts
                 .iter()
-                .map(|&(t, m)| Point { x: xs.px(t as f64), y: ys.px(m), label: format!("{arm}, {}: mean {m:.2}", times[t].to_lowercase()) })
+                .map(|&(t, m)| Point {
+                    x: xs.px(t as f64),
+                    y: ys.px(m),
+                    label: format!("{arm}, {}: mean {m:.2}", times[t].to_lowercase()),
+                })
                 .collect(),
             arm,
         })
         .collect();
     let description = series
         .iter()
-        .map(|s| format!("{}: {}", s.arm, s.points.iter().map(|p| p.label.split(": ").nth(1).unwrap_or("")).collect::<Vec<_>>().join(" → ")))
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s.arm,
+                s.points.iter().map(|p| p.label.split(": ").nth(1).unwrap_or("")).collect::<Vec<_>>().join(" → ")
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     Some(LineChart {
@@ -198,7 +208,8 @@ pub fn series_chart(
     let (width, height) = (520.0, 300.0);
     let plot = (64.0, 14.0, width - 14.0, height - 44.0);
     let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
-    let all: Vec<(f64, f64)> = lines.iter().flat_map(|l| l.data.iter()).chain(points.iter()).filter(finite).copied().collect();
+    let all: Vec<(f64, f64)> =
+        lines.iter().flat_map(|l| l.data.iter()).chain(points.iter()).filter(finite).copied().collect();
     let (x0, x1) = range(all.iter().map(|p| p.0).chain(vline.map(|v| v.0)))?;
     let xt = nice_ticks(x0, x1, 6);
     let yt = match y_range {
@@ -211,18 +222,31 @@ pub fn series_chart(
     let xs = Scale { d0: *xt.first()?, d1: *xt.last()?, p0: plot.0, p1: plot.2 };
     let ys = Scale { d0: *yt.first()?, d1: *yt.last()?, p0: plot.3, p1: plot.1 };
     let clamp_y = |v: f64| v.clamp(plot.1, plot.3);
-    let to_px = |data: &[(f64, f64)]| data.iter().filter(finite).map(|&(x, y)| (xs.px(x), clamp_y(ys.px(y)))).collect::<Vec<_>>();
+    let to_px = |data: &[(f64, f64)]| {
+        data.iter().filter(finite).map(|&(x, y)| (xs.px(x), clamp_y(ys.px(y)))).collect::<Vec<_>>()
+    };
     let series = lines
         .iter()
         .enumerate()
-        .map(|(i, l)| XySeries { label: l.label.clone(), style: format!("s{}", i % 6), dashed: l.dashed, bold: l.bold, line: to_px(&l.data) })
+        .map(|(i, l)| XySeries {
+            label: l.label.clone(),
+            style: format!("s{}", i % 6),
+            dashed: l.dashed,
+            bold: l.bold,
+            line: to_px(&l.data),
+        })
         .filter(|s| !s.line.is_empty())
         .collect();
     let bands = bands
         .iter()
         .enumerate()
         .filter(|(_, b)| b.lo.is_finite() && b.hi.is_finite() && b.hi > b.lo)
-        .map(|(i, b)| XyBand { top: clamp_y(ys.px(b.hi)), bottom: clamp_y(ys.px(b.lo)), label: b.label.clone(), style: format!("b{}", i % 4) })
+        .map(|(i, b)| XyBand {
+            top: clamp_y(ys.px(b.hi)),
+            bottom: clamp_y(ys.px(b.lo)),
+            label: b.label.clone(),
+            style: format!("b{}", i % 4),
+        })
         .collect();
     Some(XyChart {
         width,
@@ -245,15 +269,24 @@ pub fn series_chart(
 }
 
 fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
-    let (lo, hi) = values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) =
+        values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     (lo <= hi).then_some((lo, hi))
 }
 
 /// Scatter of (x, y) data with an optional marked point; both axes include zero.
-pub fn xy_chart(data: &[(f64, f64)], mark: Option<(f64, f64)>, line: bool, x_label: &str, y_label: &str, description: String) -> Option<XyChart> {
+pub fn xy_chart(
+    data: &[(f64, f64)],
+    mark: Option<(f64, f64)>,
+    line: bool,
+    x_label: &str,
+    y_label: &str,
+    description: String,
+) -> Option<XyChart> {
     let (width, height) = (520.0, 300.0);
     let plot = (64.0, 14.0, width - 14.0, height - 44.0);
-    let all: Vec<(f64, f64)> = data.iter().copied().chain(mark).filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+    let all: Vec<(f64, f64)> =
+        data.iter().copied().chain(mark).filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
     let (x0, x1) = range(all.iter().map(|p| p.0).chain([0.0]))?;
     let (y0, y1) = range(all.iter().map(|p| p.1).chain([0.0]))?;
     let xt = nice_ticks(x0, x1, 6);
@@ -379,12 +412,21 @@ pub struct TornadoChart {
 /// Lays out `(label, result at low input, result at high input)` around `base`, sorted by the
 /// bar's width (widest on top); rows with neither value computable are left out. `fmt` writes
 /// a value for the text alternative. `None` when nothing is drawable.
-pub fn tornado_chart(base: f64, rows: &[TornadoRow], x_label: &str, fmt: &dyn Fn(f64) -> String) -> Option<TornadoChart> {
+pub fn tornado_chart(
+    base: f64,
+    rows: &[TornadoRow],
+    x_label: &str,
+    fmt: &dyn Fn(f64) -> String,
+) -> Option<TornadoChart> {
     if !base.is_finite() {
         return None;
     }
     let ok = |v: &Option<f64>| v.filter(|x| x.is_finite());
-    let mut kept: Vec<(String, Option<f64>, Option<f64>)> = rows.iter().filter(|r| ok(&r.1).is_some() || ok(&r.2).is_some()).map(|r| (r.0.clone(), ok(&r.1), ok(&r.2))).collect();
+    let mut kept: Vec<(String, Option<f64>, Option<f64>)> = rows
+        .iter()
+        .filter(|r| ok(&r.1).is_some() || ok(&r.2).is_some())
+        .map(|r| (r.0.clone(), ok(&r.1), ok(&r.2)))
+        .collect();
     if kept.is_empty() {
         return None;
     }
@@ -407,14 +449,22 @@ pub fn tornado_chart(base: f64, rows: &[TornadoRow], x_label: &str, fmt: &dyn Fn
         .enumerate()
         .map(|(i, (label, l, h))| TornadoBar {
             // Long names are shortened on the chart; the full name is in `text`.
-            label: if label.chars().count() > 36 { format!("{}…", label.chars().take(35).collect::<String>()) } else { label.clone() },
+            label: if label.chars().count() > 36 {
+                format!("{}…", label.chars().take(35).collect::<String>())
+            } else {
+                label.clone()
+            },
             y: top + row_h * (i as f64 + 0.5),
             low_x: l.map(|v| xs.px(v)),
             high_x: h.map(|v| xs.px(v)),
             text: format!("{label}: {} with the input low, {} with it high", show(*l), show(*h)),
         })
         .collect();
-    let description = format!("Sensitivity of {x_label} (base {}), widest first: {}.", fmt(base), bars.iter().map(|b| b.text.clone()).collect::<Vec<_>>().join("; "));
+    let description = format!(
+        "Sensitivity of {x_label} (base {}), widest first: {}.",
+        fmt(base),
+        bars.iter().map(|b| b.text.clone()).collect::<Vec<_>>().join("; ")
+    );
     Some(TornadoChart {
         width,
         height,
@@ -475,7 +525,10 @@ mod tests {
         assert!(c.rows[0].y < c.rows[1].y);
         let (a, b) = (&c.rows[0], &c.rows[1]);
         assert!(a.lo.unwrap() < a.x.unwrap() && a.x.unwrap() < a.hi.unwrap());
-        assert!(a.x.unwrap() < c.zero_x.unwrap() && c.zero_x.unwrap() < b.x.unwrap(), "zero between a negative and a positive estimate");
+        assert!(
+            a.x.unwrap() < c.zero_x.unwrap() && c.zero_x.unwrap() < b.x.unwrap(),
+            "zero between a negative and a positive estimate"
+        );
         assert!(c.rows[2].x.is_none() && c.rows[2].text.contains("not computable"));
         assert!(interval_chart(&[], false, "x").is_none());
     }
@@ -496,11 +549,29 @@ mod tests {
     #[test]
     fn series_chart_places_lines_bands_and_marker() {
         let lines = vec![
-            LineSpec { label: "d = 0.2".into(), dashed: false, bold: true, data: vec![(10.0, 0.1), (100.0, 0.5), (200.0, 0.8)] },
+            LineSpec {
+                label: "d = 0.2".into(),
+                dashed: false,
+                bold: true,
+                data: vec![(10.0, 0.1), (100.0, 0.5), (200.0, 0.8)],
+            },
             LineSpec { label: "none".into(), dashed: true, bold: false, data: vec![(f64::NAN, 1.0)] },
         ];
-        let bands = vec![BandSpec { lo: 0.0, hi: 0.5, label: "likely to miss".into() }, BandSpec { lo: 0.8, hi: 0.95, label: "probably".into() }];
-        let c = series_chart(&lines, &[(50.0, 0.3)], Some((0.0, 1.0)), &bands, Some((100.0, "start")), "n", "Power", "x".into()).unwrap();
+        let bands = vec![
+            BandSpec { lo: 0.0, hi: 0.5, label: "likely to miss".into() },
+            BandSpec { lo: 0.8, hi: 0.95, label: "probably".into() },
+        ];
+        let c = series_chart(
+            &lines,
+            &[(50.0, 0.3)],
+            Some((0.0, 1.0)),
+            &bands,
+            Some((100.0, "start")),
+            "n",
+            "Power",
+            "x".into(),
+        )
+        .unwrap();
         let (l, t, r, b) = c.plot;
         // A line with no finite point is dropped; the other keeps its three points.
         assert_eq!(c.series.len(), 1);

@@ -7,8 +7,8 @@
 //! only when the 95% interval excludes no effect, and the prediction interval says what a new
 //! site might see.
 
-use crate::core::results::pooling::{I2Band, Measure, PooledMeasure};
 use crate::core::present::chart::{nice_ticks, Scale};
+use crate::core::results::pooling::{I2Band, Measure, PooledMeasure};
 
 /// The pooled model drawn as the diamond (and read first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -195,7 +195,9 @@ pub fn readings(m: Measure, p: &PooledMeasure, labels: &dyn Fn(&str) -> String) 
         let words = if f.reml.estimate < 0.0 { below } else { above };
         out.push(format!("{est} The interval leaves out {none}: taken together, {words}."));
     } else {
-        out.push(format!("{est} The interval includes {none}, so the sites together do not show a clear difference either way."));
+        out.push(format!(
+            "{est} The interval includes {none}, so the sites together do not show a clear difference either way."
+        ));
     }
     if r.ci_excludes_zero && !r.hk_ci_excludes_zero {
         out.push(format!(
@@ -283,7 +285,8 @@ pub struct ForestChart {
 
 /// Risk-ratio ticks: round values inside [lo, hi] (on the ratio scale), at least two.
 fn ratio_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    const CANDIDATES: [f64; 19] = [0.05, 0.1, 0.2, 0.25, 0.333, 0.5, 0.667, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0];
+    const CANDIDATES: [f64; 19] =
+        [0.05, 0.1, 0.2, 0.25, 0.333, 0.5, 0.667, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0];
     let inside: Vec<f64> = CANDIDATES.iter().copied().filter(|c| *c >= lo && *c <= hi).collect();
     // Too many: keep the main ones.
     if inside.len() > 7 {
@@ -296,7 +299,12 @@ fn ratio_ticks(lo: f64, hi: f64) -> Vec<f64> {
 /// Lays out the forest plot of one pooled measure with `model`'s diamond; `labels` gives each
 /// site's display name (its file name, or the name the user gave it). `None` when nothing finite
 /// can be drawn.
-pub fn forest_chart(m: Measure, p: &PooledMeasure, model: Model, labels: &dyn Fn(&str) -> String) -> Option<ForestChart> {
+pub fn forest_chart(
+    m: Measure,
+    p: &PooledMeasure,
+    model: Model,
+    labels: &dyn Fn(&str) -> String,
+) -> Option<ForestChart> {
     let row_h = 28.0;
     // Site names up to 34 characters are shown whole (longer ones end in "…"); the plot starts
     // right of the longest (about 6.6 px a character at 12 px).
@@ -315,9 +323,20 @@ pub fn forest_chart(m: Measure, p: &PooledMeasure, model: Model, labels: &dyn Fn
     let (est, lo, hi, _, _) = model_values(p, model);
     let (pi_lo, pi_hi) = (p.fit.reml.pi_low, p.fit.reml.pi_high);
     let log = m == Measure::LogRrHelp;
-    let mut values: Vec<f64> = p.studies.iter().flat_map(|s| [s.ci_low, s.ci_high]).chain([lo, hi, pi_lo, pi_hi, 0.0]).filter(|v| v.is_finite()).collect();
+    let mut values: Vec<f64> = p
+        .studies
+        .iter()
+        .flat_map(|s| [s.ci_low, s.ci_high])
+        .chain([lo, hi, pi_lo, pi_hi, 0.0])
+        .filter(|v| v.is_finite())
+        .collect();
     // Extremely wide intervals would squash everything else: cap the axis at 4× the span of the estimates.
-    let (e0, e1) = p.studies.iter().map(|s| s.yi).chain([est]).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (e0, e1) = p
+        .studies
+        .iter()
+        .map(|s| s.yi)
+        .chain([est])
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     if !(e0.is_finite() && e1.is_finite()) {
         return None;
     }
@@ -344,9 +363,11 @@ pub fn forest_chart(m: Measure, p: &PooledMeasure, model: Model, labels: &dyn Fn
         (xs, t.iter().map(|&v| (xs.px(v), tick(v))).collect())
     };
     let clamp = |x: f64| xs.px(x).clamp(left, right);
-    let weights: Vec<f64> = p.studies.iter().map(|s| if model == Model::Fixed { s.weight_fixed } else { s.weight_reml }).collect();
+    let weights: Vec<f64> =
+        p.studies.iter().map(|s| if model == Model::Fixed { s.weight_fixed } else { s.weight_reml }).collect();
     let wmax = weights.iter().copied().fold(0.0, f64::max);
-    let value_text = |e: f64, l: f64, h: f64| format!("{} ({} to {})", fmt_shown(m, e), fmt_shown(m, l), fmt_shown(m, h));
+    let value_text =
+        |e: f64, l: f64, h: f64| format!("{} ({} to {})", fmt_shown(m, e), fmt_shown(m, l), fmt_shown(m, h));
     let rows: Vec<ForestRow> = p
         .studies
         .iter()
@@ -371,7 +392,11 @@ pub fn forest_chart(m: Measure, p: &PooledMeasure, model: Model, labels: &dyn Fn
         .collect();
     let h = row_h * 0.32;
     let (dl, dx, dh) = (clamp(lo), clamp(est), clamp(hi));
-    let diamond = format!("{dl:.1},{diamond_y:.1} {dx:.1},{:.1} {dh:.1},{diamond_y:.1} {dx:.1},{:.1}", diamond_y - h, diamond_y + h);
+    let diamond = format!(
+        "{dl:.1},{diamond_y:.1} {dx:.1},{:.1} {dh:.1},{diamond_y:.1} {dx:.1},{:.1}",
+        diamond_y - h,
+        diamond_y + h
+    );
     let diamond_text = value_text(est, lo, hi);
     let pi = (pi_lo.is_finite() && pi_hi.is_finite()).then(|| (clamp(pi_lo), clamp(pi_hi), pi_y));
     let pi_text = format!("{} to {}", fmt_shown(m, pi_lo), fmt_shown(m, pi_hi));
@@ -443,8 +468,11 @@ mod tests {
     }
 
     fn doc(gs: &[(f64, f64)]) -> crate::core::results::pooling::PooledDocument {
-        let files: Vec<(String, Value)> =
-            gs.iter().enumerate().map(|(i, &(g, se))| (format!("s{i}.json"), site(g, se, (1.2 + i as f64 * 0.1, 0.8, 2.0 + i as f64)))).collect();
+        let files: Vec<(String, Value)> = gs
+            .iter()
+            .enumerate()
+            .map(|(i, &(g, se))| (format!("s{i}.json"), site(g, se, (1.2 + i as f64 * 0.1, 0.8, 2.0 + i as f64))))
+            .collect();
         pool_sites(&files)
     }
 
@@ -472,7 +500,9 @@ mod tests {
         assert!(c.rows[0].text.contains("given to this site by someone"));
         assert!(c.plot.0 <= 240.0);
         // The risk ratio on a log axis with 1 marked.
-        let rr = forest_chart(Measure::LogRrHelp, d.pooled.log_rr_help.as_ref().unwrap(), Model::Fixed, &|f| f.to_string()).unwrap();
+        let rr =
+            forest_chart(Measure::LogRrHelp, d.pooled.log_rr_help.as_ref().unwrap(), Model::Fixed, &|f| f.to_string())
+                .unwrap();
         assert!(rr.x_ticks.iter().any(|(_, s)| s == "1"));
         assert!(rr.null_x.is_some());
     }
@@ -484,10 +514,17 @@ mod tests {
         assert!(t.contains("leaves out 0") && t.contains("fell more"), "{t}");
         let unclear = doc(&[(-0.4, 0.3), (0.3, 0.35), (0.1, 0.4)]);
         let t = readings(Measure::GChange, unclear.pooled.g_change.as_ref().unwrap(), &|f| f.to_string()).join(" ");
-        assert!(t.contains("do not show a clear difference") && !t.contains("fell more") && !t.contains("rose more"), "{t}");
+        assert!(
+            t.contains("do not show a clear difference") && !t.contains("fell more") && !t.contains("rose more"),
+            "{t}"
+        );
         let varied = doc(&[(-1.2, 0.1), (0.1, 0.1), (-0.5, 0.1), (-0.8, 0.1)]);
         let t = readings(Measure::GChange, varied.pooled.g_change.as_ref().unwrap(), &|f| f.to_string()).join(" ");
-        assert!(t.contains("varies between sites more than chance would explain") && t.contains("in a new site expect between"), "{t}");
+        assert!(
+            t.contains("varies between sites more than chance would explain")
+                && t.contains("in a new site expect between"),
+            "{t}"
+        );
         assert!(t.contains("might see no effect"), "{t}");
     }
 

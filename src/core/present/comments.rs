@@ -92,12 +92,27 @@ pub fn comments_section(r: &Results, alpha: f64) -> Option<ReportSection> {
     for (column, c) in &r.comments.0 {
         sentences.extend(column_readings(column, c, alpha));
         for (code, k) in &c.codes.0 {
-            let mut row = vec![column.clone(), code.clone(), k.count.to_string(), format!("{} ({} to {})", pct(k.share), pct(k.ci_low), pct(k.ci_high))];
+            let mut row = vec![
+                column.clone(),
+                code.clone(),
+                k.count.to_string(),
+                format!("{} ({} to {})", pct(k.share), pct(k.ci_low), pct(k.ci_high)),
+            ];
             if with_arms {
                 match &k.arms {
                     Some(a) => row.extend([
-                        format!("{} of {} ({})", a.by_arm.intervention.count, a.by_arm.intervention.n, pct(a.by_arm.intervention.share)),
-                        format!("{} of {} ({})", a.by_arm.control.count, a.by_arm.control.n, pct(a.by_arm.control.share)),
+                        format!(
+                            "{} of {} ({})",
+                            a.by_arm.intervention.count,
+                            a.by_arm.intervention.n,
+                            pct(a.by_arm.intervention.share)
+                        ),
+                        format!(
+                            "{} of {} ({})",
+                            a.by_arm.control.count,
+                            a.by_arm.control.n,
+                            pct(a.by_arm.control.share)
+                        ),
                         pval(a.arm_p),
                     ]),
                     None => row.extend(["—".to_string(), "—".into(), "—".into()]),
@@ -171,7 +186,12 @@ mod tests {
     #[test]
     fn readings_never_overstate() {
         let r = code_reading("understanding", &code(21, 88, Some((15, 45, 6, 43, Some(0.04)))), 88, 0.05);
-        assert!(r.starts_with("About 1 in 4 comments (24%) mention understanding; more often in the program group (33% against 14%"), "{r}");
+        assert!(
+            r.starts_with(
+                "About 1 in 4 comments (24%) mention understanding; more often in the program group (33% against 14%"
+            ),
+            "{r}"
+        );
         let r = code_reading("fear", &code(10, 88, Some((6, 45, 4, 43, Some(0.74)))), 88, 0.05);
         assert!(r.contains("no clear difference between the groups") && !r.contains("more often"), "{r}");
         // Significant only at 0.05, not at 0.01.
@@ -181,6 +201,8 @@ mod tests {
         assert_eq!(r, "No comment mentions harm.");
         let r = code_reading("contact", &code(10, 88, Some((1, 45, 9, 43, Some(0.007)))), 88, 0.05);
         assert!(r.contains("more often in the comparison group (21% against 2%"), "{r}");
-        assert!(code_reading("x", &code(45, 88, None), 88, 0.05).starts_with("About half of the comments (51%) mention x."));
+        assert!(
+            code_reading("x", &code(45, 88, None), 88, 0.05).starts_with("About half of the comments (51%) mention x.")
+        );
     }
 }

@@ -4,9 +4,9 @@
 //! starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, unless it is a plain number)
 //! and quoted as CSV where needed. Codes are joined with `; ` in codebook order.
 
+use crate::core::analyses::comments::matching::CompiledCodebook;
 use crate::core::analyses::comments::redact::Redactor;
 use crate::core::analyses::comments::result::{Arm, CodedColumn};
-use crate::core::analyses::comments::matching::CompiledCodebook;
 use crate::core::present::clean_csv::neutralise;
 
 /// What the export writes in the `text` column.
@@ -46,7 +46,12 @@ fn field(cell: &str) -> String {
 }
 
 /// The coded-comments CSV (UTF-8, `\n` line ends, header line first).
-pub fn coded_comments_csv(columns: &[ExportColumn<'_>], codebook: &CompiledCodebook, text: TextInExport, redactor: &Redactor) -> String {
+pub fn coded_comments_csv(
+    columns: &[ExportColumn<'_>],
+    codebook: &CompiledCodebook,
+    text: TextInExport,
+    redactor: &Redactor,
+) -> String {
     let mut out = String::from("row,column,wave,arm,codes,text\n");
     for col in columns {
         let wave = col.wave.or_else(|| wave_of_column(&col.coded.column)).unwrap_or("");
@@ -56,14 +61,22 @@ pub fn coded_comments_csv(columns: &[ExportColumn<'_>], codebook: &CompiledCodeb
                 Some(Arm::Control) => "control",
                 None => "",
             };
-            let codes: Vec<&str> = c.codes.iter().filter_map(|&k| codebook.codes().get(k as usize).map(String::as_str)).collect();
+            let codes: Vec<&str> =
+                c.codes.iter().filter_map(|&k| codebook.codes().get(k as usize).map(String::as_str)).collect();
             let raw = col.cells.get(c.row.wrapping_sub(1)).copied().flatten().unwrap_or("");
             let shown = match text {
                 TextInExport::Redacted => redactor.redact(raw),
                 TextInExport::Original => raw.to_string(),
                 TextInExport::Omitted => String::new(),
             };
-            let line = [c.row.to_string(), field(&col.coded.column), field(wave), arm.to_string(), field(&codes.join("; ")), field(&shown)];
+            let line = [
+                c.row.to_string(),
+                field(&col.coded.column),
+                field(wave),
+                arm.to_string(),
+                field(&codes.join("; ")),
+                field(&shown),
+            ];
             out.push_str(&line.join(","));
             out.push('\n');
         }

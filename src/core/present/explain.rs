@@ -273,7 +273,9 @@ pub fn report_change_headline(s: &PairedStats, who: &str, lower_is_better: bool)
 pub fn report_between_headline(s: &TwoGroupStats, what: &str, lower_is_better: bool) -> Option<String> {
     let d = s.mean_diff?;
     if d == 0.0 {
-        return Some(format!("On the {what}, program participants and the comparison group came out the same on average."));
+        return Some(format!(
+            "On the {what}, program participants and the comparison group came out the same on average."
+        ));
     }
     let better = (d < 0.0) == lower_is_better;
     match s.welch_ci_low.zip(s.welch_ci_high) {
@@ -310,14 +312,16 @@ pub fn report_adjusted_headline(b: f64, lo: f64, hi: f64, lower_is_better: bool)
 /// "How sure we are" for an estimate with its confidence interval.
 pub fn report_certainty(what: &str, est: f64, lo: f64, hi: f64, level: f64, p: Option<f64>) -> String {
     let level = (level * 100.0).round();
-    let head = format!("How sure we are: the {what} is {est:.2} points ({level}% confidence interval {lo:.2} to {hi:.2}; {}).", p_phrase(p));
+    let head = format!(
+        "How sure we are: the {what} is {est:.2} points ({level}% confidence interval {lo:.2} to {hi:.2}; {}).",
+        p_phrase(p)
+    );
     if lo > 0.0 || hi < 0.0 {
         format!("{head} The whole interval is on one side of zero, so a difference this size is unlikely to be chance alone.")
     } else {
         format!("{head} The interval includes zero, so the data are also consistent with no real difference.")
     }
 }
-
 
 /// One subgroup level for "For whom": label, mean change, people, and its p-value adjusted
 /// for the number of subgroup comparisons (Holm), if known.
@@ -333,7 +337,12 @@ pub struct LevelChange {
 /// (`test`: its name and p, e.g. the arm × subgroup interaction). Only when that test is below
 /// `alpha` are the subgroups said to differ; otherwise the best and the weakest level are named
 /// as a description only, with their adjusted p-values. `None` for fewer than 2 levels.
-pub fn report_for_whom_tested(test: Option<(&str, f64)>, levels: &[LevelChange], alpha: f64, lower_is_better: bool) -> Option<String> {
+pub fn report_for_whom_tested(
+    test: Option<(&str, f64)>,
+    levels: &[LevelChange],
+    alpha: f64,
+    lower_is_better: bool,
+) -> Option<String> {
     let good = |d: f64| if lower_is_better { -d } else { d };
     let finite = || levels.iter().filter(|l| l.change.is_finite());
     let best = finite().max_by(|a, b| good(a.change).total_cmp(&good(b.change)))?;
@@ -343,7 +352,13 @@ pub fn report_for_whom_tested(test: Option<(&str, f64)>, levels: &[LevelChange],
     }
     let part = |l: &LevelChange| {
         let adj = l.holm_p.map(|p| format!("; adjusted {}", p_phrase(Some(p)))).unwrap_or_default();
-        format!("“{}” (stigma scores {} by {:.2} points; {} people{adj})", l.label, moved(l.change), l.change.abs(), l.people)
+        format!(
+            "“{}” (stigma scores {} by {:.2} points; {} people{adj})",
+            l.label,
+            moved(l.change),
+            l.change.abs(),
+            l.people
+        )
     };
     let described = format!("the best result was for {} and the weakest for {}", part(best), part(worst));
     Some(match test {
@@ -407,7 +422,11 @@ pub fn limitation_group_assignment() -> String {
 
 /// Limitation: few people with both scores (`n`: the smallest group's complete pairs).
 pub fn limitation_small_study(n: usize, two_groups: bool) -> String {
-    let who = if two_groups { format!("as few as {n} people with both scores in a group") } else { format!("{n} people with both scores") };
+    let who = if two_groups {
+        format!("as few as {n} people with both scores in a group")
+    } else {
+        format!("{n} people with both scores")
+    };
     format!(
         "This is a small study ({who}). Only large changes can be told apart from chance, and a real but modest effect could easily be missed (see the power of the study under “Planning the next evaluation”)."
     )
@@ -424,8 +443,18 @@ mod overclaim_tests {
     use crate::core::stats::paired::paired;
     use crate::core::stats::two_group::two_group;
 
-    const DIRECTION: &[&str] =
-        &["improved", "improvement", "in favour", "better direction", "worse direction", "got worse", "for the worse", "against the program", "points lower than", "points higher than"];
+    const DIRECTION: &[&str] = &[
+        "improved",
+        "improvement",
+        "in favour",
+        "better direction",
+        "worse direction",
+        "got worse",
+        "for the worse",
+        "against the program",
+        "points lower than",
+        "points higher than",
+    ];
 
     fn check(reading: &str, clear: bool) {
         let named = DIRECTION.iter().filter(|w| reading.contains(*w)).collect::<Vec<_>>();
@@ -447,7 +476,8 @@ mod overclaim_tests {
             (&[1.0, -1.0, 0.5, -0.3, 0.2], false),
         ];
         for (diffs, clear) in changes {
-            let pairs: Vec<(f64, f64)> = diffs.iter().enumerate().map(|(i, d)| (3.0 + i as f64 * 0.1, 3.0 + i as f64 * 0.1 + d)).collect();
+            let pairs: Vec<(f64, f64)> =
+                diffs.iter().enumerate().map(|(i, d)| (3.0 + i as f64 * 0.1, 3.0 + i as f64 * 0.1 + d)).collect();
             let s = paired(&pairs, 0.05);
             assert_eq!(excludes_zero(s.ci_low.unwrap(), s.ci_high.unwrap()), clear);
             for lower in [true, false] {
@@ -463,8 +493,12 @@ mod overclaim_tests {
                 check(&two_group_reading(&t, "post scores", lower), t_clear);
                 check(&report_between_headline(&t, "change in stigma scores", lower).unwrap(), t_clear);
             }
-            let rows: Vec<(bool, f64, f64)> =
-                int.iter().enumerate().map(|(i, y)| (true, 3.0 + i as f64 * 0.2, *y)).chain(ctrl.iter().enumerate().map(|(i, y)| (false, 3.1 + i as f64 * 0.2, *y))).collect();
+            let rows: Vec<(bool, f64, f64)> = int
+                .iter()
+                .enumerate()
+                .map(|(i, y)| (true, 3.0 + i as f64 * 0.2, *y))
+                .chain(ctrl.iter().enumerate().map(|(i, y)| (false, 3.1 + i as f64 * 0.2, *y)))
+                .collect();
             let a = ancova(&rows, 0.05);
             let (b, lo, hi) = (a.coef_group.unwrap(), a.ci_low.unwrap(), a.ci_high.unwrap());
             for lower in [true, false] {
@@ -531,7 +565,12 @@ pub fn linkage_reading(l: &crate::core::ingest::link::LinkageResults) -> Vec<Str
         if c.confirmed > 0 {
             how.push(format!("{} confirmed by you", c.confirmed));
         }
-        let mut s = format!("{found} of {} who answered before were found {}: {}.", people(pre.rows), wave_words(wave), how.join(", "));
+        let mut s = format!(
+            "{found} of {} who answered before were found {}: {}.",
+            people(pre.rows),
+            wave_words(wave),
+            how.join(", ")
+        );
         if c.ambiguous_pre + c.ambiguous_later > 0 {
             s.push_str(&format!(
                 " {} before and {} {} have a code close to more than one other code and were not linked (see the review; not counted below).",
@@ -549,24 +588,41 @@ pub fn linkage_reading(l: &crate::core::ingest::link::LinkageResults) -> Vec<Str
         ));
         let lost = pre.rows.saturating_sub(found);
         if pre.rows > 0 {
-            s.push_str(&format!(" {} of the people who answered before ({}) are counted as not followed up {}.", lost, share_of(lost, pre.rows), wave_words(wave)));
+            s.push_str(&format!(
+                " {} of the people who answered before ({}) are counted as not followed up {}.",
+                lost,
+                share_of(lost, pre.rows),
+                wave_words(wave)
+            ));
         }
         if w.rows > w.with_code {
             s.push_str(&format!(" {} {} had no usable code.", rows(w.rows - w.with_code), wave_words(wave)));
         }
         out.push(s);
     }
-    let dups: Vec<String> = [(Wave::Pre, Some(&l.waves.pre)), (Wave::Post, Some(&l.waves.post)), (Wave::Followup, l.waves.followup.as_ref())]
-        .into_iter()
-        .filter_map(|(wave, w)| w.filter(|w| w.duplicate_rows > 0).map(|w| format!("{} {}", w.duplicate_rows, wave_words(wave))))
-        .collect();
+    let dups: Vec<String> = [
+        (Wave::Pre, Some(&l.waves.pre)),
+        (Wave::Post, Some(&l.waves.post)),
+        (Wave::Followup, l.waves.followup.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(wave, w)| {
+        w.filter(|w| w.duplicate_rows > 0).map(|w| format!("{} {}", w.duplicate_rows, wave_words(wave)))
+    })
+    .collect();
     if !dups.is_empty() {
-        out.push(format!("Rows that share their code with another row of the same file are not linked: {}.", dups.join(", ")));
+        out.push(format!(
+            "Rows that share their code with another row of the same file are not linked: {}.",
+            dups.join(", ")
+        ));
     }
     if pre.rows > pre.with_code {
         out.push(format!("{} before had no usable code (fewer than 3 characters).", rows(pre.rows - pre.with_code)));
     }
-    out.push(format!("The linked table has {} (one row per person; people found in only one wave keep blank cells for the others).", people(l.participants)));
+    out.push(format!(
+        "The linked table has {} (one row per person; people found in only one wave keep blank cells for the others).",
+        people(l.participants)
+    ));
     out
 }
 

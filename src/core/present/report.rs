@@ -11,14 +11,14 @@
 //! planning sentence, which asks Lantern's planner ([`crate::core::planning::power`]).
 
 use crate::core::analyses::change::SUBGROUP_MIN_PAIRS;
-use crate::core::analyses::Analysis;
 use crate::core::analyses::cost::ratio::money;
 use crate::core::analyses::cost::{CeClass, CostResult};
+use crate::core::analyses::Analysis;
 use crate::core::dataset::Diagnostic;
 use crate::core::ingest::profile::DatasetSummary;
+use crate::core::planning::power::{solve, Design, PowerCase, SolveFor};
 use crate::core::present::explain;
 use crate::core::present::explain::{num, pval};
-use crate::core::planning::power::{solve, Design, PowerCase, SolveFor};
 use crate::core::recipe::Recipe;
 use crate::core::results::Results;
 use crate::core::stats::paired::PairedStats;
@@ -99,7 +99,12 @@ pub struct Report {
 impl Report {
     /// Every section in page order (results, cost, planning, data).
     pub fn all_sections(&self) -> Vec<&ReportSection> {
-        self.sections.iter().chain(self.cost.as_ref()).chain(self.planning.as_ref()).chain(std::iter::once(&self.data)).collect()
+        self.sections
+            .iter()
+            .chain(self.cost.as_ref())
+            .chain(self.planning.as_ref())
+            .chain(std::iter::once(&self.data))
+            .collect()
     }
 
     /// The report as plain text (headings, sentences, tables as lines), for reading aloud,
@@ -264,7 +269,13 @@ fn arms_in_order<T>(map: &BTreeMap<String, T>) -> Vec<(&String, &T)> {
     v
 }
 
-fn paired_section(id: &str, heading: &str, after: &str, map: &BTreeMap<String, PairedStats>, lower_is_better: bool) -> Option<ReportSection> {
+fn paired_section(
+    id: &str,
+    heading: &str,
+    after: &str,
+    map: &BTreeMap<String, PairedStats>,
+    lower_is_better: bool,
+) -> Option<ReportSection> {
     if map.is_empty() {
         return None;
     }
@@ -411,7 +422,9 @@ fn help_section(r: &Results) -> Option<ReportSection> {
         method.push("McNemar's exact test: looks only at the people whose answer changed, and asks whether clearly more started than stopped seeking help.");
     }
     if r.help_between_post.is_some() {
-        method.push("Fisher's exact test: compares the share who sought help in the two groups, exact even for small groups.");
+        method.push(
+            "Fisher's exact test: compares the share who sought help in the two groups, exact even for small groups.",
+        );
     }
     Some(ReportSection {
         id: "help_seeking".into(),
@@ -496,7 +509,9 @@ fn process_section(r: &Results) -> Option<ReportSection> {
                 g.enrolled.to_string(),
                 g.completed.to_string(),
                 match (g.attrition_ci_low, g.attrition_ci_high) {
-                    (Some(lo), Some(hi)) => format!("{} ({} to {})", pct(g.attrition_rate), pct(Some(lo)), pct(Some(hi))),
+                    (Some(lo), Some(hi)) => {
+                        format!("{} ({} to {})", pct(g.attrition_rate), pct(Some(lo)), pct(Some(hi)))
+                    }
                     _ => pct(g.attrition_rate),
                 },
             ]);
@@ -534,7 +549,12 @@ fn community_section(r: &Results) -> Option<ReportSection> {
         let n = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "not computable".into());
         ReportTable {
             caption: format!("Rates ({}) before and after the program start", c.rate_label),
-            columns: vec!["Periods before / after".into(), "Rate before".into(), "Rate after".into(), "Rate ratio (95% exact CI)".into()],
+            columns: vec![
+                "Periods before / after".into(),
+                "Rate before".into(),
+                "Rate after".into(),
+                "Rate ratio (95% exact CI)".into(),
+            ],
             rows: vec![vec![
                 format!("{} / {}", b.periods_before, b.periods_after),
                 n(b.rate_before),
@@ -563,8 +583,14 @@ fn for_whom(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Option<Strin
     let arm = if r.subgroups.contains_key("intervention") { "intervention" } else { "all" };
     let tests = r.subgroup_tests.as_ref();
     let test = match arm {
-        "intervention" => tests.and_then(|t| t.interaction.as_ref()).and_then(|t| t.p).map(|p| ("test of whether the program's effect differs between subgroups", p)),
-        _ => tests.and_then(|t| t.all.as_ref()).and_then(|t| t.p).map(|p| ("test of whether the change differs between subgroups", p)),
+        "intervention" => tests
+            .and_then(|t| t.interaction.as_ref())
+            .and_then(|t| t.p)
+            .map(|p| ("test of whether the program's effect differs between subgroups", p)),
+        _ => tests
+            .and_then(|t| t.all.as_ref())
+            .and_then(|t| t.p)
+            .map(|p| ("test of whether the change differs between subgroups", p)),
     };
     let adjusted = r.multiplicity.as_ref().and_then(|m| m.adjusted.get(arm));
     let levels: Vec<explain::LevelChange> = comparable_levels(r)
@@ -604,7 +630,11 @@ fn subgroup_section(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Opti
                 s.stats.n.to_string(),
                 num(s.stats.mean_diff, 2),
                 ci_text(s.stats.ci_low, s.stats.ci_high),
-                if s.small_n_warning.is_some() { format!("fewer than {SUBGROUP_MIN_PAIRS} people: rough description only") } else { String::new() },
+                if s.small_n_warning.is_some() {
+                    format!("fewer than {SUBGROUP_MIN_PAIRS} people: rough description only")
+                } else {
+                    String::new()
+                },
             ]);
         }
     }
@@ -622,7 +652,14 @@ fn subgroup_section(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Opti
         sentences,
         table: Some(ReportTable {
             caption: "Change in stigma scores within each subgroup, people with both scores".into(),
-            columns: vec!["Group".into(), "Subgroup".into(), "People".into(), "Change".into(), "CI of the change".into(), "Note".into()],
+            columns: vec![
+                "Group".into(),
+                "Subgroup".into(),
+                "People".into(),
+                "Change".into(),
+                "CI of the change".into(),
+                "Note".into(),
+            ],
             rows,
         }),
         method: Some("Paired t-test within each subgroup, as for the whole group.".into()),
@@ -676,12 +713,19 @@ fn cost_section(c: &CostResult) -> ReportSection {
         rows.push(vec!["Comparison condition cost per participant".into(), m(c.cost_per_participant_control)]);
         rows.push(vec![
             "Extra share seeking help (program − comparison)".into(),
-            c.delta_effect.map(|d| format!("{} percentage points", crate::core::analyses::cost::ratio::points(d))).unwrap_or_else(|| "not computable".into()),
+            c.delta_effect
+                .map(|d| format!("{} percentage points", crate::core::analyses::cost::ratio::points(d)))
+                .unwrap_or_else(|| "not computable".into()),
         ]);
         let icer = match (c.classification, c.icer_reported) {
             (CeClass::RatioMeaningful, Some(v)) => {
                 let ci = match (c.boot_ci_low, c.boot_ci_high) {
-                    (Some(lo), Some(hi)) => format!(" ({} CI {} to {})", level_text(c.ci_level), money(lo, &c.currency), money(hi, &c.currency)),
+                    (Some(lo), Some(hi)) => format!(
+                        " ({} CI {} to {})",
+                        level_text(c.ci_level),
+                        money(lo, &c.currency),
+                        money(hi, &c.currency)
+                    ),
                     _ => String::new(),
                 };
                 format!("{}{ci}", money(v, &c.currency))
@@ -700,7 +744,11 @@ fn cost_section(c: &CostResult) -> ReportSection {
         id: "cost".into(),
         heading: "What it cost".into(),
         sentences,
-        table: Some(ReportTable { caption: format!("Costs ({})", if c.currency.is_empty() { "currency not given" } else { &c.currency }), columns: vec!["".into(), "Amount".into()], rows }),
+        table: Some(ReportTable {
+            caption: format!("Costs ({})", if c.currency.is_empty() { "currency not given" } else { &c.currency }),
+            columns: vec!["".into(), "Amount".into()],
+            rows,
+        }),
         method: Some(if two_arms {
             "Cost per outcome = the program's total cost ÷ the number of people. The ICER = the difference in cost per participant ÷ the difference in the share who sought help; its uncertainty comes from a bootstrap (re-drawing the participants thousands of times and recomputing).".into()
         } else {
@@ -723,9 +771,20 @@ fn planning_section(r: &Results, alpha: f64) -> Option<ReportSection> {
         return None;
     }
     let design = if two { Design::TwoSampleTEqualN } else { Design::PairedT };
-    let power = solve(&PowerCase::new(design, SolveFor::Power).with("d", PLANNING_D).with("n", n as f64).with("sig_level", alpha)).ok()?.power?;
-    let needed = solve(&PowerCase::new(design, SolveFor::N).with("d", PLANNING_D).with("power", 0.8).with("sig_level", alpha)).ok()?.n_ceiling?;
-    let who = if two { format!("about {n} people per group with both scores") } else { format!("{n} people with both scores") };
+    let power = solve(
+        &PowerCase::new(design, SolveFor::Power).with("d", PLANNING_D).with("n", n as f64).with("sig_level", alpha),
+    )
+    .ok()?
+    .power?;
+    let needed =
+        solve(&PowerCase::new(design, SolveFor::N).with("d", PLANNING_D).with("power", 0.8).with("sig_level", alpha))
+            .ok()?
+            .n_ceiling?;
+    let who = if two {
+        format!("about {n} people per group with both scores")
+    } else {
+        format!("{n} people with both scores")
+    };
     let unit = if two { " per group" } else { "" };
     let mut sentences = vec![format!(
         "With {who}, a study like this one has about {:.0}% power to detect a small-to-moderate effect (d = {PLANNING_D}, typical of anti-stigma programs): {}.",
@@ -779,7 +838,11 @@ fn cleaning_sentences(diags: &[&Diagnostic]) -> Vec<String> {
         .into_iter()
         .map(|(col, (k, rows, first))| {
             let rows: Vec<String> = rows.iter().take(8).map(|r| r.to_string()).collect();
-            let rows = if rows.is_empty() { String::new() } else { format!(" (rows {}{})", rows.join(", "), if k > 8 { ", …" } else { "" }) };
+            let rows = if rows.is_empty() {
+                String::new()
+            } else {
+                format!(" (rows {}{})", rows.join(", "), if k > 8 { ", …" } else { "" })
+            };
             let what = match col {
                 Some(c) => format!("in the column “{c}”"),
                 None => "about the file".into(),
@@ -792,9 +855,17 @@ fn cleaning_sentences(diags: &[&Diagnostic]) -> Vec<String> {
 /// How separate wave files were linked by participant code (counts only, never codes).
 fn linkage_section(r: &Results) -> Option<ReportSection> {
     let l = r.linkage.as_ref()?;
-    let mut rows = vec![
-        vec!["before (pre)".to_string(), l.waves.pre.rows.to_string(), l.waves.pre.with_code.to_string(), l.waves.pre.duplicate_rows.to_string(), "–".into(), "–".into(), "–".into(), "–".into(), "–".into()],
-    ];
+    let mut rows = vec![vec![
+        "before (pre)".to_string(),
+        l.waves.pre.rows.to_string(),
+        l.waves.pre.with_code.to_string(),
+        l.waves.pre.duplicate_rows.to_string(),
+        "–".into(),
+        "–".into(),
+        "–".into(),
+        "–".into(),
+        "–".into(),
+    ]];
     let mut later = vec![("after (post)", &l.waves.post, l.post)];
     if let (Some(w), Some(c)) = (l.waves.followup.as_ref(), l.followup) {
         later.push(("follow-up", w, c));
@@ -829,7 +900,13 @@ fn linkage_section(r: &Results) -> Option<ReportSection> {
     })
 }
 
-fn data_section(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagnostic], notes: &[String]) -> ReportSection {
+fn data_section(
+    r: &Results,
+    ds: &DatasetSummary,
+    recipe: &Recipe,
+    extra_diags: &[Diagnostic],
+    notes: &[String],
+) -> ReportSection {
     let mut sentences = vec![format!(
         "The file “{}” has {} row(s) (one per participant) and {} column(s). Lantern read it on this device; the data were not sent anywhere.",
         ds.file,
@@ -840,7 +917,14 @@ fn data_section(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: 
     if !pairs.is_empty() {
         let total: usize = pairs.iter().map(|p| p.1).sum();
         let parts = if pairs.len() > 1 {
-            format!(" ({})", pairs.iter().map(|(a, n)| format!("{}: {n}", arm_label(a).to_lowercase())).collect::<Vec<_>>().join(", "))
+            format!(
+                " ({})",
+                pairs
+                    .iter()
+                    .map(|(a, n)| format!("{}: {n}", arm_label(a).to_lowercase()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         } else {
             String::new()
         };
@@ -878,7 +962,8 @@ fn data_section(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: 
         heading: "The data".into(),
         sentences,
         table: (!rows.is_empty()).then(|| ReportTable {
-            caption: "Columns used, with the number of rows that have a value and that are blank or coded missing".into(),
+            caption: "Columns used, with the number of rows that have a value and that are blank or coded missing"
+                .into(),
             columns: vec!["Role".into(), "Column".into(), "With a value".into(), "Missing".into()],
             rows,
         }),
@@ -930,7 +1015,11 @@ fn limitations(r: &Results, ds: &DatasetSummary, recipe: &Recipe) -> Vec<String>
         for (level, s) in levels {
             k += 1;
             if s.small_n_warning.is_some() {
-                small.push(if r.subgroups.len() > 1 { format!("{level} in the {}, {}", arm_label(arm).to_lowercase(), s.stats.n) } else { format!("{level}, {}", s.stats.n) });
+                small.push(if r.subgroups.len() > 1 {
+                    format!("{level} in the {}, {}", arm_label(arm).to_lowercase(), s.stats.n)
+                } else {
+                    format!("{level}, {}", s.stats.n)
+                });
             }
         }
     }
@@ -950,14 +1039,29 @@ fn limitations(r: &Results, ds: &DatasetSummary, recipe: &Recipe) -> Vec<String>
 fn summary(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Vec<String> {
     let mut out = Vec::new();
     let two_arms = r.paired.contains_key("intervention");
-    let adjusted = r.ancova.as_ref().and_then(|a| Some((a.coef_group?, a.ci_low?, a.ci_high?, a.conf_level, a.p_group)));
+    let adjusted =
+        r.ancova.as_ref().and_then(|a| Some((a.coef_group?, a.ci_low?, a.ci_high?, a.conf_level, a.p_group)));
     if let (true, Some((b, lo, hi, level, p))) = (two_arms, adjusted) {
         out.push(explain::report_adjusted_headline(b, lo, hi, lower_is_better));
-        out.push(explain::report_certainty("difference between the groups for people who started at the same score", b, lo, hi, level, p));
+        out.push(explain::report_certainty(
+            "difference between the groups for people who started at the same score",
+            b,
+            lo,
+            hi,
+            level,
+            p,
+        ));
     } else if let Some(t) = r.two_group_change.as_ref().filter(|_| two_arms) {
         out.extend(explain::report_between_headline(t, "change in stigma scores", lower_is_better));
         if let Some((d, (lo, hi))) = t.mean_diff.zip(t.welch_ci_low.zip(t.welch_ci_high)) {
-            out.push(explain::report_certainty("difference between the groups in how much stigma scores changed", d, lo, hi, t.conf_level, t.welch_p));
+            out.push(explain::report_certainty(
+                "difference between the groups in how much stigma scores changed",
+                d,
+                lo,
+                hi,
+                t.conf_level,
+                t.welch_p,
+            ));
         }
     } else if let Some(s) = r.paired.get("all") {
         out.extend(explain::report_change_headline(s, arm_who("all"), lower_is_better));
@@ -1010,7 +1114,13 @@ fn build(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagn
     let sections: Vec<ReportSection> = [
         linkage_section(r),
         paired_section("paired", "Change from before to after", "after", &r.paired, lower_is_better),
-        paired_section("paired_followup", "Change from before to the follow-up", "at follow-up", &r.paired_followup, lower_is_better),
+        paired_section(
+            "paired_followup",
+            "Change from before to the follow-up",
+            "at follow-up",
+            &r.paired_followup,
+            lower_is_better,
+        ),
         between_section(r, lower_is_better),
         help_section(r),
         rci_section(r),
@@ -1032,7 +1142,11 @@ fn build(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagn
     // The glossary: terms the sections use, and any glossary term the text mentions.
     let mut report = Report {
         title: "Evaluation report".into(),
-        subtitle: format!("Results for “{}”, computed with Lantern {} on this device.", ds.file, env!("CARGO_PKG_VERSION")),
+        subtitle: format!(
+            "Results for “{}”, computed with Lantern {} on this device.",
+            ds.file,
+            env!("CARGO_PKG_VERSION")
+        ),
         summary,
         sections,
         cost,

@@ -22,8 +22,18 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 10] =
-        [Role::Pre, Role::Post, Role::Followup, Role::Group, Role::HelpPre, Role::HelpPost, Role::Subgroup, Role::Dose, Role::Cluster, Role::Id];
+    pub const ALL: [Role; 10] = [
+        Role::Pre,
+        Role::Post,
+        Role::Followup,
+        Role::Group,
+        Role::HelpPre,
+        Role::HelpPost,
+        Role::Subgroup,
+        Role::Dose,
+        Role::Cluster,
+        Role::Id,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -45,9 +55,17 @@ impl Role {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ItemsEdit {
     /// Set (or with `Null` or `""`, remove) one key of scale `scale`.
-    Set { scale: usize, key: String, value: serde_json::Value },
+    Set {
+        scale: usize,
+        key: String,
+        value: serde_json::Value,
+    },
     /// Add or remove one column of a scale's explicit item list (`pre_columns` / `post_columns`).
-    ToggleColumn { scale: usize, key: String, column: String },
+    ToggleColumn {
+        scale: usize,
+        key: String,
+        column: String,
+    },
     /// Another scale or subscale from the same file.
     AddScale,
     RemoveScale(usize),
@@ -155,7 +173,10 @@ pub enum RecipeEdit {
     Role(Role, Option<String>),
     /// Which answer of the group column means the program / the comparison group (`None`:
     /// let Lantern guess).
-    GroupLevels { intervention: Option<String>, control: Option<String> },
+    GroupLevels {
+        intervention: Option<String>,
+        control: Option<String>,
+    },
     /// The scale's reliability for reliable change (`None` or out of (0, 1) clears it).
     Rxx(Option<f64>),
     /// Keep (or again leave out) an identifying column in the cleaned-data export.
@@ -216,7 +237,8 @@ impl Recipe {
                 *self.columns.role_mut(role) = col;
             }
             RecipeEdit::GroupLevels { intervention, control } => {
-                self.group_levels = (intervention.is_some() || control.is_some()).then_some(GroupLevels { intervention, control });
+                self.group_levels =
+                    (intervention.is_some() || control.is_some()).then_some(GroupLevels { intervention, control });
             }
             RecipeEdit::Rxx(rxx) => {
                 let mut inputs = self.rci_inputs.clone().unwrap_or_default();
@@ -276,10 +298,13 @@ impl Recipe {
                 }
             }
             RecipeEdit::Alpha(a) => self.alpha = a.filter(|a| valid_alpha(*a)),
-            RecipeEdit::BootstrapB(b) => self.set_cost_input("bootstrap_B", serde_json::Value::from(b.min(BOOTSTRAP_MAX))),
-            RecipeEdit::Sensitivity(share) => {
-                self.set_cost_input("sensitivity", serde_json::Value::from(share.clamp(SENSITIVITY_RANGE.0, SENSITIVITY_RANGE.1)))
+            RecipeEdit::BootstrapB(b) => {
+                self.set_cost_input("bootstrap_B", serde_json::Value::from(b.min(BOOTSTRAP_MAX)))
             }
+            RecipeEdit::Sensitivity(share) => self.set_cost_input(
+                "sensitivity",
+                serde_json::Value::from(share.clamp(SENSITIVITY_RANGE.0, SENSITIVITY_RANGE.1)),
+            ),
         }
     }
 
@@ -330,9 +355,17 @@ mod tests {
         assert_eq!(r.group_levels, None);
         // Items replace single pre/post columns; toggling a column twice leaves nothing.
         r.apply(RecipeEdit::Role(Role::Pre, Some("q_pre".into())));
-        r.apply(RecipeEdit::Items(ItemsEdit::ToggleColumn { scale: 0, key: "pre_columns".into(), column: "q1".into() }));
+        r.apply(RecipeEdit::Items(ItemsEdit::ToggleColumn {
+            scale: 0,
+            key: "pre_columns".into(),
+            column: "q1".into(),
+        }));
         assert_eq!(r.columns.pre, None);
-        r.apply(RecipeEdit::Items(ItemsEdit::ToggleColumn { scale: 0, key: "pre_columns".into(), column: "q1".into() }));
+        r.apply(RecipeEdit::Items(ItemsEdit::ToggleColumn {
+            scale: 0,
+            key: "pre_columns".into(),
+            column: "q1".into(),
+        }));
         assert_eq!(r.items, None);
         r.apply(RecipeEdit::ToggleKeepIdentifying("email".into()));
         r.apply(RecipeEdit::ToggleKeepIdentifying("email".into()));

@@ -152,8 +152,21 @@ fn suggest_items(names: &[String]) -> Option<serde_json::Value> {
 
 /// Words in a column name that mark the cluster people belong to (matched as whole words).
 pub(crate) const CLUSTER_WORDS: &[&str] = &[
-    "cluster", "school", "class", "classroom", "site", "clinic", "congregation", "church", "parish", "mosque", "temple",
-    "synagogue", "team", "village", "campus",
+    "cluster",
+    "school",
+    "class",
+    "classroom",
+    "site",
+    "clinic",
+    "congregation",
+    "church",
+    "parish",
+    "mosque",
+    "temple",
+    "synagogue",
+    "team",
+    "village",
+    "campus",
 ];
 
 /// Whole column names that mark a cluster (lower case).
@@ -199,7 +212,8 @@ impl std::fmt::Display for RecipeError {
 impl Recipe {
     /// Parses a recipe (or a reference case file) from JSON text.
     pub fn from_json(text: &str) -> Result<Recipe, RecipeError> {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| RecipeError(format!("it is not valid JSON ({e}).")))?;
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| RecipeError(format!("it is not valid JSON ({e}).")))?;
         if !v.is_object() {
             return Err(RecipeError("it should be a JSON object with keys such as “columns”.".into()));
         }
@@ -233,16 +247,28 @@ impl Recipe {
     /// suits a role; a column already given a role is never proposed for another.
     fn suggest_columns_where(&mut self, names: &[String], fits: &dyn Fn(RoleKind, &str) -> bool) {
         let c = &self.columns;
-        let mut taken: Vec<String> = [&c.id, &c.group, &c.pre, &c.post, &c.followup, &c.help_pre, &c.help_post, &c.subgroup, &c.dose, &c.cluster]
-            .iter()
-            .filter_map(|r| (*r).clone())
-            .collect();
+        let mut taken: Vec<String> = [
+            &c.id,
+            &c.group,
+            &c.pre,
+            &c.post,
+            &c.followup,
+            &c.help_pre,
+            &c.help_post,
+            &c.subgroup,
+            &c.dose,
+            &c.cluster,
+        ]
+        .iter()
+        .filter_map(|r| (*r).clone())
+        .collect();
         let mut find = |kind: RoleKind, keys: &[&str], avoid: &[&str], also: &dyn Fn(&str) -> bool| -> Option<String> {
             let found = names
                 .iter()
                 .find(|n| {
                     let l = n.to_lowercase();
-                    let toks: Vec<&str> = l.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
+                    let toks: Vec<&str> =
+                        l.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
                     keys.iter().any(|k| toks.contains(k) || l == *k)
                         && !avoid.iter().any(|a| toks.contains(a))
                         && !is_item_column(&toks)
@@ -261,8 +287,10 @@ impl Recipe {
         }
         let any = |_: &str| true;
         let c = &self.columns;
-        let (mut pre, mut post, mut followup, mut help_pre, mut help_post) = (c.pre.clone(), c.post.clone(), c.followup.clone(), c.help_pre.clone(), c.help_post.clone());
-        let (mut group, mut id, mut subgroup, mut dose) = (c.group.clone(), c.id.clone(), c.subgroup.clone(), c.dose.clone());
+        let (mut pre, mut post, mut followup, mut help_pre, mut help_post) =
+            (c.pre.clone(), c.post.clone(), c.followup.clone(), c.help_pre.clone(), c.help_post.clone());
+        let (mut group, mut id, mut subgroup, mut dose) =
+            (c.group.clone(), c.id.clone(), c.subgroup.clone(), c.dose.clone());
         // Yes/no columns first, so that `help_seeking_pre` is not taken as the pre score.
         if help_pre.is_none() {
             help_pre = find(RoleKind::YesNo, &["help"], &["post"], &|l| l.contains("pre"));
@@ -271,10 +299,20 @@ impl Recipe {
             help_post = find(RoleKind::YesNo, &["help"], &["pre"], &|l| l.contains("post"));
         }
         if pre.is_none() {
-            pre = find(RoleKind::Score, &["pre", "baseline", "before", "t0", "time1"], &["help", "helpseeking", "seeking"], &any);
+            pre = find(
+                RoleKind::Score,
+                &["pre", "baseline", "before", "t0", "time1"],
+                &["help", "helpseeking", "seeking"],
+                &any,
+            );
         }
         if post.is_none() {
-            post = find(RoleKind::Score, &["post", "after", "endline", "t1", "time2"], &["help", "helpseeking", "seeking"], &any);
+            post = find(
+                RoleKind::Score,
+                &["post", "after", "endline", "t1", "time2"],
+                &["help", "helpseeking", "seeking"],
+                &any,
+            );
         }
         if followup.is_none() {
             followup = find(RoleKind::Score, &["followup", "fu", "fu3m", "follow"], &["help", "seeking"], &any);
@@ -332,7 +370,11 @@ impl Recipe {
     /// proposed only for columns whose content suits them — never a date/time, identifier,
     /// free-text or identifying column as a score; a group column has 2 or 3 answers; a
     /// subgroup column a few repeated answers — and never one column for two roles.
-    pub fn suggest_columns_for(&mut self, ds: &crate::core::dataset::Dataset, summary: &crate::core::ingest::profile::DatasetSummary) {
+    pub fn suggest_columns_for(
+        &mut self,
+        ds: &crate::core::dataset::Dataset,
+        summary: &crate::core::ingest::profile::DatasetSummary,
+    ) {
         use crate::core::ingest::types::ValueKind;
         let kind_of = |name: &str| summary.types.iter().find(|t| t.column == name).map(|t| t.kind);
         let identifying = |name: &str| summary.identifying.iter().any(|i| i.column == name);
@@ -344,10 +386,13 @@ impl Recipe {
             let kind = kind_of(name);
             match role {
                 RoleKind::Score => matches!(kind, Some(ValueKind::Number) | Some(ValueKind::Empty) | None),
-                RoleKind::YesNo => matches!(kind, Some(ValueKind::YesNo) | Some(ValueKind::Category) | Some(ValueKind::Number) | None),
+                RoleKind::YesNo => {
+                    matches!(kind, Some(ValueKind::YesNo) | Some(ValueKind::Category) | Some(ValueKind::Number) | None)
+                }
                 RoleKind::Group => n_levels(name).is_some_and(|n| (2..=3).contains(&n)),
                 RoleKind::Subgroup => {
-                    !matches!(kind, Some(ValueKind::Date) | Some(ValueKind::Identifier) | Some(ValueKind::Text)) && n_levels(name).is_some_and(|n| n >= 2)
+                    !matches!(kind, Some(ValueKind::Date) | Some(ValueKind::Identifier) | Some(ValueKind::Text))
+                        && n_levels(name).is_some_and(|n| n >= 2)
                 }
                 RoleKind::Id => !matches!(kind, Some(ValueKind::Date) | Some(ValueKind::Text)),
             }
@@ -364,30 +409,58 @@ impl Recipe {
             return;
         }
         let c = &self.columns;
-        let taken: Vec<&str> = [&c.id, &c.group, &c.pre, &c.post, &c.followup, &c.help_pre, &c.help_post, &c.subgroup, &c.dose]
-            .iter()
-            .filter_map(|r| r.as_deref())
-            .collect();
+        let taken: Vec<&str> =
+            [&c.id, &c.group, &c.pre, &c.post, &c.followup, &c.help_pre, &c.help_post, &c.subgroup, &c.dose]
+                .iter()
+                .filter_map(|r| r.as_deref())
+                .collect();
         let fits = |name: &str| -> bool {
             let Some(cells) = ds.text(name) else { return false };
             let present: Vec<&str> = cells.iter().filter_map(|c| c.as_deref()).collect();
             let levels: std::collections::BTreeSet<&str> = present.iter().copied().collect();
             levels.len() >= 2 && 2 * levels.len() <= present.len()
         };
-        self.columns.cluster = ds
-            .column_names()
-            .into_iter()
-            .find(|n| looks_like_cluster(n) && !taken.contains(&n.as_str()) && fits(n));
+        self.columns.cluster =
+            ds.column_names().into_iter().find(|n| looks_like_cluster(n) && !taken.contains(&n.as_str()) && fits(n));
     }
 }
 
 /// Words that name the program group and the comparison group in survey exports (lower case;
 /// matched as whole words or phrases of a group answer).
-const PROGRAM_WORDS: &[&str] = &["intervention", "program", "programme", "workshop", "treatment", "treated", "experimental", "peer", "training", "trained"];
-const COMPARISON_WORDS: &[&str] = &["control", "comparison", "waitlist", "wait-list", "waiting list", "wait list", "usual care", "delayed", "no program", "not yet"];
+const PROGRAM_WORDS: &[&str] = &[
+    "intervention",
+    "program",
+    "programme",
+    "workshop",
+    "treatment",
+    "treated",
+    "experimental",
+    "peer",
+    "training",
+    "trained",
+];
+const COMPARISON_WORDS: &[&str] = &[
+    "control",
+    "comparison",
+    "waitlist",
+    "wait-list",
+    "waiting list",
+    "wait list",
+    "usual care",
+    "delayed",
+    "no program",
+    "not yet",
+];
 
 fn names_word(answer: &str, words: &[&str]) -> bool {
-    let a = format!(" {} ", answer.to_lowercase().chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { ' ' }).collect::<String>());
+    let a = format!(
+        " {} ",
+        answer
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '-' { c } else { ' ' })
+            .collect::<String>()
+    );
     let a = a.split_whitespace().collect::<Vec<_>>().join(" ");
     let a = format!(" {a} ");
     words.iter().any(|w| a.contains(&format!(" {w} ")))
@@ -402,7 +475,9 @@ pub fn guess_group_levels(answers: &[String]) -> GroupLevels {
     let answers: Vec<&str> = answers.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
     if let [a, b] = answers.as_slice() {
         match (*a, *b) {
-            ("1", "0") | ("0", "1") => return GroupLevels { intervention: Some("1".into()), control: Some("0".into()) },
+            ("1", "0") | ("0", "1") => {
+                return GroupLevels { intervention: Some("1".into()), control: Some("0".into()) }
+            }
             _ => {}
         }
     }
@@ -459,7 +534,19 @@ mod tests {
 
     #[test]
     fn cluster_column_needs_a_cluster_name_and_shared_levels() {
-        for n in ["school", "School ID", "class", "classroom", "site_name", "Clinic", "congregation", "church", "team", "group_id", "cluster"] {
+        for n in [
+            "school",
+            "School ID",
+            "class",
+            "classroom",
+            "site_name",
+            "Clinic",
+            "congregation",
+            "church",
+            "team",
+            "group_id",
+            "cluster",
+        ] {
             assert!(looks_like_cluster(n), "{n}");
         }
         for n in ["group", "Group", "arm", "class_size", "school_type", "stigma_pre", "participant_id", "classic"] {
@@ -474,7 +561,11 @@ mod tests {
         assert_eq!(r.columns.group.as_deref(), Some("group"));
         // school: 2 levels over 4 non-blank cells (= N/2); team has 5 levels for 5 people.
         assert_eq!(r.columns.cluster.as_deref(), Some("school"));
-        let ds = crate::core::ingest::read_csv(b"group_id,group\ng1,control\ng1,control\ng2,intervention\ng2,intervention\n", "t.csv").unwrap();
+        let ds = crate::core::ingest::read_csv(
+            b"group_id,group\ng1,control\ng1,control\ng2,intervention\ng2,intervention\n",
+            "t.csv",
+        )
+        .unwrap();
         let mut r = Recipe::default();
         r.suggest_columns_from(&ds);
         assert_eq!((r.columns.group.as_deref(), r.columns.cluster.as_deref()), (Some("group"), Some("group_id")));
@@ -492,7 +583,16 @@ mod tests {
     #[test]
     fn suggests_roles_from_names() {
         let mut r = Recipe::default();
-        r.suggest_columns(&names(&["participant_id", "group", "stigma_pre", "stigma_post", "stigma_fu3m", "help_seeking_pre", "help_seeking_post", "age_band"]));
+        r.suggest_columns(&names(&[
+            "participant_id",
+            "group",
+            "stigma_pre",
+            "stigma_post",
+            "stigma_fu3m",
+            "help_seeking_pre",
+            "help_seeking_post",
+            "age_band",
+        ]));
         assert_eq!(r.columns.pre.as_deref(), Some("stigma_pre"));
         assert_eq!(r.columns.post.as_deref(), Some("stigma_post"));
         assert_eq!(r.columns.followup.as_deref(), Some("stigma_fu3m"));
@@ -534,7 +634,10 @@ mod tests {
         r.columns.id = Some("id".into());
         r.columns.cluster = Some("school".into());
         r.drop_roles_not_in(&names(&["id", "score_pre", "score_post", "school"]));
-        assert_eq!((r.columns.pre.as_deref(), r.columns.id.as_deref(), r.columns.cluster.as_deref()), (None, Some("id"), Some("school")));
+        assert_eq!(
+            (r.columns.pre.as_deref(), r.columns.id.as_deref(), r.columns.cluster.as_deref()),
+            (None, Some("id"), Some("school"))
+        );
     }
 
     #[test]
@@ -587,7 +690,18 @@ mod tests {
         assert_eq!(c.post.as_deref(), Some("stigma_After"), "{c:?}");
         assert_eq!(c.group.as_deref(), Some("Which group are you in?"), "{c:?}");
         assert_eq!(c.subgroup.as_deref(), Some("Which age group are you in?"), "{c:?}");
-        let roles = [&c.id, &c.group, &c.pre, &c.post, &c.followup, &c.help_pre, &c.help_post, &c.subgroup, &c.dose, &c.cluster];
+        let roles = [
+            &c.id,
+            &c.group,
+            &c.pre,
+            &c.post,
+            &c.followup,
+            &c.help_pre,
+            &c.help_post,
+            &c.subgroup,
+            &c.dose,
+            &c.cluster,
+        ];
         let named: Vec<&str> = roles.iter().filter_map(|r| r.as_deref()).collect();
         let mut unique = named.clone();
         unique.sort();

@@ -49,4 +49,3 @@ pub struct CountsInputs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_per: Option<f64>,
 }
-

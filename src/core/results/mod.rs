@@ -3,9 +3,9 @@
 //! `analyses` (whose types, [`Results`] and each section's, stay beside the code that computes
 //! them). Section and key names equal the reference cases'.
 
+use crate::core::analyses::Analysis;
 use crate::core::dataset::Diagnostic;
 use crate::core::ingest::profile::DatasetSummary;
-use crate::core::analyses::Analysis;
 use crate::core::recipe::Recipe;
 use serde::Serialize;
 use serde_json::json;
@@ -24,7 +24,12 @@ pub fn export_json(recipe: &Recipe, dataset: &DatasetSummary, analysis: &Analysi
 
 /// The results document with whatever is there: data and results, and the planner's case
 /// (`power`: `{design, solve_for, inputs, ...outputs}`), each optional.
-pub fn export_document(recipe: &Recipe, dataset: Option<&DatasetSummary>, analysis: Option<&Analysis>, power: Option<serde_json::Value>) -> String {
+pub fn export_document(
+    recipe: &Recipe,
+    dataset: Option<&DatasetSummary>,
+    analysis: Option<&Analysis>,
+    power: Option<serde_json::Value>,
+) -> String {
     let empty_ds = DatasetSummary::default();
     let empty = Analysis::default();
     let dataset = dataset.unwrap_or(&empty_ds);
@@ -75,16 +80,30 @@ mod tests {
         assert!(change_bins(&[], 4).is_empty());
         // The binary search puts every value where the linear search of the bins did.
         let mut x = 0.123_f64;
-        let vals: Vec<f64> = (0..5000).map(|i| { x = (x * 9301.0 + 49297.0) % 233280.0; (x / 233280.0 - 0.5) * 17.0 + if i % 97 == 0 { f64::NAN } else { 0.0 } }).chain([-3.0, 0.0, 2.5, 8.5]).collect();
+        let vals: Vec<f64> = (0..5000)
+            .map(|i| {
+                x = (x * 9301.0 + 49297.0) % 233280.0;
+                (x / 233280.0 - 0.5) * 17.0 + if i % 97 == 0 { f64::NAN } else { 0.0 }
+            })
+            .chain([-3.0, 0.0, 2.5, 8.5])
+            .collect();
         for n in [2, 5, 12, 40] {
             let got = change_bins(&vals, n);
             let mut want: Vec<usize> = vec![0; got.len()];
             for v in vals.iter().copied().filter(|v| v.is_finite()) {
-                let i = got.iter().position(|b| v >= b.lo && v < b.hi).or_else(|| (v == got[got.len() - 1].hi).then_some(got.len() - 1)).unwrap();
+                let i = got
+                    .iter()
+                    .position(|b| v >= b.lo && v < b.hi)
+                    .or_else(|| (v == got[got.len() - 1].hi).then_some(got.len() - 1))
+                    .unwrap();
                 want[i] += 1;
             }
             assert_eq!(got.iter().map(|b| b.count).collect::<Vec<_>>(), want, "{n} bins");
         }
-        assert_eq!(change_bins(&[2.0, 2.0], 4).iter().map(|b| b.count).sum::<usize>(), 2, "a single value still lands in a bin");
+        assert_eq!(
+            change_bins(&[2.0, 2.0], 4).iter().map(|b| b.count).sum::<usize>(),
+            2,
+            "a single value still lands in a bin"
+        );
     }
 }

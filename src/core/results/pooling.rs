@@ -22,7 +22,6 @@ use std::collections::BTreeMap;
 /// The newest `lantern.results_format` this version reads: the one it writes.
 const SUPPORTED_RESULTS_FORMAT: u64 = RESULTS_FORMAT as u64;
 
-
 /// Format number written in `lantern.pooled_format` of `lantern-pooled.json`.
 pub const POOLED_FORMAT: u32 = 1;
 
@@ -180,9 +179,15 @@ impl PoolWarning {
     /// A plain-language sentence for the user.
     pub fn message(&self) -> String {
         match self {
-            PoolWarning::TooFewFiles { usable } => format!("Combining needs results files from at least two sites; {usable} usable file(s) were given."),
-            PoolWarning::SameFileName { file } => format!("Two different files are both named {file}; rename one so the sites can be told apart."),
-            PoolWarning::MissingRows { file } => format!("{file} does not say how many rows its data had, so its n is shown as unknown."),
+            PoolWarning::TooFewFiles { usable } => {
+                format!("Combining needs results files from at least two sites; {usable} usable file(s) were given.")
+            }
+            PoolWarning::SameFileName { file } => {
+                format!("Two different files are both named {file}; rename one so the sites can be told apart.")
+            }
+            PoolWarning::MissingRows { file } => {
+                format!("{file} does not say how many rows its data had, so its n is shown as unknown.")
+            }
             PoolWarning::ScalesDiffer { scales, .. } => {
                 let list: Vec<String> = scales
                     .iter()
@@ -194,9 +199,16 @@ impl PoolWarning {
                     .collect();
                 format!("The sites do not all use the same scale ({}), so score changes and the adjusted difference are not combined; the standardised difference (Hedges' g) and the help-seeking risk ratio still are.", list.join("; "))
             }
-            PoolWarning::LeftOut { measure, file, reason } => format!("{file} is left out of {}: {}.", measure.label(), reason.phrase()),
-            PoolWarning::TooFewSites { measure, k } => format!("Only {k} site(s) report {}, so it is not combined (at least two are needed).", measure.label()),
-            PoolWarning::NotComputable { measure } => format!("{} could not be combined: the sites' standard errors are too far apart to weigh.", first_upper(measure.label())),
+            PoolWarning::LeftOut { measure, file, reason } => {
+                format!("{file} is left out of {}: {}.", measure.label(), reason.phrase())
+            }
+            PoolWarning::TooFewSites { measure, k } => {
+                format!("Only {k} site(s) report {}, so it is not combined (at least two are needed).", measure.label())
+            }
+            PoolWarning::NotComputable { measure } => format!(
+                "{} could not be combined: the sites' standard errors are too far apart to weigh.",
+                first_upper(measure.label())
+            ),
         }
     }
 }
@@ -448,7 +460,10 @@ pub fn check_site(doc: &Value) -> Result<(), PoolError> {
         None => match format.as_f64() {
             Some(x) if x.is_finite() && x >= 1.0 && x.fract() == 0.0 && x < 1e15 => x as u64,
             Some(x) if x.is_finite() && x > SUPPORTED_RESULTS_FORMAT as f64 => {
-                return Err(PoolError::NewerFormat { format: x.ceil().min(u64::MAX as f64) as u64, supported: SUPPORTED_RESULTS_FORMAT })
+                return Err(PoolError::NewerFormat {
+                    format: x.ceil().min(u64::MAX as f64) as u64,
+                    supported: SUPPORTED_RESULTS_FORMAT,
+                })
             }
             _ => return Err(PoolError::UnreadableFormat),
         },
@@ -482,7 +497,9 @@ fn number(results: &Value, path: &[&str]) -> Result<f64, LeftOutReason> {
 pub fn site_effect(results: &Value, measure: Measure) -> Result<Study, LeftOutReason> {
     let (yi, sei) = match measure {
         Measure::Ancova => (number(results, &["ancova", "coef_group"])?, number(results, &["ancova", "se_group"])?),
-        Measure::GChange => (number(results, &["two_group_change", "hedges_g"])?, number(results, &["two_group_change", "se_g"])?),
+        Measure::GChange => {
+            (number(results, &["two_group_change", "hedges_g"])?, number(results, &["two_group_change", "se_g"])?)
+        }
         Measure::ChangeIntervention | Measure::ChangeControl | Measure::ChangeAll => {
             let arm = match measure {
                 Measure::ChangeIntervention => "intervention",
@@ -616,7 +633,8 @@ pub fn pool_sites(files: &[(String, Value)]) -> PooledDocument {
         .map(|a| {
             let ds = a.doc.get("dataset");
             let n = ds.and_then(|d| d.get("rows")).and_then(|r| {
-                r.as_u64().or_else(|| r.as_f64().filter(|x| *x >= 0.0 && x.fract() == 0.0 && *x < 1e15).map(|x| x as u64))
+                r.as_u64()
+                    .or_else(|| r.as_f64().filter(|x| *x >= 0.0 && x.fract() == 0.0 && *x < 1e15).map(|x| x as u64))
             });
             if n.is_none() {
                 warnings.push(PoolWarning::MissingRows { file: a.file.to_string() });
@@ -629,7 +647,9 @@ pub fn pool_sites(files: &[(String, Value)]) -> PooledDocument {
         .collect();
 
     let scales: Vec<SiteScale> = accepted.iter().map(|a| site_scale(a.file, a.doc)).collect();
-    let scales_differ = scales.windows(2).any(|w| (w[0].min, w[0].max, w[0].lower_is_better) != (w[1].min, w[1].max, w[1].lower_is_better));
+    let scales_differ = scales
+        .windows(2)
+        .any(|w| (w[0].min, w[0].max, w[0].lower_is_better) != (w[1].min, w[1].max, w[1].lower_is_better));
     if scales_differ {
         warnings.push(PoolWarning::ScalesDiffer {
             scales: scales.clone(),
@@ -807,8 +827,14 @@ mod tests {
         let doc = pool_sites(&files);
         assert_eq!(doc.pooled.log_rr_help.as_ref().unwrap().left_out, vec!["a.json".to_string()]);
         assert_eq!(doc.pooled.g_change.as_ref().unwrap().left_out, vec!["b.json".to_string()]);
-        assert!(doc.notes.iter().any(|n| matches!(&n.warning, PoolWarning::LeftOut { reason: LeftOutReason::NotComputable, .. })));
-        assert!(doc.notes.iter().any(|n| matches!(&n.warning, PoolWarning::LeftOut { reason: LeftOutReason::InvalidStandardError, .. })));
+        assert!(doc
+            .notes
+            .iter()
+            .any(|n| matches!(&n.warning, PoolWarning::LeftOut { reason: LeftOutReason::NotComputable, .. })));
+        assert!(doc
+            .notes
+            .iter()
+            .any(|n| matches!(&n.warning, PoolWarning::LeftOut { reason: LeftOutReason::InvalidStandardError, .. })));
     }
 
     #[test]
@@ -816,7 +842,11 @@ mod tests {
         let mut files = three();
         files[2].1 = site(70, (-0.6, 0.3), Some((-0.5, 0.2)), 7.0);
         let doc = pool_sites(&files);
-        assert!(doc.pooled.ancova.is_none() && doc.pooled.change_intervention.is_none() && doc.pooled.change_control.is_none());
+        assert!(
+            doc.pooled.ancova.is_none()
+                && doc.pooled.change_intervention.is_none()
+                && doc.pooled.change_control.is_none()
+        );
         assert!(doc.pooled.g_change.is_some() && doc.pooled.log_rr_help.is_some());
         assert!(doc.notes.iter().any(|n| matches!(n.warning, PoolWarning::ScalesDiffer { .. })));
         // Direction differs.

@@ -43,7 +43,8 @@ pub fn ancova_of<I: Iterator<Item = (bool, f64, f64)>>(rows: impl Fn() -> I, alp
     let gpy = || rows().map(|r| (f64::from(u8::from(r.0)), r.1, r.2));
     // The row count and three sums in one pass; each sum runs in row order from -0.0, as
     // `Iterator::sum` does.
-    let (n, sg, sp, sy) = gpy().fold((0usize, -0.0f64, -0.0f64, -0.0f64), |(n, a, b, c), (g, p, y)| (n + 1, a + g, b + p, c + y));
+    let (n, sg, sp, sy) =
+        gpy().fold((0usize, -0.0f64, -0.0f64, -0.0f64), |(n, a, b, c), (g, p, y)| (n + 1, a + g, b + p, c + y));
     let mut out = AncovaStats {
         n,
         coef_group: None,
@@ -83,8 +84,9 @@ pub fn ancova_of<I: Iterator<Item = (bool, f64, f64)>>(rows: impl Fn() -> I, alp
     out.coef_group = finite(bg);
     out.coef_pre = finite(bp);
     out.intercept = finite(b0);
-    let (rss, scale) =
-        gpy().fold((-0.0f64, -0.0f64), |(rss, scale), (gi, pi, yi)| (rss + (yi - (b0 + bg * gi + bp * pi)).powi(2), scale + yi * yi));
+    let (rss, scale) = gpy().fold((-0.0f64, -0.0f64), |(rss, scale), (gi, pi, yi)| {
+        (rss + (yi - (b0 + bg * gi + bp * pi)).powi(2), scale + yi * yi)
+    });
     let Some(df) = out.df_resid.filter(|&d| d >= 1.0) else { return out };
     // A perfect fit (RSS 0 up to rounding) leaves SE, t, p and CI undefined.
     if !rss.is_finite() || rss <= 1e-20 * scale {
@@ -118,7 +120,14 @@ mod tests {
     fn matches_r_lm() {
         // R: grp <- c(1,1,1,0,0,0); pre <- c(3,5,4,6,2,4); post <- c(2,4,2.5,6,2.5,4.5)
         //    summary(lm(post ~ grp + pre)); values from numpy lstsq + scipy t, which agree with R.
-        let rows = [(true, 3.0, 2.0), (true, 5.0, 4.0), (true, 4.0, 2.5), (false, 6.0, 6.0), (false, 2.0, 2.5), (false, 4.0, 4.5)];
+        let rows = [
+            (true, 3.0, 2.0),
+            (true, 5.0, 4.0),
+            (true, 4.0, 2.5),
+            (false, 6.0, 6.0),
+            (false, 2.0, 2.5),
+            (false, 4.0, 4.5),
+        ];
         let a = ancova(&rows, 0.05);
         assert_eq!(a.df_resid, Some(3.0));
         assert!(close(a.coef_group, -1.5), "{:?}", a.coef_group);

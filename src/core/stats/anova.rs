@@ -37,11 +37,7 @@ pub struct FTest {
 /// non-finite input.
 pub fn least_squares(cols: &[Vec<f64>], y: &[f64]) -> Option<LeastSquares> {
     let n = y.len();
-    if cols.iter().any(|c| c.len() != n)
-        || y.iter()
-            .chain(cols.iter().flatten())
-            .any(|v| !v.is_finite())
-    {
+    if cols.iter().any(|c| c.len() != n) || y.iter().chain(cols.iter().flatten()).any(|v| !v.is_finite()) {
         return None;
     }
     let mut work: Vec<Vec<f64>> = cols.to_vec();
@@ -100,10 +96,7 @@ pub fn nested_f_test(reduced: &[Vec<f64>], full: &[Vec<f64>], y: &[f64]) -> Opti
     let r1 = least_squares(full, y)?;
     let df1 = r1.rank as f64 - r0.rank as f64;
     let df2 = n as f64 - r1.rank as f64;
-    let (df1o, df2o) = (
-        Some(df1).filter(|d| *d >= 1.0),
-        Some(df2).filter(|d| *d >= 1.0),
-    );
+    let (df1o, df2o) = (Some(df1).filter(|d| *d >= 1.0), Some(df2).filter(|d| *d >= 1.0));
     let (f, p) = match (df1o, df2o) {
         (Some(d1), Some(d2)) if r1.rss > 0.0 => {
             let f = finite(((r0.rss - r1.rss).max(0.0) / d1) / (r1.rss / d2));
@@ -111,13 +104,7 @@ pub fn nested_f_test(reduced: &[Vec<f64>], full: &[Vec<f64>], y: &[f64]) -> Opti
         }
         _ => (None, None),
     };
-    Some(FTest {
-        f,
-        df1: df1o,
-        df2: df2o,
-        p,
-        n,
-    })
+    Some(FTest { f, df1: df1o, df2: df2o, p, n })
 }
 
 /// One-way ANOVA of `y` on a categorical factor (`level[i]` an index), R
@@ -130,12 +117,7 @@ pub fn one_way_anova(level: &[usize], y: &[f64]) -> Option<FTest> {
     let ones = vec![1.0; y.len()];
     let mut full = vec![ones.clone()];
     for l in 1..k {
-        full.push(
-            level
-                .iter()
-                .map(|&v| if v == l { 1.0 } else { 0.0 })
-                .collect(),
-        );
+        full.push(level.iter().map(|&v| if v == l { 1.0 } else { 0.0 }).collect());
     }
     nested_f_test(&[ones], &full, y)
 }
@@ -156,16 +138,8 @@ mod tests {
         // closed form: SSB/SSW
         let gm: f64 = y.iter().sum::<f64>() / 8.0;
         let means = [2.0, 3.0, 24.5 / 3.0];
-        let ssb: f64 = [3.0, 2.0, 3.0]
-            .iter()
-            .zip(&means)
-            .map(|(n, m)| n * (m - gm) * (m - gm))
-            .sum();
-        let ssw: f64 = y
-            .iter()
-            .zip(&g)
-            .map(|(v, &l)| (v - means[l]) * (v - means[l]))
-            .sum();
+        let ssb: f64 = [3.0, 2.0, 3.0].iter().zip(&means).map(|(n, m)| n * (m - gm) * (m - gm)).sum();
+        let ssw: f64 = y.iter().zip(&g).map(|(v, &l)| (v - means[l]) * (v - means[l])).sum();
         assert!((f - (ssb / 2.0) / (ssw / 5.0)).abs() < 1e-10 * f);
         assert!((f - 22.16933).abs() < 1e-5 && (t.p.unwrap() - 0.0032693).abs() < 1e-7);
     }

@@ -149,7 +149,10 @@ pub fn chisq_yates(table: [[f64; 2]; 2]) -> Option<f64> {
     }
     // R: YATES <- min(0.5, abs(x - E)) over the whole table.
     let yates = dev.iter().flatten().copied().fold(0.5f64, f64::min);
-    let stat: f64 = (0..2).flat_map(|i| (0..2).map(move |j| (i, j))).map(|(i, j)| (dev[i][j] - yates).powi(2) / expected[i][j]).sum();
+    let stat: f64 = (0..2)
+        .flat_map(|i| (0..2).map(move |j| (i, j)))
+        .map(|(i, j)| (dev[i][j] - yates).powi(2) / expected[i][j])
+        .sum();
     finite(stat)
 }
 
@@ -170,9 +173,10 @@ pub fn help_between(yes_int: usize, n_int: usize, yes_ctrl: usize, n_ctrl: usize
         _ => None,
     };
     let (rd_ci_low, rd_ci_high) = match (p1, p2, w1, w2, rd) {
-        (Some(p1), Some(p2), Some((l1, u1)), Some((l2, u2)), Some(d)) => {
-            (finite(d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt()), finite(d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt()))
-        }
+        (Some(p1), Some(p2), Some((l1, u1)), Some((l2, u2)), Some(d)) => (
+            finite(d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt()),
+            finite(d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt()),
+        ),
         _ => (None, None),
     };
     let valid = p1.is_some() && p2.is_some();

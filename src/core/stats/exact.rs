@@ -94,7 +94,9 @@ pub fn fisher_exact_two_sided(a: u64, b: u64, c: u64, d: u64) -> Option<f64> {
     // `ln_binomial(m, x) + ln_binomial(n, k - x)` (x is within [lo, hi]), with the factorials of
     // the margins computed once: the same operations in the same order.
     let (lfm, lfn) = (ln_factorial(m), ln_factorial(n));
-    let logdc = |x: u64| (lfm - ln_factorial(x) - ln_factorial(m - x)) + (lfn - ln_factorial(k - x) - ln_factorial(n - (k - x)));
+    let logdc = |x: u64| {
+        (lfm - ln_factorial(x) - ln_factorial(m - x)) + (lfn - ln_factorial(k - x) - ln_factorial(n - (k - x)))
+    };
     // Only tables within `window` of the mode have a density that is not exactly 0.0 after
     // scaling by the largest, so the sums below equal R's sums over every table bit for bit
     // (`+ 0.0`: the observed table is always among the summed ones, 0.0 when outside).
@@ -166,7 +168,17 @@ mod tests {
             let (w, f) = (fisher_exact_two_sided(a, b, c, d), fisher_full(a, b, c, d));
             assert!(same(w, f), "fisher {a} {b} {c} {d}: {w:?} vs {f:?}");
         }
-        for (x, n, p) in [(3, 10, 0.5), (7, 9, 0.3), (0, 2, 0.5), (4_950, 10_000, 0.5), (49_000, 100_000, 0.5), (12, 40_000, 0.001), (30_000, 60_001, 0.5), (0, 5_000, 0.2), (5_000, 5_000, 0.9)] {
+        for (x, n, p) in [
+            (3, 10, 0.5),
+            (7, 9, 0.3),
+            (0, 2, 0.5),
+            (4_950, 10_000, 0.5),
+            (49_000, 100_000, 0.5),
+            (12, 40_000, 0.001),
+            (30_000, 60_001, 0.5),
+            (0, 5_000, 0.2),
+            (5_000, 5_000, 0.9),
+        ] {
             let (w, f) = (binom_test_two_sided(x, n, p), binom_full(x, n, p));
             assert!(same(w, f), "binom {x} {n} {p}: {w:?} vs {f:?}");
         }

@@ -68,7 +68,10 @@ pub fn icc_oneway<C: AsRef<[f64]>>(clusters: &[C], alpha: f64) -> IccStats {
         reason: None,
     };
     if j < 2 {
-        out.reason = Some(format!("it needs people in at least 2 clusters, and there {}.", if j == 1 { "is 1" } else { "are none" }));
+        out.reason = Some(format!(
+            "it needs people in at least 2 clusters, and there {}.",
+            if j == 1 { "is 1" } else { "are none" }
+        ));
         return out;
     }
     if n <= j {
@@ -98,12 +101,14 @@ pub fn icc_oneway<C: AsRef<[f64]>>(clusters: &[C], alpha: f64) -> IccStats {
     };
     let denom = msb + (n0 - 1.0) * msw;
     if denom.is_nan() || denom <= 0.0 {
-        out.reason = Some("everyone has the same value, so there is no spread to divide between and within clusters.".into());
+        out.reason =
+            Some("everyone has the same value, so there is no spread to divide between and within clusters.".into());
         return out;
     }
     out.icc = finite((msb - msw) / denom);
     if msw <= 0.0 {
-        out.reason = Some("everyone in the same cluster has the same value, so the interval cannot be computed.".into());
+        out.reason =
+            Some("everyone in the same cluster has the same value, so the interval cannot be computed.".into());
         return out;
     }
     let f = finite(msb / msw);

@@ -371,7 +371,8 @@ fn knapp_hartung_prepared(p: &Prepared, tau2: f64) -> Option<KnappHartungFit> {
     } else {
         (None, None)
     };
-    let fit = KnappHartungFit { estimate, se, ci_low: estimate - crit * se, ci_high: estimate + crit * se, t, df, p: pval };
+    let fit =
+        KnappHartungFit { estimate, se, ci_low: estimate - crit * se, ci_high: estimate + crit * se, t, df, p: pval };
     [fit.estimate, fit.se, fit.ci_low, fit.ci_high].iter().all(|x| x.is_finite()).then_some(fit)
 }
 
@@ -391,7 +392,14 @@ pub fn meta_analyse(studies: &[Study]) -> Option<MetaAnalysis> {
     let tau2 = reml_tau2_prepared(&p)?;
     Some(MetaAnalysis {
         k: p.y.len(),
-        fixed: FixedFit { estimate: fixed.estimate, se: fixed.se, ci_low: fixed.ci_low, ci_high: fixed.ci_high, z: fixed.z, p: fixed.p },
+        fixed: FixedFit {
+            estimate: fixed.estimate,
+            se: fixed.se,
+            ci_low: fixed.ci_low,
+            ci_high: fixed.ci_high,
+            z: fixed.z,
+            p: fixed.p,
+        },
         dl,
         reml: reml_prepared(&p, tau2)?,
         reml_hk: knapp_hartung_prepared(&p, tau2)?,
@@ -411,7 +419,8 @@ pub fn weights_percent(studies: &[Study], tau2: f64) -> Option<Vec<f64>> {
         ses.sort_by(f64::total_cmp);
         median_sorted(&ses)
     };
-    let w: Vec<f64> = studies.iter().map(|s| 1.0 / ((s.sei / scale) * (s.sei / scale) + tau2 / (scale * scale))).collect();
+    let w: Vec<f64> =
+        studies.iter().map(|s| 1.0 / ((s.sei / scale) * (s.sei / scale) + tau2 / (scale * scale))).collect();
     let total: f64 = w.iter().sum();
     let out: Vec<f64> = w.iter().map(|wi| 100.0 * wi / total).collect();
     out.iter().all(|x| x.is_finite()).then_some(out)

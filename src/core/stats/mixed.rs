@@ -200,8 +200,7 @@ impl Profile {
         }
         let logdet_a: f64 = (0..q).map(|i| 2.0 * l[i * q + i].ln()).sum();
         let sigma2 = rhr / dof;
-        let loglik = -0.5
-            * (dof * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln()) + logdet_h + logdet_a);
+        let loglik = -0.5 * (dof * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln()) + logdet_h + logdet_a);
         // Derivative: dc/dλ = 1/(1 + kλ)².
         let a_inv = chol_inverse(&l, q);
         let mut d_rhr = 0.0;
@@ -224,24 +223,12 @@ impl Profile {
             d_logdet_h += s.count * s.k / (1.0 + s.k * lambda);
         }
         let dl = -0.5 * (dof * d_rhr / rhr + d_logdet_h + tr);
-        Some(Eval {
-            loglik: finite(loglik)?,
-            dl: finite(dl)?,
-            beta,
-            a_inv,
-            sigma2,
-        })
+        Some(Eval { loglik: finite(loglik)?, dl: finite(dl)?, beta, a_inv, sigma2 })
     }
 }
 
 /// Finds θ in [lo, hi] with f(θ) = 0 given f(lo) > 0 > f(hi) (Brent 1973, zeroin).
-fn brent_root(
-    f: &dyn Fn(f64) -> Option<f64>,
-    mut a: f64,
-    mut b: f64,
-    mut fa: f64,
-    mut fb: f64,
-) -> Option<f64> {
+fn brent_root(f: &dyn Fn(f64) -> Option<f64>, mut a: f64, mut b: f64, mut fa: f64, mut fb: f64) -> Option<f64> {
     let mut c = a;
     let mut fc = fa;
     let mut d = b - a;
@@ -313,9 +300,7 @@ pub fn fit_random_intercept(data: &MixedData, alpha: f64) -> Option<MixedFit> {
     if p == 0 || data.x.len() != n * p || data.group.len() != n || !(alpha > 0.0 && alpha < 1.0) {
         return None;
     }
-    if data.group.iter().any(|&g| g >= data.n_groups)
-        || data.x.iter().chain(&data.y).any(|v| !v.is_finite())
-    {
+    if data.group.iter().any(|&g| g >= data.n_groups) || data.x.iter().chain(&data.y).any(|v| !v.is_finite()) {
         return None;
     }
     let m = {
@@ -333,11 +318,7 @@ pub fn fit_random_intercept(data: &MixedData, alpha: f64) -> Option<MixedFit> {
         boundary: false,
         variance_ratio: None,
         reml_loglik: None,
-        effects: data
-            .names
-            .iter()
-            .map(|nm| (nm.clone(), FixedEffect::default()))
-            .collect(),
+        effects: data.names.iter().map(|nm| (nm.clone(), FixedEffect::default())).collect(),
         aliased,
     };
     if n == 0 {
@@ -378,24 +359,15 @@ pub fn fit_random_intercept(data: &MixedData, alpha: f64) -> Option<MixedFit> {
             kept.push(j);
         }
     }
-    let aliased: Vec<String> = (0..p)
-        .filter(|j| !kept.contains(j))
-        .map(|j| data.names[j].clone())
-        .collect();
+    let aliased: Vec<String> = (0..p).filter(|j| !kept.contains(j)).map(|j| data.names[j].clone()).collect();
     let q = kept.len();
     if q == 0 || n <= q {
         return Some(empty(aliased));
     }
-    let intercept = kept
-        .iter()
-        .position(|&j| data.x.chunks(p).all(|row| row[j] == 1.0));
+    let intercept = kept.iter().position(|&j| data.x.chunks(p).all(|row| row[j] == 1.0));
 
     // Centre y (exactly undone on the intercept) to keep the sums of squares well conditioned.
-    let ybar = if intercept.is_some() {
-        data.y.iter().sum::<f64>() / n as f64
-    } else {
-        0.0
-    };
+    let ybar = if intercept.is_some() { data.y.iter().sum::<f64>() / n as f64 } else { 0.0 };
 
     // Per-person sums: size, column sums, score sum, and whether each column varies within.
     let g_n = data.n_groups;
@@ -464,21 +436,11 @@ pub fn fit_random_intercept(data: &MixedData, alpha: f64) -> Option<MixedFit> {
         // Only one observation per person: σ²_u and σ²_e are not separately identifiable.
         return Some(empty(aliased));
     }
-    let prof = Profile {
-        q,
-        n: n as f64,
-        xtx,
-        xty,
-        yty,
-        sizes,
-    };
+    let prof = Profile { q, n: n as f64, xtx, xty, yty, sizes };
 
     // Grid on θ = log λ, then the derivative's root in the best cell; boundary λ = 0 checked.
     let grid: Vec<f64> = (0..=140).map(|i| -30.0 + 0.5 * i as f64).collect();
-    let vals: Vec<Option<f64>> = grid
-        .iter()
-        .map(|&th| prof.eval(th.exp()).map(|e| e.loglik))
-        .collect();
+    let vals: Vec<Option<f64>> = grid.iter().map(|&th| prof.eval(th.exp()).map(|e| e.loglik)).collect();
     let at_zero = prof.eval(0.0);
     let mut best: Option<(usize, f64)> = None;
     for (i, v) in vals.iter().enumerate() {
@@ -536,11 +498,7 @@ pub fn fit_random_intercept(data: &MixedData, alpha: f64) -> Option<MixedFit> {
         .map(|&j| {
             let x0 = data.x[j];
             data.x.chunks(p).all(|row| {
-                let d = if x0 == 0.0 {
-                    row[j].abs()
-                } else {
-                    (row[j] / x0 - 1.0).abs()
-                };
+                let d = if x0 == 0.0 { row[j].abs() } else { (row[j] / x0 - 1.0).abs() };
                 d < f64::EPSILON.sqrt()
             })
         })
@@ -555,11 +513,8 @@ pub fn fit_random_intercept(data: &MixedData, alpha: f64) -> Option<MixedFit> {
         df_within += 1.0;
     }
     let df_const = df_between.max(df_within);
-    let mut effects: Vec<(String, FixedEffect)> = data
-        .names
-        .iter()
-        .map(|nm| (nm.clone(), FixedEffect::default()))
-        .collect();
+    let mut effects: Vec<(String, FixedEffect)> =
+        data.names.iter().map(|nm| (nm.clone(), FixedEffect::default())).collect();
     for (a, &j) in kept.iter().enumerate() {
         let est = ev.beta[a] + if Some(a) == intercept { ybar } else { 0.0 };
         let se = finite((sigma2 * ev.a_inv[a * q + a]).sqrt()).filter(|s| *s > 0.0);
@@ -578,15 +533,7 @@ pub fn fit_random_intercept(data: &MixedData, alpha: f64) -> Option<MixedFit> {
             (Some(s), Some(qv)) => (finite(est - qv * s), finite(est + qv * s)),
             _ => (None, None),
         };
-        effects[j].1 = FixedEffect {
-            estimate: finite(est),
-            se,
-            df,
-            t,
-            p: pv,
-            ci_low: lo,
-            ci_high: hi,
-        };
+        effects[j].1 = FixedEffect { estimate: finite(est), se, df, t, p: pv, ci_low: lo, ci_high: hi };
     }
     Some(MixedFit {
         n_people: m,
@@ -640,10 +587,7 @@ mod tests {
         assert_eq!(fit.effects[1].1.df, Some(3.0));
         assert_eq!(fit.effects[0].1.df, Some(4.0));
         let post = &fit.effects[1].1;
-        assert!(
-            (post.estimate.unwrap() + 0.7469465).abs() < 1e-6
-                && (post.se.unwrap() - 0.2792874).abs() < 1e-6
-        );
+        assert!((post.estimate.unwrap() + 0.7469465).abs() < 1e-6 && (post.se.unwrap() - 0.2792874).abs() < 1e-6);
         assert!((post.p.unwrap() - 0.075402637).abs() < 1e-6);
         assert!((fit.effects[0].1.se.unwrap() - 0.3681263).abs() < 1e-6);
     }
@@ -657,34 +601,13 @@ mod tests {
 
     #[test]
     fn aliased_column_is_not_computable_and_no_nan() {
-        let mut d = data(&[
-            (0, 0.0, 3.1),
-            (0, 1.0, 2.5),
-            (1, 0.0, 4.0),
-            (1, 1.0, 3.0),
-            (2, 0.0, 2.0),
-            (2, 1.0, 1.5),
-        ]);
+        let mut d = data(&[(0, 0.0, 3.1), (0, 1.0, 2.5), (1, 0.0, 4.0), (1, 1.0, 3.0), (2, 0.0, 2.0), (2, 1.0, 1.5)]);
         d.names.push("zero".into());
         d.x = d.x.chunks(2).flat_map(|r| [r[0], r[1], 0.0]).collect();
         let fit = fit_random_intercept(&d, 0.05).unwrap();
         assert_eq!(fit.aliased, vec!["zero".to_string()]);
         assert!(fit.effects[2].1.estimate.is_none() && fit.effects[1].1.estimate.is_some());
-        assert!(fit_random_intercept(
-            &MixedData {
-                y: vec![f64::NAN; 6],
-                ..d.clone()
-            },
-            0.05
-        )
-        .is_none());
-        assert!(fit_random_intercept(
-            &MixedData {
-                group: vec![9; 6],
-                ..d
-            },
-            0.05
-        )
-        .is_none());
+        assert!(fit_random_intercept(&MixedData { y: vec![f64::NAN; 6], ..d.clone() }, 0.05).is_none());
+        assert!(fit_random_intercept(&MixedData { group: vec![9; 6], ..d }, 0.05).is_none());
     }
 }

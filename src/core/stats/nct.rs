@@ -60,7 +60,13 @@ const Q_HUGE: f64 = 1e150;
 // accuracy near 1e-16 in both tails (statrs' erfc is only good to about 1e-10 relative).
 // The coefficients are kept digit for digit as published.
 #[allow(clippy::excessive_precision)]
-const CODY_A: [f64; 5] = [2.2352520354606839287, 161.02823106855587881, 1067.6894854603709582, 18154.981253343561249, 0.065682337918207449113];
+const CODY_A: [f64; 5] = [
+    2.2352520354606839287,
+    161.02823106855587881,
+    1067.6894854603709582,
+    18154.981253343561249,
+    0.065682337918207449113,
+];
 #[allow(clippy::excessive_precision)]
 const CODY_B: [f64; 4] = [47.20258190468824187, 976.09855173777669322, 10260.932208618978205, 45507.789335026729956];
 #[allow(clippy::excessive_precision)]
@@ -87,9 +93,17 @@ const CODY_D: [f64; 8] = [
     19685.429676859990727,
 ];
 #[allow(clippy::excessive_precision)]
-const CODY_P: [f64; 6] = [0.21589853405795699, 0.1274011611602473639, 0.022235277870649807, 0.001421619193227893466, 2.9112874951168792e-5, 0.02307344176494017303];
+const CODY_P: [f64; 6] = [
+    0.21589853405795699,
+    0.1274011611602473639,
+    0.022235277870649807,
+    0.001421619193227893466,
+    2.9112874951168792e-5,
+    0.02307344176494017303,
+];
 #[allow(clippy::excessive_precision)]
-const CODY_Q: [f64; 5] = [1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.00378239633202758244, 7.29751555083966205e-5];
+const CODY_Q: [f64; 5] =
+    [1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.00378239633202758244, 7.29751555083966205e-5];
 const CODY_SMALL: f64 = 0.67448975;
 #[allow(clippy::excessive_precision)]
 const SQRT_32: f64 = 5.656854249492380195206754896838;
@@ -321,7 +335,13 @@ impl Kernel {
         sigma = sigma.max(1e-300);
         // Rounding in lg(u) - lg_mode is about eps |lg_mode| (both parts of lg are <= 0, so
         // |lg_mode| bounds them): no refinement can do better than that.
-        let quad = Quad { lg: &lg, lg_mode, tol: (2e-15f64).max(8.0 * f64::EPSILON * (lg_mode.abs() + 1.0)), budget: Cell::new(QUAD_BUDGET), fast };
+        let quad = Quad {
+            lg: &lg,
+            lg_mode,
+            tol: (2e-15f64).max(8.0 * f64::EPSILON * (lg_mode.abs() + 1.0)),
+            budget: Cell::new(QUAD_BUDGET),
+            fast,
+        };
         let right = quad.side(mode, 1.0, sigma, 0.0);
         let left = if mode > 0.0 { quad.side(mode, -1.0, sigma.min(mode), right) } else { 0.0 };
         let s = left + right;
@@ -378,7 +398,8 @@ impl Quad<'_> {
                 continue;
             }
             let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-            let panel = if self.fast { self.gl20(lo, hi) } else { self.adaptive(lo, hi, self.gl20(lo, hi), acc + sum, 0) };
+            let panel =
+                if self.fast { self.gl20(lo, hi) } else { self.adaptive(lo, hi, self.gl20(lo, hi), acc + sum, 0) };
             if panel.is_finite() {
                 sum += panel;
             }
@@ -683,7 +704,12 @@ mod tests {
         ] {
             assert!(((pnorm(x) - want) / want).abs() < 1e-14, "pnorm({x}) = {}", pnorm(x));
         }
-        for (p, want) in [(0.975, 1.9599639845400536), (1e-10, -6.3613409024040557), (0.8, 0.84162123357291441), (1e-300, -37.047096299361201)] {
+        for (p, want) in [
+            (0.975, 1.9599639845400536),
+            (1e-10, -6.3613409024040557),
+            (0.8, 0.84162123357291441),
+            (1e-300, -37.047096299361201),
+        ] {
             let got = qnorm(p).unwrap();
             assert!(((got - want) / want).abs() < 1e-15, "qnorm({p}) = {got}");
         }
@@ -714,9 +740,26 @@ mod tests {
 
     #[test]
     fn extreme_inputs_never_give_nan() {
-        let qs = [f64::NEG_INFINITY, -1e300, -1e20, -1e6, -300.0, -40.0, -1e-300, 0.0, 1e-300, 40.0, 300.0, 1e6, 1e20, 1e300, f64::INFINITY];
+        let qs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -1e20,
+            -1e6,
+            -300.0,
+            -40.0,
+            -1e-300,
+            0.0,
+            1e-300,
+            40.0,
+            300.0,
+            1e6,
+            1e20,
+            1e300,
+            f64::INFINITY,
+        ];
         let dfs = [1.0, 1.0 + 1e-13, 1.0 + 1e-9, 1.5, 2.0, 7.3, 1e3, 1e7, 1e12, 1e20, 1e300, f64::INFINITY];
-        let ncps = [f64::NEG_INFINITY, -1e10, -1e3, -40.0, -1.0, 0.0, 1e-300, 3.0, 38.0, 40.0, 60.0, 1e3, 1e10, f64::INFINITY];
+        let ncps =
+            [f64::NEG_INFINITY, -1e10, -1e3, -40.0, -1.0, 0.0, 1e-300, 3.0, 38.0, 40.0, 60.0, 1e3, 1e10, f64::INFINITY];
         for &q in &qs {
             for &df in &dfs {
                 for &ncp in &ncps {

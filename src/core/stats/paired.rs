@@ -58,14 +58,31 @@ impl Moments {
         let n = pairs.len();
         let nf = n as f64;
         // `Iterator::sum` starts from -0.0.
-        let (sp, sq, sd) = pairs.iter().fold((-0.0f64, -0.0f64, -0.0f64), |(a, b, c), &(p, q)| (a + p, b + q, c + (q - p)));
+        let (sp, sq, sd) =
+            pairs.iter().fold((-0.0f64, -0.0f64, -0.0f64), |(a, b, c), &(p, q)| (a + p, b + q, c + (q - p)));
         let mean = |s: f64| (n > 0).then(|| s / nf);
         let (mean_pre, mean_post, mean_diff) = (mean(sp), mean(sq), mean(sd));
         let (Some(mp), Some(mq), Some(md)) = (mean_pre, mean_post, mean_diff) else {
-            return Moments { mean_pre, mean_post, mean_diff, sd_pre: None, sd_post: None, sd_diff: None, r_pre_post: None };
+            return Moments {
+                mean_pre,
+                mean_post,
+                mean_diff,
+                sd_pre: None,
+                sd_post: None,
+                sd_diff: None,
+                r_pre_post: None,
+            };
         };
         if n < 2 {
-            return Moments { mean_pre, mean_post, mean_diff, sd_pre: None, sd_post: None, sd_diff: None, r_pre_post: None };
+            return Moments {
+                mean_pre,
+                mean_post,
+                mean_diff,
+                sd_pre: None,
+                sd_post: None,
+                sd_diff: None,
+                r_pre_post: None,
+            };
         }
         // Squared deviations (variance: from -0.0, as `sum`) and the correlation's
         // cross-products (from 0.0, as `correlation`).
@@ -190,13 +207,22 @@ mod tests {
         let mut bits64 = crate::core::xorshift64(0x0bad_c0de_dead_beefu64);
         let mut next = || (bits64() >> 11) as f64 / (1u64 << 53) as f64;
         for n in [0, 1, 2, 3, 17, 1000, 50_000] {
-            let pairs: Vec<(f64, f64)> = (0..n).map(|i| if i % 7 == 3 { (2.5, 2.5) } else { (next() * 40.0, next() * 40.0 - 5.0) }).collect();
+            let pairs: Vec<(f64, f64)> =
+                (0..n).map(|i| if i % 7 == 3 { (2.5, 2.5) } else { (next() * 40.0, next() * 40.0 - 5.0) }).collect();
             let pre: Vec<f64> = pairs.iter().map(|p| p.0).collect();
             let post: Vec<f64> = pairs.iter().map(|p| p.1).collect();
             let diff: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
             let m = Moments::of(&pairs);
-            assert_eq!((bits(m.mean_pre), bits(m.mean_post), bits(m.mean_diff)), (bits(mean(&pre)), bits(mean(&post)), bits(mean(&diff))), "{n}");
-            assert_eq!((bits(m.sd_pre), bits(m.sd_post), bits(m.sd_diff)), (bits(sd(&pre)), bits(sd(&post)), bits(sd(&diff))), "{n}");
+            assert_eq!(
+                (bits(m.mean_pre), bits(m.mean_post), bits(m.mean_diff)),
+                (bits(mean(&pre)), bits(mean(&post)), bits(mean(&diff))),
+                "{n}"
+            );
+            assert_eq!(
+                (bits(m.sd_pre), bits(m.sd_post), bits(m.sd_diff)),
+                (bits(sd(&pre)), bits(sd(&post)), bits(sd(&diff))),
+                "{n}"
+            );
             assert_eq!(bits(m.r_pre_post), bits(correlation(&pre, &post)), "{n}");
         }
         // Constant columns: no correlation.

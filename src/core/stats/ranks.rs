@@ -449,7 +449,27 @@ mod tests {
     #[test]
     fn rounding_equals_the_library_round() {
         let mut next = crate::core::xorshift64(0x9e37_79b9_7f4a_7c15u64);
-        let edges = [0.0, -0.0, 0.5, -0.5, 1.5, -2.5, 0.49999999999999994, -0.49999999999999994, 4_503_599_627_370_495.5, -4_503_599_627_370_495.5, 4_503_599_627_370_496.0, 1e300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::MIN_POSITIVE, -1e-300, 2.5e-9, -0.3];
+        let edges = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            4_503_599_627_370_495.5,
+            -4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MIN_POSITIVE,
+            -1e-300,
+            2.5e-9,
+            -0.3,
+        ];
         let randoms = (0..200_000).map(|i| match i % 4 {
             0 => f64::from_bits(next()),
             1 => (next() % 2_000_001) as f64 / 2.0 - 500_000.0,
@@ -494,7 +514,12 @@ mod tests {
             // The tie sizes drive the variance: compare through it.
             let tie_sum = |t: &[usize]| t.iter().map(|&t| (t as f64).powi(3) - t as f64).sum::<f64>();
             let (_, t_new) = if s.n_nonzero > 0 {
-                let keys: Vec<u64> = diffs.iter().map(|&d| round9(d)).filter(|&d| d != 0.0).map(|d| (d.abs().to_bits() << 1) | u64::from(d.is_nan() || d < 0.0)).collect();
+                let keys: Vec<u64> = diffs
+                    .iter()
+                    .map(|&d| round9(d))
+                    .filter(|&d| d != 0.0)
+                    .map(|d| (d.abs().to_bits() << 1) | u64::from(d.is_nan() || d < 0.0))
+                    .collect();
                 signed_rank_sum(keys)
             } else {
                 (0.0, Vec::new())
@@ -552,7 +577,9 @@ mod tests {
             4 | 5 => ((next() % 21) as f64 - 10.0) / 4.0,
             _ => f64::from_bits(next()) % 1e6,
         };
-        for (na, nb) in [(0, 0), (0, 3), (1, 0), (2, 2), (255, 300), (511, 1), (512, 512), (3000, 700), (20_000, 20_000)] {
+        for (na, nb) in
+            [(0, 0), (0, 3), (1, 0), (2, 2), (255, 300), (511, 1), (512, 512), (3000, 700), (20_000, 20_000)]
+        {
             let a: Vec<f64> = (0..na).map(|_| value()).collect();
             let b: Vec<f64> = (0..nb).map(|_| value()).collect();
             let pooled: Vec<f64> = a.iter().chain(&b).copied().collect();

@@ -246,7 +246,16 @@ mod tests {
         assert_eq!(two_group_owned(x.clone(), y.clone(), 0.05), whole);
         assert_eq!(two_group_with_rank_sum(&x, &y, 0.05, rank_sum(&x, &y)), whole);
         let t = two_group_t(&x, &y, 0.05);
-        assert_eq!(TwoGroupStats { mw_W: whole.mw_W, mw_p_approx: whole.mw_p_approx, mw_p_exact: whole.mw_p_exact, mw_p_R_default: whole.mw_p_R_default, ..t }, whole);
+        assert_eq!(
+            TwoGroupStats {
+                mw_W: whole.mw_W,
+                mw_p_approx: whole.mw_p_approx,
+                mw_p_exact: whole.mw_p_exact,
+                mw_p_R_default: whole.mw_p_R_default,
+                ..t
+            },
+            whole
+        );
         assert_eq!((t.mw_W, t.mw_p_approx), (None, None));
     }
 
@@ -267,7 +276,10 @@ mod tests {
     fn empty_and_single_values_never_nan() {
         let e = two_group(&[], &[1.0, 2.0], 0.05);
         assert_eq!(e.n_int, 0);
-        assert_eq!((e.mean_int, e.mean_diff, e.welch_t, e.student_t, e.cohen_d, e.mw_W), (None, None, None, None, None, None));
+        assert_eq!(
+            (e.mean_int, e.mean_diff, e.welch_t, e.student_t, e.cohen_d, e.mw_W),
+            (None, None, None, None, None, None)
+        );
         // n = 1 vs 2: Welch undefined, Student defined (R: var.equal = TRUE accepts n = 1).
         let o = two_group(&[1.0], &[2.0, 4.0], 0.05);
         assert_eq!(o.welch_t, None);

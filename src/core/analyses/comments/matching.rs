@@ -236,7 +236,8 @@ impl CompiledCodebook {
     /// Compiles `codes` (name, phrases) in order. Phrases that cannot be used (see
     /// [`parse_phrase`]) are skipped here; settings validation reports them before this.
     pub fn new(codes: &[(String, Vec<String>)]) -> Self {
-        let mut cb = CompiledCodebook { stem_one_byte: vec![None; 256], prefix_bits: vec![0; 1024], ..Default::default() };
+        let mut cb =
+            CompiledCodebook { stem_one_byte: vec![None; 256], prefix_bits: vec![0; 1024], ..Default::default() };
         let mut n_patterns: u32 = 0;
         for (ci, (name, phrases)) in codes.iter().enumerate() {
             cb.codes.push(name.clone());
@@ -284,11 +285,15 @@ impl CompiledCodebook {
             cb.prefix_bits[key >> 6] |= 1u64 << (key & 63);
         }
         let mut total = 0u32;
-        cb.prefix_rank = cb.prefix_bits.iter().map(|w| {
-            let before = total;
-            total += w.count_ones();
-            before
-        }).collect();
+        cb.prefix_rank = cb
+            .prefix_bits
+            .iter()
+            .map(|w| {
+                let before = total;
+                total += w.count_ones();
+                before
+            })
+            .collect();
         cb.prefix_lengths = keys.iter().map(|k| lengths.get(k).copied().unwrap_or_default()).collect();
         cb.long_stem_lengths.sort_unstable();
         cb
@@ -388,11 +393,9 @@ impl CompiledCodebook {
 
     /// Whether compiled phrase `p` matches at word `i` of the prepared comment.
     fn phrase_at(&self, p: &CompiledPhrase, i: usize, s: &Scratch) -> bool {
-        p.patterns.iter().enumerate().all(|(j, pat)| {
-            match (s.offsets.get(i + j), s.offsets.get(i + j + 1)) {
-                (Some(&a), Some(&b)) => s.patterns.get(a..b).is_some_and(|ps| ps.contains(pat)),
-                _ => false,
-            }
+        p.patterns.iter().enumerate().all(|(j, pat)| match (s.offsets.get(i + j), s.offsets.get(i + j + 1)) {
+            (Some(&a), Some(&b)) => s.patterns.get(a..b).is_some_and(|ps| ps.contains(pat)),
+            _ => false,
         })
     }
 
@@ -499,10 +502,18 @@ impl OffsetMap {
     }
 
     fn start(&self, l: usize) -> usize {
-        if self.identity { l } else { self.starts.get(l).copied().unwrap_or(0) }
+        if self.identity {
+            l
+        } else {
+            self.starts.get(l).copied().unwrap_or(0)
+        }
     }
 
     fn end(&self, l: usize) -> usize {
-        if self.identity { l } else { self.ends.get(l).copied().unwrap_or(0) }
+        if self.identity {
+            l
+        } else {
+            self.ends.get(l).copied().unwrap_or(0)
+        }
     }
 }

@@ -49,7 +49,11 @@ pub fn comment_arms(arms: Option<&Arms>) -> Option<Vec<Option<Arm>>> {
 
 /// Validates the recipe's `comments` against the file and codes every comment column.
 /// `Err` holds every problem (the recipe is untouched).
-pub fn code_dataset(ds: &Dataset, recipe: &Recipe, arms: Option<&Arms>) -> Result<(CommentsSettings, CommentsResults, Vec<CodedColumn>), Vec<CommentsError>> {
+pub fn code_dataset(
+    ds: &Dataset,
+    recipe: &Recipe,
+    arms: Option<&Arms>,
+) -> Result<(CommentsSettings, CommentsResults, Vec<CodedColumn>), Vec<CommentsError>> {
     let names = ds.column_names();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let settings = recipe.comments.validate(&names, ds.n_rows)?;

@@ -26,8 +26,9 @@ pub const REMOVED: &str = "[removed]";
 /// Top-level domains recognised in bare domains (no `http`/`www`): common ones that are not
 /// English words.
 pub const BARE_DOMAIN_TLDS: &[&str] = &[
-    "com", "org", "net", "edu", "gov", "info", "biz", "io", "uk", "ie", "au", "nz", "ca", "de", "fr", "nl", "es", "eu", "ch", "se", "dk",
-    "fi", "pl", "pt", "jp", "cn", "za", "ru", "br", "mx", "app", "dev", "online", "site", "xyz", "ly", "gl", "ngo",
+    "com", "org", "net", "edu", "gov", "info", "biz", "io", "uk", "ie", "au", "nz", "ca", "de", "fr", "nl", "es", "eu",
+    "ch", "se", "dk", "fi", "pl", "pt", "jp", "cn", "za", "ru", "br", "mx", "app", "dev", "online", "site", "xyz",
+    "ly", "gl", "ngo",
 ];
 
 /// A redactor for one user word list (compile once, redact many quotes).
@@ -39,7 +40,8 @@ pub struct Redactor {
 impl Redactor {
     /// Compiles the user's words (blank entries and entries without a word are ignored).
     pub fn new<S: AsRef<str>>(extra_words: &[S]) -> Self {
-        let entries: Vec<String> = extra_words.iter().map(|w| w.as_ref().to_string()).filter(|w| !w.trim().is_empty()).collect();
+        let entries: Vec<String> =
+            extra_words.iter().map(|w| w.as_ref().to_string()).filter(|w| !w.trim().is_empty()).collect();
         Redactor { words: CompiledCodebook::new(&[("words".to_string(), entries)]).with_possessive() }
     }
 
@@ -124,7 +126,9 @@ fn emails(text: &str, out: &mut Vec<(usize, usize)>) {
 
 /// Trailing characters left outside a web address.
 fn trim_url_end(b: &[u8], start: usize, mut end: usize) -> usize {
-    while end > start && matches!(b[end - 1], b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b']' | b'}' | b'\'' | b'"') {
+    while end > start
+        && matches!(b[end - 1], b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b']' | b'}' | b'\'' | b'"')
+    {
         end -= 1;
     }
     end
@@ -164,7 +168,10 @@ fn web_addresses(text: &str, out: &mut Vec<(usize, usize)>) {
             }
         }
         // Bare domain: a run of domain bytes starting here.
-        if b[i].is_ascii_alphanumeric() && !word_before(text, i) && !(i > 0 && matches!(b[i - 1], b'.' | b'@' | b'/' | b'-' | b'_')) {
+        if b[i].is_ascii_alphanumeric()
+            && !word_before(text, i)
+            && !(i > 0 && matches!(b[i - 1], b'.' | b'@' | b'/' | b'-' | b'_'))
+        {
             let mut end = i;
             while end < b.len() && is_domain_byte(b[end]) {
                 end += 1;
@@ -173,10 +180,19 @@ fn web_addresses(text: &str, out: &mut Vec<(usize, usize)>) {
             while dom_end > i && matches!(b[dom_end - 1], b'.' | b'-') {
                 dom_end -= 1;
             }
-            let next_is_word = text.get(dom_end..).and_then(|s| s.chars().next()).is_some_and(|c| c.is_alphanumeric() || c == '@' || c == '_');
+            let next_is_word = text
+                .get(dom_end..)
+                .and_then(|s| s.chars().next())
+                .is_some_and(|c| c.is_alphanumeric() || c == '@' || c == '_');
             let domain = text.get(i..dom_end).unwrap_or("");
-            let tld_ok = domain.rsplit('.').next().is_some_and(|t| BARE_DOMAIN_TLDS.iter().any(|k| t.eq_ignore_ascii_case(k)));
-            if domain.contains('.') && !next_is_word && tld_ok && plausible_domain(domain) && domain.bytes().any(|c| c.is_ascii_alphabetic()) {
+            let tld_ok =
+                domain.rsplit('.').next().is_some_and(|t| BARE_DOMAIN_TLDS.iter().any(|k| t.eq_ignore_ascii_case(k)));
+            if domain.contains('.')
+                && !next_is_word
+                && tld_ok
+                && plausible_domain(domain)
+                && domain.bytes().any(|c| c.is_ascii_alphabetic())
+            {
                 let mut stop = dom_end;
                 if b.get(dom_end) == Some(&b'/') {
                     stop = trim_url_end(b, dom_end, url_body_end(b, dom_end));
@@ -216,7 +232,8 @@ fn phone_at(b: &[u8], i: usize) -> Option<(usize, usize, Vec<usize>, Vec<u8>)> {
         end = j;
         let sep = b.get(j).copied().filter(|c| matches!(c, b' ' | b'-' | b'.'));
         let k = j + usize::from(sep.is_some());
-        let next = b.get(k).is_some_and(u8::is_ascii_digit) || (b.get(k) == Some(&b'(') && b.get(k + 1).is_some_and(u8::is_ascii_digit));
+        let next = b.get(k).is_some_and(u8::is_ascii_digit)
+            || (b.get(k) == Some(&b'(') && b.get(k + 1).is_some_and(u8::is_ascii_digit));
         if !next {
             break;
         }
@@ -230,7 +247,8 @@ fn phone_at(b: &[u8], i: usize) -> Option<(usize, usize, Vec<usize>, Vec<u8>)> {
 fn not_a_phone(groups: &[usize], seps: &[u8], b: &[u8], start: usize) -> bool {
     let small = |g: usize| g <= 2;
     let date = groups.len() == 3
-        && ((small(groups[0]) && small(groups[1]) && (groups[2] == 2 || groups[2] == 4)) || (groups[0] == 4 && small(groups[1]) && small(groups[2])));
+        && ((small(groups[0]) && small(groups[1]) && (groups[2] == 2 || groups[2] == 4))
+            || (groups[0] == 4 && small(groups[1]) && small(groups[2])));
     let year_range = groups.len() == 2 && groups[0] == 4 && groups[1] == 4 && {
         let d: Vec<u8> = b[start..].iter().copied().filter(u8::is_ascii_digit).take(8).collect();
         let is_year = |y: &[u8]| y.starts_with(b"19") || y.starts_with(b"20");
@@ -250,7 +268,8 @@ fn phones(text: &str, out: &mut Vec<(usize, usize)>) {
         if starts && free {
             if let Some((end, digits, groups, seps)) = phone_at(b, i) {
                 let plus = c == b'+';
-                let ok = (7..=15).contains(&digits) && (plus || (groups.len() >= 2 && !not_a_phone(&groups, &seps, b, i)));
+                let ok =
+                    (7..=15).contains(&digits) && (plus || (groups.len() >= 2 && !not_a_phone(&groups, &seps, b, i)));
                 if ok {
                     out.push((i, end));
                 }

@@ -221,7 +221,13 @@ fn summarise(codebook: &CompiledCodebook, comments: &[CodedComment], rows: usize
         });
         codes.0.push((
             name.clone(),
-            CodeResult { count: count[k], share: share(count[k], n), ci_low: ci.map(|c| c.0), ci_high: ci.map(|c| c.1), arms },
+            CodeResult {
+                count: count[k],
+                share: share(count[k], n),
+                ci_low: ci.map(|c| c.0),
+                ci_high: ci.map(|c| c.1),
+                arms,
+            },
         ));
     }
     let uncoded = comments.iter().filter(|c| c.codes.is_empty()).count();
@@ -231,12 +237,23 @@ fn summarise(codebook: &CompiledCodebook, comments: &[CodedComment], rows: usize
             .iter()
             .enumerate()
             .map(|(k, a)| {
-                let row = codebook.codes().iter().enumerate().map(|(j, b)| (b.clone(), pairs.get(k * n_codes + j).copied().unwrap_or(0))).collect();
+                let row = codebook
+                    .codes()
+                    .iter()
+                    .enumerate()
+                    .map(|(j, b)| (b.clone(), pairs.get(k * n_codes + j).copied().unwrap_or(0)))
+                    .collect();
                 (a.clone(), OrderedMap(row))
             })
             .collect(),
     );
-    ColumnResult { n, blank: rows.saturating_sub(n), codes, uncoded: CountShare { count: uncoded, share: share(uncoded, n) }, co_occurrence }
+    ColumnResult {
+        n,
+        blank: rows.saturating_sub(n),
+        codes,
+        uncoded: CountShare { count: uncoded, share: share(uncoded, n) },
+        co_occurrence,
+    }
 }
 
 /// Codes every column of the settings. `cells_of(column)` gives a column's cells (`None` when

@@ -101,8 +101,12 @@ impl CommentsRecipe {
                 match parse_phrase(phrase) {
                     Ok(_) => {}
                     Err(PhraseProblem::Empty) => problems.push(CommentsError::EmptyPhrase { code: code.clone() }),
-                    Err(PhraseProblem::StarOnly) => problems.push(CommentsError::StarOnlyPhrase { code: code.clone(), phrase: phrase.clone() }),
-                    Err(PhraseProblem::MisplacedStar) => problems.push(CommentsError::MisplacedStar { code: code.clone(), phrase: phrase.clone() }),
+                    Err(PhraseProblem::StarOnly) => {
+                        problems.push(CommentsError::StarOnlyPhrase { code: code.clone(), phrase: phrase.clone() })
+                    }
+                    Err(PhraseProblem::MisplacedStar) => {
+                        problems.push(CommentsError::MisplacedStar { code: code.clone(), phrase: phrase.clone() })
+                    }
                 }
             }
         }
@@ -122,7 +126,8 @@ impl CommentsRecipe {
             }
         }
         let mut codebook = CompiledCodebook::new(&self.codebook.0);
-        let mut columns: Vec<ColumnPlan> = names.iter().map(|n| ColumnPlan { name: n.to_string(), manual: FxHashMap::default() }).collect();
+        let mut columns: Vec<ColumnPlan> =
+            names.iter().map(|n| ColumnPlan { name: n.to_string(), manual: FxHashMap::default() }).collect();
         for (column, rows) in &self.manual.0 {
             if !file_columns.contains(&column.as_str()) {
                 if !self.columns.contains(column) {

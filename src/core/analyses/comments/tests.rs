@@ -1,17 +1,18 @@
 //! Tests: the matching rules one by one, the public reference case (shared/reference/comments),
 //! redaction, the CSV export, bad settings, robustness and speed.
 
-use crate::core::present::comments_csv::{coded_comments_csv, wave_of_column, ExportColumn, TextInExport};
 use super::frequencies::{pair_frequencies, word_frequencies, StopWords};
 use super::matching::{parse_phrase, words, CompiledCodebook, PhraseProblem};
 use super::starter::{starter_codebook, STARTER_CODEBOOK};
 use super::*;
 use crate::core::dataset::is_missing;
+use crate::core::present::comments_csv::{coded_comments_csv, wave_of_column, ExportColumn, TextInExport};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 fn book(codes: &[(&str, &[&str])]) -> CompiledCodebook {
-    let v: Vec<(String, Vec<String>)> = codes.iter().map(|(c, p)| (c.to_string(), p.iter().map(|s| s.to_string()).collect())).collect();
+    let v: Vec<(String, Vec<String>)> =
+        codes.iter().map(|(c, p)| (c.to_string(), p.iter().map(|s| s.to_string()).collect())).collect();
     CompiledCodebook::new(&v)
 }
 
@@ -21,7 +22,10 @@ fn matches(phrase: &str, text: &str) -> bool {
 
 #[test]
 fn words_are_runs_of_letters_digits_and_apostrophes() {
-    assert_eq!(words("G.P. said: it’s OK, don't worry (2x)!"), ["g", "p", "said", "it’s", "ok", "don't", "worry", "2x"]);
+    assert_eq!(
+        words("G.P. said: it’s OK, don't worry (2x)!"),
+        ["g", "p", "said", "it’s", "ok", "don't", "worry", "2x"]
+    );
     assert_eq!(words("self-stigma\nline"), ["self", "stigma", "line"]);
     assert_eq!(words(""), Vec::<String>::new());
 }
@@ -103,7 +107,8 @@ fn phrase_parsing() {
 #[test]
 fn blank_and_missing_cells_are_no_comment_and_manual_is_a_set() {
     let cb = book(&[("fear", &["scared"]), ("other", &["zzz"])]);
-    let cells = [Some("scared"), None, Some("   "), Some("NA"), Some(" -99 "), Some("N/A"), Some("Nothing really"), Some("ok")];
+    let cells =
+        [Some("scared"), None, Some("   "), Some("NA"), Some(" -99 "), Some("N/A"), Some("Nothing really"), Some("ok")];
     let mut manual = FxHashMap::default();
     manual.insert(1, vec![0]); // already found: counts once
     manual.insert(7, vec![1]);
@@ -125,7 +130,8 @@ fn blank_and_missing_cells_are_no_comment_and_manual_is_a_set() {
 fn arms_zero_margins_and_empty_columns() {
     let cb = book(&[("a", &["yes"]), ("b", &["no"])]);
     let cells = [Some("yes"), Some("yes"), Some("no"), Some("yes"), Some("yes")];
-    let arms = [Some(Arm::Intervention), Some(Arm::Intervention), Some(Arm::Intervention), None, Some(Arm::Intervention)];
+    let arms =
+        [Some(Arm::Intervention), Some(Arm::Intervention), Some(Arm::Intervention), None, Some(Arm::Intervention)];
     let col = analyse_column("c", &cells, Some(&arms), &cb, &FxHashMap::default(), is_missing);
     let json = serde_json::to_value(&col.result).unwrap();
     let a = &json["codes"]["a"];
@@ -138,7 +144,11 @@ fn arms_zero_margins_and_empty_columns() {
     let empty = analyse_column("c", &[None, Some("")], Some(&[None, None]), &cb, &FxHashMap::default(), is_missing);
     let json = serde_json::to_value(&empty.result).unwrap();
     assert_eq!((json["n"].as_u64(), json["blank"].as_u64()), (Some(0), Some(2)));
-    assert!(json["codes"]["a"]["share"].is_null() && json["codes"]["a"]["ci_low"].is_null() && json["uncoded"]["share"].is_null());
+    assert!(
+        json["codes"]["a"]["share"].is_null()
+            && json["codes"]["a"]["ci_low"].is_null()
+            && json["uncoded"]["share"].is_null()
+    );
 }
 
 // ---- The public reference case -------------------------------------------------------------
@@ -231,7 +241,9 @@ fn run_reference_case(case: &str) -> Option<(Value, CommentsResults, Vec<CodedCo
     });
     let (results, coded) = analyse_all(
         &settings,
-        |col| names.iter().position(|n| *n == col).map(|ci| data.iter().map(|r| r.get(ci).map(String::as_str)).collect()),
+        |col| {
+            names.iter().position(|n| *n == col).map(|ci| data.iter().map(|r| r.get(ci).map(String::as_str)).collect())
+        },
         arms.as_deref(),
         is_missing,
     );
@@ -269,7 +281,10 @@ fn public_case_pc1_matches_every_key() {
     let keys: Vec<&String> = col.as_object().unwrap().keys().collect();
     assert_eq!(keys.len(), 5);
     let text = serde_json::to_string(&results).unwrap();
-    let order: Vec<usize> = ["understanding", "contact", "help_seeking", "fear", "criticism", "harm"].iter().map(|c| text.find(&format!("\"{c}\"")).unwrap()).collect();
+    let order: Vec<usize> = ["understanding", "contact", "help_seeking", "fear", "criticism", "harm"]
+        .iter()
+        .map(|c| text.find(&format!("\"{c}\"")).unwrap())
+        .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 }
 
@@ -277,7 +292,10 @@ fn public_case_pc1_matches_every_key() {
 
 #[test]
 fn recipe_keeps_codebook_order_and_round_trips() {
-    let r: CommentsRecipe = serde_json::from_str(r#"{"columns": ["c"], "codebook": {"zeta": ["z"], "alpha": ["a*"]}, "manual": {"c": {"2": ["alpha"]}}}"#).unwrap();
+    let r: CommentsRecipe = serde_json::from_str(
+        r#"{"columns": ["c"], "codebook": {"zeta": ["z"], "alpha": ["a*"]}, "manual": {"c": {"2": ["alpha"]}}}"#,
+    )
+    .unwrap();
     assert_eq!(r.codebook.0[0].0, "zeta");
     let back: CommentsRecipe = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
     assert_eq!(back, r);
@@ -322,7 +340,10 @@ fn bad_settings_are_plain_messages_and_nothing_is_lost() {
 
 #[test]
 fn manual_only_codes_are_listed_after_the_codebook() {
-    let r: CommentsRecipe = serde_json::from_str(r#"{"columns": ["c"], "codebook": {"a": ["x"]}, "manual": {"c": {"2": ["hand", "a", "hand"]}}}"#).unwrap();
+    let r: CommentsRecipe = serde_json::from_str(
+        r#"{"columns": ["c"], "codebook": {"a": ["x"]}, "manual": {"c": {"2": ["hand", "a", "hand"]}}}"#,
+    )
+    .unwrap();
     let s = r.validate(&["c"], 2).unwrap();
     assert_eq!(s.codebook.codes(), ["a", "hand"]);
     assert_eq!(s.columns[0].manual[&2], vec![0, 1]);
@@ -454,17 +475,14 @@ fn never_panics_on_odd_text() {
     let cb = CompiledCodebook::new(&starter_codebook().0);
     let r = Redactor::new(&["Ω*", "ﬁ", "İ"]);
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let pool: Vec<char> = "aZ'’*.-+@()/ 0123456789éÉİıßẞΣσς\u{301}\u{307}\u{200d}👍🏽🇬🇧ﬁǅ\n\t\r<>\"wwwhttp:com"
-        .chars()
-        .collect();
+    let pool: Vec<char> =
+        "aZ'’*.-+@()/ 0123456789éÉİıßẞΣσς\u{301}\u{307}\u{200d}👍🏽🇬🇧ﬁǅ\n\t\r<>\"wwwhttp:com".chars().collect();
     for _ in 0..3000 {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
         let len = (state % 40) as usize;
-        let s: String = (0..len)
-            .map(|k| pool[((state >> (k % 50)) as usize + k * 7) % pool.len()])
-            .collect();
+        let s: String = (0..len).map(|k| pool[((state >> (k % 50)) as usize + k * 7) % pool.len()]).collect();
         let _ = cb.code(&s);
         let _ = cb.match_spans(&s);
         let _ = r.redact(&s);
@@ -482,7 +500,8 @@ fn never_panics_on_odd_text() {
 fn timing_10k_comments_of_500_chars() {
     let Ok(csv_text) = std::fs::read_to_string(format!("{REFERENCE}/pc1_trial_comments_n80.csv")) else { return };
     let table = read_csv(&csv_text);
-    let pieces: Vec<&str> = table.iter().skip(1).filter_map(|r| r.get(4).map(String::as_str)).filter(|s| s.len() > 10).collect();
+    let pieces: Vec<&str> =
+        table.iter().skip(1).filter_map(|r| r.get(4).map(String::as_str)).filter(|s| s.len() > 10).collect();
     let comments: Vec<String> = (0..10_000)
         .map(|i| {
             let mut s = String::new();
@@ -496,10 +515,13 @@ fn timing_10k_comments_of_500_chars() {
         })
         .collect();
     let cells: Vec<Option<&str>> = comments.iter().map(|s| Some(s.as_str())).collect();
-    let arms: Vec<Option<Arm>> = (0..cells.len()).map(|i| Some(if i % 2 == 0 { Arm::Intervention } else { Arm::Control })).collect();
+    let arms: Vec<Option<Arm>> =
+        (0..cells.len()).map(|i| Some(if i % 2 == 0 { Arm::Intervention } else { Arm::Control })).collect();
     let cb = CompiledCodebook::new(&starter_codebook().0);
     // This thread's CPU time (Linux), so that other processes on a shared machine do not count.
-    let cpu_ns = || -> Option<u64> { std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok() };
+    let cpu_ns = || -> Option<u64> {
+        std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
+    };
     let (mut best, mut best_wall) = (f64::INFINITY, f64::INFINITY);
     for _ in 0..7 {
         let (t, c0) = (std::time::Instant::now(), cpu_ns());
@@ -525,10 +547,27 @@ fn timing_10k_comments_of_500_chars() {
 #[test]
 fn compiled_matcher_agrees_with_a_naive_one() {
     let phrases: &[&str] = &[
-        "a", "a*", "ab", "ab*", "abc d", "b* c*", "é*", "éa", "it’s", "it's*", "x y z", "yy*", "zz", "c", "ca*", "d d", "dé*",
+        "a",
+        "a*",
+        "ab",
+        "ab*",
+        "abc d",
+        "b* c*",
+        "é*",
+        "éa",
+        "it’s",
+        "it's*",
+        "x y z",
+        "yy*",
+        "zz",
+        "c",
+        "ca*",
+        "d d",
+        "dé*",
         "averyveryveryveryveryveryveryveryveryveryveryveryverylongstemmmmmmm*",
     ];
-    let codes: Vec<(String, Vec<String>)> = phrases.iter().enumerate().map(|(i, p)| (format!("c{i}"), vec![p.to_string()])).collect();
+    let codes: Vec<(String, Vec<String>)> =
+        phrases.iter().enumerate().map(|(i, p)| (format!("c{i}"), vec![p.to_string()])).collect();
     let cb = CompiledCodebook::new(&codes);
     let naive = |text: &str| -> Vec<u32> {
         let w = words(text);
@@ -536,7 +575,9 @@ fn compiled_matcher_agrees_with_a_naive_one() {
         for (i, p) in phrases.iter().enumerate() {
             let pw = parse_phrase(p).unwrap();
             let hit = (0..w.len()).any(|s| {
-                pw.iter().enumerate().all(|(j, q)| w.get(s + j).is_some_and(|t| if q.stem { t.starts_with(&q.text) } else { *t == q.text }))
+                pw.iter().enumerate().all(|(j, q)| {
+                    w.get(s + j).is_some_and(|t| if q.stem { t.starts_with(&q.text) } else { *t == q.text })
+                })
             });
             if hit {
                 out.push(i as u32);
@@ -544,7 +585,44 @@ fn compiled_matcher_agrees_with_a_naive_one() {
         }
         out
     };
-    let pool: Vec<&str> = vec!["a", "A", "ab", "AB", "abc", "d", "D", "b", "bc", "c", "ca", "cab", "é", "É", "éa", "ÉA", "it’s", "it's", "IT'S", "x", "y", "z", "yy", "yyy", "zz", "dé", "DÉJÀ", " ", " ", ", ", "-", ".", "\n", "’", "'", "averyveryveryveryveryveryveryveryveryveryveryveryverylongstemmmmmmmX"];
+    let pool: Vec<&str> = vec![
+        "a",
+        "A",
+        "ab",
+        "AB",
+        "abc",
+        "d",
+        "D",
+        "b",
+        "bc",
+        "c",
+        "ca",
+        "cab",
+        "é",
+        "É",
+        "éa",
+        "ÉA",
+        "it’s",
+        "it's",
+        "IT'S",
+        "x",
+        "y",
+        "z",
+        "yy",
+        "yyy",
+        "zz",
+        "dé",
+        "DÉJÀ",
+        " ",
+        " ",
+        ", ",
+        "-",
+        ".",
+        "\n",
+        "’",
+        "'",
+        "averyveryveryveryveryveryveryveryveryveryveryveryverylongstemmmmmmmX",
+    ];
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     for _ in 0..20_000 {
         state ^= state << 13;
@@ -559,12 +637,18 @@ fn compiled_matcher_agrees_with_a_naive_one() {
 /// Values from R 4.2 (`fisher.test`, `prop.test(correct = FALSE)`), on tables not in pc1.
 #[test]
 fn arm_tests_and_intervals_match_r() {
-    let close = |a: Option<f64>, e: f64, atol: f64, rtol: f64| a.is_some_and(|a| (a - e).abs() <= atol + rtol * e.abs());
+    let close =
+        |a: Option<f64>, e: f64, atol: f64, rtol: f64| a.is_some_and(|a| (a - e).abs() <= atol + rtol * e.abs());
     let cb = book(&[("y", &["yes"])]);
     let column = |int_yes: usize, int_no: usize, ctrl_yes: usize, ctrl_no: usize| {
         let mut cells = Vec::new();
         let mut arms = Vec::new();
-        for (n, text, arm) in [(int_yes, "yes", Arm::Intervention), (int_no, "no", Arm::Intervention), (ctrl_yes, "yes", Arm::Control), (ctrl_no, "no", Arm::Control)] {
+        for (n, text, arm) in [
+            (int_yes, "yes", Arm::Intervention),
+            (int_no, "no", Arm::Intervention),
+            (ctrl_yes, "yes", Arm::Control),
+            (ctrl_no, "no", Arm::Control),
+        ] {
             for _ in 0..n {
                 cells.push(Some(text));
                 arms.push(Some(arm));

@@ -192,8 +192,14 @@ pub fn view(ds: &Dataset, recipe: &Recipe, arms: Option<&Arms>, query: &Comments
     let arm_of = comment_arms(arms);
     v.with_arms = arm_of.is_some();
     v.codes = settings.codebook.codes().to_vec();
-    let (_, coded) = analyse_all(&settings, |col| ds.column(col).map(|c| c.cells.strs().map(Some).collect()), arm_of.as_deref(), |cell| ds.is_missing_value(cell));
-    let cell = |column: &str, row: usize| ds.column(column).and_then(|c| c.cells.str_at(row.wrapping_sub(1))).unwrap_or("");
+    let (_, coded) = analyse_all(
+        &settings,
+        |col| ds.column(col).map(|c| c.cells.strs().map(Some).collect()),
+        arm_of.as_deref(),
+        |cell| ds.is_missing_value(cell),
+    );
+    let cell =
+        |column: &str, row: usize| ds.column(column).and_then(|c| c.cells.str_at(row.wrapping_sub(1))).unwrap_or("");
     // Starred quotes, redacted.
     let redactor = Redactor::new(&recipe.comments.redact);
     for (column, rows) in &recipe.comments.quotes.0 {
@@ -201,11 +207,21 @@ pub fn view(ds: &Dataset, recipe: &Recipe, arms: Option<&Arms>, query: &Comments
         for &row in rows {
             let Some(comment) = col.and_then(|c| c.comments.iter().find(|x| x.row == row)) else { continue };
             let codes = comment.codes.iter().filter_map(|&k| v.codes.get(k as usize).cloned()).collect();
-            v.quotes.push(Quote { column: column.clone(), row, arm: comment.arm, codes, text: redactor.redact(cell(column, row)) });
+            v.quotes.push(Quote {
+                column: column.clone(),
+                row,
+                arm: comment.arm,
+                codes,
+                text: redactor.redact(cell(column, row)),
+            });
         }
     }
     // The column browsed.
-    let Some(col) = query.column.as_deref().and_then(|q| coded.iter().find(|c| c.column == q)).or_else(|| coded.first()) else { return v };
+    let Some(col) =
+        query.column.as_deref().and_then(|q| coded.iter().find(|c| c.column == q)).or_else(|| coded.first())
+    else {
+        return v;
+    };
     v.column = Some(col.column.clone());
     v.total = col.comments.len();
     browse(&mut v, col, &settings.codebook, query, recipe, |row| cell(&col.column, row));
@@ -213,8 +229,16 @@ pub fn view(ds: &Dataset, recipe: &Recipe, arms: Option<&Arms>, query: &Comments
 }
 
 /// Filters, pages, highlights and counts the words of one coded column.
-fn browse<'a>(v: &mut CommentsView, col: &CodedColumn, codebook: &CompiledCodebook, query: &CommentsQuery, recipe: &Recipe, cell: impl Fn(usize) -> &'a str) {
-    let search = (!query.search.trim().is_empty()).then(|| CompiledCodebook::new(&[("search".to_string(), vec![query.search.clone()])]));
+fn browse<'a>(
+    v: &mut CommentsView,
+    col: &CodedColumn,
+    codebook: &CompiledCodebook,
+    query: &CommentsQuery,
+    recipe: &Recipe,
+    cell: impl Fn(usize) -> &'a str,
+) {
+    let search = (!query.search.trim().is_empty())
+        .then(|| CompiledCodebook::new(&[("search".to_string(), vec![query.search.clone()])]));
     let code = query.code.as_deref().and_then(|c| codebook.code_index(c));
     let starred: &[usize] = recipe.comments.quotes.get(&col.column).map_or(&[], Vec::as_slice);
     let manual = recipe.comments.manual.get(&col.column);
@@ -236,9 +260,17 @@ fn browse<'a>(v: &mut CommentsView, col: &CodedColumn, codebook: &CompiledCodebo
     v.page = query.page.min(v.pages - 1);
     for c in passing.iter().skip(v.page * PAGE_SIZE).take(PAGE_SIZE) {
         let text = cell(c.row);
-        let mut highlights: Vec<Highlight> = codebook.match_spans(text).into_iter().map(|m| Highlight { start: m.start, end: m.end, code: Some(m.code) }).collect();
+        let mut highlights: Vec<Highlight> = codebook
+            .match_spans(text)
+            .into_iter()
+            .map(|m| Highlight { start: m.start, end: m.end, code: Some(m.code) })
+            .collect();
         if let Some(s) = &search {
-            highlights.extend(s.match_spans(text).into_iter().map(|m| Highlight { start: m.start, end: m.end, code: None }));
+            highlights.extend(s.match_spans(text).into_iter().map(|m| Highlight {
+                start: m.start,
+                end: m.end,
+                code: None,
+            }));
         }
         highlights.sort_by_key(|h| (h.start, h.end));
         let by_hand: Vec<usize> = manual
@@ -262,7 +294,11 @@ fn browse<'a>(v: &mut CommentsView, col: &CodedColumn, codebook: &CompiledCodebo
     v.stop_words = stop.to_sorted_vec();
     let texts: Vec<&str> = passing.iter().take(TERMS_FROM).map(|c| cell(c.row)).collect();
     v.terms_from = texts.len();
-    let term = |f: crate::core::analyses::comments::frequencies::Frequency| Term { term: f.term, count: f.count, comments: f.comments };
+    let term = |f: crate::core::analyses::comments::frequencies::Frequency| Term {
+        term: f.term,
+        count: f.count,
+        comments: f.comments,
+    };
     v.words = word_frequencies(&texts, &stop, TOP_TERMS).into_iter().map(term).collect();
     v.pairs = pair_frequencies(&texts, &stop, TOP_TERMS).into_iter().map(term).collect();
 }

@@ -209,7 +209,10 @@ mod tests {
 
     #[test]
     fn settings_from_recipe() {
-        let r = Recipe::from_json(r#"{"cost_inputs":{"bootstrap_B":100000,"bootstrap_seed":42,"ci_level":2,"wtp_max":500}}"#).unwrap();
+        let r = Recipe::from_json(
+            r#"{"cost_inputs":{"bootstrap_B":100000,"bootstrap_seed":42,"ci_level":2,"wtp_max":500}}"#,
+        )
+        .unwrap();
         let s = BootstrapSettings::from_recipe(&r);
         assert_eq!((s.replicates, s.seed, s.level, s.wtp_max), (100_000, 42, 0.95, Some(500.0)));
         assert_eq!(BootstrapSettings::from_recipe(&Recipe::default()), BootstrapSettings::default());

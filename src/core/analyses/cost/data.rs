@@ -51,7 +51,12 @@ impl CostData {
         let numeric = |role: &Option<String>| role.as_deref().and_then(|n| ds.numeric(n)).map(|(v, _)| v);
         let pre = numeric(&recipe.columns.pre);
         let post = numeric(&recipe.columns.post);
-        let help = recipe.columns.help_post.as_deref().and_then(|n| binary_column(ds, n, recipe.help_coding.as_ref())).map(|(v, _)| v);
+        let help = recipe
+            .columns
+            .help_post
+            .as_deref()
+            .and_then(|n| binary_column(ds, n, recipe.help_coding.as_ref()))
+            .map(|(v, _)| v);
         if post.is_none() {
             notes.push("Choose a post-score column to see the cost per participant who completed.".into());
         }
@@ -82,8 +87,11 @@ impl CostData {
                 let threshold = inputs.threshold.filter(|t| t.is_finite() && *t > 0.0).unwrap_or(DEFAULT_RCI_THRESHOLD);
                 let lower_is_better = recipe.lower_is_better();
                 let pair = |i: usize| Some((pre.get(i).copied().flatten()?, post.get(i).copied().flatten()?));
-                let all: Vec<f64> =
-                    (0..ds.n_rows).filter(|&i| arms.of_row.get(i).is_some_and(|a| a.is_some())).filter_map(pair).map(|p| p.0).collect();
+                let all: Vec<f64> = (0..ds.n_rows)
+                    .filter(|&i| arms.of_row.get(i).is_some_and(|a| a.is_some()))
+                    .filter_map(pair)
+                    .map(|p| p.0)
+                    .collect();
                 let sd_pre = match inputs.sd_pre {
                     Some(s) => Some(s).filter(|s| s.is_finite() && *s > 0.0),
                     None => sd(&all),

@@ -270,10 +270,17 @@ impl CostRun {
                 undefined += valid.len() - ratios.len();
                 ratios.sort_by(f64::total_cmp);
                 icer_ci = quantile_type7(&ratios, tail).zip(quantile_type7(&ratios, 1.0 - tail));
-                plane.replicates = valid.iter().take(CE_PLANE_MAX_POINTS).map(|&e| CePoint { delta_cost: dc, delta_effect: e }).collect();
+                plane.replicates = valid
+                    .iter()
+                    .take(CE_PLANE_MAX_POINTS)
+                    .map(|&e| CePoint { delta_cost: dc, delta_effect: e })
+                    .collect();
                 let wtp_max = settings.wtp_max.filter(|w| w.is_finite() && *w > 0.0).unwrap_or_else(|| {
-                    let top =
-                        [icer_point, icer_ci.map(|c| c.1)].into_iter().flatten().filter(|v| v.is_finite() && *v > 0.0).fold(0.0, f64::max);
+                    let top = [icer_point, icer_ci.map(|c| c.1)]
+                        .into_iter()
+                        .flatten()
+                        .filter(|v| v.is_finite() && *v > 0.0)
+                        .fold(0.0, f64::max);
                     if top > 0.0 {
                         ratio::nice_ceiling(2.0 * top)
                     } else {
@@ -286,7 +293,10 @@ impl CostRun {
                 notes.push(format!("{undefined} of {target} bootstrap resamples had no ratio (an arm drew no help-seeking answer, or no difference at equal costs) and were left out of the interval."));
             }
         } else if cancelled {
-            notes.push(format!("The bootstrap was stopped after {} of {target} resamples, so no interval is shown.", deltas.len()));
+            notes.push(format!(
+                "The bootstrap was stopped after {} of {target} resamples, so no interval is shown.",
+                deltas.len()
+            ));
         } else if settings.replicates > 0 && data.control.is_some() && delta_effect.is_none() {
             notes.push("The bootstrap needs help-seeking answers after the program in both arms.".into());
         }
@@ -436,7 +446,11 @@ fn summary(
         1 => format!(": {}", per[0]),
         n => format!(": {} and {}", per[..n - 1].join(", "), per[n - 1]),
     };
-    s.push(format!("The program's costs add up to {} for {} participants enrolled{per}.", m(base.total_i), data.intervention.n_enrolled));
+    s.push(format!(
+        "The program's costs add up to {} for {} participants enrolled{per}.",
+        m(base.total_i),
+        data.intervention.n_enrolled
+    ));
     if let Some(c) = base.c_c {
         s.push(format!("The control condition cost {} per participant.", m(c)));
     }
@@ -509,7 +523,10 @@ mod tests {
 
     fn table(int: f64, ctrl: f64) -> CostTable {
         CostTable {
-            items: vec![CostItem::amount("stipends", CostArm::Intervention, int), CostItem::amount("materials", CostArm::Control, ctrl)],
+            items: vec![
+                CostItem::amount("stipends", CostArm::Intervention, int),
+                CostItem::amount("materials", CostArm::Control, ctrl),
+            ],
             currency: "$".into(),
             volunteer_hourly_value: None,
         }
@@ -579,11 +596,13 @@ mod tests {
         assert!(r.notes.iter().any(|n| n.contains("stopped after 300 of 10000")));
         // Progress comes about every 1%.
         let mut seen = Vec::new();
-        let r =
-            run_with_progress(CostRun::from_data(data(arm(20, 8, 8), arm(20, 4, 12)), table(100.0, 10.0), settings(1000, 5)), &mut |f| {
+        let r = run_with_progress(
+            CostRun::from_data(data(arm(20, 8, 8), arm(20, 4, 12)), table(100.0, 10.0), settings(1000, 5)),
+            &mut |f| {
                 seen.push(f);
                 true
-            });
+            },
+        );
         assert_eq!(seen.len(), 100);
         assert_eq!(seen.last(), Some(&1.0));
         assert!(!r.bootstrap_cancelled && r.bootstrap_replicates_done == 1000);
@@ -629,7 +648,8 @@ mod tests {
         let d = || data(arm(120, 50, 50), arm(110, 25, 70));
         let a = run(d(), table(6000.0, 300.0), settings(1000, 8));
         let b = run(d(), table(18000.0, 900.0), settings(1000, 8));
-        let close = |x: Option<f64>, y: Option<f64>, k: f64| (x.unwrap() * k - y.unwrap()).abs() <= 1e-9 * y.unwrap().abs();
+        let close =
+            |x: Option<f64>, y: Option<f64>, k: f64| (x.unwrap() * k - y.unwrap()).abs() <= 1e-9 * y.unwrap().abs();
         for (x, y) in [
             (a.cost_per_enrolled, b.cost_per_enrolled),
             (a.cost_per_completer, b.cost_per_completer),
@@ -655,7 +675,9 @@ mod tests {
         assert!((swapped.delta_cost.unwrap() + a.delta_cost.unwrap()).abs() < 1e-12);
         assert!((swapped.delta_effect.unwrap() + a.delta_effect.unwrap()).abs() < 1e-12);
         assert!(
-            (swapped.incremental_cost_per_additional_help_seeker.unwrap() - a.incremental_cost_per_additional_help_seeker.unwrap()).abs()
+            (swapped.incremental_cost_per_additional_help_seeker.unwrap()
+                - a.incremental_cost_per_additional_help_seeker.unwrap())
+            .abs()
                 < 1e-9
         );
         assert_eq!(swapped.classification, CeClass::RatioMeaningful);
@@ -695,7 +717,10 @@ mod tests {
         let d = CostData { intervention: arm(50, 20, 20), control: None, n_reliably_improved: None, notes: Vec::new() };
         let r = run(d, table(1000.0, 100.0), settings(1000, 1));
         assert_eq!(r.cost_per_enrolled, Some(20.0));
-        assert_eq!((r.total_control, r.cost_per_participant_control, r.incremental_cost_per_additional_help_seeker), (None, None, None));
+        assert_eq!(
+            (r.total_control, r.cost_per_participant_control, r.incremental_cost_per_additional_help_seeker),
+            (None, None, None)
+        );
         assert_eq!(r.bootstrap_replicates, 0);
         assert_eq!(r.classification, CeClass::Undefined);
         assert!(r.notes.iter().any(|n| n.contains("no control arm")));

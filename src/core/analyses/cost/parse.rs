@@ -5,7 +5,7 @@
 //! located (row, column) in plain language. Never panics.
 
 use super::table::{CostArm, CostBasis, CostItem, CostTable, CostValue};
-use crate::core::dataset::{DiagnosticKind, shorten, Diagnostic};
+use crate::core::dataset::{shorten, Diagnostic, DiagnosticKind};
 use crate::core::recipe::GroupLevels;
 use std::collections::BTreeSet;
 
@@ -49,8 +49,8 @@ pub struct Money {
 
 /// Currency symbols recognised before or after a number (longest first).
 const SYMBOLS: &[&str] = &[
-    "US$", "CA$", "AU$", "NZ$", "HK$", "R$", "C$", "A$", "$", "€", "£", "¥", "₹", "₦", "₱", "₩", "₪", "₺", "₽", "₫", "฿", "₴", "₵", "zł",
-    "kr",
+    "US$", "CA$", "AU$", "NZ$", "HK$", "R$", "C$", "A$", "$", "€", "£", "¥", "₹", "₦", "₱", "₩", "₪", "₺", "₽", "₫",
+    "฿", "₴", "₵", "zł", "kr",
 ];
 
 fn is_group_space(c: char) -> bool {
@@ -152,7 +152,10 @@ pub fn parse_amount(cell: &str, hint: DecimalHint) -> Result<Money, String> {
         (a, b) => a.or(b),
     };
     let body: String = s.chars().filter(|c| !is_group_space(*c)).collect();
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') || !body.chars().any(|c| c.is_ascii_digit()) {
+    if body.is_empty()
+        || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        || !body.chars().any(|c| c.is_ascii_digit())
+    {
         return Err("it is not a number".into());
     }
     let dots = body.matches('.').count();
@@ -252,11 +255,10 @@ pub fn parse_arm(cell: &str, levels: Option<&GroupLevels>) -> Option<CostArm> {
         }
     }
     match t.as_str() {
-        "intervention" | "intervention arm" | "intervention group" | "treatment" | "program" | "programme" | "int" | "i" | "tx"
-        | "experimental" => Some(CostArm::Intervention),
-        "control" | "control arm" | "control group" | "comparison" | "ctrl" | "c" | "usual care" | "waitlist" | "wait list" => {
-            Some(CostArm::Control)
-        }
+        "intervention" | "intervention arm" | "intervention group" | "treatment" | "program" | "programme" | "int"
+        | "i" | "tx" | "experimental" => Some(CostArm::Intervention),
+        "control" | "control arm" | "control group" | "comparison" | "ctrl" | "c" | "usual care" | "waitlist"
+        | "wait list" => Some(CostArm::Control),
         "both" | "both arms" | "shared" | "all" | "common" | "overall" | "overhead" => Some(CostArm::Shared),
         _ => None,
     }
@@ -266,9 +268,8 @@ pub fn parse_arm(cell: &str, levels: Option<&GroupLevels>) -> Option<CostArm> {
 pub fn parse_basis(cell: &str) -> Option<CostBasis> {
     match norm(cell).as_str() {
         "" | "fixed" | "total" | "lump sum" | "one off" | "once" => Some(CostBasis::Fixed),
-        "per participant" | "per person" | "per head" | "per enrolled" | "per capita" | "participant" | "each" | "variable" => {
-            Some(CostBasis::PerParticipant)
-        }
+        "per participant" | "per person" | "per head" | "per enrolled" | "per capita" | "participant" | "each"
+        | "variable" => Some(CostBasis::PerParticipant),
         _ => None,
     }
 }
@@ -293,7 +294,9 @@ fn header_role(h: &str) -> (Option<Role>, Option<String>) {
     if let (Some(a), Some(b)) = (text.find(['(', '[']), text.rfind([')', ']'])) {
         if a < b {
             let inside = text[a + 1..b].trim().to_string();
-            if SYMBOLS.contains(&inside.as_str()) || (inside.len() == 3 && inside.chars().all(|c| c.is_ascii_alphabetic())) {
+            if SYMBOLS.contains(&inside.as_str())
+                || (inside.len() == 3 && inside.chars().all(|c| c.is_ascii_alphabetic()))
+            {
                 currency = Some(if inside.len() == 3 { inside.to_uppercase() } else { inside });
             }
             text = format!("{}{}", &text[..a], &text[b + 1..]);
@@ -301,9 +304,8 @@ fn header_role(h: &str) -> (Option<Role>, Option<String>) {
     }
     let k = norm(&text).replace(' ', "_");
     let role = match k.as_str() {
-        "category" | "cost_category" | "ingredient" | "item" | "cost_item" | "line_item" | "description" | "resource" => {
-            Some(Role::Category)
-        }
+        "category" | "cost_category" | "ingredient" | "item" | "cost_item" | "line_item" | "description"
+        | "resource" => Some(Role::Category),
         "arm" | "group" | "condition" | "applies_to" | "arm_group" => Some(Role::Arm),
         "quantity" | "qty" | "units" | "number_of_units" | "n_units" => Some(Role::Quantity),
         "unit_price" | "unit_cost" | "price" | "price_per_unit" | "cost_per_unit" | "rate" => Some(Role::UnitPrice),
@@ -341,7 +343,10 @@ fn sniff_delimiter(text: &str) -> u8 {
 
 /// Category cells that are a sum of the rows above, not an ingredient.
 fn is_total_row(category: &str) -> bool {
-    matches!(norm(category).as_str(), "total" | "totals" | "grand total" | "sum" | "subtotal" | "sub total" | "total cost" | "total costs")
+    matches!(
+        norm(category).as_str(),
+        "total" | "totals" | "grand total" | "sum" | "subtotal" | "sub total" | "total cost" | "total costs"
+    )
 }
 
 /// The trimmed cell of column `c`, or "" when the row is short or there is no such column.
@@ -361,7 +366,8 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
         b',' => DecimalHint::Dot,
         _ => DecimalHint::Auto,
     };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
     let mut records: Vec<(usize, Vec<String>)> = Vec::new();
     let mut notes = Vec::new();
     let mut diagnostics = Vec::new();
@@ -374,9 +380,13 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
                     records.push((line, cells));
                 }
             }
-            Err(e) => {
-                diagnostics.push(Diagnostic { kind: DiagnosticKind::Unreadable, line: None, row: None, column: None, message: format!("Part of the file could not be read ({e}).") })
-            }
+            Err(e) => diagnostics.push(Diagnostic {
+                kind: DiagnosticKind::Unreadable,
+                line: None,
+                row: None,
+                column: None,
+                message: format!("Part of the file could not be read ({e})."),
+            }),
         }
     }
     let Some((_, first)) = records.first() else {
@@ -394,7 +404,8 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
         roles.push(role);
         header_currency.extend(cur);
     }
-    let has_value_column = roles.iter().any(|r| matches!(r, Some(Role::Amount | Role::Quantity | Role::UnitPrice | Role::Hours)));
+    let has_value_column =
+        roles.iter().any(|r| matches!(r, Some(Role::Amount | Role::Quantity | Role::UnitPrice | Role::Hours)));
     let (names, data): (Vec<String>, &[(usize, Vec<String>)]) = if has_value_column {
         (first.clone(), &records[1..])
     } else if first.len() >= 3 && parse_amount(&first[2], hint).is_ok() {
@@ -422,7 +433,10 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
         notes.push("The cost file has no arm column, so every cost was counted for the intervention arm.".into());
     }
     if delim == b';' {
-        notes.push("The cost file is separated by semicolons, so amounts were read with a decimal comma (1.200,50 = 1200.50).".into());
+        notes.push(
+            "The cost file is separated by semicolons, so amounts were read with a decimal comma (1.200,50 = 1200.50)."
+                .into(),
+        );
     } else if delim == b'\t' {
         notes.push("The cost file is separated by tabs.".into());
     }
@@ -434,7 +448,9 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
         let row = r + 1;
         let at = |c: Option<usize>| cell_at(cells, c);
         let bad = |column: Option<usize>, msg: String, diags: &mut Vec<Diagnostic>| {
-            diags.push(Diagnostic { kind: DiagnosticKind::CostRow, line: Some(*line),
+            diags.push(Diagnostic {
+                kind: DiagnosticKind::CostRow,
+                line: Some(*line),
                 row: Some(row),
                 column: column.map(name_of),
                 message: format!("Row {row} (line {line} of the cost file): {msg}"),
@@ -487,7 +503,10 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
                     let msg = if at(c_arm).is_empty() {
                         "the arm is empty, so this cost was left out. Write intervention, control or both.".to_string()
                     } else {
-                        format!("“{}” is not an arm, so this cost was left out. Write intervention, control or both.", shorten(at(c_arm)))
+                        format!(
+                            "“{}” is not an arm, so this cost was left out. Write intervention, control or both.",
+                            shorten(at(c_arm))
+                        )
                     };
                     bad(c_arm, msg, &mut diagnostics);
                     continue;
@@ -499,7 +518,10 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
             None => {
                 bad(
                     c_basis,
-                    format!("“{}” is not a basis, so this cost was left out. Write fixed or per participant.", shorten(at(c_basis))),
+                    format!(
+                        "“{}” is not a basis, so this cost was left out. Write fixed or per participant.",
+                        shorten(at(c_basis))
+                    ),
                     &mut diagnostics,
                 );
                 continue;
@@ -554,7 +576,11 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
         let note = Some(at(c_note).to_string()).filter(|n| !n.is_empty());
         let item = CostItem { category, arm, basis, value, note };
         if item.money(Some(1.0)) < 0.0 {
-            bad(c_amount, "the amount is negative; it was read as a saving that lowers the total.".into(), &mut diagnostics);
+            bad(
+                c_amount,
+                "the amount is negative; it was read as a saving that lowers the total.".into(),
+                &mut diagnostics,
+            );
         }
         items.push(item);
     }
@@ -562,7 +588,12 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
     let codes: BTreeSet<&str> = currencies.iter().map(|c| currency_code(c)).collect();
     let currency = match codes.len() {
         0 => String::new(),
-        1 => currencies.iter().find(|c| c.chars().any(|ch| !ch.is_alphabetic())).or(currencies.iter().next()).cloned().unwrap_or_default(),
+        1 => currencies
+            .iter()
+            .find(|c| c.chars().any(|ch| !ch.is_alphabetic()))
+            .or(currencies.iter().next())
+            .cloned()
+            .unwrap_or_default(),
         _ => {
             notes.push(format!(
                 "The cost file mixes currencies ({}); Lantern adds the amounts as written and does not convert them.",
@@ -674,7 +705,8 @@ mod tests {
                    travel,control,1,5\n\
                    ,control,10\n";
         let p = parse_cost_csv(csv.as_bytes(), None).unwrap();
-        let located: Vec<(Option<usize>, Option<&str>)> = p.diagnostics.iter().map(|d| (d.row, d.column.as_deref())).collect();
+        let located: Vec<(Option<usize>, Option<&str>)> =
+            p.diagnostics.iter().map(|d| (d.row, d.column.as_deref())).collect();
         assert_eq!(
             located,
             vec![

@@ -138,7 +138,10 @@ pub fn classify(
         None => no_interval.to_string(),
     };
     let sentence = if de > 0.0 {
-        format!("Each additional person who sought help cost about {}{interval} compared with the control group.", money(ratio, currency))
+        format!(
+            "Each additional person who sought help cost about {}{interval} compared with the control group.",
+            money(ratio, currency)
+        )
     } else {
         format!(
             "The program saved {} per participant but fewer participants sought help: each help-seeker fewer saved about {}{interval} compared with the control group.",

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 /// Categories offered to the user (any other text is accepted too).
-pub const SUGGESTED_CATEGORIES: &[&str] = &["stipends", "training", "supervision", "materials", "evaluation", "venue", "travel"];
+pub const SUGGESTED_CATEGORIES: &[&str] =
+    &["stipends", "training", "supervision", "materials", "evaluation", "venue", "travel"];
 
 /// Which arm an ingredient belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +73,13 @@ pub struct CostItem {
 impl CostItem {
     /// A fixed amount for one arm (the `category, arm, amount` row of a cost file).
     pub fn amount(category: &str, arm: CostArm, amount: f64) -> CostItem {
-        CostItem { category: category.to_string(), arm, basis: CostBasis::Fixed, value: CostValue::Amount { amount }, note: None }
+        CostItem {
+            category: category.to_string(),
+            arm,
+            basis: CostBasis::Fixed,
+            value: CostValue::Amount { amount },
+            note: None,
+        }
     }
 
     /// The value in money (before the basis is applied). Volunteer hours count as 0 until an
@@ -240,7 +247,9 @@ pub fn typed_table_csv(items: &[CostItem], volunteer_hourly_value: Option<f64>, 
         };
         let (amount, quantity, unit_price, mut note) = match &item.value {
             CostValue::Amount { amount } => (money(*amount), String::new(), String::new(), String::new()),
-            CostValue::Quantity { quantity, unit_price } => (String::new(), format!("{quantity}"), money(*unit_price), String::new()),
+            CostValue::Quantity { quantity, unit_price } => {
+                (String::new(), format!("{quantity}"), money(*unit_price), String::new())
+            }
             CostValue::VolunteerHours { hours } => (
                 money(hours * volunteer_hourly_value.unwrap_or(0.0)),
                 String::new(),
@@ -254,7 +263,14 @@ pub fn typed_table_csv(items: &[CostItem], volunteer_hourly_value: Option<f64>, 
             }
             note.push_str(n);
         }
-        out.push_str(&format!("{},{arm},{basis},{},{},{},{}\n", quote(&item.category), quote(&amount), quantity, quote(&unit_price), quote(&note)));
+        out.push_str(&format!(
+            "{},{arm},{basis},{},{},{},{}\n",
+            quote(&item.category),
+            quote(&amount),
+            quantity,
+            quote(&unit_price),
+            quote(&note)
+        ));
     }
     out
 }
@@ -268,8 +284,20 @@ mod typed_tests {
     fn a_typed_table_reads_back_as_the_same_money() {
         let items = vec![
             CostItem::amount("stipends", CostArm::Intervention, 4800.0),
-            CostItem { category: "materials, printed".into(), arm: CostArm::Intervention, basis: CostBasis::PerParticipant, value: CostValue::Quantity { quantity: 2.0, unit_price: 3.5 }, note: None },
-            CostItem { category: "peer volunteers".into(), arm: CostArm::Shared, basis: CostBasis::Fixed, value: CostValue::VolunteerHours { hours: 40.0 }, note: Some("=cmd".into()) },
+            CostItem {
+                category: "materials, printed".into(),
+                arm: CostArm::Intervention,
+                basis: CostBasis::PerParticipant,
+                value: CostValue::Quantity { quantity: 2.0, unit_price: 3.5 },
+                note: None,
+            },
+            CostItem {
+                category: "peer volunteers".into(),
+                arm: CostArm::Shared,
+                basis: CostBasis::Fixed,
+                value: CostValue::VolunteerHours { hours: 40.0 },
+                note: Some("=cmd".into()),
+            },
             CostItem::amount("=evil", CostArm::Control, 300.0),
         ];
         let csv = typed_table_csv(&items, Some(25.0), "$");

@@ -157,7 +157,9 @@ pub fn reading(s: &DoseSlope, unit: &str, lower_is_better: bool) -> String {
             text.push_str(&format!(" ({}.)", p_text(p)));
         }
     } else if s.se.is_some() {
-        text.push_str(" The data do not show a clear relation between how much people attended and how much they changed.");
+        text.push_str(
+            " The data do not show a clear relation between how much people attended and how much they changed.",
+        );
     } else {
         text.push_str(" There are too few rows to say how certain this is.");
     }
@@ -168,7 +170,13 @@ pub fn reading(s: &DoseSlope, unit: &str, lower_is_better: bool) -> String {
 
 /// The dose section. `dose` holds the per-row values of the dose column (negative values are
 /// left out with a located diagnostic).
-pub fn dose_section(data: &RowData, column: &str, dose: &[Option<f64>], unit: &str, lower_is_better: bool) -> (DoseResult, Vec<Diagnostic>) {
+pub fn dose_section(
+    data: &RowData,
+    column: &str,
+    dose: &[Option<f64>],
+    unit: &str,
+    lower_is_better: bool,
+) -> (DoseResult, Vec<Diagnostic>) {
     let alpha = data.alpha;
     let arms = data.arms;
     let mut diags = Vec::new();
@@ -177,10 +185,16 @@ pub fn dose_section(data: &RowData, column: &str, dose: &[Option<f64>], unit: &s
         .enumerate()
         .map(|(i, v)| match v {
             Some(d) if *d < 0.0 => {
-                diags.push(Diagnostic { kind: DiagnosticKind::OutOfRange, line: None,
+                diags.push(Diagnostic {
+                    kind: DiagnosticKind::OutOfRange,
+                    line: None,
                     row: Some(i + 1),
                     column: Some(column.to_string()),
-                    message: format!("A dose below 0 ({}) cannot be right, so row {} is left out of the dose results.", num(*d, 4), i + 1),
+                    message: format!(
+                        "A dose below 0 ({}) cannot be right, so row {} is left out of the dose results.",
+                        num(*d, 4),
+                        i + 1
+                    ),
                 });
                 None
             }
@@ -211,7 +225,9 @@ pub fn dose_section(data: &RowData, column: &str, dose: &[Option<f64>], unit: &s
     let slope_rows = if two_arms { "intervention" } else { "all" };
     let rows = rows_of(if two_arms { Some(0) } else { None });
     let pts: Vec<(f64, f64)> = match (data.pre, data.post) {
-        (Some(pre), Some(post)) => rows.iter().filter_map(|&i| Some((at(&dose, i)?, round9(at(post, i)? - at(pre, i)?)))).collect(),
+        (Some(pre), Some(post)) => {
+            rows.iter().filter_map(|&i| Some((at(&dose, i)?, round9(at(post, i)? - at(pre, i)?)))).collect()
+        }
         _ => {
             notes.push("Choose a pre and a post column to relate dose to change.".into());
             Vec::new()

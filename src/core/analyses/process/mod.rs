@@ -125,7 +125,9 @@ pub fn process_analysis(
             None => ds.text(name).and_then(|t| satisfaction::wording_map(name, &t)),
         };
         let read = match &wording {
-            Some(m) => ds.text(name).map(|t| (t.iter().map(|c| c.as_deref().and_then(|c| m.lookup(c))).collect::<Vec<_>>(), Vec::new())),
+            Some(m) => ds
+                .text(name)
+                .map(|t| (t.iter().map(|c| c.as_deref().and_then(|c| m.lookup(c))).collect::<Vec<_>>(), Vec::new())),
             None => ds.numeric(name),
         };
         match read {
@@ -135,7 +137,13 @@ pub fn process_analysis(
                 if let Some(m) = &wording {
                     out.process.notes.push(format!("“{name}” is read as a {}.", m.description));
                 }
-                out.satisfaction.push(satisfaction::satisfaction_item(&data, name, &values, map, inputs.satisfaction_max));
+                out.satisfaction.push(satisfaction::satisfaction_item(
+                    &data,
+                    name,
+                    &values,
+                    map,
+                    inputs.satisfaction_max,
+                ));
             }
             None => out.process.notes.push(format!("The rating column “{name}” is not in this file.")),
         }
@@ -143,7 +151,9 @@ pub fn process_analysis(
 
     if !inputs.population.is_empty() {
         if data.subgroup.is_none() {
-            out.process.notes.push("Choose the subgroup column whose levels the population figures describe, to compare reach.".into());
+            out.process.notes.push(
+                "Choose the subgroup column whose levels the population figures describe, to compare reach.".into(),
+            );
         }
         out.reach = reach::reach(&data, &inputs.population);
     }
@@ -240,7 +250,10 @@ mod tests {
 
     #[test]
     fn likert_satisfaction_uses_the_value_map() {
-        let a = run(TRIAL, r#"{"columns":{"group":"group","pre":"pre","post":"post"},"process":{"satisfaction":["rating"]}}"#);
+        let a = run(
+            TRIAL,
+            r#"{"columns":{"group":"group","pre":"pre","post":"post"},"process":{"satisfaction":["rating"]}}"#,
+        );
         let s = &a.results.satisfaction[0];
         // The reader maps the satisfaction wording to numbers; the top two are "Very satisfied"
         // and "Satisfied": 3 of the 4 answers.
@@ -271,7 +284,10 @@ mod tests {
 
     #[test]
     fn everyone_dropped_out() {
-        let a = run("g,pre,post\nintervention,1,\nintervention,2,\ncontrol,3,\ncontrol,4,\n", r#"{"columns":{"group":"g","pre":"pre","post":"post"}}"#);
+        let a = run(
+            "g,pre,post\nintervention,1,\nintervention,2,\ncontrol,3,\ncontrol,4,\n",
+            r#"{"columns":{"group":"g","pre":"pre","post":"post"}}"#,
+        );
         let r = a.results.process.as_ref().unwrap().retention.as_ref().unwrap();
         assert_eq!(r.arms["all"].attrition_rate, Some(1.0));
         assert!(r.baseline.is_empty());

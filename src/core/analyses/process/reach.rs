@@ -75,13 +75,18 @@ fn status(s: &Share, pi: f64) -> &'static str {
 
 /// Population figures → shares. Returns the shares per level (in the order given), how they
 /// were read, and notes. `None` when nothing usable is given.
-pub fn population_shares(population: &BTreeMap<String, f64>, notes: &mut Vec<String>) -> Option<(Vec<(String, f64)>, &'static str)> {
+pub fn population_shares(
+    population: &BTreeMap<String, f64>,
+    notes: &mut Vec<String>,
+) -> Option<(Vec<(String, f64)>, &'static str)> {
     let mut given = Vec::new();
     for (k, v) in population {
         if v.is_finite() && *v >= 0.0 && !k.trim().is_empty() {
             given.push((k.trim().to_string(), *v));
         } else {
-            notes.push(format!("The population figure for “{k}” ({v}) is not a number of 0 or more, so it is left out."));
+            notes.push(format!(
+                "The population figure for “{k}” ({v}) is not a number of 0 or more, so it is left out."
+            ));
         }
     }
     let total: f64 = given.iter().map(|g| g.1).sum();
@@ -112,8 +117,10 @@ pub fn reach(data: &RowData, population: &BTreeMap<String, f64>) -> Option<Reach
     let arms = data.arms;
     let rows: Vec<usize> = (0..arms.of_row.len()).filter(|&i| arms.of_row[i].is_some()).collect();
     let known: Vec<(usize, String)> = rows.iter().filter_map(|&i| Some((i, sub.get(i).cloned().flatten()?))).collect();
-    let completed: Option<Vec<&(usize, String)>> = data.post.map(|post| known.iter().filter(|(i, _)| at(post, *i).is_some()).collect());
-    let key_of: BTreeMap<String, usize> = shares.iter().enumerate().map(|(j, (k, _))| (normalise_answer(k), j)).collect();
+    let completed: Option<Vec<&(usize, String)>> =
+        data.post.map(|post| known.iter().filter(|(i, _)| at(post, *i).is_some()).collect());
+    let key_of: BTreeMap<String, usize> =
+        shares.iter().enumerate().map(|(j, (k, _))| (normalise_answer(k), j)).collect();
     let mut enrolled_counts = vec![0usize; shares.len()];
     let mut completed_counts = vec![0usize; shares.len()];
     let mut unlisted: Vec<String> = Vec::new();
@@ -164,7 +171,8 @@ pub fn reach(data: &RowData, population: &BTreeMap<String, f64>) -> Option<Reach
     let pis: Vec<f64> = shares.iter().map(|s| s.1).collect();
     let complete_list = unlisted.is_empty();
     let gof_e = complete_list.then(|| goodness_of_fit(&enrolled_counts, &pis)).flatten();
-    let gof_c = complete_list.then(|| goodness_of_fit(&completed_counts, &pis)).flatten().filter(|_| n_completed.is_some());
+    let gof_c =
+        complete_list.then(|| goodness_of_fit(&completed_counts, &pis)).flatten().filter(|_| n_completed.is_some());
     if !unlisted.is_empty() {
         notes.push(format!(
             "The population table does not list {} (found in “{column}”), so those rows count only in the denominators and the overall test is left out.",
@@ -204,7 +212,10 @@ pub fn reach(data: &RowData, population: &BTreeMap<String, f64>) -> Option<Reach
     } else {
         let mut s = Vec::new();
         if !under.is_empty() {
-            s.push(format!("The program is reaching fewer people than their share of the population in: {}.", under.join("; ")));
+            s.push(format!(
+                "The program is reaching fewer people than their share of the population in: {}.",
+                under.join("; ")
+            ));
         }
         if !over.is_empty() {
             s.push(format!("It reaches more than their share in: {}.", over.join("; ")));
@@ -265,10 +276,19 @@ mod tests {
     fn enrolled_and_completed_against_population() {
         // 20 enrolled: 4 aged 55+ (20%), 16 younger; population: 40% 55+.
         let arms = Arms::new(vec!["all"], vec![Some(0); 21]);
-        let mut sub: Vec<Option<String>> = (0..20).map(|i| Some(if i < 4 { "55+".to_string() } else { "18-54".to_string() })).collect();
+        let mut sub: Vec<Option<String>> =
+            (0..20).map(|i| Some(if i < 4 { "55+".to_string() } else { "18-54".to_string() })).collect();
         sub.push(None);
         let post: Vec<f64> = (0..21).map(|i| if i == 0 || i == 5 { f64::NAN } else { 1.0 }).collect();
-        let data = RowData { arms: &arms, subgroup: Some(&sub), subgroup_name: Some("age"), pre: None, post: Some(&post), followup: None, alpha: 0.05 };
+        let data = RowData {
+            arms: &arms,
+            subgroup: Some(&sub),
+            subgroup_name: Some("age"),
+            pre: None,
+            post: Some(&post),
+            followup: None,
+            alpha: 0.05,
+        };
         let r = reach(&data, &pop(&[("55+", 40.0), ("18-54 ", 60.0)])).unwrap();
         assert_eq!(r.n_enrolled, 20);
         assert_eq!(r.n_completed, Some(18));
@@ -277,8 +297,16 @@ mod tests {
         assert!(close(old.enrolled_difference, 0.2 - 0.4));
         // R 4.2.2: prop.test(4, 20, correct = FALSE)$conf.int = 0.080657662579798076, 0.416017432251893526,
         // minus the population share 0.4.
-        assert!(close(old.enrolled_difference_ci_low, 0.080657662579798076 - 0.4), "{:?}", old.enrolled_difference_ci_low);
-        assert!(close(old.enrolled_difference_ci_high, 0.416017432251893526 - 0.4), "{:?}", old.enrolled_difference_ci_high);
+        assert!(
+            close(old.enrolled_difference_ci_low, 0.080657662579798076 - 0.4),
+            "{:?}",
+            old.enrolled_difference_ci_low
+        );
+        assert!(
+            close(old.enrolled_difference_ci_high, 0.416017432251893526 - 0.4),
+            "{:?}",
+            old.enrolled_difference_ci_high
+        );
         assert_eq!(old.enrolled_status, "in_line");
         assert_eq!(old.completed.as_ref().unwrap().count, 3);
         // R 4.2.2: chisq.test(c(4, 16), p = c(0.4, 0.6)): X-squared = 10/3, p-value = 0.067889154861828768
@@ -292,8 +320,29 @@ mod tests {
     #[test]
     fn under_reach_is_said_and_unlisted_levels_noted() {
         let arms = Arms::new(vec!["all"], vec![Some(0); 50]);
-        let sub: Vec<Option<String>> = (0..50).map(|i| Some(if i < 2 { "rural" } else if i < 45 { "urban" } else { "other" }.to_string())).collect();
-        let data = RowData { arms: &arms, subgroup: Some(&sub), subgroup_name: Some("area"), pre: None, post: None, followup: None, alpha: 0.05 };
+        let sub: Vec<Option<String>> = (0..50)
+            .map(|i| {
+                Some(
+                    if i < 2 {
+                        "rural"
+                    } else if i < 45 {
+                        "urban"
+                    } else {
+                        "other"
+                    }
+                    .to_string(),
+                )
+            })
+            .collect();
+        let data = RowData {
+            arms: &arms,
+            subgroup: Some(&sub),
+            subgroup_name: Some("area"),
+            pre: None,
+            post: None,
+            followup: None,
+            alpha: 0.05,
+        };
         let r = reach(&data, &pop(&[("Rural", 0.4), ("Urban", 0.6)])).unwrap();
         assert_eq!(r.levels[0].enrolled_status, "under");
         assert_eq!(r.levels[1].enrolled_status, "over");

@@ -164,14 +164,24 @@ pub fn attrition_test(groups: &[(String, usize, usize)], between: &str, alpha: f
 }
 
 /// [`attrition_test`] for an outcome named in the warning ("follow-up scores").
-pub fn attrition_test_for(groups: &[(String, usize, usize)], between: &str, outcome: &str, alpha: f64) -> Option<AttritionTest> {
+pub fn attrition_test_for(
+    groups: &[(String, usize, usize)],
+    between: &str,
+    outcome: &str,
+    alpha: f64,
+) -> Option<AttritionTest> {
     let groups: Vec<&(String, usize, usize)> = groups.iter().filter(|g| g.2 > 0 && g.1 <= g.2).collect();
     if groups.len() < 2 {
         return None;
     }
     let rates: Vec<f64> = groups.iter().map(|g| g.1 as f64 / g.2 as f64).collect();
-    let big: Vec<(usize, f64)> =
-        groups.iter().zip(&rates).enumerate().filter(|(_, (g, _))| g.2 >= MIN_ENROLLED_FOR_DIFFERENCE).map(|(i, (_, r))| (i, *r)).collect();
+    let big: Vec<(usize, f64)> = groups
+        .iter()
+        .zip(&rates)
+        .enumerate()
+        .filter(|(_, (g, _))| g.2 >= MIN_ENROLLED_FOR_DIFFERENCE)
+        .map(|(i, (_, r))| (i, *r))
+        .collect();
     let (mut largest, mut hi, mut lo) = (None, None, None);
     if big.len() >= 2 {
         let max = big.iter().copied().fold((0, f64::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
@@ -197,15 +207,24 @@ pub fn attrition_test_for(groups: &[(String, usize, usize)], between: &str, outc
     // the highest and lowest of the groups large enough to compare (those the difference is
     // taken over), else of all groups.
     let (ihi, ilo) = match (&hi, &lo) {
-        (Some(h), Some(l)) => (groups.iter().position(|g| &g.0 == h).unwrap_or(0), groups.iter().position(|g| &g.0 == l).unwrap_or(0)),
+        (Some(h), Some(l)) => {
+            (groups.iter().position(|g| &g.0 == h).unwrap_or(0), groups.iter().position(|g| &g.0 == l).unwrap_or(0))
+        }
         _ => (argmax(&rates), argmin(&rates)),
     };
     let detail = if two {
         format!("{} of {} and {} of {} dropped out", pct(rates[0]), groups[0].0, pct(rates[1]), groups[1].0)
     } else {
-        format!("drop-out ranges from {} ({}) to {} ({})", pct(rates[ilo]), groups[ilo].0, pct(rates[ihi]), groups[ihi].0)
+        format!(
+            "drop-out ranges from {} ({}) to {} ({})",
+            pct(rates[ilo]),
+            groups[ilo].0,
+            pct(rates[ihi]),
+            groups[ihi].0
+        )
     };
-    let points = largest.filter(|_| by_points).map(|d| format!("a difference of {} percentage points", (d * 100.0).round()));
+    let points =
+        largest.filter(|_| by_points).map(|d| format!("a difference of {} percentage points", (d * 100.0).round()));
     let test_text = p.map(|p| format!("{} {}", if two { "Fisher's exact test" } else { "chi-square test" }, p_text(p)));
     let warning = by_test.then(|| {
         let why: Vec<String> = points.iter().chain(test_text.iter()).cloned().collect();
@@ -306,7 +325,8 @@ pub fn retention(data: &RowData) -> Option<RetentionResult> {
         notes: Vec::new(),
         conf_level: 1.0 - alpha,
     };
-    let per_arm: Vec<(String, &[usize])> = arms.names.iter().map(|n| n.to_string()).zip(arms.rows().iter().map(Vec::as_slice)).collect();
+    let per_arm: Vec<(String, &[usize])> =
+        arms.names.iter().map(|n| n.to_string()).zip(arms.rows().iter().map(Vec::as_slice)).collect();
     let mut all: Vec<usize> = Vec::with_capacity(per_arm.iter().map(|(_, r)| r.len()).sum());
     all.extend((0..arms.of_row.len()).filter(|&i| arms.of_row[i].is_some()));
     for (name, rows) in &per_arm {
@@ -320,9 +340,12 @@ pub fn retention(data: &RowData) -> Option<RetentionResult> {
         if data.followup.is_some() {
             let fu: Vec<(String, usize, usize)> = per_arm
                 .iter()
-                .filter_map(|(n, _)| out.arms.get(n).map(|s| (n.clone(), s.enrolled - s.followup_reached.unwrap_or(0), s.enrolled)))
+                .filter_map(|(n, _)| {
+                    out.arms.get(n).map(|s| (n.clone(), s.enrolled - s.followup_reached.unwrap_or(0), s.enrolled))
+                })
                 .collect();
-            out.between_arms_followup = attrition_test_for(&fu, "between the arms at follow-up", "follow-up scores", alpha);
+            out.between_arms_followup =
+                attrition_test_for(&fu, "between the arms at follow-up", "follow-up scores", alpha);
         }
     }
     if let Some(sub) = data.subgroup {
@@ -335,11 +358,14 @@ pub fn retention(data: &RowData) -> Option<RetentionResult> {
         for (level, rows) in &levels {
             out.subgroups.insert(level.to_string(), retention_stats(rows, post, data.followup, alpha));
         }
-        let groups: Vec<(String, usize, usize)> = out.subgroups.iter().map(|(l, s)| (l.clone(), s.dropped, s.enrolled)).collect();
+        let groups: Vec<(String, usize, usize)> =
+            out.subgroups.iter().map(|(l, s)| (l.clone(), s.dropped, s.enrolled)).collect();
         let name = data.subgroup_name.unwrap_or("subgroup");
         out.between_subgroups = attrition_test(&groups, &format!("between the levels of “{name}”"), alpha);
         if levels.len() == 1 {
-            out.notes.push(format!("“{name}” has a single level in the enrolled rows, so drop-out cannot be compared between subgroups."));
+            out.notes.push(format!(
+                "“{name}” has a single level in the enrolled rows, so drop-out cannot be compared between subgroups."
+            ));
         }
         if out.between_subgroups.as_ref().and_then(|t| t.chisq_min_expected).is_some_and(|m| m < 5.0) {
             out.notes.push("Some expected counts in the subgroup comparison are below 5, so its chi-square p-value is only approximate.".into());
@@ -360,9 +386,14 @@ pub fn retention(data: &RowData) -> Option<RetentionResult> {
         if t.enrolled == 0 {
             out.notes.push("No rows are in an arm, so retention cannot be described.".into());
         } else if t.dropped == 0 {
-            out.notes.push("Everyone enrolled has a post score: nobody dropped out, so there is no drop-out to compare.".into());
+            out.notes.push(
+                "Everyone enrolled has a post score: nobody dropped out, so there is no drop-out to compare.".into(),
+            );
         } else if t.completed == 0 {
-            out.notes.push("Nobody enrolled has a post score yet: attrition is 100% and there are no completers to compare.".into());
+            out.notes.push(
+                "Nobody enrolled has a post score yet: attrition is 100% and there are no completers to compare."
+                    .into(),
+            );
         }
     }
     if let Some(pre) = data.pre {
@@ -423,7 +454,8 @@ mod tests {
     fn differential_attrition_between_two_arms_matches_r() {
         // 12 of 40 vs 4 of 40 dropped out. R 4.2.2: fisher.test(matrix(c(12,28,4,36), 2, byrow = TRUE))$p.value
         //   = 0.048166683523190132; chisq.test(..., correct = FALSE): X-squared = 5, p = 0.025347318677468304
-        let t = attrition_test(&[("intervention".into(), 12, 40), ("control".into(), 4, 40)], "between the arms", 0.05).unwrap();
+        let t = attrition_test(&[("intervention".into(), 12, 40), ("control".into(), 4, 40)], "between the arms", 0.05)
+            .unwrap();
         assert!(close(t.difference, 0.2));
         assert!(close(t.largest_difference, 0.2));
         assert!(close(t.fisher_p, 0.048166683523190132), "{:?}", t.fisher_p);
@@ -449,7 +481,10 @@ mod tests {
         // ... as a note, not an alarm: the test does not show it.
         assert!(t.warning.is_none());
         let n = t.note.unwrap();
-        assert!(n.contains("30% of a and 20% of b") && n.contains("10 percentage points") && n.contains("not show"), "{n}");
+        assert!(
+            n.contains("30% of a and 20% of b") && n.contains("10 percentage points") && n.contains("not show"),
+            "{n}"
+        );
         // 9 points: not flagged.
         let u = attrition_test(&[("a".into(), 29, 100), ("b".into(), 20, 100)], "between the arms", 0.05).unwrap();
         assert!(!u.differential, "{u:?}");
@@ -504,10 +539,21 @@ mod tests {
     #[test]
     fn full_section_for_two_arms_and_subgroups() {
         let n = f64::NAN;
-        let arms = Arms::new(vec!["intervention", "control"], vec![Some(0), Some(0), Some(0), Some(1), Some(1), Some(1), None]);
+        let arms = Arms::new(
+            vec!["intervention", "control"],
+            vec![Some(0), Some(0), Some(0), Some(1), Some(1), Some(1), None],
+        );
         let post = vec![1.0, n, n, 1.0, 1.0, 2.0, 3.0];
         let pre = vec![1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0];
-        let sub = vec![Some("a".to_string()), Some("a".into()), None, Some("b".into()), Some("b".into()), Some("a".into()), Some("b".into())];
+        let sub = vec![
+            Some("a".to_string()),
+            Some("a".into()),
+            None,
+            Some("b".into()),
+            Some("b".into()),
+            Some("a".into()),
+            Some("b".into()),
+        ];
         let data = RowData {
             arms: &arms,
             subgroup: Some(&sub),

@@ -74,7 +74,13 @@ const WORDINGS: &[(&str, &[&[&str]])] = &[
     ("5-point quality scale", &[&["poor"], &["fair"], &["good"], &["very good"], &["excellent"]]),
     (
         "5-point helpfulness scale",
-        &[&["not at all helpful", "not helpful"], &["slightly helpful", "a little helpful"], &["moderately helpful", "somewhat helpful"], &["very helpful"], &["extremely helpful"]],
+        &[
+            &["not at all helpful", "not helpful"],
+            &["slightly helpful", "a little helpful"],
+            &["moderately helpful", "somewhat helpful"],
+            &["very helpful"],
+            &["extremely helpful"],
+        ],
     ),
 ];
 
@@ -111,7 +117,12 @@ pub fn wording_map(column: &str, answers: &[Option<String>]) -> Option<ValueMap>
             }
             entries.extend(spelled.into_iter().map(|s| (s, v)));
         }
-        return Some(ValueMap { column: column.to_string(), description: (*name).to_string(), entries, missing: Vec::new() });
+        return Some(ValueMap {
+            column: column.to_string(),
+            description: (*name).to_string(),
+            entries,
+            missing: Vec::new(),
+        });
     }
     None
 }
@@ -140,7 +151,13 @@ fn group(values: &[f64], threshold: Option<f64>, alpha: f64) -> RatingGroup {
 }
 
 /// One rating column. `ratings` holds its per-row numbers (after the value map).
-pub fn satisfaction_item(data: &RowData, column: &str, ratings: &[Option<f64>], map: Option<&ValueMap>, scale_max: Option<f64>) -> SatisfactionItem {
+pub fn satisfaction_item(
+    data: &RowData,
+    column: &str,
+    ratings: &[Option<f64>],
+    map: Option<&ValueMap>,
+    scale_max: Option<f64>,
+) -> SatisfactionItem {
     let alpha = data.alpha;
     let arms = data.arms;
     let in_arm: Vec<usize> = (0..arms.of_row.len()).filter(|&i| arms.of_row[i].is_some()).collect();
@@ -177,7 +194,8 @@ pub fn satisfaction_item(data: &RowData, column: &str, ratings: &[Option<f64>], 
     let overall = group(&values, threshold, alpha);
     let mut by_arm = BTreeMap::new();
     for (a, name) in arms.names.iter().enumerate() {
-        let v: Vec<f64> = (0..arms.of_row.len()).filter(|&i| arms.of_row[i] == Some(a)).filter_map(|i| at(ratings, i)).collect();
+        let v: Vec<f64> =
+            (0..arms.of_row.len()).filter(|&i| arms.of_row[i] == Some(a)).filter_map(|i| at(ratings, i)).collect();
         by_arm.insert(name.to_string(), group(&v, threshold, alpha));
     }
     if arms.names.len() == 2 {
@@ -197,13 +215,20 @@ pub fn satisfaction_item(data: &RowData, column: &str, ratings: &[Option<f64>], 
     }
     let reading = match (overall.top_two.share, &top) {
         (Some(s), Some((tv, _))) => {
-            let label = |v: f64| map.and_then(|m| m.entries.iter().find(|e| e.1 == v).map(|e| format!("“{}”", e.0))).unwrap_or_else(|| num(v, 2));
+            let label = |v: f64| {
+                map.and_then(|m| m.entries.iter().find(|e| e.1 == v).map(|e| format!("“{}”", e.0)))
+                    .unwrap_or_else(|| num(v, 2))
+            };
             let names: Vec<String> = tv.iter().map(|v| label(*v)).collect();
             let ci = match (overall.top_two.ci_low, overall.top_two.ci_high) {
                 (Some(l), Some(h)) => format!(" ({}% CI {} to {})", ((1.0 - alpha) * 100.0).round(), pct(l), pct(h)),
                 _ => String::new(),
             };
-            format!("{} of the {n} people who answered “{column}” chose one of the top two levels ({}){ci}.", pct(s), names.join(" or "))
+            format!(
+                "{} of the {n} people who answered “{column}” chose one of the top two levels ({}){ci}.",
+                pct(s),
+                names.join(" or ")
+            )
         }
         _ => format!("Nobody has a usable answer in “{column}”."),
     };
@@ -259,7 +284,10 @@ mod tests {
         //   = 0.23072428127601299, 0.88237922576735195.
         assert!((item.top_two.ci_low.unwrap() - 0.23072428127601299).abs() < 1e-12, "{:?}", item.top_two.ci_low);
         assert!((item.top_two.ci_high.unwrap() - 0.88237922576735195).abs() < 1e-12, "{:?}", item.top_two.ci_high);
-        assert_eq!(item.levels.iter().map(|l| (l.value, l.count)).collect::<Vec<_>>(), vec![(2.0, 1), (3.0, 1), (4.0, 2), (5.0, 1)]);
+        assert_eq!(
+            item.levels.iter().map(|l| (l.value, l.count)).collect::<Vec<_>>(),
+            vec![(2.0, 1), (3.0, 1), (4.0, 2), (5.0, 1)]
+        );
         assert_eq!(item.levels[2].label.as_deref(), Some("Agree"));
         assert_eq!(item.median, Some(4.0));
         assert!(item.reading.starts_with("60% of the 5"), "{}", item.reading);
@@ -288,14 +316,22 @@ mod tests {
 
     #[test]
     fn satisfaction_wording_is_recognised() {
-        let answers = vec![Some("Very satisfied".to_string()), Some("satisfied".into()), None, Some("Neither satisfied nor dissatisfied".into())];
+        let answers = vec![
+            Some("Very satisfied".to_string()),
+            Some("satisfied".into()),
+            None,
+            Some("Neither satisfied nor dissatisfied".into()),
+        ];
         let m = wording_map("r", &answers).unwrap();
         assert_eq!(m.lookup("VERY SATISFIED"), Some(5.0));
         assert_eq!(m.lookup("satisfied"), Some(4.0));
         assert_eq!(m.lookup("Very dissatisfied"), Some(1.0));
         // The file's spelling is the label.
         assert_eq!(m.entries.iter().find(|e| e.1 == 4.0).map(|e| e.0.as_str()), Some("satisfied"));
-        assert_eq!(wording_map("q", &[Some("Good".into()), Some("Excellent".into())]).unwrap().lookup("excellent"), Some(5.0));
+        assert_eq!(
+            wording_map("q", &[Some("Good".into()), Some("Excellent".into())]).unwrap().lookup("excellent"),
+            Some(5.0)
+        );
         assert!(wording_map("x", &[Some("Good".into()), Some("Satisfied".into())]).is_none());
         assert!(wording_map("x", &[None]).is_none());
     }

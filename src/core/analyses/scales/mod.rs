@@ -22,7 +22,7 @@ pub use result::{ItemStat, ItemsResult, ScorePair};
 pub use spec::{parse_specs, DontKnow, ItemSpec, Method};
 
 use crate::core::dataset::{Column, Dataset, Diagnostic};
-use crate::core::recipe::{Recipe, RciInputs};
+use crate::core::recipe::{RciInputs, Recipe};
 use read::{fmt, CellCounts};
 use reliability::{complete_cases, cronbach_alpha, reliability};
 use std::collections::BTreeMap;
@@ -167,7 +167,9 @@ pub fn score_scale(ds: &Dataset, spec: &ItemSpec, id_column: Option<&str>, ci_le
     if !spec.has_source() {
         notes.push(format!("{who}: name its item columns (pre_prefix and post_prefix, such as \"pre_q\", or pre_columns and post_columns)."));
     } else if numbers.is_empty() {
-        notes.push(format!("{who}: no item columns were found for the prefixes given; set k or item_numbers, or list the columns."));
+        notes.push(format!(
+            "{who}: no item columns were found for the prefixes given; set k or item_numbers, or list the columns."
+        ));
     }
     let pre_cols = read::locate(ds, &spec.pre, &numbers, "pre", &who, &mut notes);
     let post_cols = read::locate(ds, &spec.post, &numbers, "post", &who, &mut notes);
@@ -199,13 +201,19 @@ pub fn score_scale(ds: &Dataset, spec: &ItemSpec, id_column: Option<&str>, ci_le
     }
     let stray: Vec<String> = spec.reverse.iter().filter(|r| !numbers.contains(r)).map(|r| r.to_string()).collect();
     if !stray.is_empty() && !numbers.is_empty() {
-        notes.push(format!("{who}: reverse item(s) {} are not among the scale’s items, so they were ignored.", stray.join(", ")));
+        notes.push(format!(
+            "{who}: reverse item(s) {} are not among the scale’s items, so they were ignored.",
+            stray.join(", ")
+        ));
     }
     let k = numbers.len();
     let min_answered = score::min_answered_count(spec.min_answered, k);
     let mut counts = CellCounts::default();
 
-    let mut time_point = |cells: &Option<Vec<Vec<read::Cell>>>, cols: &Option<Vec<Option<String>>>, time: &str| -> Option<TimePoint> {
+    let mut time_point = |cells: &Option<Vec<Vec<read::Cell>>>,
+                          cols: &Option<Vec<Option<String>>>,
+                          time: &str|
+     -> Option<TimePoint> {
         let (cells, cols) = (cells.as_ref()?, cols.as_ref()?);
         let raw: Vec<Vec<Option<f64>>> = cells
             .iter()
@@ -322,12 +330,23 @@ pub fn score_scale(ds: &Dataset, spec: &ItemSpec, id_column: Option<&str>, ci_le
 }
 
 /// Scores keyed by participant id; rows with a blank or repeated id are keyed `row N`.
-fn score_map(ds: &Dataset, id_column: Option<&str>, pre: Option<&Vec<Option<f64>>>, post: Option<&Vec<Option<f64>>>) -> BTreeMap<String, ScorePair> {
+fn score_map(
+    ds: &Dataset,
+    id_column: Option<&str>,
+    pre: Option<&Vec<Option<f64>>>,
+    post: Option<&Vec<Option<f64>>>,
+) -> BTreeMap<String, ScorePair> {
     let ids = id_column.and_then(|c| ds.column(c));
     let mut map = BTreeMap::new();
     for r in 0..ds.n_rows {
-        let pair = ScorePair { pre: pre.and_then(|v| v.get(r).copied().flatten()), post: post.and_then(|v| v.get(r).copied().flatten()) };
-        let id = ids.and_then(|c| c.cells.get(r)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && !map.contains_key(s));
+        let pair = ScorePair {
+            pre: pre.and_then(|v| v.get(r).copied().flatten()),
+            post: post.and_then(|v| v.get(r).copied().flatten()),
+        };
+        let id = ids
+            .and_then(|c| c.cells.get(r))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty() && !map.contains_key(s));
         map.insert(id.unwrap_or_else(|| format!("row {}", r + 1)), pair);
     }
     map
@@ -346,11 +365,14 @@ mod tests {
     #[test]
     fn out_of_range_answer_is_located_and_unanswered() {
         let ds = read_csv(b"id,pre_q1,pre_q2,pre_q3\nA,1,2,9\nB,2,x,2\nC,3,3,3\n", "t.csv").unwrap();
-        let s = score_items(&ds, &recipe(json!({"pre_prefix": "pre_q", "k": 3, "min_answered": 2, "min": 1, "max": 5}))).unwrap();
+        let s =
+            score_items(&ds, &recipe(json!({"pre_prefix": "pre_q", "k": 3, "min_answered": 2, "min": 1, "max": 5})))
+                .unwrap();
         let sc = &s.scales[0];
         // Row 1: 9 is outside 1–5, so the score is the mean of 1 and 2; row 2: "x" is not a number.
         assert_eq!(sc.pre, Some(vec![Some(1.5), Some(2.0), Some(3.0)]));
-        let located: Vec<(Option<usize>, Option<&str>)> = sc.diagnostics.iter().map(|d| (d.row, d.column.as_deref())).collect();
+        let located: Vec<(Option<usize>, Option<&str>)> =
+            sc.diagnostics.iter().map(|d| (d.row, d.column.as_deref())).collect();
         assert_eq!(located, vec![(Some(2), Some("pre_q2")), (Some(1), Some("pre_q3"))]);
         assert_eq!((sc.result.n_out_of_range, sc.result.n_not_number), (1, 1));
         assert!(sc.post.is_none());
@@ -364,7 +386,10 @@ mod tests {
         assert!(r.items_pre[2].item_rest_r.unwrap() < 0.0);
         assert!(r.notes.iter().any(|n| n.contains("item 3") && n.contains("reverse-worded")), "{:?}", r.notes);
         // Reversed as it should be: no warning, and the reversal is 6 − x on the default 1–5 scale.
-        let r = score_items(&ds, &recipe(json!({"pre_columns": ["q1", "q2", "q3"], "reverse": [3]}))).unwrap().result().unwrap();
+        let r = score_items(&ds, &recipe(json!({"pre_columns": ["q1", "q2", "q3"], "reverse": [3]})))
+            .unwrap()
+            .result()
+            .unwrap();
         assert!(r.items_pre.iter().all(|i| i.item_rest_r.unwrap() > 0.0));
         assert!(!r.notes.iter().any(|n| n.contains("negatively")), "{:?}", r.notes);
         assert_eq!(r.reverse_constant, 6.0);
@@ -379,7 +404,8 @@ mod tests {
         let (pre, _) = scored_columns(&ds, &recipe(json!({"preset": "SSOSH", "pre_prefix": "s"}))).unwrap();
         assert_eq!(pre, Some(vec![Some(30.0)]));
         // ATSPPH-SF, answers all 3 on 0–3: items 2, 4, 8, 9, 10 become 0; total = 5×3 = 15.
-        let ds = read_csv(b"a1,a2,a3,a4,a5,a6,a7,a8,a9,a10\n3,3,3,3,3,3,3,3,3,3\n0,0,0,0,0,0,0,0,0,0\n", "t.csv").unwrap();
+        let ds =
+            read_csv(b"a1,a2,a3,a4,a5,a6,a7,a8,a9,a10\n3,3,3,3,3,3,3,3,3,3\n0,0,0,0,0,0,0,0,0,0\n", "t.csv").unwrap();
         let r = score_items(&ds, &recipe(json!({"preset": "ATSPPH-SF", "pre_prefix": "a"}))).unwrap();
         assert_eq!(r.scales[0].pre, Some(vec![Some(15.0), Some(15.0)]));
         assert_eq!(r.scales[0].result.reverse_constant, 3.0);
@@ -388,7 +414,8 @@ mod tests {
         let ds = read_csv("r1,r2,r3,r4,r5,r6,r7,r8\n1,2,1,2,5,Don’t know,4,2\n".as_bytes(), "t.csv").unwrap();
         let (pre, _) = scored_columns(&ds, &recipe(json!({"preset": "RIBS", "pre_prefix": "r"}))).unwrap();
         assert_eq!(pre, Some(vec![Some(14.0)])); // 5 + 3 + 4 + 2
-        let (pre, _) = scored_columns(&ds, &recipe(json!({"preset": "RIBS", "pre_prefix": "r", "dont_know": "missing"}))).unwrap();
+        let (pre, _) =
+            scored_columns(&ds, &recipe(json!({"preset": "RIBS", "pre_prefix": "r", "dont_know": "missing"}))).unwrap();
         assert_eq!(pre, Some(vec![None]));
     }
 

@@ -3,8 +3,8 @@
 //! [`Diagnostic`]s and count as unanswered). Also settles the answer scale (min..max) when the
 //! key does not give it.
 
-use crate::core::dataset::{DiagnosticKind, parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic};
 use crate::core::analyses::scales::spec::{DontKnow, ItemSource, ItemSpec};
+use crate::core::dataset::{parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic, DiagnosticKind};
 
 /// One cell of an item column, before the answer scale is known.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +75,14 @@ pub fn item_numbers(ds: &Dataset, spec: &ItemSpec) -> Vec<usize> {
 }
 
 /// The column of each item at one time point (`None` = not in the file), plus notes.
-pub fn locate(ds: &Dataset, src: &ItemSource, numbers: &[usize], time: &str, who: &str, notes: &mut Vec<String>) -> Option<Vec<Option<String>>> {
+pub fn locate(
+    ds: &Dataset,
+    src: &ItemSource,
+    numbers: &[usize],
+    time: &str,
+    who: &str,
+    notes: &mut Vec<String>,
+) -> Option<Vec<Option<String>>> {
     let cols: Vec<Option<String>> = match src {
         ItemSource::None => return None,
         ItemSource::Prefix(p) => numbers.iter().map(|&n| find_prefixed(ds, p, n)).collect(),
@@ -101,7 +108,10 @@ pub fn locate(ds: &Dataset, src: &ItemSource, numbers: &[usize], time: &str, who
         })
         .collect();
     if absent.len() == numbers.len() && !numbers.is_empty() {
-        notes.push(format!("{who}: none of the {time} item columns ({}) is in this file, so there are no {time} scores.", absent.join(", ")));
+        notes.push(format!(
+            "{who}: none of the {time} item columns ({}) is in this file, so there are no {time} scores.",
+            absent.join(", ")
+        ));
     } else if !absent.is_empty() {
         notes.push(format!(
             "{who}: the {time} item column(s) {} are not in this file; those items count as unanswered.",
@@ -151,7 +161,9 @@ pub fn answer_range(spec: &ItemSpec, observed: &[f64], who: &str) -> (f64, f64, 
         (Some(a), Some(b)) => (a, b, None),
         (Some(a), None) => match c {
             Some(c) => (a, c - a, Some("from its minimum and the reverse rule")),
-            None if whole && hi > a && hi <= 10.0 => (a, hi.max(a + 1.0), Some("from its minimum and the highest answer in the file")),
+            None if whole && hi > a && hi <= 10.0 => {
+                (a, hi.max(a + 1.0), Some("from its minimum and the highest answer in the file"))
+            }
             None => (a, 5.0_f64.max(a + 1.0), Some("from its minimum (the maximum defaults to 5)")),
         },
         (None, Some(b)) => match c {
@@ -160,15 +172,27 @@ pub fn answer_range(spec: &ItemSpec, observed: &[f64], who: &str) -> (f64, f64, 
             None => (1.0_f64.min(b - 1.0), b, Some("from its maximum (the minimum defaults to 1)")),
         },
         (None, None) => match c {
-            Some(c) if !holds(1.0, c - 1.0) && holds(0.0, c) => (0.0, c, Some("from the reverse rule and the answers in the file")),
+            Some(c) if !holds(1.0, c - 1.0) && holds(0.0, c) => {
+                (0.0, c, Some("from the reverse rule and the answers in the file"))
+            }
             Some(c) => (1.0, c - 1.0, Some("from the reverse rule")),
             None if holds(1.0, 5.0) => (1.0, 5.0, Some("as the default 1–5")),
-            None if whole && (lo == 0.0 || lo == 1.0) && (2.0..=10.0).contains(&hi) => (lo, hi, Some("from the lowest and highest answers in the file")),
+            None if whole && (lo == 0.0 || lo == 1.0) && (2.0..=10.0).contains(&hi) => {
+                (lo, hi, Some("from the lowest and highest answers in the file"))
+            }
             None => (1.0, 5.0, Some("as the default 1–5")),
         },
     };
     if min.partial_cmp(&max) != Some(std::cmp::Ordering::Less) {
-        return (1.0, 5.0, Some(format!("{who}: the answer scale {} to {} is empty, so 1–5 is used; set items.min and items.max.", fmt(min), fmt(max))));
+        return (
+            1.0,
+            5.0,
+            Some(format!(
+                "{who}: the answer scale {} to {} is empty, so 1–5 is used; set items.min and items.max.",
+                fmt(min),
+                fmt(max)
+            )),
+        );
     }
     let note = match how {
         // p06-style keys ("6 − x" on a 1–5 file) need no note; say so only when it was guessed.
@@ -201,7 +225,15 @@ pub struct CellCounts {
 
 /// Turns cells into answers on min..max: "don't know" as chosen, non-numbers and out-of-range
 /// answers as unanswered, each with a located diagnostic (1-based data row, column name).
-pub fn answers(cells: &[Cell], column: Option<&str>, min: f64, max: f64, dk: DontKnow, counts: &mut CellCounts, diags: &mut Vec<Diagnostic>) -> Vec<Option<f64>> {
+pub fn answers(
+    cells: &[Cell],
+    column: Option<&str>,
+    min: f64,
+    max: f64,
+    dk: DontKnow,
+    counts: &mut CellCounts,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Option<f64>> {
     cells
         .iter()
         .enumerate()
@@ -255,14 +287,23 @@ mod tests {
         Dataset {
             file: "t.csv".into(),
             n_rows: cols.first().map_or(0, |c| c.1.len()),
-            columns: cols.iter().map(|(n, c)| Column { name: n.to_string(), cells: c.iter().map(|s| s.to_string()).collect() }).collect(),
+            columns: cols
+                .iter()
+                .map(|(n, c)| Column { name: n.to_string(), cells: c.iter().map(|s| s.to_string()).collect() })
+                .collect(),
             ..Default::default()
         }
     }
 
     #[test]
     fn prefix_finds_exact_then_lenient_names() {
-        let d = ds(&[("pre_q1", &["1"]), ("PRE_Q02", &["1"]), ("pre_q_3", &["1"]), ("pre_q10", &["1"]), ("pre_q1_text", &["x"])]);
+        let d = ds(&[
+            ("pre_q1", &["1"]),
+            ("PRE_Q02", &["1"]),
+            ("pre_q_3", &["1"]),
+            ("pre_q10", &["1"]),
+            ("pre_q1_text", &["x"]),
+        ]);
         assert_eq!(find_prefixed(&d, "pre_q", 1).as_deref(), Some("pre_q1"));
         assert_eq!(find_prefixed(&d, "pre_q", 2).as_deref(), Some("PRE_Q02"));
         assert_eq!(find_prefixed(&d, "pre_q", 3).as_deref(), Some("pre_q_3"));
@@ -288,7 +329,10 @@ mod tests {
     #[test]
     fn cells_follow_the_file_s_value_maps_missing_codes_and_decimal_commas() {
         use crate::core::dataset::ValueMap;
-        let mut d = ds(&[("q1", &["Strongly agree", " agree ", "Don't know", "999", "", "2", "Maybe"]), ("q2", &["2,5", "3", "x", "1", "1", "1", "1"])]);
+        let mut d = ds(&[
+            ("q1", &["Strongly agree", " agree ", "Don't know", "999", "", "2", "Maybe"]),
+            ("q2", &["2,5", "3", "x", "1", "1", "1", "1"]),
+        ]);
         d.value_maps = vec![ValueMap {
             column: "q1".into(),
             description: "agree scale".into(),
@@ -300,7 +344,18 @@ mod tests {
         d.decimal_comma_columns = vec!["q2".into()];
         let dk = vec!["don't know".to_string()];
         let c = cells(&d, Some("q1"), &dk);
-        assert_eq!(c, vec![Cell::Number(5.0), Cell::Number(4.0), Cell::DontKnow, Cell::Blank, Cell::Blank, Cell::Number(2.0), Cell::Text("Maybe".into())]);
+        assert_eq!(
+            c,
+            vec![
+                Cell::Number(5.0),
+                Cell::Number(4.0),
+                Cell::DontKnow,
+                Cell::Blank,
+                Cell::Blank,
+                Cell::Number(2.0),
+                Cell::Text("Maybe".into())
+            ]
+        );
         let c = cells(&d, Some("q2"), &dk);
         assert_eq!(c[..3], [Cell::Number(2.5), Cell::Number(3.0), Cell::Text("x".into())]);
         // "-99" is not among this file's missing codes, so it is a number (then out of range).
@@ -310,7 +365,12 @@ mod tests {
 
     #[test]
     fn answer_scale_is_given_or_inferred() {
-        let key = |min: Option<f64>, max: Option<f64>, c: Option<f64>| ItemSpec { min, max, reverse_constant: c, ..ItemSpec::default() };
+        let key = |min: Option<f64>, max: Option<f64>, c: Option<f64>| ItemSpec {
+            min,
+            max,
+            reverse_constant: c,
+            ..ItemSpec::default()
+        };
         // p06: "6 - x" on 1..5 answers, no note.
         assert_eq!(answer_range(&key(None, None, Some(6.0)), &[1.0, 5.0, 3.0], "s"), (1.0, 5.0, None));
         // "3 - x" with answers 0..3: the scale is 0..3.

@@ -80,7 +80,8 @@ pub fn reliability(items: &[Vec<Option<f64>>], level: f64) -> Reliability {
     let per_item = (0..k)
         .map(|j| {
             let rest: Vec<f64> = total.iter().zip(&cc[j]).map(|(t, x)| t - x).collect();
-            let others: Vec<Vec<f64>> = cc.iter().enumerate().filter(|(i, _)| *i != j).map(|(_, c)| c.clone()).collect();
+            let others: Vec<Vec<f64>> =
+                cc.iter().enumerate().filter(|(i, _)| *i != j).map(|(_, c)| c.clone()).collect();
             ItemRest { item_rest_r: correlation(&cc[j], &rest), alpha_if_deleted: cronbach_alpha(&others) }
         })
         .collect();
@@ -98,7 +99,8 @@ mod tests {
     ///   (equal to the covariance-matrix form k/(k-1)*(1 - trace(C)/C.sum()), C = np.cov(X.T))
     ///   Feldt: 1-(1-alpha)*scipy.stats.f.ppf(0.975, 5, 15) and ...ppf(0.025, 5, 15)
     ///   item-rest r: np.corrcoef(X[:, j], X.sum(1) - X[:, j])[0, 1]; alpha-if-deleted: alpha of np.delete(X, j, 1)
-    const DATA: [[f64; 4]; 6] = [[2., 3., 3., 2.], [4., 4., 5., 4.], [3., 3., 2., 3.], [5., 4., 4., 5.], [1., 2., 1., 2.], [3., 4., 3., 3.]];
+    const DATA: [[f64; 4]; 6] =
+        [[2., 3., 3., 2.], [4., 4., 5., 4.], [3., 3., 2., 3.], [5., 4., 4., 5.], [1., 2., 1., 2.], [3., 4., 3., 3.]];
 
     const ALPHA: f64 = 0.9370552818828681;
     const CI_LOW: f64 = 0.7748835439698458;

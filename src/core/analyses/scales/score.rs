@@ -3,7 +3,7 @@
 //! prorated sum (mean × k, equal to the plain sum when every item is answered).
 //! Definitions: `shared/reference/README.md` ("Item scoring").
 
-use crate::core::analyses::scales::spec::{MinAnswered, Method};
+use crate::core::analyses::scales::spec::{Method, MinAnswered};
 
 /// The minimum number of answered items for k items: a count as given (kept within 1..=k),
 /// or a share rounded up (80% of 10 = 8, of 4 = 4, of 7 = 6).
@@ -83,7 +83,12 @@ mod tests {
     #[test]
     fn sum_is_prorated_when_items_are_missing() {
         // Answers 1, 2, 3 and one blank of k = 4: mean 2, prorated sum 2 × 4 = 8; complete row sums.
-        let items = vec![vec![Some(1.0), Some(1.0)], vec![Some(2.0), Some(1.0)], vec![Some(3.0), Some(1.0)], vec![None, Some(1.0)]];
+        let items = vec![
+            vec![Some(1.0), Some(1.0)],
+            vec![Some(2.0), Some(1.0)],
+            vec![Some(3.0), Some(1.0)],
+            vec![None, Some(1.0)],
+        ];
         assert_eq!(score_rows(&items, 2, 3, Method::Sum), vec![Some(8.0), Some(4.0)]);
         assert_eq!(score_rows(&items, 2, 3, Method::Mean), vec![Some(2.0), Some(1.0)]);
         assert_eq!(score_rows(&items, 2, 4, Method::Sum), vec![None, Some(4.0)]);

@@ -57,7 +57,8 @@ pub enum MinAnswered {
 pub const DEFAULT_MIN_SHARE: f64 = 0.8;
 
 /// Cell texts read as "don't know" (compared trimmed, case-insensitively, any apostrophe).
-pub const DEFAULT_DONT_KNOW_CODES: &[&str] = &["don't know", "dont know", "do not know", "dk", "don't know / not sure", "not sure"];
+pub const DEFAULT_DONT_KNOW_CODES: &[&str] =
+    &["don't know", "dont know", "do not know", "dk", "don't know / not sure", "not sure"];
 
 /// The scoring key of one scale, as the user gave it (resolved against a file later).
 #[derive(Debug, Clone, PartialEq)]
@@ -146,7 +147,10 @@ pub fn parse_specs(v: &Value) -> (Vec<ItemSpec>, Vec<String>) {
     for (i, s) in list.into_iter().enumerate() {
         match s {
             Value::Object(_) => specs.push(parse_one(s, &mut notes)),
-            _ => notes.push(format!("Scale {} in the item settings is not an object with keys such as “pre_prefix”; it was ignored.", i + 1)),
+            _ => notes.push(format!(
+                "Scale {} in the item settings is not an object with keys such as “pre_prefix”; it was ignored.",
+                i + 1
+            )),
         }
     }
     (specs, notes)
@@ -187,25 +191,33 @@ pub fn parse_one(v: &Value, notes: &mut Vec<String>) -> ItemSpec {
         match as_count(x) {
             Some(k) if (1..=1000).contains(&k) => {
                 spec.k = Some(k);
-                if spec.item_numbers.as_ref().is_some_and(|n| n.len() != k) && v.get("item_numbers").is_none_or(Value::is_null) {
+                if spec.item_numbers.as_ref().is_some_and(|n| n.len() != k)
+                    && v.get("item_numbers").is_none_or(Value::is_null)
+                {
                     // A preset's item numbers with another k: the given k wins.
                     spec.item_numbers = None;
                 }
             }
-            _ => notes.push(format!("The number of items (k) of {who} should be a whole number from 1 to 1000; it was ignored.")),
+            _ => notes.push(format!(
+                "The number of items (k) of {who} should be a whole number from 1 to 1000; it was ignored."
+            )),
         }
     }
     if let Some(x) = v.get("reverse").filter(|x| !x.is_null()) {
         match number_list(x) {
             Some(list) => spec.reverse = list,
-            None => notes.push(format!("The reverse-worded items of {who} were not understood (write them as [3, 6, 9]); no item is reversed.")),
+            None => notes.push(format!(
+                "The reverse-worded items of {who} were not understood (write them as [3, 6, 9]); no item is reversed."
+            )),
         }
     }
     if let Some(x) = v.get("reverse_rule").and_then(Value::as_str) {
         match reverse_constant(x) {
             Some(c) => spec.reverse_constant = Some(c),
             None if is_min_max_rule(x) => spec.reverse_constant = None,
-            None => notes.push(format!("The reverse rule “{x}” of {who} was not understood; reversed items are scored as min + max − x.")),
+            None => notes.push(format!(
+                "The reverse rule “{x}” of {who} was not understood; reversed items are scored as min + max − x."
+            )),
         }
     }
     for (key, slot) in [("min", &mut spec.min), ("max", &mut spec.max)] {
@@ -219,14 +231,19 @@ pub fn parse_one(v: &Value, notes: &mut Vec<String>) -> ItemSpec {
     if let Some(x) = v.get("min_answered").filter(|x| !x.is_null()) {
         match min_answered(x) {
             Some(m) => spec.min_answered = m,
-            None => notes.push(format!("The minimum number of answered items of {who} was not understood; 80% of the items is used.")),
+            None => notes.push(format!(
+                "The minimum number of answered items of {who} was not understood; 80% of the items is used."
+            )),
         }
     }
     let method_text = v.get("method").or_else(|| v.get("scoring")).and_then(Value::as_str);
     match method_text.map(|s| s.trim().to_lowercase()) {
         Some(m) if m.starts_with("mean") || m == "average" => spec.method = Method::Mean,
         Some(m) if m.starts_with("sum") || m == "total" || m.starts_with("prorated") => spec.method = Method::Sum,
-        Some(m) => notes.push(format!("The scoring method “{m}” of {who} is not “mean” or “sum”; {} is used.", method_name(spec.method))),
+        Some(m) => notes.push(format!(
+            "The scoring method “{m}” of {who} is not “mean” or “sum”; {} is used.",
+            method_name(spec.method)
+        )),
         None => {
             // Fall back on a free-text score rule ("mean of answered items ...", "sum of ...").
             if let Some(rule) = v.get("score_rule").and_then(Value::as_str) {
@@ -272,7 +289,8 @@ fn source(v: &Value, time: &str, notes: &mut Vec<String>, who: &str) -> Option<I
     if let Some(x) = v.get(format!("{time}_columns")).filter(|x| !x.is_null()) {
         match string_list(x) {
             Some(list) if !list.is_empty() => return Some(ItemSource::Columns(list)),
-            _ => notes.push(format!("The {time} item columns of {who} should be a list of column names; they were ignored.")),
+            _ => notes
+                .push(format!("The {time} item columns of {who} should be a list of column names; they were ignored.")),
         }
     }
     match v.get(format!("{time}_prefix")) {
@@ -456,7 +474,8 @@ mod tests {
 
     #[test]
     fn preset_then_overrides() {
-        let (specs, notes) = parse_specs(&json!({"preset": "ribs", "pre_prefix": "ribs_pre_q", "dont_know": "missing"}));
+        let (specs, notes) =
+            parse_specs(&json!({"preset": "ribs", "pre_prefix": "ribs_pre_q", "dont_know": "missing"}));
         assert!(notes.is_empty(), "{notes:?}");
         let s = &specs[0];
         assert_eq!(s.preset, Some("RIBS"));

@@ -52,16 +52,20 @@ pub fn guess_waves(file_names: &[&str]) -> Vec<Option<Wave>> {
     out
 }
 
-const CODE_WORDS: &[&str] = &["code", "id", "sgic", "participant", "pid", "identifier", "token", "pseudonym", "codigo", "código"];
+const CODE_WORDS: &[&str] =
+    &["code", "id", "sgic", "participant", "pid", "identifier", "token", "pseudonym", "codigo", "código"];
 /// Words of a self-generated code's parts ("first letter of your mother's name", "birth month").
 const PART_WORDS: &[&str] = &["initial", "initials", "letter", "month", "day", "digit", "digits"];
 /// Words that mark a column as not a person's code even with "id" in it.
-const NOT_CODE_WORDS: &[&str] = &["group", "school", "class", "site", "session", "cluster", "response", "recipient", "ip", "email"];
+const NOT_CODE_WORDS: &[&str] =
+    &["group", "school", "class", "site", "session", "cluster", "response", "recipient", "ip", "email"];
 
 /// The code columns suggested for a wave's file, in the order to join them (empty: none found).
 pub fn suggest_code_columns(ds: &Dataset) -> Vec<String> {
     let label = |name: &str| ds.labels.iter().find(|(c, _)| c == name).map(|(_, l)| l.as_str()).unwrap_or("");
-    let usable = |name: &str| !ds.metadata_columns.iter().any(|m| m == name) && ds.column(name).is_none_or(|c| filled(ds, &c.cells) != 0);
+    let usable = |name: &str| {
+        !ds.metadata_columns.iter().any(|m| m == name) && ds.column(name).is_none_or(|c| filled(ds, &c.cells) != 0)
+    };
     let words_of = |name: &str| -> Vec<String> {
         let mut t = tokens(name);
         t.extend(tokens(label(name)));
@@ -71,13 +75,19 @@ pub fn suggest_code_columns(ds: &Dataset) -> Vec<String> {
     // A column named as a code.
     let named = names.iter().find(|n| {
         let w = words_of(n);
-        usable(n) && w.iter().any(|x| CODE_WORDS.contains(&x.as_str())) && !w.iter().any(|x| NOT_CODE_WORDS.contains(&x.as_str()))
+        usable(n)
+            && w.iter().any(|x| CODE_WORDS.contains(&x.as_str()))
+            && !w.iter().any(|x| NOT_CODE_WORDS.contains(&x.as_str()))
     });
     if let Some(n) = named {
         return vec![n.clone()];
     }
     // The parts of a self-generated code.
-    let parts: Vec<String> = names.iter().filter(|n| usable(n) && tokens(n).iter().any(|x| PART_WORDS.contains(&x.as_str()))).cloned().collect();
+    let parts: Vec<String> = names
+        .iter()
+        .filter(|n| usable(n) && tokens(n).iter().any(|x| PART_WORDS.contains(&x.as_str())))
+        .cloned()
+        .collect();
     if parts.len() >= 2 {
         return parts;
     }
@@ -101,7 +111,11 @@ fn looks_like_codes(ds: &Dataset, name: &str) -> bool {
         .iter()
         .filter(|v| {
             let n = v.chars().count();
-            (3..=12).contains(&n) && !v.contains(' ') && v.chars().any(char::is_alphanumeric) && !(v.contains('.') && v.parse::<f64>().is_ok()) && !v.contains(',')
+            (3..=12).contains(&n)
+                && !v.contains(' ')
+                && v.chars().any(char::is_alphanumeric)
+                && !(v.contains('.') && v.parse::<f64>().is_ok())
+                && !v.contains(',')
         })
         .count();
     let distinct: std::collections::HashSet<&str> = values.iter().copied().collect();
@@ -127,15 +141,26 @@ mod tests {
         assert_eq!(guess_wave("pre_and_post.csv"), None, "two waves named: no guess");
         assert_eq!(guess_wave("wave2.csv"), Some(Wave::Post));
         assert_eq!(guess_waves(&["x.csv", "y_post.csv"]), vec![Some(Wave::Pre), Some(Wave::Post)]);
-        assert_eq!(guess_waves(&["a_pre.csv", "b_pre.csv"]), vec![Some(Wave::Pre), Some(Wave::Pre)], "a clash is kept for the page to show");
+        assert_eq!(
+            guess_waves(&["a_pre.csv", "b_pre.csv"]),
+            vec![Some(Wave::Pre), Some(Wave::Pre)],
+            "a clash is kept for the page to show"
+        );
     }
 
     #[test]
     fn code_columns_by_name_label_parts_or_values() {
         let ds = read_csv(b"Timestamp,Participant ID (on your card),group,score\n1/2/2024,AB-1,x,3\n1/2/2024,AB-2,y,4\n1/3/2024,AB-3,x,5\n", "a.csv").unwrap();
         assert_eq!(suggest_code_columns(&ds), vec!["Participant ID (on your card)".to_string()]);
-        let ds = read_csv(b"submitted,mother_initial,birth_month,phone_last_digit,score\n1,A,6,8,2.5\n2,B,7,1,3.5\n3,C,1,1,1.5\n", "b.csv").unwrap();
-        assert_eq!(suggest_code_columns(&ds), vec!["mother_initial".to_string(), "birth_month".into(), "phone_last_digit".into()]);
+        let ds = read_csv(
+            b"submitted,mother_initial,birth_month,phone_last_digit,score\n1,A,6,8,2.5\n2,B,7,1,3.5\n3,C,1,1,1.5\n",
+            "b.csv",
+        )
+        .unwrap();
+        assert_eq!(
+            suggest_code_columns(&ds),
+            vec!["mother_initial".to_string(), "birth_month".into(), "phone_last_digit".into()]
+        );
         let ds = read_csv(b"who,score\nA063,3.8\nS19,1.4\nB101,2.0\nM67,2.2\n", "c.csv").unwrap();
         assert_eq!(suggest_code_columns(&ds), vec!["who".to_string()]);
         let ds = read_csv(b"group_id,score\n1,3.8\n1,1.4\n2,2.0\n", "d.csv").unwrap();

@@ -126,7 +126,13 @@ fn mix(mut x: u64) -> u64 {
 /// Every pair (pre code, later code) with OSA distance ≤ `k` (k ≥ 1) for which `allowed` is
 /// true, each exactly once, passed to `emit` (pre codes in order; for each, later codes in
 /// increasing index). Codes are given as characters.
-pub fn near_pairs(pre: &[Vec<char>], later: &[Vec<char>], k: usize, allowed: &dyn Fn(usize, usize) -> bool, emit: &mut dyn FnMut(Pair)) {
+pub fn near_pairs(
+    pre: &[Vec<char>],
+    later: &[Vec<char>],
+    k: usize,
+    allowed: &dyn Fn(usize, usize) -> bool,
+    emit: &mut dyn FnMut(Pair),
+) {
     if pre.is_empty() || later.is_empty() {
         return;
     }
@@ -159,8 +165,12 @@ pub fn near_pairs(pre: &[Vec<char>], later: &[Vec<char>], k: usize, allowed: &dy
     // Codes of every length, for the codes compared one by one (not indexed).
     let mut by_len: Vec<(usize, usize)> = later.iter().enumerate().map(|(j, s)| (s.len(), j)).collect();
     by_len.sort_unstable();
-    let mut pre_by_len: Vec<(usize, usize)> =
-        pre.iter().enumerate().filter(|(i, _)| pre_ix.get(*i).copied().unwrap_or(false)).map(|(i, s)| (s.len(), i)).collect();
+    let mut pre_by_len: Vec<(usize, usize)> = pre
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| pre_ix.get(*i).copied().unwrap_or(false))
+        .map(|(i, s)| (s.len(), i))
+        .collect();
     pre_by_len.sort_unstable();
     let in_len_range = |list: &[(usize, usize)], len: usize| -> (usize, usize) {
         let lo = list.partition_point(|&(l, _)| l < len.saturating_sub(k));
@@ -237,7 +247,13 @@ pub fn near_pairs(pre: &[Vec<char>], later: &[Vec<char>], k: usize, allowed: &dy
 }
 
 /// [`near_pairs`] by comparing every pair: the reference the index is tested against.
-pub fn near_pairs_brute(pre: &[Vec<char>], later: &[Vec<char>], k: usize, allowed: &dyn Fn(usize, usize) -> bool, emit: &mut dyn FnMut(Pair)) {
+pub fn near_pairs_brute(
+    pre: &[Vec<char>],
+    later: &[Vec<char>],
+    k: usize,
+    allowed: &dyn Fn(usize, usize) -> bool,
+    emit: &mut dyn FnMut(Pair),
+) {
     let mut osa = Osa::new();
     for (i, a) in pre.iter().enumerate() {
         for (j, b) in later.iter().enumerate() {

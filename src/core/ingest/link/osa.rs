@@ -168,7 +168,9 @@ mod tests {
                 i
             } else {
                 let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut v = (go(a, b, i - 1, j, memo) + 1).min(go(a, b, i, j - 1, memo) + 1).min(go(a, b, i - 1, j - 1, memo) + cost);
+                let mut v = (go(a, b, i - 1, j, memo) + 1)
+                    .min(go(a, b, i, j - 1, memo) + 1)
+                    .min(go(a, b, i - 1, j - 1, memo) + cost);
                 if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                     v = v.min(go(a, b, i - 2, j - 2, memo) + 1);
                 }

@@ -273,7 +273,9 @@ fn pairs(list: &[serde_json::Value], which: PairList) -> Result<Vec<(String, Str
     list.iter()
         .enumerate()
         .map(|(index, v)| match v.as_array().map(Vec::as_slice) {
-            Some([serde_json::Value::String(a), serde_json::Value::String(b)]) => Ok((normalise_text(&[a]), normalise_text(&[b]))),
+            Some([serde_json::Value::String(a), serde_json::Value::String(b)]) => {
+                Ok((normalise_text(&[a]), normalise_text(&[b])))
+            }
             _ => Err(LinkSettingsError::BadPair { list: which, index }),
         })
         .collect()
@@ -295,7 +297,10 @@ mod tests {
                 "max_distance": 1, "accept": [["ab-1", "ab 2"]], "reject": [["XYZ", "XZY"]], "colour": "blue"}"#,
         );
         let p = s.validate().unwrap();
-        assert_eq!(p.pre, WavePlan { wave: Wave::Pre, file: "a.csv".into(), code_columns: vec!["m".into(), "d".into()] });
+        assert_eq!(
+            p.pre,
+            WavePlan { wave: Wave::Pre, file: "a.csv".into(), code_columns: vec!["m".into(), "d".into()] }
+        );
         assert_eq!(p.post.code_columns, vec!["code".to_string()]);
         assert_eq!(p.followup.as_ref().map(|f| f.file.as_str()), Some("c.csv"));
         assert_eq!(p.options.max_distance, 1);
@@ -315,11 +320,17 @@ mod tests {
         let p = read(r#"{"waves": {"pre": "a", "post": "b"}, "code": "id", "max_distance": null}"#).validate().unwrap();
         assert_eq!(p.post.code_columns, vec!["id".to_string()]);
         assert_eq!(p.options.max_distance, 1);
-        let p = read(r#"{"waves": {"pre": "a", "post": "b"}, "code": {"pre": "id", "post": ["x", "y"]}, "max_distance": 0}"#).validate().unwrap();
+        let p = read(
+            r#"{"waves": {"pre": "a", "post": "b"}, "code": {"pre": "id", "post": ["x", "y"]}, "max_distance": 0}"#,
+        )
+        .validate()
+        .unwrap();
         assert_eq!(p.pre.code_columns, vec!["id".to_string()]);
         assert_eq!(p.options.max_distance, 0);
         for (v, want) in [("2", 2), ("2.0", 2), ("\"3\"", 3)] {
-            let p = read(&format!(r#"{{"waves": {{"pre": "a", "post": "b"}}, "code": ["c"], "max_distance": {v}}}"#)).validate().unwrap();
+            let p = read(&format!(r#"{{"waves": {{"pre": "a", "post": "b"}}, "code": ["c"], "max_distance": {v}}}"#))
+                .validate()
+                .unwrap();
             assert_eq!(p.options.max_distance, want);
         }
     }
@@ -328,25 +339,40 @@ mod tests {
     fn errors_are_named() {
         let err = |json: &str| read(json).validate().unwrap_err();
         use LinkSettingsError as E;
-        assert_eq!(err(r#"{"waves": {"pre": "a", "post": "b", "pre": "c"}, "code": ["c"]}"#), E::WaveNamedTwice(Wave::Pre));
-        assert_eq!(err(r#"{"waves": {"pre": "a", "post": "a"}, "code": ["c"]}"#), E::SameFile { file: "a".into(), first: Wave::Pre, second: Wave::Post });
-        assert_eq!(err(r#"{"waves": {"pre": "a", "baseline": "b"}, "code": ["c"]}"#), E::UnknownWave("baseline".into()));
+        assert_eq!(
+            err(r#"{"waves": {"pre": "a", "post": "b", "pre": "c"}, "code": ["c"]}"#),
+            E::WaveNamedTwice(Wave::Pre)
+        );
+        assert_eq!(
+            err(r#"{"waves": {"pre": "a", "post": "a"}, "code": ["c"]}"#),
+            E::SameFile { file: "a".into(), first: Wave::Pre, second: Wave::Post }
+        );
+        assert_eq!(
+            err(r#"{"waves": {"pre": "a", "baseline": "b"}, "code": ["c"]}"#),
+            E::UnknownWave("baseline".into())
+        );
         assert_eq!(err(r#"{"waves": {"pre": "a"}, "code": ["c"]}"#), E::MissingWave(Wave::Post));
         assert_eq!(err(r#"{"waves": {"post": "a"}, "code": ["c"]}"#), E::MissingWave(Wave::Pre));
         assert_eq!(err(r#"{}"#), E::MissingWave(Wave::Pre));
         assert_eq!(err(r#"{"waves": {"pre": "a", "post": " "}, "code": ["c"]}"#), E::NoFileName(Wave::Post));
         assert_eq!(err(r#"{"waves": {"pre": "a", "post": 7}, "code": ["c"]}"#), E::NoFileName(Wave::Post));
-        assert_eq!(err(r#"{"waves": {"pre": "a", "post": "b"}, "code": {"pre": ["c"]}}"#), E::NoCodeColumns(Wave::Post));
+        assert_eq!(
+            err(r#"{"waves": {"pre": "a", "post": "b"}, "code": {"pre": ["c"]}}"#),
+            E::NoCodeColumns(Wave::Post)
+        );
         assert_eq!(err(r#"{"waves": {"pre": "a", "post": "b"}, "code": []}"#), E::NoCodeColumns(Wave::Pre));
         assert_eq!(err(r#"{"waves": {"pre": "a", "post": "b"}, "code": ["c", ""]}"#), E::BlankCodeColumn(Wave::Pre));
-        let md = |v: &str| err(&format!(r#"{{"waves": {{"pre": "a", "post": "b"}}, "code": ["c"], "max_distance": {v}}}"#));
+        let md =
+            |v: &str| err(&format!(r#"{{"waves": {{"pre": "a", "post": "b"}}, "code": ["c"], "max_distance": {v}}}"#));
         assert_eq!(md("-1"), E::MaxDistanceNegative("-1".into()));
         assert_eq!(md("1.5"), E::MaxDistanceNotWhole("1.5".into()));
         assert_eq!(md("\"one\""), E::MaxDistanceNotWhole("\"one\"".into()));
         assert_eq!(md("true"), E::MaxDistanceNotWhole("true".into()));
         assert_eq!(md("4"), E::MaxDistanceTooLarge("4".into()));
         assert!(matches!(md("1e300"), E::MaxDistanceTooLarge(_)));
-        let pair = |list: &str, v: &str| err(&format!(r#"{{"waves": {{"pre": "a", "post": "b"}}, "code": ["c"], "{list}": {v}}}"#));
+        let pair = |list: &str, v: &str| {
+            err(&format!(r#"{{"waves": {{"pre": "a", "post": "b"}}, "code": ["c"], "{list}": {v}}}"#))
+        };
         assert_eq!(pair("accept", r#"[["a", "b"], ["a"]]"#), E::BadPair { list: PairList::Accept, index: 1 });
         assert_eq!(pair("reject", r#"[["a", 2]]"#), E::BadPair { list: PairList::Reject, index: 0 });
         assert_eq!(pair("reject", r#"["ab"]"#), E::BadPair { list: PairList::Reject, index: 0 });
@@ -356,7 +382,9 @@ mod tests {
 
     #[test]
     fn settings_round_trip() {
-        let s = read(r#"{"waves": {"pre": "a", "post": "b"}, "code": {"pre": ["x"], "post": ["y"]}, "max_distance": 1, "accept": [["A12", "A21"]]}"#);
+        let s = read(
+            r#"{"waves": {"pre": "a", "post": "b"}, "code": {"pre": ["x"], "post": ["y"]}, "max_distance": 1, "accept": [["A12", "A21"]]}"#,
+        );
         let back: LinkSettings = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
         assert_eq!(back, s);
     }

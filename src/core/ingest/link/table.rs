@@ -80,7 +80,9 @@ impl fmt::Display for LinkDataError {
             LinkDataError::MissingCodeColumn { wave, column } => {
                 write!(f, "The {} file has no column “{column}” for the participant code.", wave.name())
             }
-            LinkDataError::MissingWaveTable(wave) => write!(f, "The {} file named in the recipe is not loaded.", wave.name()),
+            LinkDataError::MissingWaveTable(wave) => {
+                write!(f, "The {} file named in the recipe is not loaded.", wave.name())
+            }
         }
     }
 }
@@ -90,14 +92,23 @@ impl std::error::Error for LinkDataError {}
 /// Index of the column named `name` (exact name first, then ignoring surrounding spaces).
 fn find_column(table: &dyn WaveTable, name: &str) -> Option<usize> {
     let n = table.n_columns();
-    (0..n).find(|&c| table.column_name(c) == name).or_else(|| (0..n).find(|&c| table.column_name(c).trim() == name.trim()))
+    (0..n)
+        .find(|&c| table.column_name(c) == name)
+        .or_else(|| (0..n).find(|&c| table.column_name(c).trim() == name.trim()))
 }
 
 /// Each row's normalised code from the code columns (joined in the order given).
-pub fn wave_codes(wave: Wave, file: &str, table: &dyn WaveTable, code_columns: &[String]) -> Result<WaveCodes, LinkDataError> {
+pub fn wave_codes(
+    wave: Wave,
+    file: &str,
+    table: &dyn WaveTable,
+    code_columns: &[String],
+) -> Result<WaveCodes, LinkDataError> {
     let cols: Vec<usize> = code_columns
         .iter()
-        .map(|name| find_column(table, name).ok_or_else(|| LinkDataError::MissingCodeColumn { wave, column: name.clone() }))
+        .map(|name| {
+            find_column(table, name).ok_or_else(|| LinkDataError::MissingCodeColumn { wave, column: name.clone() })
+        })
         .collect::<Result<_, _>>()?;
     let mut parts: Vec<&str> = Vec::with_capacity(cols.len());
     let codes = (0..table.n_rows())
@@ -112,7 +123,12 @@ pub fn wave_codes(wave: Wave, file: &str, table: &dyn WaveTable, code_columns: &
 
 /// Reads the codes of each wave's table as the checked recipe says and links them.
 /// A follow-up table given without a follow-up wave in the recipe is not used.
-pub fn link_tables(plan: &LinkPlan, pre: &dyn WaveTable, post: &dyn WaveTable, followup: Option<&dyn WaveTable>) -> Result<Linkage, LinkDataError> {
+pub fn link_tables(
+    plan: &LinkPlan,
+    pre: &dyn WaveTable,
+    post: &dyn WaveTable,
+    followup: Option<&dyn WaveTable>,
+) -> Result<Linkage, LinkDataError> {
     let pre_codes = wave_codes(Wave::Pre, &plan.pre.file, pre, &plan.pre.code_columns)?;
     let post_codes = wave_codes(Wave::Post, &plan.post.file, post, &plan.post.code_columns)?;
     let fu_codes = match (&plan.followup, followup) {
@@ -133,7 +149,11 @@ pub fn linked_column_names(pre: &dyn WaveTable, post: &dyn WaveTable, followup: 
     names
 }
 
-fn waves<'a>(pre: &'a dyn WaveTable, post: &'a dyn WaveTable, followup: Option<&'a dyn WaveTable>) -> Vec<(Wave, &'a dyn WaveTable)> {
+fn waves<'a>(
+    pre: &'a dyn WaveTable,
+    post: &'a dyn WaveTable,
+    followup: Option<&'a dyn WaveTable>,
+) -> Vec<(Wave, &'a dyn WaveTable)> {
     let mut v = vec![(Wave::Pre, pre), (Wave::Post, post)];
     if let Some(f) = followup {
         v.push((Wave::Followup, f));
@@ -171,7 +191,13 @@ impl LinkedTable {
 }
 
 /// Calls `push(column, cell)` for every cell of the linked table, column by column.
-fn for_each_cell(linkage: &Linkage, pre: &dyn WaveTable, post: &dyn WaveTable, followup: Option<&dyn WaveTable>, push: &mut dyn FnMut(usize, &str)) {
+fn for_each_cell(
+    linkage: &Linkage,
+    pre: &dyn WaveTable,
+    post: &dyn WaveTable,
+    followup: Option<&dyn WaveTable>,
+    push: &mut dyn FnMut(usize, &str),
+) {
     for r in &linkage.rows {
         push(0, r.code.as_deref().unwrap_or(""));
     }
@@ -187,7 +213,12 @@ fn for_each_cell(linkage: &Linkage, pre: &dyn WaveTable, post: &dyn WaveTable, f
 }
 
 /// The linked table (§5) from the linking and the tables it was made from.
-pub fn linked_table(linkage: &Linkage, pre: &dyn WaveTable, post: &dyn WaveTable, followup: Option<&dyn WaveTable>) -> LinkedTable {
+pub fn linked_table(
+    linkage: &Linkage,
+    pre: &dyn WaveTable,
+    post: &dyn WaveTable,
+    followup: Option<&dyn WaveTable>,
+) -> LinkedTable {
     let names = linked_column_names(pre, post, followup);
     let n = linkage.rows.len();
     let mut columns: Vec<Vec<String>> = (0..names.len()).map(|_| Vec::with_capacity(n)).collect();
@@ -201,7 +232,12 @@ pub fn linked_table(linkage: &Linkage, pre: &dyn WaveTable, post: &dyn WaveTable
 
 /// The linked table as Lantern's columns (compact [`crate::core::dataset::Cells`]), ready for
 /// a `Dataset { columns, n_rows: linkage.participants(), .. }`.
-pub fn linked_columns(linkage: &Linkage, pre: &dyn WaveTable, post: &dyn WaveTable, followup: Option<&dyn WaveTable>) -> Vec<Column> {
+pub fn linked_columns(
+    linkage: &Linkage,
+    pre: &dyn WaveTable,
+    post: &dyn WaveTable,
+    followup: Option<&dyn WaveTable>,
+) -> Vec<Column> {
     let names = linked_column_names(pre, post, followup);
     let n = linkage.rows.len();
     let mut builders: Vec<CellsBuilder> = (0..names.len()).map(|_| CellsBuilder::new(n)).collect();

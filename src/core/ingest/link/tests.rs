@@ -39,8 +39,14 @@ fn check_identity(l: &Linkage) {
     for (w, s) in [(Some(&l.post), Some(&l.waves.post)), (l.followup.as_ref(), l.waves.followup.as_ref())] {
         let (Some(w), Some(s)) = (w, s) else { continue };
         let c = w.counts;
-        assert_eq!(c.confirmed + c.exact + c.near + c.ambiguous_pre + c.unmatched_pre, pre.with_code - pre.duplicate_rows);
-        assert_eq!(c.confirmed + c.exact + c.near + c.ambiguous_later + c.unmatched_later, s.with_code - s.duplicate_rows);
+        assert_eq!(
+            c.confirmed + c.exact + c.near + c.ambiguous_pre + c.unmatched_pre,
+            pre.with_code - pre.duplicate_rows
+        );
+        assert_eq!(
+            c.confirmed + c.exact + c.near + c.ambiguous_later + c.unmatched_later,
+            s.with_code - s.duplicate_rows
+        );
         assert_eq!(w.links.len(), c.confirmed + c.exact + c.near);
     }
 }
@@ -53,8 +59,12 @@ fn rows_with_code_and_duplicates_are_counted() {
     assert_eq!(l.waves.pre, WaveSummary { file: "pre.csv".into(), rows: 8, with_code: 6, duplicate_rows: 5 });
     assert_eq!(l.waves.post, WaveSummary { file: "post.csv".into(), rows: 3, with_code: 3, duplicate_rows: 2 });
     assert_eq!(l.post.counts, counts([0, 1, 0, 0, 0, 0, 0]));
-    let dups: Vec<(Wave, &str, Vec<usize>)> = l.duplicates.iter().map(|d| (d.wave, d.code.as_str(), d.rows.clone())).collect();
-    assert_eq!(dups, vec![(Wave::Pre, "AB123", vec![0, 1]), (Wave::Pre, "EF789", vec![5, 6, 7]), (Wave::Post, "GH111", vec![0, 1])]);
+    let dups: Vec<(Wave, &str, Vec<usize>)> =
+        l.duplicates.iter().map(|d| (d.wave, d.code.as_str(), d.rows.clone())).collect();
+    assert_eq!(
+        dups,
+        vec![(Wave::Pre, "AB123", vec![0, 1]), (Wave::Pre, "EF789", vec![5, 6, 7]), (Wave::Post, "GH111", vec![0, 1])]
+    );
     check_identity(&l);
 }
 
@@ -158,7 +168,14 @@ fn the_nearest_code_must_be_unique_on_both_sides() {
         .post
         .ambiguous
         .iter()
-        .map(|a| (a.side, a.row, a.code.as_str(), a.candidates.iter().map(|c| (c.row, c.code.as_str(), c.distance)).collect()))
+        .map(|a| {
+            (
+                a.side,
+                a.row,
+                a.code.as_str(),
+                a.candidates.iter().map(|c| (c.row, c.code.as_str(), c.distance)).collect(),
+            )
+        })
         .collect();
     assert_eq!(
         a,
@@ -173,7 +190,11 @@ fn the_nearest_code_must_be_unique_on_both_sides() {
     let pre = codes(Wave::Pre, &["AB1234", "AB1299"]);
     let post = codes(Wave::Post, &["AB1235"]);
     let l = link(&pre, &post, None, &opts(2));
-    assert_eq!(l.post.counts, counts([0, 0, 1, 1, 0, 0, 0]), "AB1299 has a candidate (linked near to another): ambiguous");
+    assert_eq!(
+        l.post.counts,
+        counts([0, 0, 1, 1, 0, 0, 0]),
+        "AB1299 has a candidate (linked near to another): ambiguous"
+    );
     check_identity(&l);
 }
 
@@ -227,7 +248,10 @@ fn each_later_wave_is_linked_to_pre_on_its_own() {
     assert_eq!(json["waves"]["followup"]["rows"], 4);
     assert_eq!(json["followup"]["near"], 1);
     let keys: Vec<&String> = json["post"].as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["ambiguous_later", "ambiguous_pre", "confirmed", "exact", "near", "unmatched_later", "unmatched_pre"]);
+    assert_eq!(
+        keys,
+        ["ambiguous_later", "ambiguous_pre", "confirmed", "exact", "near", "unmatched_later", "unmatched_pre"]
+    );
     assert!(!json.to_string().contains("AAA"), "no code in the results");
     let no_fu = serde_json::to_value(link(&pre, &post, None, &opts(1)).results()).unwrap();
     assert!(no_fu.get("followup").is_none() && no_fu["waves"].get("followup").is_none());
@@ -248,11 +272,21 @@ fn the_linked_table_rows_and_columns() {
         names: vec!["Q2".into(), "SC0".into()],
         rows: vec![vec!["C303".into(), "9".into()], vec!["A101".into(), "8".into()], vec!["B202".into(), "7".into()]],
     };
-    let fu = RowTable { names: vec!["Code".into(), "help".into()], rows: vec![vec!["a101".into(), "yes".into()], vec!["c-303".into(), "no".into()]] };
+    let fu = RowTable {
+        names: vec!["Code".into(), "help".into()],
+        rows: vec![vec!["a101".into(), "yes".into()], vec!["c-303".into(), "no".into()]],
+    };
     let plan = LinkSettings {
-        waves: settings::WaveFiles(vec![("pre".into(), "pre.csv".into()), ("post".into(), "post.csv".into()), ("followup".into(), "fu.csv".into())]),
+        waves: settings::WaveFiles(vec![
+            ("pre".into(), "pre.csv".into()),
+            ("post".into(), "post.csv".into()),
+            ("followup".into(), "fu.csv".into()),
+        ]),
         code: settings::CodeColumns::PerWave(
-            [("pre", "id"), ("post", "Q2"), ("followup", "Code")].into_iter().map(|(w, c)| (w.to_string(), settings::CodeList::One(c.to_string()))).collect(),
+            [("pre", "id"), ("post", "Q2"), ("followup", "Code")]
+                .into_iter()
+                .map(|(w, c)| (w.to_string(), settings::CodeList::One(c.to_string())))
+                .collect(),
         ),
         ..LinkSettings::default()
     }
@@ -260,7 +294,10 @@ fn the_linked_table_rows_and_columns() {
     .unwrap();
     let l = link_tables(&plan, &pre, &post, Some(&fu)).unwrap();
     let t = linked_table(&l, &pre, &post, Some(&fu));
-    assert_eq!(t.names, ["link_code", "pre_id", "pre_group", "pre_stigma", "post_Q2", "post_SC0", "followup_Code", "followup_help"]);
+    assert_eq!(
+        t.names,
+        ["link_code", "pre_id", "pre_group", "pre_stigma", "post_Q2", "post_SC0", "followup_Code", "followup_help"]
+    );
     let rows: Vec<Vec<&str>> = (0..t.n_rows()).map(|r| t.columns.iter().map(|c| c[r].as_str()).collect()).collect();
     assert_eq!(
         rows,
@@ -387,7 +424,11 @@ fn wave_from(wave: Wave, raw: &[String]) -> WaveCodes {
 /// Returns the counts, the links as (pre row, later row, kind, distance) and the ambiguous
 /// rows per side with their candidate rows.
 #[allow(clippy::type_complexity)]
-fn brute(pre: &WaveCodes, later: &WaveCodes, o: &LinkOptions) -> (LinkCounts, BTreeSet<(usize, usize, LinkKind, Option<usize>)>, BTreeMap<(u8, usize), BTreeSet<(usize, usize)>>) {
+fn brute(
+    pre: &WaveCodes,
+    later: &WaveCodes,
+    o: &LinkOptions,
+) -> (LinkCounts, BTreeSet<(usize, usize, LinkKind, Option<usize>)>, BTreeMap<(u8, usize), BTreeSet<(usize, usize)>>) {
     let held = |w: &WaveCodes| {
         let mut m: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (r, c) in w.codes.iter().enumerate() {
@@ -400,7 +441,10 @@ fn brute(pre: &WaveCodes, later: &WaveCodes, o: &LinkOptions) -> (LinkCounts, BT
     let (hp, hl) = (held(pre), held(later));
     let unique = |h: &BTreeMap<String, Vec<usize>>, c: &str| h.get(c).filter(|v| v.len() == 1).map(|v| v[0]);
     let rejected = |pr: usize, lr: usize| {
-        o.reject.iter().any(|(a, b)| pre.codes[pr].as_deref() == Some(normalise_text(&[a]).as_str()) && later.codes[lr].as_deref() == Some(normalise_text(&[b]).as_str()))
+        o.reject.iter().any(|(a, b)| {
+            pre.codes[pr].as_deref() == Some(normalise_text(&[a]).as_str())
+                && later.codes[lr].as_deref() == Some(normalise_text(&[b]).as_str())
+        })
     };
     let mut lp: BTreeMap<usize, usize> = BTreeMap::new();
     let mut ll: BTreeMap<usize, usize> = BTreeMap::new();
@@ -431,7 +475,9 @@ fn brute(pre: &WaveCodes, later: &WaveCodes, o: &LinkOptions) -> (LinkCounts, BT
         }
     }
     let left = |w: &WaveCodes, h: &BTreeMap<String, Vec<usize>>, linked: &BTreeMap<usize, usize>| -> Vec<usize> {
-        (0..w.codes.len()).filter(|r| w.codes[*r].as_deref().is_some_and(|c| unique(h, c).is_some()) && !linked.contains_key(r)).collect()
+        (0..w.codes.len())
+            .filter(|r| w.codes[*r].as_deref().is_some_and(|c| unique(h, c).is_some()) && !linked.contains_key(r))
+            .collect()
     };
     let (left_p, left_l) = (left(pre, &hp, &lp), left(later, &hl, &ll));
     let chars = |s: &Option<String>| -> Vec<char> { s.as_deref().unwrap_or("").chars().collect() };
@@ -496,7 +542,8 @@ fn linking_equals_the_contract_read_pair_by_pair() {
     let mut checked_near = 0;
     let mut checked_amb = 0;
     for round in 0..400 {
-        let alphabet: Vec<char> = if round % 2 == 0 { "AB12".chars().collect() } else { "ABCDÉ1234".chars().collect() };
+        let alphabet: Vec<char> =
+            if round % 2 == 0 { "AB12".chars().collect() } else { "ABCDÉ1234".chars().collect() };
         let max_len = 2 + round as u64 % 5;
         let pre_raw: Vec<String> = (0..(next() % 25)).map(|_| random_raw(&mut next, &alphabet, max_len)).collect();
         let later_raw = later_from(&mut next, &pre_raw, &alphabet, max_len);
@@ -522,13 +569,18 @@ fn linking_equals_the_contract_read_pair_by_pair() {
         let got_amb: BTreeMap<(u8, usize), BTreeSet<(usize, usize)>> = got
             .ambiguous
             .iter()
-            .map(|a| ((u8::from(a.side == Side::Later), a.row), a.candidates.iter().map(|x| (x.distance, x.row)).collect()))
+            .map(|a| {
+                ((u8::from(a.side == Side::Later), a.row), a.candidates.iter().map(|x| (x.distance, x.row)).collect())
+            })
             .collect();
         assert_eq!(got_amb, amb, "round {round}");
         checked_near += c.near;
         checked_amb += c.ambiguous_pre + c.ambiguous_later;
     }
-    assert!(checked_near > 100 && checked_amb > 100, "the random waves exercise the rule ({checked_near} near, {checked_amb} ambiguous)");
+    assert!(
+        checked_near > 100 && checked_amb > 100,
+        "the random waves exercise the rule ({checked_near} near, {checked_amb} ambiguous)"
+    );
 }
 
 #[test]
@@ -541,7 +593,8 @@ fn shuffling_rows_changes_no_link() {
         let mut fu_raw = later_from(&mut next, &pre_raw, &alphabet, 5);
         let o = opts(1 + round % 2);
         let before = |pre_raw: &[String], post_raw: &[String], fu_raw: &[String]| {
-            let (p, q, f) = (wave_from(Wave::Pre, pre_raw), wave_from(Wave::Post, post_raw), wave_from(Wave::Followup, fu_raw));
+            let (p, q, f) =
+                (wave_from(Wave::Pre, pre_raw), wave_from(Wave::Post, post_raw), wave_from(Wave::Followup, fu_raw));
             let l = link(&p, &q, Some(&f), &o);
             let fl = l.followup.clone().unwrap();
             let amb: BTreeSet<(Side, String, Wave)> = l.ambiguous().map(|a| (a.side, a.code.clone(), a.wave)).collect();
@@ -579,8 +632,10 @@ fn a_code_is_linked_once_and_exact_links_are_never_near() {
         let exact: BTreeSet<usize> = w.links.iter().filter(|l| l.kind == LinkKind::Exact).map(|l| l.pre_row).collect();
         assert!(w.ambiguous.iter().all(|a| a.side == Side::Later || !exact.contains(&a.row)));
         // A candidate flagged "linked near" is linked near in this wave.
-        let near_pre: BTreeSet<usize> = w.links.iter().filter(|l| l.kind == LinkKind::Near).map(|l| l.pre_row).collect();
-        let near_later: BTreeSet<usize> = w.links.iter().filter(|l| l.kind == LinkKind::Near).map(|l| l.later_row).collect();
+        let near_pre: BTreeSet<usize> =
+            w.links.iter().filter(|l| l.kind == LinkKind::Near).map(|l| l.pre_row).collect();
+        let near_later: BTreeSet<usize> =
+            w.links.iter().filter(|l| l.kind == LinkKind::Near).map(|l| l.later_row).collect();
         for a in &w.ambiguous {
             for c in &a.candidates {
                 let linked = if a.side == Side::Pre { near_later.contains(&c.row) } else { near_pre.contains(&c.row) };

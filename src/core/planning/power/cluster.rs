@@ -42,7 +42,10 @@ fn in_unit(inputs: &Inputs, name: &str, default: f64) -> Result<f64, PowerError>
     if (0.0..1.0).contains(&v) {
         Ok(v)
     } else {
-        Err(PowerError::field(name, format!("{} must be at least 0 and below 1.", super::capitalise(super::input_label(name)))))
+        Err(PowerError::field(
+            name,
+            format!("{} must be at least 0 and below 1.", super::capitalise(super::input_label(name))),
+        ))
     }
 }
 
@@ -50,7 +53,14 @@ fn check_j(c: &Cluster, j: f64) -> Result<f64, PowerError> {
     if c.df(j) >= 1.0 {
         Ok(j)
     } else {
-        Err(PowerError::field("J", format!("With {} cluster-level covariates you need at least {} clusters (J).", fmt_num(c.g), fmt_num(c.g + 3.0))))
+        Err(PowerError::field(
+            "J",
+            format!(
+                "With {} cluster-level covariates you need at least {} clusters (J).",
+                fmt_num(c.g),
+                fmt_num(c.g + 3.0)
+            ),
+        ))
     }
 }
 
@@ -88,7 +98,10 @@ pub(crate) fn solve(what: SolveFor, inputs: &Inputs) -> Result<PowerOutput, Powe
                 Alternative::TwoSided => qt_upper(sig / 2.0, df),
                 _ => qt_upper(sig, df),
             };
-            let m = crit.zip(qt(target, df)).map(|(a, b)| a + b).ok_or_else(|| PowerError::new("The multiplier could not be computed for these inputs."))?;
+            let m = crit
+                .zip(qt(target, df))
+                .map(|(a, b)| a + b)
+                .ok_or_else(|| PowerError::new("The multiplier could not be computed for these inputs."))?;
             let se = c.se(j);
             let mdes = m * se;
             out.df = Some(df);
@@ -107,7 +120,10 @@ pub(crate) fn solve(what: SolveFor, inputs: &Inputs) -> Result<PowerOutput, Powe
             out.df = Some(c.df(j));
             out.se_standardized = Some(se);
             out.ncp = Some(delta / se);
-            out.power = Some(c.power(j, delta, sig, alt).ok_or_else(|| PowerError::new("The power could not be computed for these inputs."))?);
+            out.power = Some(
+                c.power(j, delta, sig, alt)
+                    .ok_or_else(|| PowerError::new("The power could not be computed for these inputs."))?,
+            );
         }
         SolveFor::J => {
             let delta = inputs.num("delta")?;
@@ -118,7 +134,10 @@ pub(crate) fn solve(what: SolveFor, inputs: &Inputs) -> Result<PowerOutput, Powe
                 Alternative::Less => delta >= 0.0,
             };
             if wrong_way {
-                return Err(PowerError::field("delta", "Enter a non-zero effect size delta (positive for \"greater\", negative for \"less\")."));
+                return Err(PowerError::field(
+                    "delta",
+                    "Enter a non-zero effect size delta (positive for \"greater\", negative for \"less\").",
+                ));
             }
             let ok = |j: f64| c.power(j, delta, sig, alt).is_some_and(|p| p >= target);
             let j_min = (c.g + 3.0).ceil();
@@ -129,7 +148,10 @@ pub(crate) fn solve(what: SolveFor, inputs: &Inputs) -> Result<PowerOutput, Powe
                     lo = hi;
                     hi = (hi * 2.0).max(hi + 1.0);
                     if hi > 1e7 {
-                        return Err(PowerError::field("delta", "More than 10,000,000 clusters would be needed; the effect is too small to detect."));
+                        return Err(PowerError::field(
+                            "delta",
+                            "More than 10,000,000 clusters would be needed; the effect is too small to detect.",
+                        ));
                     }
                     if ok(hi) {
                         break;
@@ -163,7 +185,13 @@ mod tests {
     use super::*;
 
     fn base(what: SolveFor) -> PowerCase {
-        PowerCase::new(Design::ClusterCra2, what).with("n", 20.0).with("P", 0.5).with("rho", 0.1).with("R2_1", 0.0).with("R2_2", 0.0).with("g", 0.0)
+        PowerCase::new(Design::ClusterCra2, what)
+            .with("n", 20.0)
+            .with("P", 0.5)
+            .with("rho", 0.1)
+            .with("R2_1", 0.0)
+            .with("R2_2", 0.0)
+            .with("g", 0.0)
     }
 
     #[test]

@@ -66,7 +66,11 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
             None => "Power could not be computed from these inputs.".into(),
         },
         (_, SolveFor::N) | (_, SolveFor::N2) => {
-            let (real, ceil) = if case.solve_for == SolveFor::N2 { (out.n2_real, out.n2_ceiling) } else { (out.n_real, out.n_ceiling) };
+            let (real, ceil) = if case.solve_for == SolveFor::N2 {
+                (out.n2_real, out.n2_ceiling)
+            } else {
+                (out.n_real, out.n_ceiling)
+            };
             match (real, ceil) {
                 (Some(r), Some(c)) => format!(
                     "You need {c} {} ({r:.1} rounded up) for {} {target} chance of detecting the effect {level}. Plan for more if some people will not complete the study.",
@@ -87,7 +91,10 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
             }
         }
         (_, SolveFor::J) => match out.clusters {
-            Some(j) => format!("You need {j} clusters in all for {} {target} chance of detecting the effect {level}.", article(&target)),
+            Some(j) => format!(
+                "You need {j} clusters in all for {} {target} chance of detecting the effect {level}.",
+                article(&target)
+            ),
             None => "The number of clusters could not be worked out from these inputs.".into(),
         },
     }
@@ -95,7 +102,12 @@ pub fn plan_reading(case: &PowerCase, out: &PowerOutput) -> String {
 
 /// The plain band a power falls in.
 pub fn power_band(power: f64) -> &'static str {
-    const READINGS: [&str; 4] = ["likely to miss a real effect", "a coin flip to probable", "probably detects a real effect", "almost surely detects a real effect"];
+    const READINGS: [&str; 4] = [
+        "likely to miss a real effect",
+        "a coin flip to probable",
+        "probably detects a real effect",
+        "almost surely detects a real effect",
+    ];
     // The band whose upper limit the power is below (the last band takes the rest).
     let band = POWER_BANDS.iter().position(|(_, hi, _)| power < *hi).unwrap_or(READINGS.len() - 1);
     READINGS.get(band).copied().unwrap_or(READINGS[3])
@@ -184,7 +196,9 @@ fn own_effect(case: &PowerCase, out: &PowerOutput) -> Option<(&'static str, f64)
         _ => None,
     };
     match case.design {
-        Design::PairedT | Design::TwoSampleTEqualN | Design::TwoSampleTUnequalN | Design::AncovaTwoSample => Some(("d", out.d.or_else(|| given("d"))?)),
+        Design::PairedT | Design::TwoSampleTEqualN | Design::TwoSampleTUnequalN | Design::AncovaTwoSample => {
+            Some(("d", out.d.or_else(|| given("d"))?))
+        }
         Design::ClusterCra2 => Some(("delta", out.mdes.or(out.delta).or_else(|| given("delta"))?)),
         Design::TwoProportionsEqualN | Design::TwoProportionsUnequalN => {
             let from_p = given("p1").zip(given("p2")).map(|(a, b)| super::proportions::cohens_h(a, b));
@@ -240,7 +254,13 @@ pub fn curve_family(case: &PowerCase, out: &PowerOutput, points: usize) -> Optio
         }
         None => {
             let pts = super::power_curve(&base, &vary, from, to, points).ok().filter(|p| !p.is_empty())?;
-            Some(CurveFamily { vary, from, to, effect_name: None, curves: vec![EffectCurve { label: "your plan".into(), effect: f64::NAN, own: true, points: pts }] })
+            Some(CurveFamily {
+                vary,
+                from,
+                to,
+                effect_name: None,
+                curves: vec![EffectCurve { label: "your plan".into(), effect: f64::NAN, own: true, points: pts }],
+            })
         }
     }
 }
@@ -281,10 +301,14 @@ mod tests {
     #[test]
     fn readings_name_the_answer() {
         // pwr.t.test(d = 0.3, power = 0.8, type = "paired") → n = 89.14938, so 90 pairs.
-        let case = PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.3).with("power", 0.8).with("sig_level", 0.05);
+        let case =
+            PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.3).with("power", 0.8).with("sig_level", 0.05);
         let out = solve(&case).unwrap();
         let r = plan_reading(&case, &out);
-        assert!(r.starts_with("You need 90 people measured before and after (89.1 rounded up) for an 80% chance"), "{r}");
+        assert!(
+            r.starts_with("You need 90 people measured before and after (89.1 rounded up) for an 80% chance"),
+            "{r}"
+        );
         let case = PowerCase::new(Design::TwoSampleTEqualN, SolveFor::Power).with("d", 0.3).with("n", 50.0);
         let r = plan_reading(&case, &solve(&case).unwrap());
         assert!(r.contains("below the usual 80% target"), "{r}");
@@ -317,16 +341,23 @@ mod tests {
             }
         }
         // Proportions: h from p1/p2, compared with Cohen's small and medium h.
-        let case = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::N).with("p1", 0.3).with("p2", 0.45).with("power", 0.8);
+        let case = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::N)
+            .with("p1", 0.3)
+            .with("p2", 0.45)
+            .with("power", 0.8);
         let out = super::super::solve(&case).unwrap();
         let fam = curve_family(&case, &out, 90).unwrap();
         assert_eq!(fam.effect_name, Some("h"));
         assert_eq!(fam.curves.len(), 3);
         // McNemar: the plan's own curve only. Design effect: no curve.
-        let case = PowerCase::new(Design::McnemarConnor, SolveFor::Power).with("p01", 0.1).with("p10", 0.25).with("n", 80.0);
+        let case =
+            PowerCase::new(Design::McnemarConnor, SolveFor::Power).with("p01", 0.1).with("p10", 0.25).with("n", 80.0);
         let out = super::super::solve(&case).unwrap();
         assert_eq!(curve_family(&case, &out, 50).unwrap().curves.len(), 1);
-        let case = PowerCase::new(Design::DesignEffect, SolveFor::N).with("n_individual", 100.0).with("m", 20.0).with("icc", 0.05);
+        let case = PowerCase::new(Design::DesignEffect, SolveFor::N)
+            .with("n_individual", 100.0)
+            .with("m", 20.0)
+            .with("icc", 0.05);
         if let Ok(out) = super::super::solve(&case) {
             assert!(curve_family(&case, &out, 50).is_none());
         }

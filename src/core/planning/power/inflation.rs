@@ -59,7 +59,10 @@ impl Ratio {
         if int_part.is_empty() && frac_part.is_empty() {
             return None;
         }
-        if !int_part.chars().chain(frac_part.chars()).all(|c| c.is_ascii_digit()) || int_part.len() + frac_part.len() > 30 || exp.abs() > 30 {
+        if !int_part.chars().chain(frac_part.chars()).all(|c| c.is_ascii_digit())
+            || int_part.len() + frac_part.len() > 30
+            || exp.abs() > 30
+        {
             return None;
         }
         let mut num: i128 = 0;
@@ -77,7 +80,10 @@ impl Ratio {
     }
 
     fn add(self, o: Ratio) -> Option<Ratio> {
-        Ratio::new(self.num.checked_mul(o.den)?.checked_add(o.num.checked_mul(self.den)?)?, self.den.checked_mul(o.den)?)
+        Ratio::new(
+            self.num.checked_mul(o.den)?.checked_add(o.num.checked_mul(self.den)?)?,
+            self.den.checked_mul(o.den)?,
+        )
     }
 
     fn sub(self, o: Ratio) -> Option<Ratio> {
@@ -152,13 +158,19 @@ pub(crate) fn solve(design: Design, inputs: &Inputs) -> Result<PowerOutput, Powe
     let n_name = if design == Design::Attrition { "n_required" } else { "n_individual" };
     let n = inputs.num(n_name)?;
     if n <= 0.0 {
-        return Err(PowerError::field(n_name, format!("{} must be above 0.", super::capitalise(super::input_label(n_name)))));
+        return Err(PowerError::field(
+            n_name,
+            format!("{} must be above 0.", super::capitalise(super::input_label(n_name))),
+        ));
     }
     let (m, icc) = if design != Design::Attrition {
         let m = inputs.num_at_least("m", 1.0)?;
         let icc = inputs.num("icc")?;
         if !(0.0..1.0).contains(&icc) {
-            return Err(PowerError::field("icc", "The intraclass correlation (ICC) must be at least 0 and below 1 (typically 0.01 to 0.2)."));
+            return Err(PowerError::field(
+                "icc",
+                "The intraclass correlation (ICC) must be at least 0 and below 1 (typically 0.01 to 0.2).",
+            ));
         }
         (Some(m), Some(icc))
     } else {
@@ -167,7 +179,10 @@ pub(crate) fn solve(design: Design, inputs: &Inputs) -> Result<PowerOutput, Powe
     let attrition = if design != Design::DesignEffect {
         let a = inputs.num("attrition")?;
         if !(0.0..1.0).contains(&a) {
-            return Err(PowerError::field("attrition", "The drop-out rate must be at least 0 and below 1 (for example 0.2 for 20%)."));
+            return Err(PowerError::field(
+                "attrition",
+                "The drop-out rate must be at least 0 and below 1 (for example 0.2 for 20%).",
+            ));
         }
         Some(a)
     } else {
@@ -217,9 +232,17 @@ mod tests {
     #[test]
     fn the_float_traps_give_the_exact_ceiling() {
         // README: 84/(1-0.3) and 25*(1+19*0.2) are 120.00000000000001 in floats; exact: 120.
-        let a = solve_case(&PowerCase::new(Design::Attrition, SolveFor::N).with("n_required", 84.0).with("attrition", 0.3)).unwrap();
+        let a =
+            solve_case(&PowerCase::new(Design::Attrition, SolveFor::N).with("n_required", 84.0).with("attrition", 0.3))
+                .unwrap();
         assert_eq!((a.n_real, a.n_ceiling), (Some(120.0), Some(120)));
-        let d = solve_case(&PowerCase::new(Design::DesignEffect, SolveFor::N).with("n_individual", 25.0).with("m", 20.0).with("icc", 0.2)).unwrap();
+        let d = solve_case(
+            &PowerCase::new(Design::DesignEffect, SolveFor::N)
+                .with("n_individual", 25.0)
+                .with("m", 20.0)
+                .with("icc", 0.2),
+        )
+        .unwrap();
         assert_eq!((d.n_real, d.n_ceiling, d.clusters), (Some(120.0), Some(120), Some(6)));
     }
 
@@ -237,11 +260,25 @@ mod tests {
 
     #[test]
     fn bad_rates_are_plain_errors() {
-        let e = solve_case(&PowerCase::new(Design::Attrition, SolveFor::N).with("n_required", 84.0).with("attrition", 1.0)).unwrap_err();
+        let e =
+            solve_case(&PowerCase::new(Design::Attrition, SolveFor::N).with("n_required", 84.0).with("attrition", 1.0))
+                .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("attrition"));
-        let e = solve_case(&PowerCase::new(Design::DesignEffect, SolveFor::N).with("n_individual", 20.0).with("m", 8.0).with("icc", -0.1)).unwrap_err();
+        let e = solve_case(
+            &PowerCase::new(Design::DesignEffect, SolveFor::N)
+                .with("n_individual", 20.0)
+                .with("m", 8.0)
+                .with("icc", -0.1),
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("icc"));
-        let e = solve_case(&PowerCase::new(Design::DesignEffect, SolveFor::N).with("n_individual", 20.0).with("m", 0.5).with("icc", 0.1)).unwrap_err();
+        let e = solve_case(
+            &PowerCase::new(Design::DesignEffect, SolveFor::N)
+                .with("n_individual", 20.0)
+                .with("m", 0.5)
+                .with("icc", 0.1),
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("m"));
     }
 }

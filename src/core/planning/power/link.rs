@@ -52,7 +52,8 @@ fn decode(text: &str) -> String {
 /// The query part of a planning link (no leading `?`): design, solve_for, then the design's
 /// inputs in a stable order. Keys the design does not use are left out.
 pub fn to_query(case: &PowerCase) -> String {
-    let mut parts = vec![format!("design={}", case.design.as_str()), format!("solve_for={}", encode(case.solve_for.as_str()))];
+    let mut parts =
+        vec![format!("design={}", case.design.as_str()), format!("solve_for={}", encode(case.solve_for.as_str()))];
     for name in case.design.input_names() {
         if let Some(v) = case.inputs.get(*name) {
             let text = v.to_text();
@@ -96,16 +97,24 @@ pub fn from_query(link: &str) -> Result<PowerCase, PowerError> {
             _ => raw.push((k, v)),
         }
     }
-    let design_name = design_name.filter(|d| !d.is_empty()).ok_or_else(|| PowerError::field("design", "This planning link does not say which study design it is for."))?;
+    let design_name = design_name
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| PowerError::field("design", "This planning link does not say which study design it is for."))?;
     let design = Design::parse(&design_name).ok_or_else(|| {
         let shown: String = design_name.chars().take(32).collect();
-        PowerError::field("design", format!("This planning link names a study design Lantern does not know (\"{shown}\")."))
+        PowerError::field(
+            "design",
+            format!("This planning link names a study design Lantern does not know (\"{shown}\")."),
+        )
     })?;
     let solve_for = match solve_name.filter(|s| !s.is_empty()) {
         None => design.solve_options()[0],
         Some(s) => SolveFor::parse(&s).filter(|s| design.solve_options().contains(s)).ok_or_else(|| {
             let shown: String = s.chars().take(32).collect();
-            PowerError::field("solve_for", format!("This planning link asks to solve for \"{shown}\", which this design does not offer."))
+            PowerError::field(
+                "solve_for",
+                format!("This planning link asks to solve for \"{shown}\", which this design does not offer."),
+            )
         })?,
     };
     let mut case = PowerCase::new(design, solve_for);
@@ -135,7 +144,9 @@ mod tests {
 
     #[test]
     fn the_contract_example_parses_and_solves() {
-        let case = from_query("#/plan?design=paired_t&solve_for=n&d=0.3&power=0.8&sig_level=0.05&alternative=two.sided").unwrap();
+        let case =
+            from_query("#/plan?design=paired_t&solve_for=n&d=0.3&power=0.8&sig_level=0.05&alternative=two.sided")
+                .unwrap();
         assert_eq!(case.design, Design::PairedT);
         assert_eq!(case.solve_for, SolveFor::N);
         assert_eq!(case.inputs["d"], InputValue::Number(0.3));
@@ -158,7 +169,12 @@ mod tests {
         let back = from_query(&q).unwrap();
         assert_eq!(back.inputs["icc"], InputValue::Text("0.06".into()));
         assert_eq!(solve(&back).unwrap().n_ceiling, Some(166));
-        let cra = PowerCase::new(Design::ClusterCra2, SolveFor::Mdes).with("J", 16.0).with("R2_1", 0.4).with("rho", 0.1).with("n", 20.0).with("power", 0.8);
+        let cra = PowerCase::new(Design::ClusterCra2, SolveFor::Mdes)
+            .with("J", 16.0)
+            .with("R2_1", 0.4)
+            .with("rho", 0.1)
+            .with("n", 20.0)
+            .with("power", 0.8);
         let back = from_query(&format!("https://example.org/lantern/{}", to_fragment(&cra))).unwrap();
         assert_eq!(back, cra);
     }
@@ -166,7 +182,10 @@ mod tests {
     #[test]
     fn junk_is_dropped_or_explained() {
         // Unknown keys, empty keys, stray separators, broken escapes, '+' for space.
-        let case = from_query("?&&=x&design=paired_t&foo=bar&d=0%2E3&n=2%&power=0.8&alternative=two%2Esided&solve_for=power&n=+20+").unwrap();
+        let case = from_query(
+            "?&&=x&design=paired_t&foo=bar&d=0%2E3&n=2%&power=0.8&alternative=two%2Esided&solve_for=power&n=+20+",
+        )
+        .unwrap();
         assert_eq!(case.solve_for, SolveFor::Power);
         assert_eq!(case.inputs.get("foo"), None);
         assert_eq!(case.inputs["d"], InputValue::Number(0.3));
@@ -179,7 +198,18 @@ mod tests {
         assert_eq!(from_query("design=attrition&solve_for=power").unwrap_err().field.as_deref(), Some("solve_for"));
         assert_eq!(from_query("design=mcnemar_connor").unwrap().solve_for, SolveFor::N);
         assert!(from_query(&"a".repeat(5000)).is_err());
-        for junk in ["", "?", "#", "=", "%", "%%%", "design=%ZZ", "design=%E2%82", "\u{1F600}=\u{1F600}", "design=paired_t&d=%FF%FE"] {
+        for junk in [
+            "",
+            "?",
+            "#",
+            "=",
+            "%",
+            "%%%",
+            "design=%ZZ",
+            "design=%E2%82",
+            "\u{1F600}=\u{1F600}",
+            "design=paired_t&d=%FF%FE",
+        ] {
             let _ = from_query(junk);
         }
         assert_eq!(decode("a%2"), "a%2");

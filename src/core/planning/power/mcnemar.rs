@@ -13,7 +13,10 @@ fn proportion(inputs: &Inputs, name: &str) -> Result<f64, PowerError> {
     if (0.0..1.0).contains(&v) {
         Ok(v)
     } else {
-        Err(PowerError::field(name, format!("{} must be at least 0 and below 1.", super::capitalise(super::input_label(name)))))
+        Err(PowerError::field(
+            name,
+            format!("{} must be at least 0 and below 1.", super::capitalise(super::input_label(name))),
+        ))
     }
 }
 
@@ -24,7 +27,10 @@ pub(crate) fn solve(what: SolveFor, inputs: &Inputs) -> Result<PowerOutput, Powe
     let psi = p01 + p10;
     let delta = p01 - p10;
     if psi > 1.0 {
-        return Err(PowerError::field("p10", "p01 and p10 together cannot exceed 1 (they are shares of the same pairs)."));
+        return Err(PowerError::field(
+            "p10",
+            "p01 and p10 together cannot exceed 1 (they are shares of the same pairs).",
+        ));
     }
     let spread = psi - delta * delta;
     if !(psi > 0.0 && spread > 0.0) {
@@ -59,10 +65,14 @@ pub(crate) fn solve(what: SolveFor, inputs: &Inputs) -> Result<PowerOutput, Powe
                 ));
             }
             let target = inputs.target_power(sig)?;
-            let z_b = qnorm(target).ok_or_else(|| PowerError::field("power", "The target power must be between 0 and 1."))?;
+            let z_b =
+                qnorm(target).ok_or_else(|| PowerError::field("power", "The target power must be between 0 and 1."))?;
             let root = z_a * psi.sqrt() + z_b * spread.sqrt();
             if root <= 0.0 {
-                return Err(PowerError::field("power", "The target power is too low for this formula; use at least 50%."));
+                return Err(PowerError::field(
+                    "power",
+                    "The target power is too low for this formula; use at least 50%.",
+                ));
             }
             let n = root * root / (delta * delta);
             out.n_real = Some(n);
@@ -71,7 +81,8 @@ pub(crate) fn solve(what: SolveFor, inputs: &Inputs) -> Result<PowerOutput, Powe
         }
         SolveFor::Power => {
             let n = inputs.num_at_least("n", 1.0)?;
-            out.power = Some(power_at(n).ok_or_else(|| PowerError::new("The power could not be computed for these inputs."))?);
+            out.power =
+                Some(power_at(n).ok_or_else(|| PowerError::new("The power could not be computed for these inputs."))?);
         }
         _ => return Err(PowerError::field("solve_for", "This design cannot be solved for that.")),
     }
@@ -85,20 +96,36 @@ mod tests {
 
     #[test]
     fn connor_errors_are_plain() {
-        let case = PowerCase::new(Design::McnemarConnor, SolveFor::N).with("p01", 0.1).with("p10", 0.1).with("power", 0.8);
+        let case =
+            PowerCase::new(Design::McnemarConnor, SolveFor::N).with("p01", 0.1).with("p10", 0.1).with("power", 0.8);
         assert!(solve_case(&case).unwrap_err().message.contains("equal"));
-        let case = PowerCase::new(Design::McnemarConnor, SolveFor::N).with("p01", 0.7).with("p10", 0.6).with("power", 0.8);
+        let case =
+            PowerCase::new(Design::McnemarConnor, SolveFor::N).with("p01", 0.7).with("p10", 0.6).with("power", 0.8);
         assert!(solve_case(&case).unwrap_err().message.contains("exceed 1"));
-        let case = PowerCase::new(Design::McnemarConnor, SolveFor::N).with("p01", -0.1).with("p10", 0.2).with("power", 0.8);
+        let case =
+            PowerCase::new(Design::McnemarConnor, SolveFor::N).with("p01", -0.1).with("p10", 0.2).with("power", 0.8);
         assert_eq!(solve_case(&case).unwrap_err().field.as_deref(), Some("p01"));
-        let case = PowerCase::new(Design::McnemarConnor, SolveFor::N).with("p01", 0.06).with("p10", 0.18).with("power", 0.8).with("alternative", "greater");
+        let case = PowerCase::new(Design::McnemarConnor, SolveFor::N)
+            .with("p01", 0.06)
+            .with("p10", 0.18)
+            .with("power", 0.8)
+            .with("alternative", "greater");
         assert!(solve_case(&case).unwrap_err().message.contains("p01 above p10"));
     }
 
     #[test]
     fn power_at_the_solved_n_is_the_target() {
-        let n = solve_case(&PowerCase::new(Design::McnemarConnor, SolveFor::N).with("p01", 0.18).with("p10", 0.06).with("power", 0.8)).unwrap();
-        let p = solve_case(&PowerCase::new(Design::McnemarConnor, SolveFor::Power).with("p01", 0.18).with("p10", 0.06).with("n", n.n_real.unwrap())).unwrap();
+        let n = solve_case(
+            &PowerCase::new(Design::McnemarConnor, SolveFor::N).with("p01", 0.18).with("p10", 0.06).with("power", 0.8),
+        )
+        .unwrap();
+        let p = solve_case(
+            &PowerCase::new(Design::McnemarConnor, SolveFor::Power)
+                .with("p01", 0.18)
+                .with("p10", 0.06)
+                .with("n", n.n_real.unwrap()),
+        )
+        .unwrap();
         assert!((p.power.unwrap() - 0.8).abs() < 1e-12);
         assert_eq!(n.n_ceiling, Some(129));
     }

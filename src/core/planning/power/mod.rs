@@ -17,13 +17,13 @@
 //! NaN is ever returned.
 
 mod cluster;
+pub mod explain;
 mod inflation;
 pub mod link;
 mod mcnemar;
 mod proportions;
 pub mod root;
 mod t_tests;
-pub mod explain;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -131,7 +131,9 @@ impl Design {
             Design::TwoProportionsEqualN => &["p1", "p2", "h", "n", "power", "sig_level", "alternative"],
             Design::TwoProportionsUnequalN => &["p1", "p2", "h", "n1", "n2", "power", "sig_level", "alternative"],
             Design::McnemarConnor => &["p01", "p10", "n", "power", "sig_level", "alternative"],
-            Design::ClusterCra2 => &["J", "n", "P", "rho", "R2_1", "R2_2", "g", "delta", "power", "sig_level", "alternative"],
+            Design::ClusterCra2 => {
+                &["J", "n", "P", "rho", "R2_1", "R2_2", "g", "delta", "power", "sig_level", "alternative"]
+            }
             Design::DesignEffect => &["n_individual", "m", "icc"],
             Design::Attrition => &["n_required", "attrition"],
             Design::DesignEffectAttrition => &["n_individual", "m", "icc", "attrition"],
@@ -194,7 +196,8 @@ pub enum SolveFor {
 }
 
 impl SolveFor {
-    pub const ALL: [SolveFor; 7] = [SolveFor::Power, SolveFor::N, SolveFor::N2, SolveFor::D, SolveFor::H, SolveFor::Mdes, SolveFor::J];
+    pub const ALL: [SolveFor; 7] =
+        [SolveFor::Power, SolveFor::N, SolveFor::N2, SolveFor::D, SolveFor::H, SolveFor::Mdes, SolveFor::J];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -442,11 +445,18 @@ impl<'a> Inputs<'a> {
         match self.map.get(name) {
             None => Err(PowerError::field(name, format!("Enter {}.", input_label(name)))),
             Some(InputValue::Number(v)) if v.is_finite() => Ok(*v),
-            Some(InputValue::Number(_)) => Err(PowerError::field(name, format!("{} must be a finite number.", capitalise(input_label(name))))),
-            Some(InputValue::Text(s)) if s.trim().is_empty() => Err(PowerError::field(name, format!("Enter {}.", input_label(name)))),
-            Some(InputValue::Text(s)) => {
-                parse_number(s).ok_or_else(|| PowerError::field(name, format!("{} should be a number, not \"{}\".", capitalise(input_label(name)), shorten(s))))
+            Some(InputValue::Number(_)) => {
+                Err(PowerError::field(name, format!("{} must be a finite number.", capitalise(input_label(name)))))
             }
+            Some(InputValue::Text(s)) if s.trim().is_empty() => {
+                Err(PowerError::field(name, format!("Enter {}.", input_label(name))))
+            }
+            Some(InputValue::Text(s)) => parse_number(s).ok_or_else(|| {
+                PowerError::field(
+                    name,
+                    format!("{} should be a number, not \"{}\".", capitalise(input_label(name)), shorten(s)),
+                )
+            }),
         }
     }
 
@@ -485,7 +495,13 @@ impl<'a> Inputs<'a> {
                     return Ok(Alternative::TwoSided);
                 }
                 Alternative::parse(&t).ok_or_else(|| {
-                    PowerError::field("alternative", format!("The direction of the test should be \"two.sided\", \"greater\" or \"less\", not \"{}\".", shorten(&t)))
+                    PowerError::field(
+                        "alternative",
+                        format!(
+                            "The direction of the test should be \"two.sided\", \"greater\" or \"less\", not \"{}\".",
+                            shorten(&t)
+                        ),
+                    )
                 })
             }
         }
@@ -509,7 +525,16 @@ impl<'a> Inputs<'a> {
         if v > lo && v < hi {
             Ok(v)
         } else {
-            Err(PowerError::field(name, format!("{} must be between {} and {} (not {}).", capitalise(input_label(name)), fmt_num(lo), fmt_num(hi), fmt_num(v))))
+            Err(PowerError::field(
+                name,
+                format!(
+                    "{} must be between {} and {} (not {}).",
+                    capitalise(input_label(name)),
+                    fmt_num(lo),
+                    fmt_num(hi),
+                    fmt_num(v)
+                ),
+            ))
         }
     }
 
@@ -519,7 +544,10 @@ impl<'a> Inputs<'a> {
         if v >= min {
             Ok(v)
         } else {
-            Err(PowerError::field(name, format!("{} must be at least {} (not {}).", capitalise(input_label(name)), fmt_num(min), fmt_num(v))))
+            Err(PowerError::field(
+                name,
+                format!("{} must be at least {} (not {}).", capitalise(input_label(name)), fmt_num(min), fmt_num(v)),
+            ))
         }
     }
 }
@@ -557,16 +585,27 @@ pub fn solve(case: &PowerCase) -> Result<PowerOutput, PowerError> {
         let options: Vec<&str> = case.design.solve_options().iter().map(|s| s.as_str()).collect();
         return Err(PowerError::field(
             "solve_for",
-            format!("\"{}\" cannot be solved for \"{}\"; choose one of: {}.", case.design.label(), case.solve_for.as_str(), options.join(", ")),
+            format!(
+                "\"{}\" cannot be solved for \"{}\"; choose one of: {}.",
+                case.design.label(),
+                case.solve_for.as_str(),
+                options.join(", ")
+            ),
         ));
     }
     let inputs = Inputs::new(&case.inputs);
     let out = match case.design {
-        Design::PairedT | Design::TwoSampleTEqualN | Design::TwoSampleTUnequalN | Design::AncovaTwoSample => t_tests::solve(case.design, case.solve_for, &inputs),
-        Design::TwoProportionsEqualN | Design::TwoProportionsUnequalN => proportions::solve(case.design, case.solve_for, &inputs),
+        Design::PairedT | Design::TwoSampleTEqualN | Design::TwoSampleTUnequalN | Design::AncovaTwoSample => {
+            t_tests::solve(case.design, case.solve_for, &inputs)
+        }
+        Design::TwoProportionsEqualN | Design::TwoProportionsUnequalN => {
+            proportions::solve(case.design, case.solve_for, &inputs)
+        }
         Design::McnemarConnor => mcnemar::solve(case.solve_for, &inputs),
         Design::ClusterCra2 => cluster::solve(case.solve_for, &inputs),
-        Design::DesignEffect | Design::Attrition | Design::DesignEffectAttrition => inflation::solve(case.design, &inputs),
+        Design::DesignEffect | Design::Attrition | Design::DesignEffectAttrition => {
+            inflation::solve(case.design, &inputs)
+        }
     }?;
     check_finite(out)
 }
@@ -623,7 +662,13 @@ pub struct CurvePoint {
 /// `from` to `to` in `points` equal steps (2 to 1000), the other inputs as in `case`.
 /// Points where the power cannot be computed (e.g. n below 2) are left out. The noncentral t
 /// runs at plot precision (within 1e-9 of the reported values; see `with_plot_precision`).
-pub fn power_curve(case: &PowerCase, vary: &str, from: f64, to: f64, points: usize) -> Result<Vec<CurvePoint>, PowerError> {
+pub fn power_curve(
+    case: &PowerCase,
+    vary: &str,
+    from: f64,
+    to: f64,
+    points: usize,
+) -> Result<Vec<CurvePoint>, PowerError> {
     if !case.design.solve_options().contains(&SolveFor::Power) {
         return Err(PowerError::new(format!("\"{}\" has no power to plot.", case.design.label())));
     }
@@ -666,10 +711,14 @@ pub fn power_curve(case: &PowerCase, vary: &str, from: f64, to: f64, points: usi
 pub fn default_curve(case: &PowerCase, out: &PowerOutput) -> Option<(String, f64, f64)> {
     let inputs = Inputs::new(&case.inputs);
     let (name, min, current) = match case.design {
-        Design::PairedT | Design::TwoSampleTEqualN | Design::AncovaTwoSample | Design::TwoProportionsEqualN | Design::McnemarConnor => {
-            ("n", 2.0, out.n_ceiling.map(|v| v as f64).or_else(|| inputs.num("n").ok())?)
+        Design::PairedT
+        | Design::TwoSampleTEqualN
+        | Design::AncovaTwoSample
+        | Design::TwoProportionsEqualN
+        | Design::McnemarConnor => ("n", 2.0, out.n_ceiling.map(|v| v as f64).or_else(|| inputs.num("n").ok())?),
+        Design::TwoSampleTUnequalN | Design::TwoProportionsUnequalN => {
+            ("n2", 2.0, out.n2_ceiling.map(|v| v as f64).or_else(|| inputs.num("n2").ok())?)
         }
-        Design::TwoSampleTUnequalN | Design::TwoProportionsUnequalN => ("n2", 2.0, out.n2_ceiling.map(|v| v as f64).or_else(|| inputs.num("n2").ok())?),
         Design::ClusterCra2 => {
             let g = inputs.num_or("g", 0.0).ok()?;
             ("J", g + 3.0, out.clusters.map(|v| v as f64).or_else(|| inputs.num("J").ok())?)

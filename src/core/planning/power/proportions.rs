@@ -55,7 +55,10 @@ fn effect(inputs: &Inputs) -> Result<f64, PowerError> {
         if h.abs() <= PI {
             Ok(h)
         } else {
-            Err(PowerError::field("h", "The effect size h lies between -3.14 and 3.14 (it is a difference of two angles)."))
+            Err(PowerError::field(
+                "h",
+                "The effect size h lies between -3.14 and 3.14 (it is a difference of two angles).",
+            ))
         }
     }
 }
@@ -80,12 +83,20 @@ fn check_direction(h: f64, alt: Alternative) -> Result<(), PowerError> {
 fn solve_size(power_at: &dyn Fn(f64) -> Option<f64>, target: f64, what: &str) -> Result<f64, PowerError> {
     match solve_increasing(power_at, target, N_MIN, N_MAX, ROOT_TOL) {
         SizeSearch::Root(n) => Ok(n),
-        SizeSearch::AlreadyAtMin(p) => {
-            Err(PowerError::field(what, format!("Even 2 per group already give {} power, above the {} target: any sample size will do.", percent(p), percent(target))))
-        }
+        SizeSearch::AlreadyAtMin(p) => Err(PowerError::field(
+            what,
+            format!(
+                "Even 2 per group already give {} power, above the {} target: any sample size will do.",
+                percent(p),
+                percent(target)
+            ),
+        )),
         SizeSearch::Unreachable => {
             let extra = if what == "n2" { " with this first group; enlarge n1" } else { "" };
-            Err(PowerError::field(what, format!("No sample size up to 1,000,000,000 reaches {} power{}.", percent(target), extra)))
+            Err(PowerError::field(
+                what,
+                format!("No sample size up to 1,000,000,000 reaches {} power{}.", percent(target), extra),
+            ))
         }
         SizeSearch::Failed => Err(PowerError::new("The power could not be computed for these inputs.")),
     }
@@ -119,9 +130,16 @@ pub(crate) fn solve(design: Design, what: SolveFor, inputs: &Inputs) -> Result<P
     match what {
         SolveFor::Power => {
             let h = effect(inputs)?;
-            let s = if equal { scale_equal(at_least_2(inputs, "n")?) } else { scale_unequal(at_least_2(inputs, "n1")?, at_least_2(inputs, "n2")?) };
+            let s = if equal {
+                scale_equal(at_least_2(inputs, "n")?)
+            } else {
+                scale_unequal(at_least_2(inputs, "n1")?, at_least_2(inputs, "n2")?)
+            };
             out.h = Some(h);
-            out.power = Some(normal_power(h, s, sig, alt).ok_or_else(|| PowerError::new("The power could not be computed for these inputs."))?);
+            out.power = Some(
+                normal_power(h, s, sig, alt)
+                    .ok_or_else(|| PowerError::new("The power could not be computed for these inputs."))?,
+            );
         }
         SolveFor::N if equal => {
             let h = effect(inputs)?;
@@ -147,7 +165,11 @@ pub(crate) fn solve(design: Design, what: SolveFor, inputs: &Inputs) -> Result<P
             out.power_at_n2_ceiling = out.n2_ceiling.and_then(|c| power_at(c as f64));
         }
         SolveFor::H => {
-            let s = if equal { scale_equal(at_least_2(inputs, "n")?) } else { scale_unequal(at_least_2(inputs, "n1")?, at_least_2(inputs, "n2")?) };
+            let s = if equal {
+                scale_equal(at_least_2(inputs, "n")?)
+            } else {
+                scale_unequal(at_least_2(inputs, "n1")?, at_least_2(inputs, "n2")?)
+            };
             let target = inputs.target_power(sig)?;
             out.h_detectable = Some(solve_h(&|h| normal_power(h, s, sig, alt), target, alt)?);
         }
@@ -169,11 +191,17 @@ mod tests {
 
     #[test]
     fn invalid_proportions_are_plain_errors() {
-        let case = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::Power).with("p1", 1.2).with("p2", 0.3).with("n", 50.0);
+        let case = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::Power)
+            .with("p1", 1.2)
+            .with("p2", 0.3)
+            .with("n", 50.0);
         let e = solve_case(&case).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("p1"));
         assert!(e.message.contains("between 0 and 1"), "{}", e.message);
-        let case = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::N).with("p1", 0.3).with("p2", 0.3).with("power", 0.8);
+        let case = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::N)
+            .with("p1", 0.3)
+            .with("p2", 0.3)
+            .with("power", 0.8);
         assert!(solve_case(&case).unwrap_err().message.contains("equal"));
         let case = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::Power).with("h", 4.0).with("n", 50.0);
         assert_eq!(solve_case(&case).unwrap_err().field.as_deref(), Some("h"));
@@ -181,8 +209,13 @@ mod tests {
 
     #[test]
     fn h_can_replace_the_proportions() {
-        let by_p = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::Power).with("p1", 0.4).with("p2", 0.25).with("n", 120.0);
-        let by_h = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::Power).with("h", cohens_h(0.4, 0.25)).with("n", 120.0);
+        let by_p = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::Power)
+            .with("p1", 0.4)
+            .with("p2", 0.25)
+            .with("n", 120.0);
+        let by_h = PowerCase::new(Design::TwoProportionsEqualN, SolveFor::Power)
+            .with("h", cohens_h(0.4, 0.25))
+            .with("n", 120.0);
         // power.json: pwr.2p.test(h = ES.h(0.4, 0.25), n = 120)$power = 0.7040604716695242
         let (a, b) = (solve_case(&by_p).unwrap().power.unwrap(), solve_case(&by_h).unwrap().power.unwrap());
         assert!((a - 0.7040604716695242).abs() < 1e-12 && a == b);

@@ -127,7 +127,12 @@ pub fn ceil_count(x: f64) -> Option<u64> {
 /// The smallest integer n >= `min` with `power(n) >= target`, starting from the real root
 /// `n_real`: the ceiling, checked (and moved by one if needed) against the power function
 /// itself, so a root that sits just below or above an integer cannot give the wrong count.
-pub fn smallest_sufficient_n(n_real: f64, min: u64, target: f64, mut power: impl FnMut(f64) -> Option<f64>) -> Option<u64> {
+pub fn smallest_sufficient_n(
+    n_real: f64,
+    min: u64,
+    target: f64,
+    mut power: impl FnMut(f64) -> Option<f64>,
+) -> Option<u64> {
     let mut n = ceil_count(n_real)?.max(min);
     let ok = |v: Option<f64>| v.is_some_and(|p| p >= target - 1e-12);
     for _ in 0..4 {

@@ -62,7 +62,9 @@ fn percent(p: f64) -> String {
 /// The effect must point the way of a one-sided test, and be non-zero.
 fn check_direction(d: f64, alt: Alternative, name: &str) -> Result<(), PowerError> {
     let msg = match alt {
-        _ if d == 0.0 => Some(format!("With an effect of 0 no sample size gives more power than the significance level; enter a non-zero {name}.")),
+        _ if d == 0.0 => Some(format!(
+            "With an effect of 0 no sample size gives more power than the significance level; enter a non-zero {name}."
+        )),
         Alternative::Greater if d < 0.0 => Some(format!("A one-sided \"greater\" test needs a positive {name}.")),
         Alternative::Less if d > 0.0 => Some(format!("A one-sided \"less\" test needs a negative {name}.")),
         _ => None,
@@ -103,14 +105,20 @@ fn solve_effect(power_at: &dyn Fn(f64) -> Option<f64>, target: f64, alt: Alterna
         _ => fhi >= 0.0,
     };
     if !reachable {
-        return Err(PowerError::field("power", format!("No effect size up to 10 standard deviations reaches {} power with this sample.", percent(target))));
+        return Err(PowerError::field(
+            "power",
+            format!("No effect size up to 10 standard deviations reaches {} power with this sample.", percent(target)),
+        ));
     }
     let already = match alt {
         Alternative::Less => fhi >= 0.0,
         _ => flo >= 0.0,
     };
     if already {
-        return Err(PowerError::field("power", format!("This sample already has {} power for a negligible effect.", percent(target))));
+        return Err(PowerError::field(
+            "power",
+            format!("This sample already has {} power for a negligible effect.", percent(target)),
+        ));
     }
     brent(f, lo, hi, ROOT_TOL).ok_or_else(|| PowerError::new("The effect size search did not converge."))
 }
@@ -123,7 +131,10 @@ pub(crate) fn solve(design: Design, what: SolveFor, inputs: &Inputs) -> Result<P
     let factor = if design == Design::AncovaTwoSample {
         let r = inputs.num("r_pre_post")?;
         if !(r > -1.0 && r < 1.0) {
-            return Err(PowerError::field("r_pre_post", "The correlation between baseline and follow-up must be between -1 and 1."));
+            return Err(PowerError::field(
+                "r_pre_post",
+                "The correlation between baseline and follow-up must be between -1 and 1.",
+            ));
         }
         1.0 / (1.0 - r * r).sqrt()
     } else {
@@ -140,7 +151,10 @@ pub(crate) fn solve(design: Design, what: SolveFor, inputs: &Inputs) -> Result<P
         if n >= 2.0 {
             Ok(n)
         } else {
-            Err(PowerError::field(name, format!("{} must be at least 2 (not {}).", super::capitalise(super::input_label(name)), fmt_num(n))))
+            Err(PowerError::field(
+                name,
+                format!("{} must be at least 2 (not {}).", super::capitalise(super::input_label(name)), fmt_num(n)),
+            ))
         }
     };
     match (design, what) {
@@ -230,24 +244,49 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("sig_level"));
         let e = solve_case(&base.clone().with("power", 0.8).with("alternative", "sideways")).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("alternative"));
-        let e = solve_case(&PowerCase::new(Design::PairedT, SolveFor::Power).with("d", 0.3).with("n", 1.5)).unwrap_err();
+        let e =
+            solve_case(&PowerCase::new(Design::PairedT, SolveFor::Power).with("d", 0.3).with("n", 1.5)).unwrap_err();
         assert!(e.message.contains("at least 2"), "{}", e.message);
-        let e = solve_case(&PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.0).with("power", 0.8)).unwrap_err();
+        let e =
+            solve_case(&PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.0).with("power", 0.8)).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("d"));
-        let e = solve_case(&PowerCase::new(Design::PairedT, SolveFor::N).with("d", -0.3).with("power", 0.8).with("alternative", "greater")).unwrap_err();
+        let e = solve_case(
+            &PowerCase::new(Design::PairedT, SolveFor::N)
+                .with("d", -0.3)
+                .with("power", 0.8)
+                .with("alternative", "greater"),
+        )
+        .unwrap_err();
         assert!(e.message.contains("positive"), "{}", e.message);
-        let e = solve_case(&PowerCase::new(Design::PairedT, SolveFor::N).with("d", 30.0).with("power", 0.8)).unwrap_err();
+        let e =
+            solve_case(&PowerCase::new(Design::PairedT, SolveFor::N).with("d", 30.0).with("power", 0.8)).unwrap_err();
         assert!(e.message.contains("any sample size will do"), "{}", e.message);
-        let e = solve_case(&PowerCase::new(Design::TwoSampleTUnequalN, SolveFor::N2).with("d", 0.2).with("n1", 10.0).with("power", 0.8)).unwrap_err();
+        let e = solve_case(
+            &PowerCase::new(Design::TwoSampleTUnequalN, SolveFor::N2)
+                .with("d", 0.2)
+                .with("n1", 10.0)
+                .with("power", 0.8),
+        )
+        .unwrap_err();
         assert!(e.message.contains("enlarge n1"), "{}", e.message);
-        let e = solve_case(&PowerCase::new(Design::AncovaTwoSample, SolveFor::Power).with("d", 0.3).with("n", 20.0).with("r_pre_post", 1.0)).unwrap_err();
+        let e = solve_case(
+            &PowerCase::new(Design::AncovaTwoSample, SolveFor::Power)
+                .with("d", 0.3)
+                .with("n", 20.0)
+                .with("r_pre_post", 1.0),
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("r_pre_post"));
     }
 
     #[test]
     fn less_mirrors_greater() {
-        let g = PowerCase::new(Design::PairedT, SolveFor::N).with("d", 0.3).with("power", 0.8).with("alternative", "greater");
-        let l = PowerCase::new(Design::PairedT, SolveFor::N).with("d", -0.3).with("power", 0.8).with("alternative", "less");
+        let g = PowerCase::new(Design::PairedT, SolveFor::N)
+            .with("d", 0.3)
+            .with("power", 0.8)
+            .with("alternative", "greater");
+        let l =
+            PowerCase::new(Design::PairedT, SolveFor::N).with("d", -0.3).with("power", 0.8).with("alternative", "less");
         let (g, l) = (solve_case(&g).unwrap(), solve_case(&l).unwrap());
         // power.json: pwr.t.test(d = 0.3, power = 0.8, type = "paired", alternative = "greater")$n = 70.0679...
         assert!((g.n_real.unwrap() - 70.06790520005808).abs() < 1e-6);

@@ -233,7 +233,10 @@ impl Plan {
             return Err(err("n_per_arm", "Each arm needs at least 2 participants."));
         }
         if s.n_per_arm > MAX_N_PER_ARM {
-            return Err(err("n_per_arm", &format!("Teaching mode simulates up to {MAX_N_PER_ARM} participants per arm.")));
+            return Err(err(
+                "n_per_arm",
+                &format!("Teaching mode simulates up to {MAX_N_PER_ARM} participants per arm."),
+            ));
         }
         if !s.effect_d.is_finite() || s.effect_d.abs() > 5.0 {
             return Err(err("effect_d", "The true effect should be a number between −5 and 5."));
@@ -248,7 +251,10 @@ impl Plan {
             return Err(err("icc", "The ICC should be between 0 and 0.99."));
         }
         if s.cluster_size == 0 || s.cluster_size > MAX_CLUSTER_SIZE {
-            return Err(err("cluster_size", &format!("The cluster size should be from 1 (no clusters) to {MAX_CLUSTER_SIZE}.")));
+            return Err(err(
+                "cluster_size",
+                &format!("The cluster size should be from 1 (no clusters) to {MAX_CLUSTER_SIZE}."),
+            ));
         }
         if !(s.alpha > 0.0 && s.alpha < 1.0) {
             return Err(err("alpha", "The significance level should be between 0 and 1, for example 0.05."));
@@ -316,7 +322,13 @@ fn draw_study(plan: &Plan, g: &mut Normals) -> Vec<Person> {
             for _ in 0..plan.m.min(plan.n - i) {
                 let (e1, e2) = g.correlated_pair(plan.rho);
                 let lost = g.uniform() < plan.attrition;
-                people.push(Person { arm, cluster, pre: ws * a + wi * e1, post: ws * b + wi * e2 + shift, completed: !lost });
+                people.push(Person {
+                    arm,
+                    cluster,
+                    pre: ws * a + wi * e1,
+                    post: ws * b + wi * e2 + shift,
+                    completed: !lost,
+                });
                 i += 1;
             }
             cluster += 1;
@@ -420,7 +432,8 @@ fn analyse_study(plan: &Plan, people: &[Person], index: usize) -> SimStudy {
         t_parts(&x, y.as_deref())
     };
     let (mut p, mut ci_low, mut ci_high) = (None, None, None);
-    if let Some((diff, se, df)) = parts.filter(|(d, se, df)| d.is_finite() && *se > 0.0 && se.is_finite() && *df > 0.0) {
+    if let Some((diff, se, df)) = parts.filter(|(d, se, df)| d.is_finite() && *se > 0.0 && se.is_finite() && *df > 0.0)
+    {
         p = t_two_sided_p(diff / se, df);
         if let Some(q) = t_quantile(1.0 - plan.alpha / 2.0, df) {
             ci_low = finite(diff - q * se);
@@ -481,7 +494,11 @@ impl Histogram {
         let bins = counts
             .into_iter()
             .enumerate()
-            .map(|(i, count)| HistogramBin { lo: tidy(lo + i as f64 * width), hi: tidy(lo + (i + 1) as f64 * width), count })
+            .map(|(i, count)| HistogramBin {
+                lo: tidy(lo + i as f64 * width),
+                hi: tidy(lo + (i + 1) as f64 * width),
+                count,
+            })
             .collect();
         Histogram { bins }
     }
@@ -489,8 +506,7 @@ impl Histogram {
     /// About `k` bins of a "nice" width (1, 2, 2.5 or 5 × 10^j) covering the values.
     fn nice(values: &[f64], k: usize) -> Histogram {
         let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-        let (Some(min), Some(max)) =
-            (finite.iter().copied().reduce(f64::min), finite.iter().copied().reduce(f64::max))
+        let (Some(min), Some(max)) = (finite.iter().copied().reduce(f64::min), finite.iter().copied().reduce(f64::max))
         else {
             return Histogram::default();
         };
@@ -498,7 +514,11 @@ impl Histogram {
         let span = if max > min { max - min } else { 1.0 };
         let raw = span / k as f64;
         let mag = 10f64.powf(raw.log10().floor());
-        let width = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|f| f * mag).find(|w| *w >= raw * (1.0 - 1e-12)).unwrap_or(10.0 * mag);
+        let width = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .iter()
+            .map(|f| f * mag)
+            .find(|w| *w >= raw * (1.0 - 1e-12))
+            .unwrap_or(10.0 * mag);
         let lo = if max > min { (min / width).floor() * width } else { min - width / 2.0 };
         let bins = (((max - lo) / width).floor() as usize + 1).clamp(1, 4 * k);
         Histogram::build(&finite, lo, width, bins)
@@ -587,7 +607,8 @@ fn planned_power(s: &SimSettings, plan: &Plan, d: f64) -> (Option<f64>, Option<f
     let two = plan.arms == 2;
     let n_analysed = plan.n as f64 * (1.0 - plan.attrition);
     let t_design = if two { Design::TwoSampleTEqualN } else { Design::PairedT };
-    let t_name = if two { "two-sample t-test, as R pwr.t.test" } else { "paired t-test, as R pwr.t.test(type = \"paired\")" };
+    let t_name =
+        if two { "two-sample t-test, as R pwr.t.test" } else { "paired t-test, as R pwr.t.test(type = \"paired\")" };
     let t_power = |n: f64| planner_power(t_design, &[("d", d), ("n", n), ("sig_level", plan.alpha)]);
     let ignoring = t_power(n_analysed);
     let de = s.design_effect();
@@ -597,11 +618,26 @@ fn planned_power(s: &SimSettings, plan: &Plan, d: f64) -> (Option<f64>, Option<f
         let clusters = plan.n.div_ceil(plan.m) as f64;
         let power = planner_power(
             Design::ClusterCra2,
-            &[("J", 2.0 * clusters), ("n", n_analysed / clusters), ("rho", plan.icc), ("delta", d), ("sig_level", plan.alpha)],
+            &[
+                ("J", 2.0 * clusters),
+                ("n", n_analysed / clusters),
+                ("rho", plan.icc),
+                ("delta", d),
+                ("sig_level", plan.alpha),
+            ],
         );
-        (power, "Lantern's planner: cluster-randomised trial (PowerUp! CRA2), with the clusters' mean analysed size".to_string(), false)
+        (
+            power,
+            "Lantern's planner: cluster-randomised trial (PowerUp! CRA2), with the clusters' mean analysed size"
+                .to_string(),
+            false,
+        )
     } else {
-        (t_power(n_analysed / de), format!("Lantern's planner: {t_name}, on n·(1 − drop-out)/design effect (approximate)"), true)
+        (
+            t_power(n_analysed / de),
+            format!("Lantern's planner: {t_name}, on n·(1 − drop-out)/design effect (approximate)"),
+            true,
+        )
     };
     match power {
         Some(p) => (Some(p), ignoring.or_else(|| approx_power(d, n_analysed, plan.alpha, two)), method, approximate),
@@ -718,10 +754,12 @@ impl SimRun {
         let est: Vec<f64> = estimates.iter().copied().filter(|v| v.is_finite()).collect();
         let mut sorted = est.clone();
         sorted.sort_by(f64::total_cmp);
-        let estimate_quantiles = QUANTILE_PROBS.iter().map(|&p| Quantile { p, value: quantile_type7(&sorted, p) }).collect();
+        let estimate_quantiles =
+            QUANTILE_PROBS.iter().map(|&p| Quantile { p, value: quantile_type7(&sorted, p) }).collect();
 
         // Significance among studies with a p-value.
-        let tested: Vec<(f64, f64)> = estimates.iter().zip(&pvalues).filter(|(_, p)| p.is_finite()).map(|(e, p)| (*e, *p)).collect();
+        let tested: Vec<(f64, f64)> =
+            estimates.iter().zip(&pvalues).filter(|(_, p)| p.is_finite()).map(|(e, p)| (*e, *p)).collect();
         let n_tested = tested.len();
         let share = |k: usize| (n_tested > 0).then(|| k as f64 / n_tested as f64);
         let sig: Vec<f64> = tested.iter().filter(|(_, p)| *p < plan.alpha).map(|(e, _)| *e).collect();
@@ -729,7 +767,8 @@ impl SimRun {
         let sign = if plan.delta >= 0.0 { 1.0 } else { -1.0 };
         let wrong = if plan.delta == 0.0 { 0 } else { sig.iter().filter(|e| **e * sign < 0.0).count() };
         let right: Vec<f64> = sig.iter().copied().filter(|e| e.is_finite() && *e * sign > 0.0).map(f64::abs).collect();
-        let exaggeration_ratio = if true_effect_d == 0.0 { None } else { mean(&right).and_then(|m| finite(m / true_effect_d.abs())) };
+        let exaggeration_ratio =
+            if true_effect_d == 0.0 { None } else { mean(&right).and_then(|m| finite(m / true_effect_d.abs())) };
         let known: Vec<bool> = covered.iter().filter_map(|c| *c).collect();
         let ci_coverage = (!known.is_empty()).then(|| known.iter().filter(|c| **c).count() as f64 / known.len() as f64);
 
@@ -806,7 +845,11 @@ pub fn one_sample_csv(settings: &SimSettings, seed: u64) -> String {
         let help_pre = help.uniform() < 0.25;
         let help_post = help_pre || help.uniform() < if p.arm == 0 { 0.30 } else { 0.10 };
         let yn = |b: bool| if b { "Yes" } else { "No" };
-        let cluster = if clusters { format!("{}{:02}", if p.arm == 0 { "I" } else { "C" }, p.cluster + 1) } else { String::new() };
+        let cluster = if clusters {
+            format!("{}{:02}", if p.arm == 0 { "I" } else { "C" }, p.cluster + 1)
+        } else {
+            String::new()
+        };
         out.push_str(&format!("P{:04},", i + 1));
         if two {
             out.push_str(arm);

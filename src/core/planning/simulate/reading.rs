@@ -9,9 +9,16 @@ pub fn simulation_reading(r: &SimResult) -> Vec<String> {
     let s = &r.settings;
     let pc = |x: f64| format!("{:.0}%", 100.0 * x);
     let mut out = Vec::new();
-    let who = if s.two_groups() { format!("{} people per group", s.n_per_arm) } else { format!("{} people measured before and after", s.n_per_arm) };
+    let who = if s.two_groups() {
+        format!("{} people per group", s.n_per_arm)
+    } else {
+        format!("{} people measured before and after", s.n_per_arm)
+    };
     if r.cancelled {
-        out.push(format!("Stopped after {} of {} simulated studies: the numbers below use those.", r.samples_done, r.samples_target));
+        out.push(format!(
+            "Stopped after {} of {} simulated studies: the numbers below use those.",
+            r.samples_done, r.samples_target
+        ));
     }
     if let Some(share) = r.share_significant {
         let planned = match r.planned_power.filter(|_| r.true_effect_d != 0.0) {
@@ -82,4 +89,3 @@ pub fn simulation_reading(r: &SimResult) -> Vec<String> {
     }
     out
 }
-

@@ -81,7 +81,14 @@ fn one_group_paired_power_uses_d_z() {
     // Effect 0.3 score SDs with r = 0.5: d_z = 0.3; n = 90. Exact paired-t power (noncentral t,
     // as pwr.t.test(n = 90, d = 0.3, type = "paired"), computed with SciPy) = 0.80379;
     // the normal approximation Φ(0.3·√90 − 1.96) = 0.81221.
-    let s = SimSettings { design: SimDesign::OneGroup, n_per_arm: 90, effect_d: 0.3, samples: 2000, seed: 3, ..SimSettings::default() };
+    let s = SimSettings {
+        design: SimDesign::OneGroup,
+        n_per_arm: 90,
+        effect_d: 0.3,
+        samples: 2000,
+        seed: 3,
+        ..SimSettings::default()
+    };
     let r = run(&s);
     assert!((r.true_effect_d - 0.3).abs() < 1e-12);
     assert!((r.share_significant.unwrap() - 0.80379).abs() < 0.03, "{:?}", r.share_significant);
@@ -145,7 +152,15 @@ fn icc_inflates_the_spread_by_about_the_root_design_effect() {
     let share = means.share_significant.unwrap();
     assert!((share - 0.05).abs() < 0.02, "{share}");
     // ICC without clusters (size 1) changes nothing.
-    let size1 = run(&SimSettings { icc: 0.3, cluster_size: 1, samples: 100, seed: 5, n_per_arm: 66, effect_d: 0.0, ..SimSettings::default() });
+    let size1 = run(&SimSettings {
+        icc: 0.3,
+        cluster_size: 1,
+        samples: 100,
+        seed: 5,
+        n_per_arm: 66,
+        effect_d: 0.0,
+        ..SimSettings::default()
+    });
     assert_eq!(size1.design_effect, 1.0);
 }
 
@@ -168,7 +183,10 @@ fn bad_settings_are_plain_errors() {
         (SimSettings { alpha: 1.5, ..SimSettings::default() }, "alpha"),
         (SimSettings { samples: 0, ..SimSettings::default() }, "samples"),
         (SimSettings { effect_d: f64::INFINITY, ..SimSettings::default() }, "effect_d"),
-        (SimSettings { n_per_arm: 10, cluster_size: 10, analyse_cluster_means: true, ..SimSettings::default() }, "cluster_size"),
+        (
+            SimSettings { n_per_arm: 10, cluster_size: 10, analyse_cluster_means: true, ..SimSettings::default() },
+            "cluster_size",
+        ),
     ] {
         let e = SimRun::new(&s).unwrap_err();
         assert_eq!(e.field.as_deref(), Some(field), "{e:?}");
@@ -206,7 +224,8 @@ fn heavy_attrition_in_tiny_studies_is_not_computable_not_nan() {
 
 #[test]
 fn one_sample_csv_loads_as_study_one() {
-    let s = SimSettings { n_per_arm: 40, attrition: 0.1, icc: 0.05, cluster_size: 10, seed: 77, ..SimSettings::default() };
+    let s =
+        SimSettings { n_per_arm: 40, attrition: 0.1, icc: 0.05, cluster_size: 10, seed: 77, ..SimSettings::default() };
     let csv = one_sample_csv(&s, 77);
     assert_eq!(csv, one_sample_csv(&s, 77), "reproducible");
     assert_ne!(csv, one_sample_csv(&s, 78));
@@ -225,7 +244,12 @@ fn one_sample_csv_loads_as_study_one() {
     let study1 = &run(&SimSettings { samples: 1, ..s.clone() }).studies[0];
     assert_eq!(post.n_int, study1.n_intervention);
     assert_eq!(Some(post.n_ctrl), study1.n_control);
-    assert!((post.cohen_d.unwrap() + study1.estimate.unwrap()).abs() < 0.05, "{:?} vs {:?}", post.cohen_d, study1.estimate);
+    assert!(
+        (post.cohen_d.unwrap() + study1.estimate.unwrap()).abs() < 0.05,
+        "{:?} vs {:?}",
+        post.cohen_d,
+        study1.estimate
+    );
     // One group: no group column, so it reads as a single group.
     let one = one_sample_csv(&SimSettings { design: SimDesign::OneGroup, n_per_arm: 12, ..SimSettings::default() }, 1);
     assert!(one.starts_with("participant_id,cluster,stigma_pre"));

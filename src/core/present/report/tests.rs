@@ -30,17 +30,29 @@ fn demo_report_reads_in_the_right_direction() {
     let first = &rep.summary[0];
     assert!(first.contains("started at the same score") && first.contains("in favour of the program"), "{first}");
     let sure = &rep.summary[1];
-    assert!(sure.starts_with("How sure") && sure.contains("started at the same score") && sure.contains("unlikely to be chance"), "{sure}");
+    assert!(
+        sure.starts_with("How sure")
+            && sure.contains("started at the same score")
+            && sure.contains("unlikely to be chance"),
+        "{sure}"
+    );
     let program = &rep.summary[2];
     assert!(program.starts_with("Among program participants"), "{program}");
     assert!(program.contains("fell") && program.contains("an improvement"), "{program}");
     assert!(rep.summary[3].starts_with("Among people in the comparison group"), "{:?}", rep.summary);
     // The change-score difference is not a second headline number.
     assert!(!rep.summary.iter().any(|s| s.contains("change in stigma scores")), "{:?}", rep.summary);
-    assert!(rep.summary.iter().any(|s| s.contains("After the program,") && s.contains("sought help")), "{:?}", rep.summary);
+    assert!(
+        rep.summary.iter().any(|s| s.contains("After the program,") && s.contains("sought help")),
+        "{:?}",
+        rep.summary
+    );
     assert!(!rep.summary.iter().any(|s| s.contains("What it cost")), "no cost table loaded");
 
-    assert_eq!(ids(&rep), vec!["paired", "paired_followup", "between_groups", "help_seeking", "rci", "subgroups", "process"]);
+    assert_eq!(
+        ids(&rep),
+        vec!["paired", "paired_followup", "between_groups", "help_seeking", "rci", "subgroups", "process"]
+    );
     for s in rep.all_sections() {
         assert!(!s.heading.is_empty() && !s.sentences.is_empty(), "{s:?}");
         if s.id != "data" {
@@ -153,7 +165,11 @@ fn cleaning_is_described_by_column() {
 fn cost_summary_and_icer_appear_with_costs() {
     let (ds, recipe) = demo();
     let mut a = analyse(&ds, &recipe);
-    let costs = parse_cost_csv(b"category,arm,amount\nstipends,intervention,5000\ntraining,intervention,1200\nmaterials,control,300\n", None).unwrap();
+    let costs = parse_cost_csv(
+        b"category,arm,amount\nstipends,intervention,5000\ntraining,intervention,1200\nmaterials,control,300\n",
+        None,
+    )
+    .unwrap();
     let boot = BootstrapSettings { replicates: 300, ..BootstrapSettings::default() };
     a.results.cost = Some(cost_analysis(&ds, &recipe, &costs.table, &boot, &mut |_| true));
     let rep = report_for_analysis(&a, &ds.summary(), &recipe);
@@ -175,7 +191,9 @@ fn glossary_is_complete_and_plain() {
         assert!(!e.meaning.contains('\n') && !e.example.contains('\n'));
         // Examples are in the program's own terms.
         assert!(
-            ["stigma", "help", "participant", "program", "evaluation"].iter().any(|w| e.example.to_lowercase().contains(w)),
+            ["stigma", "help", "participant", "program", "evaluation"]
+                .iter()
+                .any(|w| e.example.to_lowercase().contains(w)),
             "{e:?}"
         );
     }
@@ -196,16 +214,28 @@ fn empty_results_give_a_short_report_not_a_panic() {
 fn process_and_community_sections_read_the_process_results() {
     let csv = "id,group,pre,post,sessions\n1,intervention,30,28,2\n2,intervention,31,27,4\n3,intervention,29,24,6\n4,intervention,30,,1\n5,control,30,29,\n6,control,28,28,\n7,control,31,,\n";
     let ds = read_csv(csv.as_bytes(), "p.csv").unwrap();
-    let recipe = Recipe::from_json(r#"{"columns":{"group":"group","pre":"pre","post":"post","dose":"sessions"}}"#).unwrap();
+    let recipe =
+        Recipe::from_json(r#"{"columns":{"group":"group","pre":"pre","post":"post","dose":"sessions"}}"#).unwrap();
     let mut a = analyse(&ds, &recipe);
-    a.results.community = Some(crate::core::analyses::process::counts_analysis(b"period,count,start\n1,10,0\n2,12,0\n3,20,1\n4,22,1\n", "calls.csv", &recipe).unwrap());
+    a.results.community = Some(
+        crate::core::analyses::process::counts_analysis(
+            b"period,count,start\n1,10,0\n2,12,0\n3,20,1\n4,22,1\n",
+            "calls.csv",
+            &recipe,
+        )
+        .unwrap(),
+    );
     let rep = report_for_analysis(&a, &ds.summary(), &recipe);
     let process = rep.sections.iter().find(|s| s.id == "process").expect("process section");
     let t = process.table.as_ref().unwrap();
     // Intervention: 4 enrolled, 3 completed; control: 3 and 2.
     assert_eq!(t.rows[0][..3], ["Program group".to_string(), "4".into(), "3".into()], "{:?}", t.rows);
     assert_eq!(t.rows[1][1..3], ["3".to_string(), "2".into()]);
-    assert!(process.sentences.iter().any(|s| s.contains("does not by itself show")), "the dose reading: {:?}", process.sentences);
+    assert!(
+        process.sentences.iter().any(|s| s.contains("does not by itself show")),
+        "the dose reading: {:?}",
+        process.sentences
+    );
     let c = rep.sections.iter().find(|s| s.id == "community").expect("community section");
     // Rate ratio (20 + 22) / (10 + 12) = 1.909.
     assert!(c.table.as_ref().unwrap().rows[0][3].starts_with("1.909"), "{:?}", c.table);

@@ -301,9 +301,13 @@ pub fn its(rows: &[CountRow], start_t: f64, alpha: f64) -> Result<ItsFit, String
         .collect();
     let y: Vec<f64> = rows.iter().map(|r| r.count).collect();
     let off: Vec<f64> = rows.iter().map(|r| r.exposure.ln()).collect();
-    let fit = poisson_glm(&x, &y, &off).ok_or("The time-series model could not be fitted to these counts (the numbers run out of range).")?;
+    let fit = poisson_glm(&x, &y, &off)
+        .ok_or("The time-series model could not be fitted to these counts (the numbers run out of range).")?;
     if !fit.converged {
-        return Err(format!("The time-series model did not settle after {} iterations, so its numbers are not shown.", fit.iterations));
+        return Err(format!(
+            "The time-series model did not settle after {} iterations, so its numbers are not shown.",
+            fit.iterations
+        ));
     }
     let df_resid = rows.len() - 4;
     let dispersion = (df_resid > 0).then(|| fit.pearson_chi2 / df_resid as f64).and_then(finite);
@@ -333,7 +337,13 @@ pub fn its(rows: &[CountRow], start_t: f64, alpha: f64) -> Result<ItsFit, String
             .into(),
     );
     let terms: Vec<ItsTerm> = (0..4).map(|j| term(&fit, j, dispersion, alpha)).collect();
-    let pick = |t: &ItsTerm| -> WaldStats { if overdispersed { t.quasi.clone().unwrap_or(t.poisson.clone()) } else { t.poisson.clone() } };
+    let pick = |t: &ItsTerm| -> WaldStats {
+        if overdispersed {
+            t.quasi.clone().unwrap_or(t.poisson.clone())
+        } else {
+            t.poisson.clone()
+        }
+    };
     let level = (1.0 - alpha) * 100.0;
     let describe = |t: &ItsTerm, what: &str| -> String {
         let w = pick(t);
@@ -358,12 +368,17 @@ pub fn its(rows: &[CountRow], start_t: f64, alpha: f64) -> Result<ItsFit, String
     let fitted = fit.mu.clone();
     let counterfactual = rows
         .iter()
-        .map(|r| {
-            (r.t >= start_t).then(|| finite((r.exposure.ln() + fit.beta[0] + fit.beta[1] * r.t).exp())).flatten()
-        })
+        .map(|r| (r.t >= start_t).then(|| finite((r.exposure.ln() + fit.beta[0] + fit.beta[1] * r.t).exp())).flatten())
         .collect();
     let mut it = terms.into_iter();
-    let mut next = || it.next().unwrap_or(ItsTerm { estimate: None, rate_ratio: None, poisson: wald(f64::NAN, f64::NAN, alpha), quasi: None });
+    let mut next = || {
+        it.next().unwrap_or(ItsTerm {
+            estimate: None,
+            rate_ratio: None,
+            poisson: wald(f64::NAN, f64::NAN, alpha),
+            quasi: None,
+        })
+    };
     let result = ItsResult {
         model: "log(expected count) = log(exposure) + b0 + b1·time + b2·after + b3·(time − start)·after; time = period number, after = 1 from the program start on".into(),
         n_periods: rows.len(),
@@ -397,7 +412,13 @@ mod tests {
             .iter()
             .zip(exposure)
             .enumerate()
-            .map(|(i, (&c, &e))| CountRow { row: i + 1, label: format!("{}", i + 1), t: (i + 1) as f64, count: c, exposure: e })
+            .map(|(i, (&c, &e))| CountRow {
+                row: i + 1,
+                label: format!("{}", i + 1),
+                t: (i + 1) as f64,
+                count: c,
+                exposure: e,
+            })
             .collect()
     }
 
@@ -435,20 +456,58 @@ mod tests {
 
     #[test]
     fn series_1_population_exposure_matches_r_glm() {
-        let counts = [30., 40., 27., 53., 37., 43., 33., 45., 49., 43., 40., 38., 66., 56., 54., 59., 66., 51., 66., 50., 53., 38., 61., 48.];
+        let counts = [
+            30., 40., 27., 53., 37., 43., 33., 45., 49., 43., 40., 38., 66., 56., 54., 59., 66., 51., 66., 50., 53.,
+            38., 61., 48.,
+        ];
         let exposure: Vec<f64> = (1..=24).map(|t| 50000.0 + 150.0 * t as f64).collect();
         let fit = its(&rows(&counts, &exposure), 13.0, 0.05).unwrap();
         let r: Ref = [
-            (-7.2477070531429089, 0.099983065463650947, -72.489346266121714, 0.0, -7.4436702605155753, -7.0517438457702424, 0.1134360221578609),
-            (0.014098832528736555, 0.013263994296571343, 1.062940183288605, 0.2878090786485456, -0.01189811858368796, 0.040095783641161072, 0.015048695936159442),
-            (0.33659184877218212, 0.11850994832825225, 2.8401991015967738, 0.0045085384424827435, 0.10431661823910499, 0.56886707930525926, 0.13445574070118815),
-            (-0.037565347230762103, 0.017376674036254709, -2.1618260866484418, 0.030631583928197755, -0.071623002512913578, -0.0035076919486106278, 0.019714746410962242),
+            (
+                -7.2477070531429089,
+                0.099983065463650947,
+                -72.489346266121714,
+                0.0,
+                -7.4436702605155753,
+                -7.0517438457702424,
+                0.1134360221578609,
+            ),
+            (
+                0.014098832528736555,
+                0.013263994296571343,
+                1.062940183288605,
+                0.2878090786485456,
+                -0.01189811858368796,
+                0.040095783641161072,
+                0.015048695936159442,
+            ),
+            (
+                0.33659184877218212,
+                0.11850994832825225,
+                2.8401991015967738,
+                0.0045085384424827435,
+                0.10431661823910499,
+                0.56886707930525926,
+                0.13445574070118815,
+            ),
+            (
+                -0.037565347230762103,
+                0.017376674036254709,
+                -2.1618260866484418,
+                0.030631583928197755,
+                -0.071623002512913578,
+                -0.0035076919486106278,
+                0.019714746410962242,
+            ),
         ];
         check(&fit, &r, 25.590499769921649, 25.744180823028096, 1.2872090411514048);
         assert!(fit.result.overdispersed);
         assert_eq!((fit.result.n_before, fit.result.n_after, fit.result.df_resid), (12, 12, 20));
         assert!(fit.result.warnings.is_empty(), "12 periods on each side");
-        assert!(fit.counterfactual[..12].iter().all(|c| c.is_none()) && fit.counterfactual[12..].iter().all(|c| c.is_some()));
+        assert!(
+            fit.counterfactual[..12].iter().all(|c| c.is_none())
+                && fit.counterfactual[12..].iter().all(|c| c.is_some())
+        );
         assert!(fit.result.reading.contains("rate ratio 1.4"), "{}", fit.result.reading);
     }
 
@@ -457,10 +516,42 @@ mod tests {
         let counts = [0., 0., 0., 2., 1., 0., 2., 1., 0., 0., 0., 3., 1., 3., 2., 0.];
         let fit = its(&rows(&counts, &[1.0; 16]), 9.0, 0.05).unwrap();
         let r: Ref = [
-            (-1.7101307330960864, 1.2345380710386544, -1.3852393645967527, 0.16597928764873546, -4.1297808898753994, 0.70951942368322651, 1.4785502262062911),
-            (0.27397038995646539, 0.19972845568336398, 1.3717143559693845, 0.17015237754579918, -0.11749018987073218, 0.6654309697836629, 0.23920570799571933),
-            (-1.3805521035314414, 1.0697221616440933, -1.2905707229713019, 0.19685257345690541, -3.4771690138181977, 0.71606480675531481, 1.2811576906219477),
-            (-0.08739371136584359, 0.25200848173229129, -0.34678876982673135, 0.72875001457672917, -0.58132125935975454, 0.4065338366280673, 0.30181912280574502),
+            (
+                -1.7101307330960864,
+                1.2345380710386544,
+                -1.3852393645967527,
+                0.16597928764873546,
+                -4.1297808898753994,
+                0.70951942368322651,
+                1.4785502262062911,
+            ),
+            (
+                0.27397038995646539,
+                0.19972845568336398,
+                1.3717143559693845,
+                0.17015237754579918,
+                -0.11749018987073218,
+                0.6654309697836629,
+                0.23920570799571933,
+            ),
+            (
+                -1.3805521035314414,
+                1.0697221616440933,
+                -1.2905707229713019,
+                0.19685257345690541,
+                -3.4771690138181977,
+                0.71606480675531481,
+                1.2811576906219477,
+            ),
+            (
+                -0.08739371136584359,
+                0.25200848173229129,
+                -0.34678876982673135,
+                0.72875001457672917,
+                -0.58132125935975454,
+                0.4065338366280673,
+                0.30181912280574502,
+            ),
         ];
         check(&fit, &r, 19.167708730035475, 17.212519109016764, 1.4343765924180636);
         assert!(fit.result.warnings.is_empty(), "8 on each side is enough: {:?}", fit.result.warnings);
@@ -471,16 +562,49 @@ mod tests {
     #[test]
     fn series_3_overdispersed_days_matches_r_glm() {
         let counts = [
-            100., 169., 75., 168., 79., 105., 86., 116., 93., 82., 103., 169., 219., 84., 176., 81., 134., 93., 132., 162., 136., 74., 217., 171.,
-            247., 225., 131., 136., 123., 200.,
+            100., 169., 75., 168., 79., 105., 86., 116., 93., 82., 103., 169., 219., 84., 176., 81., 134., 93., 132.,
+            162., 136., 74., 217., 171., 247., 225., 131., 136., 123., 200.,
         ];
-        let days: Vec<f64> = [31., 28., 31., 30., 31., 30., 31., 31., 30., 31., 30., 31.].iter().cycle().take(30).copied().collect();
+        let days: Vec<f64> =
+            [31., 28., 31., 30., 31., 30., 31., 31., 30., 31., 30., 31.].iter().cycle().take(30).copied().collect();
         let fit = its(&rows(&counts, &days), 19.0, 0.05).unwrap();
         let r: Ref = [
-            (1.3022417040029508, 0.045904129027974777, 28.368726987703916, 4.9180324791580786e-177, 1.2122712643664406, 1.392212143639461, 0.19063296784402814),
-            (0.0062535053176616014, 0.0041850041465134472, 1.4942650230995436, 0.13510636328519632, -0.0019489520846555416, 0.014455962719978744, 0.017379694981321383),
-            (0.15232469571248192, 0.062425322467326558, 2.4401106745136758, 0.01468276285643829, 0.029973311953222823, 0.274676079471741, 0.2592430080377886),
-            (0.012419576592528288, 0.0077687623239657009, 1.5986557542396918, 0.10989711395641995, -0.0028069177668961741, 0.027646070951952751, 0.032262505566545321),
+            (
+                1.3022417040029508,
+                0.045904129027974777,
+                28.368726987703916,
+                4.9180324791580786e-177,
+                1.2122712643664406,
+                1.392212143639461,
+                0.19063296784402814,
+            ),
+            (
+                0.0062535053176616014,
+                0.0041850041465134472,
+                1.4942650230995436,
+                0.13510636328519632,
+                -0.0019489520846555416,
+                0.014455962719978744,
+                0.017379694981321383,
+            ),
+            (
+                0.15232469571248192,
+                0.062425322467326558,
+                2.4401106745136758,
+                0.01468276285643829,
+                0.029973311953222823,
+                0.274676079471741,
+                0.2592430080377886,
+            ),
+            (
+                0.012419576592528288,
+                0.0077687623239657009,
+                1.5986557542396918,
+                0.10989711395641995,
+                -0.0028069177668961741,
+                0.027646070951952751,
+                0.032262505566545321,
+            ),
         ];
         check(&fit, &r, 434.00185781532537, 448.40026757725059, 17.246164137586561);
         // Heavily overdispersed: the quasi interval of the level change includes 1, the Poisson one does not.

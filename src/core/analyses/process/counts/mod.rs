@@ -100,8 +100,18 @@ pub fn counts_analysis(bytes: &[u8], file_name: &str, recipe: &Recipe) -> Result
 
 /// The analysis of a read table.
 pub fn analyse_table(table: CountsTable, file_name: &str, inputs: &CountsInputs, alpha: f64) -> CountsResult {
-    let CountsTable { period_column, count_column, exposure_column, start_column, time_read_as, rows, start_t, start_label, diagnostics, mut notes } =
-        table;
+    let CountsTable {
+        period_column,
+        count_column,
+        exposure_column,
+        start_column,
+        time_read_as,
+        rows,
+        start_t,
+        start_label,
+        diagnostics,
+        mut notes,
+    } = table;
     let mut warnings = Vec::new();
     let has_exposure = exposure_column.is_some();
     let total_count: f64 = rows.iter().map(|r| r.count).sum();
@@ -141,10 +151,13 @@ pub fn analyse_table(table: CountsTable, file_name: &str, inputs: &CountsInputs,
         } else if n_after == 0 {
             notes.push("No period lies on or after the program start, so before and after cannot be compared.".into());
         } else {
-            let sum = |a: bool, f: &dyn Fn(&table::CountRow) -> f64| -> f64 { rows.iter().filter(|r| after(r.t) == a).map(f).sum() };
+            let sum = |a: bool, f: &dyn Fn(&table::CountRow) -> f64| -> f64 {
+                rows.iter().filter(|r| after(r.t) == a).map(f).sum()
+            };
             let (ca, cb) = (sum(true, &|r| r.count), sum(false, &|r| r.count));
             let (ea, eb) = (sum(true, &|r| r.exposure), sum(false, &|r| r.exposure));
-            before_after = Some(rate_ratio::rate_ratio(ca as u64, ea, cb as u64, eb, (n_before, n_after), rate_per, alpha));
+            before_after =
+                Some(rate_ratio::rate_ratio(ca as u64, ea, cb as u64, eb, (n_before, n_after), rate_per, alpha));
         }
     }
 
@@ -283,7 +296,8 @@ mod tests {
     #[test]
     fn start_period_from_the_recipe_and_no_exposure() {
         let csv = "period,count\n1,5\n2,7\n3,6\n4,12\n5,11\n6,14\n";
-        let r = counts_analysis(csv.as_bytes(), "c.csv", &recipe(r#"{"process":{"counts":{"start_period":"4"}}}"#)).unwrap();
+        let r = counts_analysis(csv.as_bytes(), "c.csv", &recipe(r#"{"process":{"counts":{"start_period":"4"}}}"#))
+            .unwrap();
         assert_eq!((r.n_before, r.n_after), (3, 3));
         assert_eq!(r.rate_label, "per period");
         let b = r.before_after.unwrap();
@@ -300,7 +314,8 @@ mod tests {
         assert_eq!((one.n_periods, one.before_after.is_none(), one.its.is_none()), (1, true, true));
         assert!(one.notes.iter().any(|n| n.contains("single usable period")));
         // Zero counts everywhere.
-        let zeros = counts_analysis(b"period,count,start\n1,0,0\n2,0,0\n3,0,1\n4,0,1\n", "c.csv", &Recipe::default()).unwrap();
+        let zeros =
+            counts_analysis(b"period,count,start\n1,0,0\n2,0,0\n3,0,1\n4,0,1\n", "c.csv", &Recipe::default()).unwrap();
         let b = zeros.before_after.as_ref().unwrap();
         assert_eq!((b.rate_ratio, b.exact_p, b.wald_ci_low), (None, None, None));
         assert!(zeros.its.is_none() && zeros.notes.iter().any(|n| n.contains("no finite solution")));
@@ -310,7 +325,9 @@ mod tests {
         assert_eq!(none.periods[1].rate, Some(4.0));
         // Everything after the start.
         let all_after = counts_analysis(b"period,count,start\n1,3,1\n2,4,1\n", "c.csv", &Recipe::default()).unwrap();
-        assert!(all_after.before_after.is_none() && all_after.notes.iter().any(|n| n.contains("before the program start")));
+        assert!(
+            all_after.before_after.is_none() && all_after.notes.iter().any(|n| n.contains("before the program start"))
+        );
         for r in [one, zeros, none, all_after] {
             let json = serde_json::to_string(&r).unwrap();
             assert!(!json.contains("NaN") && !json.contains("inf"), "{json}");

@@ -6,7 +6,9 @@
 //! located diagnostic.
 
 use super::CountsInputs;
-use crate::core::dataset::{DiagnosticKind, normalise_answer, parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic};
+use crate::core::dataset::{
+    normalise_answer, parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic, DiagnosticKind,
+};
 use crate::core::ingest::read_csv;
 
 /// One usable period.
@@ -41,18 +43,57 @@ pub struct CountsTable {
     pub notes: Vec<String>,
 }
 
-const PERIOD_KEYS: &[&str] = &["period", "month", "date", "week", "year", "quarter", "time", "day", "wave", "yearmonth"];
+const PERIOD_KEYS: &[&str] =
+    &["period", "month", "date", "week", "year", "quarter", "time", "day", "wave", "yearmonth"];
 const COUNT_KEYS: &[&str] = &[
-    "count", "counts", "calls", "visits", "events", "cases", "referrals", "contacts", "appointments", "n", "number", "total", "attendances",
-    "admissions", "presentations", "sessions", "users",
+    "count",
+    "counts",
+    "calls",
+    "visits",
+    "events",
+    "cases",
+    "referrals",
+    "contacts",
+    "appointments",
+    "n",
+    "number",
+    "total",
+    "attendances",
+    "admissions",
+    "presentations",
+    "sessions",
+    "users",
 ];
-const EXPOSURE_KEYS: &[&str] = &["exposure", "population", "pop", "persontime", "person", "days", "residents", "denominator", "catchment", "offset"];
-const START_KEYS: &[&str] =
-    &["start", "post", "after", "phase", "program", "programme", "intervention", "campaign", "launch", "started", "period_after"];
+const EXPOSURE_KEYS: &[&str] = &[
+    "exposure",
+    "population",
+    "pop",
+    "persontime",
+    "person",
+    "days",
+    "residents",
+    "denominator",
+    "catchment",
+    "offset",
+];
+const START_KEYS: &[&str] = &[
+    "start",
+    "post",
+    "after",
+    "phase",
+    "program",
+    "programme",
+    "intervention",
+    "campaign",
+    "launch",
+    "started",
+    "period_after",
+];
 
 fn tokens(name: &str) -> Vec<String> {
     let l = name.to_lowercase();
-    let mut t: Vec<String> = l.split(|c: char| !c.is_alphanumeric()).filter(|s| !s.is_empty()).map(String::from).collect();
+    let mut t: Vec<String> =
+        l.split(|c: char| !c.is_alphanumeric()).filter(|s| !s.is_empty()).map(String::from).collect();
     t.push(l.chars().filter(|c| c.is_alphanumeric()).collect());
     t
 }
@@ -63,7 +104,11 @@ fn find_by_keys(names: &[String], keys: &[&str], taken: &[&str]) -> Option<Strin
 
 /// The column named `want` (exactly, else ignoring case and spaces).
 fn resolve(names: &[String], want: &str) -> Option<String> {
-    names.iter().find(|n| n.as_str() == want).or_else(|| names.iter().find(|n| normalise_answer(n) == normalise_answer(want))).cloned()
+    names
+        .iter()
+        .find(|n| n.as_str() == want)
+        .or_else(|| names.iter().find(|n| normalise_answer(n) == normalise_answer(want)))
+        .cloned()
 }
 
 /// A number with optional thousands separators ("1,234", "1 234", "1'234"); decimal-comma
@@ -100,8 +145,20 @@ pub fn parse_amount(cell: &str, decimal_comma: bool) -> Option<f64> {
 
 /// A month name or its abbreviation (3 letters or more) → 1..=12.
 fn month_name(s: &str) -> Option<i64> {
-    const FULL: [&str; 12] =
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    const FULL: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
     let l = s.to_lowercase();
     if l.chars().count() < 3 {
         return None;
@@ -112,7 +169,9 @@ fn month_name(s: &str) -> Option<i64> {
 /// A month as year·12 + month − 1, plus the day when the label has one.
 fn month_of(label: &str) -> Option<(i64, Option<i64>)> {
     let parts: Vec<&str> = label.trim().split(['-', '/', '.', ' ', '_']).filter(|p| !p.is_empty()).collect();
-    let year = |p: &str| -> Option<i64> { (p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten() };
+    let year = |p: &str| -> Option<i64> {
+        (p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
+    };
     let month = |p: &str| -> Option<i64> {
         if p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 2 {
             p.parse().ok().filter(|m| (1..=12).contains(m))
@@ -120,7 +179,8 @@ fn month_of(label: &str) -> Option<(i64, Option<i64>)> {
             month_name(p)
         }
     };
-    let day = |p: &str| -> Option<i64> { (p.len() <= 2).then(|| p.parse().ok()).flatten().filter(|d| (1..=31).contains(d)) };
+    let day =
+        |p: &str| -> Option<i64> { (p.len() <= 2).then(|| p.parse().ok()).flatten().filter(|d| (1..=31).contains(d)) };
     match parts.as_slice() {
         [a, b] => {
             if let (Some(y), Some(m)) = (year(a), month(b)) {
@@ -151,30 +211,41 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
     let explicit = |want: &Option<String>, role: &str| -> Result<Option<String>, String> {
         match want.as_deref().filter(|w| !w.trim().is_empty()) {
             Some(w) => resolve(&names, w).map(Some).ok_or_else(|| {
-                format!("The counts table has no column “{w}” (chosen as the {role} column). Its columns are: {}.", names.join(", "))
+                format!(
+                    "The counts table has no column “{w}” (chosen as the {role} column). Its columns are: {}.",
+                    names.join(", ")
+                )
             }),
             None => Ok(None),
         }
     };
     let period = match explicit(&inputs.period, "period")? {
         Some(p) => p,
-        None => find_by_keys(&names, PERIOD_KEYS, &[]).or_else(|| names.first().cloned()).ok_or("The counts table has no columns.")?,
+        None => find_by_keys(&names, PERIOD_KEYS, &[])
+            .or_else(|| names.first().cloned())
+            .ok_or("The counts table has no columns.")?,
     };
     let count = match explicit(&inputs.count, "count")? {
         Some(c) => c,
         None => find_by_keys(&names, COUNT_KEYS, &[&period])
             .or_else(|| {
                 // Else the first other column whose cells are mostly numbers.
-                names.iter().find(|n| {
-                    **n != period
-                        && ds.column(n).is_some_and(|c| {
-                            let filled: Vec<&String> = c.cells.iter().filter(|x| !ds.is_missing_value(x)).collect();
-                            !filled.is_empty() && filled.iter().filter(|x| parse_amount(x, false).is_some()).count() * 2 > filled.len()
-                        })
-                })
-                .cloned()
+                names
+                    .iter()
+                    .find(|n| {
+                        **n != period
+                            && ds.column(n).is_some_and(|c| {
+                                let filled: Vec<&String> = c.cells.iter().filter(|x| !ds.is_missing_value(x)).collect();
+                                !filled.is_empty()
+                                    && filled.iter().filter(|x| parse_amount(x, false).is_some()).count() * 2
+                                        > filled.len()
+                            })
+                    })
+                    .cloned()
             })
-            .ok_or("The counts table needs a column of counts (for example “calls” or “count”) beside the period column.")?,
+            .ok_or(
+                "The counts table needs a column of counts (for example “calls” or “count”) beside the period column.",
+            )?,
     };
     let exposure = match explicit(&inputs.exposure, "exposure")? {
         Some(e) => Some(e),
@@ -183,7 +254,8 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
     let start_col = match explicit(&inputs.start, "program start")? {
         Some(s) => Some(s),
         None => {
-            let taken: Vec<&str> = [Some(period.as_str()), Some(count.as_str()), exposure.as_deref()].into_iter().flatten().collect();
+            let taken: Vec<&str> =
+                [Some(period.as_str()), Some(count.as_str()), exposure.as_deref()].into_iter().flatten().collect();
             find_by_keys(&names, START_KEYS, &taken)
         }
     };
@@ -195,7 +267,13 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
     let ecells = exposure.as_deref().map(cells);
     let scells = start_col.as_deref().map(cells);
     let comma = |name: &str| ds.decimal_comma_columns.iter().any(|c| c == name);
-    let diag = |row: usize, col: &str, message: String| Diagnostic { kind: DiagnosticKind::CountsRow, line: None, row: Some(row), column: Some(col.to_string()), message };
+    let diag = |row: usize, col: &str, message: String| Diagnostic {
+        kind: DiagnosticKind::CountsRow,
+        line: None,
+        row: Some(row),
+        column: Some(col.to_string()),
+        message,
+    };
 
     // Periods: labels of rows that have one.
     struct Raw {
@@ -212,12 +290,20 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
         let count_cell = ccells.get(i).map(|s| s.trim()).unwrap_or("");
         if ds.is_missing_value(&label) {
             if !ds.is_missing_value(count_cell) {
-                diagnostics.push(diag(row, &period, format!("Row {row} has a count but no period, so it is left out.")));
+                diagnostics.push(diag(
+                    row,
+                    &period,
+                    format!("Row {row} has a count but no period, so it is left out."),
+                ));
             }
             continue;
         }
         let count_v = if ds.is_missing_value(count_cell) {
-            diagnostics.push(diag(row, &count, format!("Period “{}” (row {row}) has no count, so it is left out.", shorten(&label))));
+            diagnostics.push(diag(
+                row,
+                &count,
+                format!("Period “{}” (row {row}) has no count, so it is left out.", shorten(&label)),
+            ));
             None
         } else {
             match parse_amount(count_cell, comma(&count)) {
@@ -226,7 +312,11 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
                     diagnostics.push(diag(
                         row,
                         &count,
-                        format!("“{}” is not a whole number of 0 or more, so period “{}” (row {row}) is left out.", shorten(count_cell), shorten(&label)),
+                        format!(
+                            "“{}” is not a whole number of 0 or more, so period “{}” (row {row}) is left out.",
+                            shorten(count_cell),
+                            shorten(&label)
+                        ),
                     ));
                     None
                 }
@@ -234,7 +324,11 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
                     diagnostics.push(diag(
                         row,
                         &count,
-                        format!("“{}” is not a count, so period “{}” (row {row}) is left out.", shorten(count_cell), shorten(&label)),
+                        format!(
+                            "“{}” is not a count, so period “{}” (row {row}) is left out.",
+                            shorten(count_cell),
+                            shorten(&label)
+                        ),
                     ));
                     None
                 }
@@ -297,7 +391,11 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
             ("months", months.iter().map(|m| m.map_or(0.0, |x| x.0 as f64)).collect())
         } else {
             // Dates within months: order by date, count periods by position.
-            let mut keys: Vec<(i64, i64, usize)> = months.iter().enumerate().map(|(i, m)| (m.map_or(0, |x| x.0), m.and_then(|x| x.1).unwrap_or(0), i)).collect();
+            let mut keys: Vec<(i64, i64, usize)> = months
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.map_or(0, |x| x.0), m.and_then(|x| x.1).unwrap_or(0), i))
+                .collect();
             keys.sort();
             let mut t = vec![0.0; raw.len()];
             for (pos, k) in keys.iter().enumerate() {
@@ -334,7 +432,15 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
         let r = &raw[k];
         let t = times[k];
         if seen.contains(&t) {
-            diagnostics.push(diag(r.row, &period, format!("Period “{}” (row {}) appears more than once; only its first row is used.", shorten(&r.label), r.row)));
+            diagnostics.push(diag(
+                r.row,
+                &period,
+                format!(
+                    "Period “{}” (row {}) appears more than once; only its first row is used.",
+                    shorten(&r.label),
+                    r.row
+                ),
+            ));
             continue;
         }
         seen.push(t);
@@ -346,7 +452,9 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
         }
     }
     if matches!(kind, "numbers" | "months") && seen.len() >= 2 {
-        let span = seen.iter().copied().fold(f64::NEG_INFINITY, f64::max) - seen.iter().copied().fold(f64::INFINITY, f64::min) + 1.0;
+        let span = seen.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            - seen.iter().copied().fold(f64::INFINITY, f64::min)
+            + 1.0;
         let missing = (span as usize).saturating_sub(seen.len());
         if missing > 0 {
             notes.push(format!(
@@ -411,9 +519,8 @@ fn start_flag(cell: &str, missing: bool) -> Option<bool> {
         return Some(false);
     }
     match cell.trim().to_lowercase().as_str() {
-        "1" | "yes" | "y" | "true" | "x" | "post" | "after" | "start" | "started" | "program" | "programme" | "intervention" | "on" | "during" => {
-            Some(true)
-        }
+        "1" | "yes" | "y" | "true" | "x" | "post" | "after" | "start" | "started" | "program" | "programme"
+        | "intervention" | "on" | "during" => Some(true),
         "0" | "no" | "n" | "false" | "pre" | "before" | "baseline" | "off" => Some(false),
         _ => None,
     }
@@ -486,7 +593,12 @@ mod tests {
 
     #[test]
     fn missing_columns_are_plain_errors() {
-        let e = read_counts(b"period,count\n1,2\n", "c.csv", &CountsInputs { count: Some("calls".into()), ..Default::default() }).unwrap_err();
+        let e = read_counts(
+            b"period,count\n1,2\n",
+            "c.csv",
+            &CountsInputs { count: Some("calls".into()), ..Default::default() },
+        )
+        .unwrap_err();
         assert!(e.contains("“calls”"), "{e}");
         assert!(read_counts(b"", "c.csv", &CountsInputs::default()).is_err());
         assert!(read_counts(b"period\nJan\nFeb\n", "c.csv", &CountsInputs::default()).is_err());
