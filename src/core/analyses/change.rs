@@ -96,14 +96,24 @@ pub fn binary_column(
 
 /// Reads a numeric column for an optional role, collecting diagnostics and a note when absent.
 pub(crate) fn numeric_role(ds: &Dataset, name: Option<&str>, out: &mut Analysis) -> Option<Vec<f64>> {
+    numeric_role_into(ds, name, &mut out.notes, &mut out.diagnostics)
+}
+
+/// [`numeric_role`] into separate lists of notes and diagnostics.
+pub(crate) fn numeric_role_into(
+    ds: &Dataset,
+    name: Option<&str>,
+    notes: &mut Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<f64>> {
     let name = name?;
     match ds.numeric_nan(name) {
         Some((v, d)) => {
-            out.diagnostics.extend(d);
+            diagnostics.extend(d);
             Some(v)
         }
         None => {
-            out.notes.push(format!("The column “{name}” is not in this file."));
+            notes.push(format!("The column “{name}” is not in this file."));
             None
         }
     }
@@ -155,8 +165,10 @@ pub fn fill(
     sel: &Selection,
     pre: Option<&[f64]>,
     post: Option<&[f64]>,
+    reliable: &ReliableChange,
     out: &mut Analysis,
 ) {
+    rci_section(reliable, out);
     let alpha = recipe.alpha();
     let arms = sel.arms;
     let two_arms = arms.names.len() == 2;
@@ -242,20 +254,39 @@ pub fn fill(
     }
 
     if let (Some(pre), Some(post)) = (pre, post) {
-        rci_section(recipe, sel, pre, post, out);
         subgroup_section(ds, recipe, sel, pre, post, out);
     }
 }
 
-/// Reliable change: SD_pre from the recipe (normative) or from complete pairs of all arms.
-fn rci_section(recipe: &Recipe, sel: &Selection, pre: &[f64], post: &[f64], out: &mut Analysis) {
-    let arms = sel.arms;
+/// Reliable change of one run (see [`reliable_change`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReliableChange {
+    /// No pre or post scores (or no arms) to classify.
+    NoScores,
+    /// The recipe gives no reliability (rxx), and no item scale gave alpha.
+    NoReliability,
+    /// Classified; `stats.se_diff_rci` is `None` (and every count `None`) when SD_pre or rxx
+    /// does not allow it.
+    Computed(RciStats),
+}
+
+impl ReliableChange {
+    /// Participants of arm `arm` (`"all"` for a single-group file) classified as reliably
+    /// improved; `None` when reliable change is not computable.
+    pub fn improved(&self, arm: &str) -> Option<usize> {
+        match self {
+            ReliableChange::Computed(s) => s.groups.get(arm).and_then(|c| c.improved),
+            _ => None,
+        }
+    }
+}
+
+/// Reliable change: SD_pre from the recipe (normative) or from complete pairs of all arms;
+/// every row in an arm with both scores is classified (all rows and, with two arms, per arm).
+/// The one classification the change section, the process section and the cost analysis read.
+pub(crate) fn reliable_change(recipe: &Recipe, arms: &Arms, pre: &[f64], post: &[f64]) -> ReliableChange {
     let inputs = recipe.rci_inputs.clone().unwrap_or_default();
-    let Some(rxx) = inputs.rxx else {
-        out.notes
-            .push("Enter the scale's reliability (rxx) to see who changed reliably (reliable change index).".into());
-        return;
-    };
+    let Some(rxx) = inputs.rxx else { return ReliableChange::NoReliability };
     let threshold = inputs.threshold.filter(|t| t.is_finite() && *t > 0.0).unwrap_or(DEFAULT_RCI_THRESHOLD);
     let lower_is_better = recipe.lower_is_better();
     let all_pairs = pairs_of(rows_of(arms, None), pre, post);
@@ -264,20 +295,34 @@ fn rci_section(recipe: &Recipe, sel: &Selection, pre: &[f64], post: &[f64], out:
         None => sd(&all_pairs.iter().map(|p| p.0).collect::<Vec<f64>>()),
     };
     let se = sd_pre_used.and_then(|s| se_diff(s, rxx));
-    if se.is_none() {
-        out.notes.push(
-            "Reliable change cannot be computed: it needs a pre-score SD above 0 and a reliability (rxx) from 0 up to, but not including, 1."
-                .into(),
-        );
-    }
     let mut groups = BTreeMap::new();
     groups.insert("all".to_string(), classify(&all_pairs, se, threshold, lower_is_better));
     if arms.names.len() > 1 {
         for (a, arm) in arms.names.iter().enumerate() {
-            groups.insert(arm.to_string(), classify(sel.pairs_of(a), se, threshold, lower_is_better));
+            let pairs = pairs_of(arms.rows_of(a), pre, post);
+            groups.insert(arm.to_string(), classify(&pairs, se, threshold, lower_is_better));
         }
     }
-    out.results.rci = Some(RciStats { groups, sd_pre_used, se_diff_rci: se, rxx, threshold });
+    ReliableChange::Computed(RciStats { groups, sd_pre_used, se_diff_rci: se, rxx, threshold })
+}
+
+/// `results.rci` from the frame's classification, with a note when it is not computed.
+fn rci_section(reliable: &ReliableChange, out: &mut Analysis) {
+    match reliable {
+        ReliableChange::NoScores => {}
+        ReliableChange::NoReliability => out
+            .notes
+            .push("Enter the scale's reliability (rxx) to see who changed reliably (reliable change index).".into()),
+        ReliableChange::Computed(stats) => {
+            if stats.se_diff_rci.is_none() {
+                out.notes.push(
+                    "Reliable change cannot be computed: it needs a pre-score SD above 0 and a reliability (rxx) from 0 up to, but not including, 1."
+                        .into(),
+                );
+            }
+            out.results.rci = Some(stats.clone());
+        }
+    }
 }
 
 /// Paired analysis per subgroup level within each arm; blank subgroup cells are left out.

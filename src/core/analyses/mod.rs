@@ -9,6 +9,7 @@ use crate::core::recipe::Recipe;
 use crate::core::stats::paired::paired_with;
 use crate::core::stats::rank_sum::{rank_sum_sorted, RankSum};
 use crate::core::stats::ranks::{round9, signed_rank_of, signed_rank_of_sorted, SortedSample};
+pub use frame::Frame;
 use rustc_hash::FxHashMap;
 pub use sections::Results;
 use std::sync::OnceLock;
@@ -17,6 +18,7 @@ pub mod change;
 pub mod clustering;
 pub mod comments;
 pub mod cost;
+pub mod frame;
 pub mod process;
 pub mod scales;
 pub mod sections;
@@ -217,27 +219,24 @@ pub fn arms(ds: &Dataset, recipe: &Recipe, notes: &mut Vec<String>) -> Option<Ar
 
 /// Runs every analysis the recipe's roles allow.
 pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
+    analyse_frame(&Frame::build(ds, recipe))
+}
+
+/// Runs every section on a built [`Frame`].
+pub fn analyse_frame(frame: &Frame) -> Analysis {
     let mut out = Analysis::default();
     // Item-level scales (issue 5): their scores stand in for absent pre/post columns (as derived
     // columns of a copy of the file) and alpha of the pre items is the default rxx.
-    let applied = crate::core::analyses::scales::apply(ds, recipe);
-    let (ds, recipe) = match &applied {
-        Some(a) => {
-            out.results.items = a.items.clone();
-            out.diagnostics.extend(a.diagnostics.iter().cloned());
-            out.notes.extend(a.notes.iter().cloned());
-            (&a.dataset, &a.recipe)
-        }
-        None => (ds, recipe),
-    };
+    out.results.items = frame.items.clone();
+    out.diagnostics.extend(frame.diagnostics.iter().cloned());
+    out.notes.extend(frame.notes.iter().cloned());
+    let (ds, recipe) = (frame.dataset(), frame.recipe());
     let alpha = recipe.alpha();
-    let arms = arms(ds, recipe, &mut out.notes);
-    comments::fill(ds, recipe, arms.as_ref(), &mut out);
-    let Some(arms) = arms else { return out };
-    let pre = change::numeric_role(ds, recipe.columns.pre.as_deref(), &mut out);
-    let post = change::numeric_role(ds, recipe.columns.post.as_deref(), &mut out);
-    let mut sel = Selection::new(&arms, pre.as_deref(), post.as_deref());
-    if pre.is_some() && post.is_some() {
+    comments::fill(ds, recipe, frame.arms.as_ref(), &mut out);
+    let Some(arms) = frame.arms.as_ref() else { return out };
+    let (pre, post) = (frame.pre.as_deref(), frame.post.as_deref());
+    let mut sel = Selection::new(arms, pre, post);
+    if let (Some(_), Some(_)) = (pre, post) {
         // Each arm's change scores sorted once: for its signed-rank test and (two arms) for the
         // rank-sum test between the arms' changes.
         let mut scratch = Vec::new();
@@ -262,10 +261,10 @@ pub fn analyse(ds: &Dataset, recipe: &Recipe) -> Analysis {
     } else if recipe.columns.pre.is_none() || recipe.columns.post.is_none() {
         out.notes.push("Choose a pre and a post column to see the change.".into());
     }
-    change::fill(ds, recipe, &sel, pre.as_deref(), post.as_deref(), &mut out);
-    crate::core::analyses::process::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
-    clustering::fill(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
-    waves_section(ds, recipe, &arms, pre.as_deref(), post.as_deref(), &mut out);
+    change::fill(ds, recipe, &sel, pre, post, &frame.reliable, &mut out);
+    crate::core::analyses::process::fill(ds, recipe, arms, pre, post, &mut out);
+    clustering::fill(ds, recipe, arms, pre, post, &mut out);
+    waves_section(ds, recipe, arms, pre, post, &mut out);
     out
 }
 

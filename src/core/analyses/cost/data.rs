@@ -1,14 +1,13 @@
 //! What the cost analysis takes from the dataset, through the recipe's column names: enrolment,
 //! completers (non-missing post score), help-seeking answers after the program per arm, and the
-//! number of reliably improved intervention participants (README "RCI": SD_pre of complete pairs
-//! pooled over arms unless `rci_inputs.sd_pre` gives one; strict RCI < −threshold).
+//! number of reliably improved intervention participants — read from the analysis frame, whose
+//! reliable-change classification is the one `results.rci` reports (README "RCI").
 
 use super::bootstrap::HelpCounts;
-use crate::core::analyses::change::{binary_column, DEFAULT_RCI_THRESHOLD};
-use crate::core::dataset::Dataset;
+use crate::core::analyses::change::{binary_column, ReliableChange};
+use crate::core::analyses::Frame;
+use crate::core::dataset::{at, Dataset};
 use crate::core::recipe::Recipe;
-use crate::core::stats::describe::sd;
-use crate::core::stats::rci::{classify as rci_classify, se_diff};
 
 /// What the cost analysis needs from one arm of the data.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,20 +36,19 @@ impl CostData {
     /// Reads the counts from a dataset with the recipe's column names (scored item scales
     /// stand in for absent pre/post columns, as in the change analysis).
     pub fn from_dataset(ds: &Dataset, recipe: &Recipe) -> CostData {
-        let applied = crate::core::analyses::scales::apply(ds, recipe);
-        let (ds, recipe) = match &applied {
-            Some(a) => (&a.dataset, &a.recipe),
-            None => (ds, recipe),
-        };
-        let mut notes = Vec::new();
+        CostData::from_frame(&Frame::build(ds, recipe))
+    }
+
+    /// Reads the counts from an analysis frame: its arms, its post scores and its reliable-change
+    /// classification (the one `results.rci` reports).
+    pub fn from_frame(frame: &Frame) -> CostData {
+        let (ds, recipe) = (frame.dataset(), frame.recipe());
+        let mut notes = frame.arm_notes.clone();
         let empty = ArmData { n_enrolled: 0, n_completers: None, help: None };
-        let Some(arms) = crate::core::analyses::arms(ds, recipe, &mut notes) else {
+        let Some(arms) = frame.arms.as_ref() else {
             return CostData { intervention: empty, control: None, n_reliably_improved: None, notes };
         };
-        let in_arm = |i: usize, a: usize| arms.of_row.get(i) == Some(&Some(a));
-        let numeric = |role: &Option<String>| role.as_deref().and_then(|n| ds.numeric(n)).map(|(v, _)| v);
-        let pre = numeric(&recipe.columns.pre);
-        let post = numeric(&recipe.columns.post);
+        let post = frame.post.as_deref();
         let help = recipe
             .columns
             .help_post
@@ -64,11 +62,10 @@ impl CostData {
             notes.push("Choose the help-seeking (post) column to see the cost per additional help-seeker.".into());
         }
         let arm_data = |a: usize| -> ArmData {
-            let rows: Vec<usize> = (0..ds.n_rows).filter(|&i| in_arm(i, a)).collect();
-            let known = |v: &Vec<Option<f64>>, i: usize| v.get(i).copied().flatten().is_some();
+            let rows: Vec<usize> = arms.rows_of(a).collect();
             ArmData {
                 n_enrolled: rows.len(),
-                n_completers: post.as_ref().map(|p| rows.iter().filter(|&&i| known(p, i)).count()),
+                n_completers: post.map(|p| rows.iter().filter(|&&i| at(p, i).is_some()).count()),
                 help: help.as_ref().map(|h| {
                     let at = |i: usize| h.get(i).copied().flatten();
                     HelpCounts {
@@ -81,33 +78,47 @@ impl CostData {
         };
         let intervention = arm_data(0);
         let control = (arms.names.len() == 2).then(|| arm_data(1));
-        let n_reliably_improved = match (&pre, &post, recipe.rci_inputs.as_ref().and_then(|r| r.rxx)) {
-            (Some(pre), Some(post), Some(rxx)) => {
-                let inputs = recipe.rci_inputs.clone().unwrap_or_default();
-                let threshold = inputs.threshold.filter(|t| t.is_finite() && *t > 0.0).unwrap_or(DEFAULT_RCI_THRESHOLD);
-                let lower_is_better = recipe.lower_is_better();
-                let pair = |i: usize| Some((pre.get(i).copied().flatten()?, post.get(i).copied().flatten()?));
-                let all: Vec<f64> = (0..ds.n_rows)
-                    .filter(|&i| arms.of_row.get(i).is_some_and(|a| a.is_some()))
-                    .filter_map(pair)
-                    .map(|p| p.0)
-                    .collect();
-                let sd_pre = match inputs.sd_pre {
-                    Some(s) => Some(s).filter(|s| s.is_finite() && *s > 0.0),
-                    None => sd(&all),
-                };
-                let int_pairs: Vec<(f64, f64)> = (0..ds.n_rows).filter(|&i| in_arm(i, 0)).filter_map(pair).collect();
-                let counts = rci_classify(&int_pairs, sd_pre.and_then(|s| se_diff(s, rxx)), threshold, lower_is_better);
-                if counts.improved.is_none() {
+        let first_arm = arms.names.first().copied().unwrap_or("all");
+        let n_reliably_improved = match &frame.reliable {
+            ReliableChange::Computed(_) => {
+                let n = frame.reliable.improved(first_arm);
+                if n.is_none() {
                     notes.push("Reliable change is not computable here (it needs a pre-score SD above 0 and a reliability below 1), so there is no cost per reliably improved participant.".into());
                 }
-                counts.improved
+                n
             }
-            _ => {
+            ReliableChange::NoScores | ReliableChange::NoReliability => {
                 notes.push("Enter the scale's reliability (rxx) and choose pre and post columns to see the cost per reliably improved participant.".into());
                 None
             }
         };
         CostData { intervention, control, n_reliably_improved, notes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::analyses::analyse;
+    use crate::core::ingest::read_csv;
+
+    #[test]
+    fn cost_and_change_count_the_same_reliably_improved_people() {
+        // SD_pre of all complete pairs (10, 10, 8, 9, 7) = sqrt(1.7); SE_diff = sqrt(1.7)·sqrt(2)·sqrt(0.2)
+        // = 0.8246; the intervention changes −8, −1, −7 give RCI −9.7, −1.2, −8.5: 2 improved (by hand).
+        let ds = read_csv(b"g,pre,post\ni,10,2\ni,10,9\ni,8,1\nc,9,9\nc,7,8\ni,,3\n", "t.csv").unwrap();
+        let r: Recipe = serde_json::from_value(serde_json::json!({
+            "columns": {"group": "g", "pre": "pre", "post": "post"},
+            "group_levels": {"intervention": "i", "control": "c"},
+            "rci_inputs": {"rxx": 0.8}
+        }))
+        .unwrap();
+        let cost = CostData::from_dataset(&ds, &r);
+        let change = analyse(&ds, &r);
+        let rci = change.results.rci.as_ref().and_then(|s| s.groups.get("intervention")).and_then(|c| c.improved);
+        assert_eq!(cost.n_reliably_improved, Some(2));
+        assert_eq!(rci, Some(2));
+        assert_eq!(cost.intervention.n_enrolled, 4);
+        assert_eq!(cost.intervention.n_completers, Some(4));
     }
 }
