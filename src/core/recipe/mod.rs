@@ -199,27 +199,38 @@ enum RoleKind {
     Id,
 }
 
-/// Why a recipe file was refused.
+/// Why a recipe file was refused (the parser's own words where it has them).
 #[derive(Debug, Clone, PartialEq)]
-pub struct RecipeError(pub String);
+pub enum RecipeError {
+    /// The text is not JSON.
+    NotJson(String),
+    /// JSON, but not an object.
+    NotObject,
+    /// A known key holds a value of the wrong type.
+    WrongType(String),
+}
 
 impl std::fmt::Display for RecipeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "This recipe file could not be read: {}", self.0)
+        write!(f, "This recipe file could not be read: ")?;
+        match self {
+            RecipeError::NotJson(e) => write!(f, "it is not valid JSON ({e})."),
+            RecipeError::NotObject => write!(f, "it should be a JSON object with keys such as “columns”."),
+            RecipeError::WrongType(e) => write!(f, "a setting has the wrong type ({e})."),
+        }
     }
 }
 
 impl Recipe {
     /// Parses a recipe (or a reference case file) from JSON text.
     pub fn from_json(text: &str) -> Result<Recipe, RecipeError> {
-        let v: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| RecipeError(format!("it is not valid JSON ({e}).")))?;
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| RecipeError::NotJson(e.to_string()))?;
         if !v.is_object() {
-            return Err(RecipeError("it should be a JSON object with keys such as “columns”.".into()));
+            return Err(RecipeError::NotObject);
         }
         // Read again straight from the text, not from `v`: a `serde_json::Value` sorts object
         // keys, and the comment codebook's order is the user's (CONTRACT §6).
-        serde_json::from_str(text).map_err(|e| RecipeError(format!("a setting has the wrong type ({e}).")))
+        serde_json::from_str(text).map_err(|e| RecipeError::WrongType(e.to_string()))
     }
 
     pub fn to_json(&self) -> String {

@@ -1,11 +1,14 @@
 //! Reading a cost table from a CSV file (`category, arm, amount`; optional `quantity`,
 //! `unit_price`, `basis`, `hours`, `note`). Lenient about what people actually write: header case
-//! and spacing, `;` or tab separators, currency symbols ("$1,200", "1.200,50 €"), thousands
+//! and spacing, title lines above the header, `,` `;` tab or `|` separators (read by the same
+//! decoder, delimiter guess and tokenizer as participant files), currency symbols ("$1,200", "1.200,50 €"), thousands
 //! separators, decimal commas in `;` files, a "Total" row. Rows it cannot read are left out and
 //! located (row, column) in plain language. Never panics.
 
 use super::table::{CostArm, CostBasis, CostItem, CostTable, CostValue};
 use crate::core::dataset::{shorten, Diagnostic, DiagnosticKind};
+use crate::core::ingest::sniff::sniff_delimiter;
+use crate::core::ingest::tokenize::tokenize;
 use crate::core::recipe::GroupLevels;
 use std::collections::BTreeSet;
 
@@ -21,11 +24,28 @@ pub struct ParsedCosts {
 
 /// Why a cost file could not be read at all.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CostFileError(pub String);
+pub enum CostFileError {
+    /// Nothing but blanks.
+    Empty,
+    /// No non-blank record.
+    NoRows,
+    /// No header row with an amount column, and the first row is not `category, arm, amount`;
+    /// the first row's cells.
+    NoHeader { found: Vec<String> },
+}
 
 impl std::fmt::Display for CostFileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "This cost file could not be read: {}", self.0)
+        write!(f, "This cost file could not be read: ")?;
+        match self {
+            CostFileError::Empty => write!(f, "it is empty."),
+            CostFileError::NoRows => write!(f, "it has no rows."),
+            CostFileError::NoHeader { found } => write!(
+                f,
+                "it needs columns named category, arm and amount (found: {}).",
+                found.iter().map(|h| format!("“{}”", shorten(h))).collect::<Vec<_>>().join(", ")
+            ),
+        }
     }
 }
 
@@ -319,28 +339,6 @@ fn header_role(h: &str) -> (Option<Role>, Option<String>) {
     (role, currency)
 }
 
-/// The separator of the first non-blank line: `;` or tab when they outnumber commas.
-fn sniff_delimiter(text: &str) -> u8 {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let (mut comma, mut semi, mut tab, mut quoted) = (0, 0, 0, false);
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => comma += 1,
-            ';' if !quoted => semi += 1,
-            '\t' if !quoted => tab += 1,
-            _ => {}
-        }
-    }
-    if tab > comma && tab >= semi {
-        b'\t'
-    } else if semi > comma {
-        b';'
-    } else {
-        b','
-    }
-}
-
 /// Category cells that are a sum of the rows above, not an ingredient.
 fn is_total_row(category: &str) -> bool {
     matches!(
@@ -354,70 +352,106 @@ fn cell_at(cells: &[String], c: Option<usize>) -> &str {
     c.and_then(|c| cells.get(c)).map(|s| s.as_str()).unwrap_or("")
 }
 
+/// A non-blank record of a cost file: the line it starts on and its trimmed cells.
+type CostRecord = (usize, Vec<String>);
+
+/// Records read before the header row is found (title lines above the header are skipped).
+const HEADER_SEARCH_RECORDS: usize = 5;
+
+/// The non-blank records of a cost file with their starting lines, read by the same decoder,
+/// delimiter guess and tokenizer as participant files (`ingest`): `,` `;` tab or `|`, quotes
+/// and line breaks inside cells as there. Quotes left open are located diagnostics.
+fn cost_records(text: &str) -> (char, Vec<CostRecord>, Vec<Diagnostic>) {
+    let delim = sniff_delimiter(text);
+    let tokens = tokenize(text, delim);
+    let diagnostics = tokens
+        .open_quotes
+        .iter()
+        .map(|q| Diagnostic {
+            kind: DiagnosticKind::Unreadable,
+            line: Some(q.line),
+            row: None,
+            column: None,
+            message: format!(
+                "Line {} of the cost file opens a quote that is never closed; the quote was read as an ordinary character.",
+                q.line
+            ),
+        })
+        .collect();
+    let records = tokens
+        .records
+        .into_iter()
+        .filter(|r| !r.is_blank())
+        .map(|r| (r.line, r.fields.iter().map(|c| c.trim().to_string()).collect()))
+        .collect();
+    (delim, records, diagnostics)
+}
+
+/// The roles of a header row (the first column with a role keeps it) and currencies written in
+/// its cells.
+fn header_roles(first: &[String]) -> (Vec<Option<Role>>, BTreeSet<String>) {
+    let mut roles: Vec<Option<Role>> = Vec::new();
+    let mut currency = BTreeSet::new();
+    for h in first {
+        let (role, cur) = header_role(h);
+        let role = role.filter(|r| !roles.contains(&Some(*r)));
+        roles.push(role);
+        currency.extend(cur);
+    }
+    (roles, currency)
+}
+
+fn has_value_column(roles: &[Option<Role>]) -> bool {
+    roles.iter().any(|r| matches!(r, Some(Role::Amount | Role::Quantity | Role::UnitPrice | Role::Hours)))
+}
+
 /// Reads a cost CSV. `levels` (the recipe's group names) are accepted as arm names too.
 pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<ParsedCosts, CostFileError> {
     let text = crate::core::ingest::decode::decode_lossy(bytes);
     if text.trim().is_empty() {
-        return Err(CostFileError("it is empty.".into()));
+        return Err(CostFileError::Empty);
     }
-    let delim = sniff_delimiter(&text);
+    let (delim, records, mut diagnostics) = cost_records(&text);
     let hint = match delim {
-        b';' => DecimalHint::Comma,
-        b',' => DecimalHint::Dot,
+        ';' => DecimalHint::Comma,
+        ',' => DecimalHint::Dot,
         _ => DecimalHint::Auto,
     };
-    let mut rdr =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
-    let mut records: Vec<(usize, Vec<String>)> = Vec::new();
     let mut notes = Vec::new();
-    let mut diagnostics = Vec::new();
-    for rec in rdr.records() {
-        match rec {
-            Ok(r) => {
-                let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
-                let cells: Vec<String> = r.iter().map(|c| c.trim().to_string()).collect();
-                if cells.iter().any(|c| !c.is_empty()) {
-                    records.push((line, cells));
-                }
-            }
-            Err(e) => diagnostics.push(Diagnostic {
-                kind: DiagnosticKind::Unreadable,
-                line: None,
-                row: None,
-                column: None,
-                message: format!("Part of the file could not be read ({e})."),
-            }),
-        }
+    if records.is_empty() {
+        return Err(CostFileError::NoRows);
     }
-    let Some((_, first)) = records.first() else {
-        return Err(CostFileError("it has no rows.".into()));
-    };
 
-    // Header: the roles of the first row; without any amount column, a header-less
-    // `category, arm, amount` file is accepted when its third cell is an amount.
-    let mut roles: Vec<Option<Role>> = Vec::new();
-    let mut header_currency = BTreeSet::new();
-    for h in first {
-        let (role, cur) = header_role(h);
-        // The first column with a role keeps it.
-        let role = role.filter(|r| !roles.contains(&Some(*r)));
-        roles.push(role);
-        header_currency.extend(cur);
-    }
-    let has_value_column =
-        roles.iter().any(|r| matches!(r, Some(Role::Amount | Role::Quantity | Role::UnitPrice | Role::Hours)));
-    let (names, data): (Vec<String>, &[(usize, Vec<String>)]) = if has_value_column {
-        (first.clone(), &records[1..])
-    } else if first.len() >= 3 && parse_amount(&first[2], hint).is_ok() {
-        roles = vec![Some(Role::Category), Some(Role::Arm), Some(Role::Amount)];
-        notes.push("The cost file has no header row, so its columns were read as category, arm, amount.".into());
-        (vec!["category".into(), "arm".into(), "amount".into()], &records[..])
-    } else {
-        return Err(CostFileError(format!(
-            "it needs columns named category, arm and amount (found: {}).",
-            first.iter().map(|h| format!("“{}”", shorten(h))).collect::<Vec<_>>().join(", ")
-        )));
+    // Header: the first of the first records with a value column (title lines above it are left
+    // out); without one, a header-less `category, arm, amount` file is accepted when its third
+    // cell is an amount.
+    let header_at =
+        records.iter().take(HEADER_SEARCH_RECORDS).position(|(_, cells)| has_value_column(&header_roles(cells).0));
+    let (names, mut roles, header_currency, data): (Vec<String>, _, _, &[CostRecord]) = match header_at {
+        Some(h) => {
+            let first = &records[h].1;
+            if h > 0 {
+                notes.push(format!(
+                    "The first {h} line(s) of the cost file, above its header row, were read as a title and left out."
+                ));
+            }
+            let (roles, cur) = header_roles(first);
+            (first.clone(), roles, cur, &records[h + 1..])
+        }
+        None => {
+            let first = &records[0].1;
+            if first.len() >= 3 && parse_amount(&first[2], hint).is_ok() {
+                notes
+                    .push("The cost file has no header row, so its columns were read as category, arm, amount.".into());
+                (vec!["category".into(), "arm".into(), "amount".into()], Vec::new(), BTreeSet::new(), &records[..])
+            } else {
+                return Err(CostFileError::NoHeader { found: first.clone() });
+            }
+        }
     };
+    if header_at.is_none() {
+        roles = vec![Some(Role::Category), Some(Role::Arm), Some(Role::Amount)];
+    }
     let col = |role: Role| roles.iter().position(|r| *r == Some(role));
     let (c_cat, c_arm, c_amount, c_qty, c_price, c_basis, c_hours, c_note) = (
         col(Role::Category),
@@ -432,13 +466,15 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
     if c_arm.is_none() {
         notes.push("The cost file has no arm column, so every cost was counted for the intervention arm.".into());
     }
-    if delim == b';' {
+    if delim == ';' {
         notes.push(
             "The cost file is separated by semicolons, so amounts were read with a decimal comma (1.200,50 = 1200.50)."
                 .into(),
         );
-    } else if delim == b'\t' {
+    } else if delim == '\t' {
         notes.push("The cost file is separated by tabs.".into());
+    } else if delim == '|' {
+        notes.push("The cost file is separated by vertical bars (|).".into());
     }
     let name_of = |c: usize| names.get(c).cloned().unwrap_or_else(|| format!("column {}", c + 1));
 
@@ -471,7 +507,7 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
         if !extra.is_empty() {
             let last_is_amount = c_amount.is_some_and(|c| c + 1 == names.len());
             let joined = cells.get(c_amount.unwrap_or(0)..).map(|x| x.join(",")).unwrap_or_default();
-            let rejoin_ok = delim == b','
+            let rejoin_ok = delim == ','
                 && last_is_amount
                 && extra.iter().all(|e| e.len() >= 3 && e.bytes().take(3).all(|b| b.is_ascii_digit()))
                 && parse_amount(&joined, DecimalHint::Dot).is_ok();
@@ -691,6 +727,25 @@ mod tests {
         let p = parse_cost_csv(headerless.as_bytes(), None).unwrap();
         assert_eq!(p.table.items.len(), 2);
         assert!(p.notes.iter().any(|n| n.contains("no header")));
+    }
+
+    #[test]
+    fn read_by_the_participant_files_reader_bars_and_title_lines_too() {
+        // A `|` table under a title line and a blank line, as spreadsheets export it.
+        let bars = "Program costs 2025\n\nCategory|Arm|Amount\nstipends|intervention|1200.50\ntraining|control|300\n";
+        let p = parse_cost_csv(bars.as_bytes(), None).unwrap();
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.table.items.len(), 2);
+        assert_eq!(p.table.items[0].value, CostValue::Amount { amount: 1200.5 });
+        assert_eq!(p.table.items[1].arm, CostArm::Control);
+        assert!(p.notes.iter().any(|n| n.contains("first 1 line(s)")), "{:?}", p.notes);
+        assert!(p.notes.iter().any(|n| n.contains("vertical bars")), "{:?}", p.notes);
+        // A quote left open is located by its line; the rows before it are still read.
+        let open = "category,arm,amount\nstipends,intervention,100\n\"training,control,20\n";
+        let p = parse_cost_csv(open.as_bytes(), None).unwrap();
+        assert_eq!(p.table.items[0].value, CostValue::Amount { amount: 100.0 });
+        let d = p.diagnostics.iter().find(|d| d.kind == DiagnosticKind::Unreadable).expect("an open-quote diagnostic");
+        assert_eq!(d.line, Some(3));
     }
 
     #[test]

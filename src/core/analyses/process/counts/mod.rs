@@ -19,6 +19,7 @@ use crate::core::stats::describe::finite;
 use its::ItsResult;
 use rate_ratio::RateRatio;
 use serde::{Deserialize, Serialize};
+pub use table::CountsError;
 use table::CountsTable;
 
 pub use crate::core::recipe::process::CountsInputs;
@@ -90,11 +91,10 @@ fn thousands(v: f64) -> String {
 }
 
 /// Reads a counts table and analyses it with the recipe's settings (`process.counts`, `alpha`).
-/// `Err` holds a plain message when the file cannot be read or has no count column.
-pub fn counts_analysis(bytes: &[u8], file_name: &str, recipe: &Recipe) -> Result<CountsResult, String> {
+/// `Err` says why when the file cannot be read or has no count column (the caller names the file).
+pub fn counts_analysis(bytes: &[u8], file_name: &str, recipe: &Recipe) -> Result<CountsResult, CountsError> {
     let inputs = recipe.process.as_ref().and_then(|p| p.counts.clone()).unwrap_or_default();
-    let table = table::read_counts(bytes, file_name, &inputs)
-        .map_err(|e| format!("The counts table “{file_name}” could not be read: {e}"))?;
+    let table = table::read_counts(bytes, file_name, &inputs)?;
     Ok(analyse_table(table, file_name, &inputs, recipe.alpha()))
 }
 
@@ -334,7 +334,7 @@ mod tests {
         }
         // Unreadable file: a plain error.
         let e = counts_analysis(b"", "c.csv", &Recipe::default()).unwrap_err();
-        assert!(e.contains("could not be read"), "{e}");
+        assert!(matches!(e, CountsError::Unreadable(_)), "{e:?}");
     }
 
     #[test]

@@ -197,37 +197,81 @@ fn month_of(label: &str) -> Option<(i64, Option<i64>)> {
     }
 }
 
+/// Why a counts table could not be used at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CountsError {
+    /// The file could not be read (the reader's message).
+    Unreadable(String),
+    /// The settings name a column the table does not have.
+    NoSuchColumn {
+        column: String,
+        role: &'static str,
+        columns: Vec<String>,
+    },
+    NoColumns,
+    NoCountColumn,
+    /// Period and count were taken from the same column.
+    SameColumn,
+}
+
+impl std::fmt::Display for CountsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CountsError::Unreadable(e) => write!(f, "{e}"),
+            CountsError::NoSuchColumn { column, role, columns } => write!(
+                f,
+                "The counts table has no column “{column}” (chosen as the {role} column). Its columns are: {}.",
+                columns.join(", ")
+            ),
+            CountsError::NoColumns => write!(f, "The counts table has no columns."),
+            CountsError::NoCountColumn => write!(
+                f,
+                "The counts table needs a column of counts (for example “calls” or “count”) beside the period column."
+            ),
+            CountsError::SameColumn => write!(f, "The period and count columns must be different columns."),
+        }
+    }
+}
+
 /// Reads the table. `Err` only when the file cannot be read or has no count column.
-pub fn read_counts(bytes: &[u8], file_name: &str, inputs: &CountsInputs) -> Result<CountsTable, String> {
-    let ds = read_csv(bytes, file_name).map_err(|e| e.to_string())?;
+pub fn read_counts(bytes: &[u8], file_name: &str, inputs: &CountsInputs) -> Result<CountsTable, CountsError> {
+    let ds = read_csv(bytes, file_name).map_err(|e| CountsError::Unreadable(e.to_string()))?;
     from_dataset(&ds, inputs)
 }
 
 /// Reads an already parsed table.
-pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, String> {
+pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, CountsError> {
     let names = ds.column_names();
-    let mut diagnostics: Vec<Diagnostic> = ds.diagnostics.clone();
-    let mut notes = Vec::new();
-    let explicit = |want: &Option<String>, role: &str| -> Result<Option<String>, String> {
+    let (period, count, exposure, start_col) = find_columns(ds, &names, inputs)?;
+    counts_from_columns(ds, inputs, period, count, exposure, start_col)
+}
+
+/// The period, count, exposure and start columns: from the settings, else by name, else (count)
+/// the first other column of mostly numbers.
+fn find_columns(
+    ds: &Dataset,
+    names: &[String],
+    inputs: &CountsInputs,
+) -> Result<(String, String, Option<String>, Option<String>), CountsError> {
+    let explicit = |want: &Option<String>, role: &'static str| -> Result<Option<String>, CountsError> {
         match want.as_deref().filter(|w| !w.trim().is_empty()) {
-            Some(w) => resolve(&names, w).map(Some).ok_or_else(|| {
-                format!(
-                    "The counts table has no column “{w}” (chosen as the {role} column). Its columns are: {}.",
-                    names.join(", ")
-                )
+            Some(w) => resolve(names, w).map(Some).ok_or_else(|| CountsError::NoSuchColumn {
+                column: w.to_string(),
+                role,
+                columns: names.to_vec(),
             }),
             None => Ok(None),
         }
     };
     let period = match explicit(&inputs.period, "period")? {
         Some(p) => p,
-        None => find_by_keys(&names, PERIOD_KEYS, &[])
-            .or_else(|| names.first().cloned())
-            .ok_or("The counts table has no columns.")?,
+        None => {
+            find_by_keys(names, PERIOD_KEYS, &[]).or_else(|| names.first().cloned()).ok_or(CountsError::NoColumns)?
+        }
     };
     let count = match explicit(&inputs.count, "count")? {
         Some(c) => c,
-        None => find_by_keys(&names, COUNT_KEYS, &[&period])
+        None => find_by_keys(names, COUNT_KEYS, &[&period])
             .or_else(|| {
                 // Else the first other column whose cells are mostly numbers.
                 names
@@ -243,25 +287,37 @@ pub fn from_dataset(ds: &Dataset, inputs: &CountsInputs) -> Result<CountsTable, 
                     })
                     .cloned()
             })
-            .ok_or(
-                "The counts table needs a column of counts (for example “calls” or “count”) beside the period column.",
-            )?,
+            .ok_or(CountsError::NoCountColumn)?,
     };
     let exposure = match explicit(&inputs.exposure, "exposure")? {
         Some(e) => Some(e),
-        None => find_by_keys(&names, EXPOSURE_KEYS, &[&period, &count]),
+        None => find_by_keys(names, EXPOSURE_KEYS, &[&period, &count]),
     };
     let start_col = match explicit(&inputs.start, "program start")? {
         Some(s) => Some(s),
         None => {
             let taken: Vec<&str> =
                 [Some(period.as_str()), Some(count.as_str()), exposure.as_deref()].into_iter().flatten().collect();
-            find_by_keys(&names, START_KEYS, &taken)
+            find_by_keys(names, START_KEYS, &taken)
         }
     };
     if count == period {
-        return Err("The period and count columns must be different columns.".into());
+        return Err(CountsError::SameColumn);
     }
+    Ok((period, count, exposure, start_col))
+}
+
+/// Reads the usable periods of the chosen columns, puts them in time order and finds the start.
+fn counts_from_columns(
+    ds: &Dataset,
+    inputs: &CountsInputs,
+    period: String,
+    count: String,
+    exposure: Option<String>,
+    start_col: Option<String>,
+) -> Result<CountsTable, CountsError> {
+    let mut diagnostics: Vec<Diagnostic> = ds.diagnostics.clone();
+    let mut notes = Vec::new();
     let cells = |name: &str| ds.column(name).map(|c| c.cells.clone()).unwrap_or_default();
     let (pcells, ccells) = (cells(&period), cells(&count));
     let ecells = exposure.as_deref().map(cells);
@@ -599,9 +655,16 @@ mod tests {
             &CountsInputs { count: Some("calls".into()), ..Default::default() },
         )
         .unwrap_err();
-        assert!(e.contains("“calls”"), "{e}");
-        assert!(read_counts(b"", "c.csv", &CountsInputs::default()).is_err());
-        assert!(read_counts(b"period\nJan\nFeb\n", "c.csv", &CountsInputs::default()).is_err());
+        assert!(
+            matches!(&e, CountsError::NoSuchColumn { column, role: "count", columns } if column == "calls" && columns.len() == 2),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("“calls”"), "{e}");
+        assert!(matches!(read_counts(b"", "c.csv", &CountsInputs::default()), Err(CountsError::Unreadable(_))));
+        assert_eq!(
+            read_counts(b"period\nJan\nFeb\n", "c.csv", &CountsInputs::default()),
+            Err(CountsError::NoCountColumn)
+        );
         // Without a start: a note asks for it.
         let t = read("period,count\n1,2\n2,3\n", &CountsInputs::default());
         assert!(t.start_t.is_none() && t.notes.iter().any(|n| n.contains("Mark the program start")));
