@@ -84,33 +84,7 @@ pub fn long_to_wide_with(ds: &Dataset, layout: &LongLayout) -> Result<Dataset, R
         }
     }
     let mut early_notes: Vec<String> = Vec::new();
-    let waves: Vec<String> = match &layout.waves {
-        Some(chosen) if !chosen.is_empty() => {
-            let mut waves: Vec<String> = Vec::new();
-            let mut absent: Vec<String> = Vec::new();
-            for c in chosen {
-                let c = c.trim();
-                match found.iter().find(|f| f.eq_ignore_ascii_case(c)) {
-                    Some(f) if !waves.contains(f) => waves.push(f.clone()),
-                    Some(_) => {}
-                    None => absent.push(c.to_string()),
-                }
-            }
-            if !absent.is_empty() {
-                early_notes.push(format!(
-                    "The {} {} chosen {} not in “{wave}”.",
-                    if absent.len() == 1 { "wave" } else { "waves" },
-                    list_names(&absent),
-                    if absent.len() == 1 { "is" } else { "are" },
-                ));
-            }
-            waves
-        }
-        _ => found.clone(),
-    };
-    if waves.len() < 2 {
-        return Err(ReshapeError::OneWave(wave.to_string()));
-    }
+    let waves = chosen_waves(&found, layout.waves.as_deref(), wave, &mut early_notes)?;
     let others: Vec<String> = found.iter().filter(|f| !waves.contains(f)).cloned().collect();
     if !others.is_empty() {
         let rows = wave_col.cells.strs().filter(|w| others.iter().any(|o| o == w.trim())).count();
@@ -137,6 +111,8 @@ pub fn long_to_wide_with(ds: &Dataset, layout: &LongLayout) -> Result<Dataset, R
     // Participants in order of first appearance; for each, the source row of each wave.
     let mut people: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    // Codes written differently for one person (first spelling, another), for a note.
+    let mut respelled: Vec<(String, String)> = Vec::new();
     let mut slots: Vec<Vec<Option<usize>>> = Vec::new();
     for r in 0..ds.n_rows {
         let pid = id_col.cells.str_at(r).map_or("", str::trim);
@@ -162,11 +138,16 @@ pub fn long_to_wide_with(ds: &Dataset, layout: &LongLayout) -> Result<Dataset, R
         }
         // A wave not chosen: counted in a note above.
         let Some(wi) = waves.iter().position(|x| x == w) else { continue };
-        let p = *index.entry(pid.to_string()).or_insert_with(|| {
+        let p = *index.entry(code_key(pid)).or_insert_with(|| {
             people.push(pid.to_string());
             slots.push(vec![None; waves.len()]);
             people.len() - 1
         });
+        if let Some(first) = people.get(p).filter(|f| f.as_str() != pid) {
+            if !respelled.iter().any(|(f, _)| f == first) {
+                respelled.push((first.clone(), pid.to_string()));
+            }
+        }
         let Some(slot) = slots.get_mut(p).and_then(|s| s.get_mut(wi)) else { continue };
         match slot {
             Some(first) => left_out(Diagnostic { kind: DiagnosticKind::RowLeftOut, line: None,
@@ -273,7 +254,35 @@ pub fn long_to_wide_with(ds: &Dataset, layout: &LongLayout) -> Result<Dataset, R
         list_names(&waves),
         if split.is_empty() { "No column was".to_string() } else { format!("{} {}", list_names(&split), if split.len() == 1 { "was" } else { "were" }) },
     ));
+    if !respelled.is_empty() {
+        let n = respelled.len();
+        let examples: Vec<String> = respelled.iter().map(|(a, b)| format!("{a} / {b}")).collect();
+        notes.push(format!(
+            "{n} participant {} written differently at different rows ({}); codes are compared without case, spaces, “-”, “_”, “.” and “/”, so each was taken as one person.",
+            if n == 1 { "code was" } else { "codes were" },
+            list_names(&examples)
+        ));
+    }
     if !incomplete.is_empty() {
+        let only: Vec<String> = waves
+            .iter()
+            .enumerate()
+            .filter_map(|(wi, w)| {
+                let codes: Vec<String> = slots
+                    .iter()
+                    .zip(&people)
+                    .filter(|(s, _)| s.iter().flatten().count() == 1 && s.get(wi).copied().flatten().is_some())
+                    .map(|(_, p)| p.clone())
+                    .collect();
+                (!codes.is_empty()).then(|| format!("only at “{w}”: {}", list_names(&codes)))
+            })
+            .collect();
+        if !only.is_empty() {
+            notes.push(format!(
+                "Codes seen at one wave only ({}); a code typed differently at two waves shows up here twice, so check these for typing slips.",
+                only.join("; ")
+            ));
+        }
         let n = incomplete.len();
         notes.push(format!(
             "{n} {} not seen at every wave ({}); {} cells for the missing waves are blank.",
@@ -296,6 +305,56 @@ pub fn long_to_wide_with(ds: &Dataset, layout: &LongLayout) -> Result<Dataset, R
         labels: ds.labels.iter().filter(|(c, _)| c != id && c != wave).cloned().collect(),
         ..ds.clone()
     })
+}
+
+/// The waves kept, in order: the recipe's (matched ignoring case and outer spaces; absent ones
+/// named in a note) or every wave found; at least two.
+fn chosen_waves(
+    found: &[String],
+    chosen: Option<&[String]>,
+    wave: &str,
+    early_notes: &mut Vec<String>,
+) -> Result<Vec<String>, ReshapeError> {
+    let waves: Vec<String> = match chosen {
+        Some(chosen) if !chosen.is_empty() => {
+            let mut waves: Vec<String> = Vec::new();
+            let mut absent: Vec<String> = Vec::new();
+            for c in chosen {
+                let c = c.trim();
+                match found.iter().find(|f| f.eq_ignore_ascii_case(c)) {
+                    Some(f) if !waves.contains(f) => waves.push(f.clone()),
+                    Some(_) => {}
+                    None => absent.push(c.to_string()),
+                }
+            }
+            if !absent.is_empty() {
+                early_notes.push(format!(
+                    "The {} {} chosen {} not in “{wave}”.",
+                    if absent.len() == 1 { "wave" } else { "waves" },
+                    list_names(&absent),
+                    if absent.len() == 1 { "is" } else { "are" },
+                ));
+            }
+            waves
+        }
+        _ => found.to_vec(),
+    };
+    if waves.len() < 2 {
+        return Err(ReshapeError::OneWave(wave.to_string()));
+    }
+    Ok(waves)
+}
+
+/// The key a participant code is compared by: CONTRACT §5's normalising (spaces, `-`, `_`, `.`,
+/// `/` removed, upper case — `p03`, `P03` and `p-03` are one person), without its minimum length
+/// (long files often number people 1, 2, 3); a code that normalises to nothing keeps its text.
+fn code_key(pid: &str) -> String {
+    let key = crate::core::ingest::link::normalise_text(&[pid]);
+    if key.is_empty() {
+        pid.to_string()
+    } else {
+        key
+    }
 }
 
 /// Where a wave name sits in time, when its words say it: (order of the kind, number). Pre,
@@ -501,6 +560,28 @@ pub fn suggest_long(ds: &Dataset) -> Option<LongSuggestion> {
 mod tests {
     use super::*;
     use crate::core::ingest::read_csv;
+
+    #[test]
+    fn codes_differing_only_by_case_or_dashes_are_one_person() {
+        // p03 / P03 and "ab-1" / "AB1" are one person each (CONTRACT §5 normalising); Z9 and z8
+        // are seen at one wave only and listed as such.
+        let csv = "id,wave,score\np03,pre,4\nP03,post,2\nab-1,pre,5\nAB1,post,3\nZ9,pre,1\nz8,post,2\n";
+        let ds = read_csv(csv.as_bytes(), "long.csv").unwrap();
+        let w = long_to_wide(&ds, "id", "wave").unwrap();
+        assert_eq!(w.n_rows, 4);
+        let col = |n: &str| -> Vec<String> { w.text(n).unwrap().into_iter().map(Option::unwrap_or_default).collect() };
+        assert_eq!(col("id"), ["p03", "ab-1", "Z9", "z8"]);
+        assert_eq!(col("score_pre"), ["4", "5", "1", ""]);
+        assert_eq!(col("score_post"), ["2", "3", "", "2"]);
+        assert!(
+            w.notes
+                .iter()
+                .any(|n| n.starts_with("2 participant codes were written differently") && n.contains("“p03 / P03”")),
+            "{:?}",
+            w.notes
+        );
+        assert!(w.notes.iter().any(|n| n.contains("only at “pre”: “Z9”; only at “post”: “z8”")), "{:?}", w.notes);
+    }
 
     #[test]
     fn long_file_becomes_one_row_per_participant() {
