@@ -141,7 +141,7 @@ pub fn interval_view(p: &IntervalProps) -> Html {
     let (l, t, r, b) = c.plot;
     html! {
         <figure class="chart">
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} role="img" aria-label={c.description.clone()}>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} style={format!("--w:{}px", c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={x.to_string()} x2={x.to_string()} y1={t.to_string()} y2={b.to_string()} /><text x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
                 if let Some(zx) = c.zero_x { <line class="zero" x1={zx.to_string()} x2={zx.to_string()} y1={t.to_string()} y2={b.to_string()} /> }
                 { for c.rows.iter().map(|row| html! {
@@ -183,7 +183,7 @@ pub fn tornado_view(p: &TornadoProps) -> Html {
     };
     html! {
         <figure class="chart">
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} role="img" aria-label={c.description.clone()}>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} style={format!("--w:{}px", c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={x.to_string()} x2={x.to_string()} y1={t.to_string()} y2={b.to_string()} /><text x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
                 { for c.bars.iter().map(|row| html! {
                     <g class="trow">

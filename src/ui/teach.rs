@@ -58,7 +58,7 @@ fn report_charts(id: &str, r: &Results) -> Html {
 fn section(s: &ReportSection, r: &Results) -> Html {
     html! {
         <section class="report-section" data-section={s.id.clone()}>
-            <h3>{&s.heading}</h3>
+            <h3 id={format!("report-{}", s.id)} tabindex="-1">{&s.heading}</h3>
             { for s.sentences.iter().map(|t| html! { <p>{t}</p> }) }
             if let Some(t) = &s.table {
                 <WideTable label={format!("{}: {}", s.heading, t.caption)}>
@@ -72,6 +72,38 @@ fn section(s: &ReportSection, r: &Results) -> Html {
             {report_charts(&s.id, r)}
             if let Some(m) = &s.method { <p class="hint">{"Method: "}{m}</p> }
         </section>
+    }
+}
+
+/// "Jump to" links to each section of the report (a long page on a phone). Buttons, not `#id`
+/// links: the page's own address is its route (`#/report`).
+fn jump_links(r: &crate::core::present::report::Report) -> Html {
+    let targets: Vec<(String, String)> = r
+        .sections
+        .iter()
+        .chain(r.cost.iter())
+        .chain(r.planning.iter())
+        .chain(std::iter::once(&r.data))
+        .map(|s| (format!("report-{}", s.id), s.heading.clone()))
+        .collect();
+    let jump = |id: String| {
+        Callback::from(move |_: MouseEvent| {
+            let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
+            if let Some(el) = el {
+                el.scroll_into_view();
+                if let Ok(h) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = h.focus();
+                }
+            }
+        })
+    };
+    html! {
+        <nav class="jump no-print" aria-label="Jump to a section of the report" data-testid="report-jump">
+            <span class="hint">{"Jump to: "}</span>
+            { for targets.into_iter().map(|(id, heading)| html! {
+                <button type="button" class="link" onclick={jump(id)}>{heading}</button>
+            }) }
+        </nav>
     }
 }
 
@@ -99,6 +131,7 @@ pub fn report_page() -> Html {
             <div class="toolbar no-print"><button type="button" onclick={on_print}>{"Print or save as PDF"}</button></div>
             <h2 id="report-title">{&r.title}</h2>
             <p class="hint">{&r.subtitle}</p>
+            {jump_links(&r)}
             <section class="report-summary" aria-label="Summary">
                 <h3>{"In short"}</h3>
                 <ul>{ for r.summary.iter().map(|s| html! { <li>{s}</li> }) }</ul>

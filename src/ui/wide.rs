@@ -45,8 +45,11 @@ pub fn wide_table(p: &WideTableProps) -> Html {
     }
     let on = *scrolls;
     html! {
-        <div ref={node} class="table-scroll" role={on.then_some("region")} aria-label={on.then(|| p.label.clone())} tabindex={on.then_some("0")}>
+        <>
+        <div ref={node} class={classes!("table-scroll", on.then_some("scrolls"))} role={on.then_some("region")} aria-label={on.then(|| p.label.clone())} tabindex={on.then_some("0")}>
             {p.children.clone()}
         </div>
+        if on { <p class="scroll-cue no-print" aria-hidden="true">{"More columns: swipe or scroll the table sideways →"}</p> }
+        </>
     }
 }
