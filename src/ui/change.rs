@@ -261,12 +261,7 @@ struct PairedArmProps {
 #[function_component(PairedArm)]
 fn paired_arm(p: &PairedArmProps) -> Html {
     let s = &p.stats;
-    let title = match p.arm.as_str() {
-        "all" => "Everyone",
-        "intervention" => "Intervention group",
-        "control" => "Control group",
-        other => other,
-    };
+    let title = crate::core::present::explain::arm_title(p.arm.as_str());
     let level = format!("{:.0}%", s.conf_level * 100.0);
     let row = |label: &str, help: &str, value: String| {
         html! {

@@ -20,14 +20,7 @@ use yew::prelude::*;
 
 const ARMS: [&str; 3] = ["all", "intervention", "control"];
 
-fn arm_title(arm: &str) -> &str {
-    match arm {
-        "all" => "Everyone",
-        "intervention" => "Intervention group",
-        "control" => "Control group",
-        other => other,
-    }
-}
+use crate::core::present::explain::arm_title;
 
 /// A table row whose header carries a one-line explanation (hover, and read by screen readers).
 fn row(label: &str, help: &str, value: String) -> Html {
@@ -115,7 +108,7 @@ fn two_group_table(s: &TwoGroupStats) -> Html {
         <table class="stats"><tbody>
             {row("n (intervention / control)", "People in each group with a score.", format!("{} / {}", s.n_int, s.n_ctrl))}
             {row("Means (intervention / control)", "Average in each group.", format!("{} / {}", num(s.mean_int, 2), num(s.mean_ctrl, 2)))}
-            {row("Difference (intervention − control)", "Negative: the intervention group scored lower.", num(s.mean_diff, 3))}
+            {row("Difference (program − comparison group)", "Negative: the program group scored lower.", num(s.mean_diff, 3))}
             {row("95% CI (Welch)", "Range of differences consistent with the data, not assuming equal spreads.", ci(s.welch_ci_low, s.welch_ci_high, 3))}
             {row("Welch t (df), p", "t-test that allows the groups to differ in spread.", format!("{} ({}), p {}", num(s.welch_t, 3), num(s.welch_df, 1), pval(s.welch_p)))}
             {row("Student t (df), p", "Classic t-test assuming equal spreads.", format!("{} ({}), p {}", num(s.student_t, 3), num(s.student_df, 0), pval(s.student_p)))}
@@ -135,7 +128,7 @@ pub fn groups_card(p: &ResultsProps) -> Html {
     }
     html! {
         <section class="card" aria-labelledby="groups-title">
-            <h3 id="groups-title">{"Intervention compared with control"}</h3>
+            <h3 id="groups-title">{"Program group compared with the comparison group"}</h3>
             if let Some(a) = &r.ancova {
                 <p class="reading lead">{ancova_reading(a, p.lower_is_better)}</p>
                 <p class="hint">{"This adjusted comparison (ANCOVA: post score ~ group + pre score) is usually the most precise estimate of the program's effect in a randomised trial."}</p>

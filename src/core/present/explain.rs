@@ -76,11 +76,22 @@ fn interval_words(lo: f64, hi: f64, level: f64) -> String {
     }
 }
 
+/// The one set of arm names the page, the charts and the report use: "Everyone" (a single
+/// group), "Program group", "Comparison group"; another key is shown as it is.
+pub fn arm_title(arm: &str) -> &str {
+    match arm {
+        "all" => "Everyone",
+        "intervention" => "Program group",
+        "control" => "Comparison group",
+        other => other,
+    }
+}
+
 /// Reading of an intervention − control comparison (post scores or change scores).
 pub fn two_group_reading(s: &TwoGroupStats, what: &str, lower_is_better: bool) -> String {
     let (Some(d), Some(lo), Some(hi)) = (s.mean_diff, s.welch_ci_low, s.welch_ci_high) else {
         return format!(
-            "The groups cannot be compared on {what}: each needs at least 2 people and some spread (intervention n = {}, control n = {}).",
+            "The groups cannot be compared on {what}: each needs at least 2 people and some spread (program group n = {}, comparison group n = {}).",
             s.n_int, s.n_ctrl
         );
     };
@@ -88,13 +99,13 @@ pub fn two_group_reading(s: &TwoGroupStats, what: &str, lower_is_better: bool) -
     let g = s.hedges_g.map(|g| format!(" Standardised difference (Hedges' g): {g:.2}.")).unwrap_or_default();
     if !excludes_zero(lo, hi) {
         return format!(
-            "On {what}, there was no clear difference between the intervention group and control (difference {d:.2} points; {}; Welch {}).{g}",
+            "On {what}, there was no clear difference between the program group and the comparison group (difference {d:.2} points; {}; Welch {}).{g}",
             interval_words(lo, hi, s.conf_level),
             p_phrase(s.welch_p),
         );
     }
     format!(
-        "On {what}, the intervention group was {:.2} points {dir} than control{} ({}; Welch {}).{g}",
+        "On {what}, the program group was {:.2} points {dir} than the comparison group{} ({}; Welch {}).{g}",
         d.abs(),
         if good { " — the better direction" } else { " — the worse direction" },
         interval_words(lo, hi, s.conf_level),
@@ -110,13 +121,13 @@ pub fn ancova_reading(s: &AncovaStats, lower_is_better: bool) -> String {
     let (dir, _) = lower_higher(b, lower_is_better);
     if !excludes_zero(lo, hi) {
         return format!(
-            "Comparing people who started at the same score, there was no clear difference between the intervention group and control (difference {b:.2} points; {}; {}).",
+            "Comparing people who started at the same score, there was no clear difference between the program group and the comparison group (difference {b:.2} points; {}; {}).",
             interval_words(lo, hi, s.conf_level),
             p_phrase(s.p_group)
         );
     }
     format!(
-        "Comparing people who started at the same score, the intervention group ended {:.2} points {dir} than control ({}; {}).",
+        "Comparing people who started at the same score, the program group ended {:.2} points {dir} than the comparison group ({}; {}).",
         b.abs(),
         interval_words(lo, hi, s.conf_level),
         p_phrase(s.p_group)
@@ -154,7 +165,7 @@ pub fn help_between_reading(s: &HelpBetweenStats) -> String {
     };
     let clear = if excludes_zero(lo, hi) { "" } else { " — no clear difference, since the interval includes zero" };
     format!(
-        "After the program, {} of the intervention group and {} of control had sought help: a difference of {:.0} percentage points (95% CI {:.0} to {:.0}; Fisher {}){clear}.",
+        "After the program, {} of the program group and {} of the comparison group had sought help: a difference of {:.0} percentage points (95% CI {:.0} to {:.0}; Fisher {}){clear}.",
         pct(s.p_int),
         pct(s.p_ctrl),
         rd * 100.0,

@@ -220,12 +220,7 @@ pub fn glossary() -> Vec<GlossaryEntry> {
 
 /// Arm names for people.
 fn arm_label(arm: &str) -> String {
-    match arm {
-        "all" => "Everyone".into(),
-        "intervention" => "Program group".into(),
-        "control" => "Comparison group".into(),
-        other => other.into(),
-    }
+    super::explain::arm_title(arm).to_string()
 }
 
 /// Arm names inside a sentence.
