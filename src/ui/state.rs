@@ -12,8 +12,8 @@ use crate::core::ingest::profile::DatasetSummary;
 use crate::core::planning::power::link::{from_query, to_fragment};
 use crate::core::planning::power::PowerCase;
 use crate::core::planning::simulate::{SimResult, SimSettings};
-use crate::core::recipe::edit::RecipeEdit;
 pub use crate::core::recipe::edit::{item_scales, IngestEdit, ItemsEdit, ProcessEdit, Role};
+use crate::core::recipe::edit::{CommentsEdit, RecipeEdit};
 use crate::core::recipe::Recipe;
 use crate::ui::browser::{download, set_fragment, text_blob};
 use crate::ui::combine::{Combine, CombineEdit};
@@ -106,150 +106,6 @@ impl Default for AppState {
             comments_query: CommentsQuery::default(),
             comments_seq: 0,
         }
-    }
-}
-
-/// One change to the recipe's `comments` settings, applied to the settings in force.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CommentsEdit {
-    /// Add or remove a comment column.
-    ToggleColumn(String),
-    /// A new code with its phrases (a free name is made when `name` is blank or taken).
-    AddCode {
-        name: String,
-        phrases: Vec<String>,
-    },
-    /// Rename a code (its hand tags, description and quotes follow).
-    RenameCode {
-        from: String,
-        to: String,
-    },
-    /// A code's phrases (`*` ends a stem).
-    SetPhrases {
-        code: String,
-        phrases: Vec<String>,
-    },
-    SetDescription {
-        code: String,
-        description: String,
-    },
-    RemoveCode(String),
-    /// Add the starter codebook's codes that are not there yet.
-    AddStarter,
-    /// Add or remove a hand-given code on one comment (1-based row).
-    ToggleManual {
-        column: String,
-        row: usize,
-        code: String,
-    },
-    /// Star (or unstar) a comment as a quote for the report.
-    ToggleQuote {
-        column: String,
-        row: usize,
-    },
-    /// Words removed from quotes and exports (names of staff, places).
-    RedactWords(Vec<String>),
-    /// The stop-word list of the frequencies (`None` = the default list).
-    StopWords(Option<Vec<String>>),
-}
-
-/// Applies one edit to the recipe's `comments`.
-pub fn apply_comments_edit(c: &mut crate::core::recipe::comments::CommentsRecipe, edit: CommentsEdit) {
-    use crate::core::analyses::comments::starter::STARTER_CODEBOOK;
-    match edit {
-        CommentsEdit::ToggleColumn(col) => match c.columns.iter().position(|x| *x == col) {
-            Some(i) => {
-                c.columns.remove(i);
-            }
-            None => c.columns.push(col),
-        },
-        CommentsEdit::AddCode { name, phrases } => {
-            let taken = |n: &str| c.codebook.0.iter().any(|(k, _)| k == n);
-            let mut name = name.trim().to_string();
-            if name.is_empty() || taken(&name) {
-                let base = if name.is_empty() { "code".to_string() } else { name.clone() };
-                let mut i = 1;
-                while taken(&format!("{base} {i}")) {
-                    i += 1;
-                }
-                name = format!("{base} {i}");
-            }
-            c.codebook
-                .0
-                .push((name, phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()));
-        }
-        CommentsEdit::RenameCode { from, to } => {
-            let to = to.trim().to_string();
-            for (k, _) in c.codebook.0.iter_mut().filter(|(k, _)| *k == from) {
-                *k = to.clone();
-            }
-            for (k, _) in c.descriptions.0.iter_mut().filter(|(k, _)| *k == from) {
-                *k = to.clone();
-            }
-            for (_, rows) in c.manual.0.iter_mut() {
-                for (_, codes) in rows.0.iter_mut() {
-                    for code in codes.iter_mut().filter(|x| **x == from) {
-                        *code = to.clone();
-                    }
-                }
-            }
-        }
-        CommentsEdit::SetPhrases { code, phrases } => {
-            *c.codebook.entry(&code) =
-                phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
-        }
-        CommentsEdit::SetDescription { code, description } => {
-            if description.trim().is_empty() {
-                c.descriptions.remove(&code);
-            } else {
-                *c.descriptions.entry(&code) = description.trim().to_string();
-            }
-        }
-        CommentsEdit::RemoveCode(code) => {
-            c.codebook.remove(&code);
-            c.descriptions.remove(&code);
-            for (_, rows) in c.manual.0.iter_mut() {
-                for (_, codes) in rows.0.iter_mut() {
-                    codes.retain(|x| *x != code);
-                }
-                rows.0.retain(|(_, codes)| !codes.is_empty());
-            }
-            c.manual.0.retain(|(_, rows)| !rows.is_empty());
-        }
-        CommentsEdit::AddStarter => {
-            for s in STARTER_CODEBOOK {
-                if c.codebook.get(s.code).is_none() {
-                    c.codebook.0.push((s.code.to_string(), s.phrases.iter().map(|p| p.to_string()).collect()));
-                    *c.descriptions.entry(s.code) = s.description.to_string();
-                }
-            }
-        }
-        CommentsEdit::ToggleManual { column, row, code } => {
-            let rows = c.manual.entry(&column);
-            let codes = rows.entry(&row.to_string());
-            match codes.iter().position(|x| *x == code) {
-                Some(i) => {
-                    codes.remove(i);
-                }
-                None => codes.push(code),
-            }
-            rows.0.retain(|(_, codes)| !codes.is_empty());
-            c.manual.0.retain(|(_, rows)| !rows.is_empty());
-        }
-        CommentsEdit::ToggleQuote { column, row } => {
-            let rows = c.quotes.entry(&column);
-            match rows.iter().position(|r| *r == row) {
-                Some(i) => {
-                    rows.remove(i);
-                }
-                None => rows.push(row),
-            }
-            c.quotes.0.retain(|(_, rows)| !rows.is_empty());
-        }
-        CommentsEdit::RedactWords(words) => {
-            c.redact = words.into_iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect()
-        }
-        CommentsEdit::StopWords(words) => c.stop_words = words,
     }
 }
 
@@ -622,7 +478,7 @@ impl Reducible for AppState {
             }
             Action::Simulate(settings) => s.send(|seq| Request::Simulate { seq, settings }, None),
             Action::EditComments(edit) => {
-                apply_comments_edit(&mut s.recipe.comments, edit);
+                s.recipe.apply(RecipeEdit::Comments(edit));
                 s.reanalyse();
             }
             Action::CommentsQuery(query) => {

@@ -165,6 +165,150 @@ pub enum IngestEdit {
     Long(Option<crate::core::ingest::reshape::LongLayout>),
 }
 
+/// One change to the recipe's `comments` settings, applied to the settings in force.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommentsEdit {
+    /// Add or remove a comment column.
+    ToggleColumn(String),
+    /// A new code with its phrases (a free name is made when `name` is blank or taken).
+    AddCode {
+        name: String,
+        phrases: Vec<String>,
+    },
+    /// Rename a code (its hand tags, description and quotes follow).
+    RenameCode {
+        from: String,
+        to: String,
+    },
+    /// A code's phrases (`*` ends a stem).
+    SetPhrases {
+        code: String,
+        phrases: Vec<String>,
+    },
+    SetDescription {
+        code: String,
+        description: String,
+    },
+    RemoveCode(String),
+    /// Add the starter codebook's codes that are not there yet.
+    AddStarter,
+    /// Add or remove a hand-given code on one comment (1-based row).
+    ToggleManual {
+        column: String,
+        row: usize,
+        code: String,
+    },
+    /// Star (or unstar) a comment as a quote for the report.
+    ToggleQuote {
+        column: String,
+        row: usize,
+    },
+    /// Words removed from quotes and exports (names of staff, places).
+    RedactWords(Vec<String>),
+    /// The stop-word list of the frequencies (`None` = the default list).
+    StopWords(Option<Vec<String>>),
+}
+
+/// Applies one edit to the recipe's `comments`.
+pub fn apply_comments_edit(c: &mut super::comments::CommentsRecipe, edit: CommentsEdit) {
+    use super::starter::STARTER_CODEBOOK;
+    match edit {
+        CommentsEdit::ToggleColumn(col) => match c.columns.iter().position(|x| *x == col) {
+            Some(i) => {
+                c.columns.remove(i);
+            }
+            None => c.columns.push(col),
+        },
+        CommentsEdit::AddCode { name, phrases } => {
+            let taken = |n: &str| c.codebook.0.iter().any(|(k, _)| k == n);
+            let mut name = name.trim().to_string();
+            if name.is_empty() || taken(&name) {
+                let base = if name.is_empty() { "code".to_string() } else { name.clone() };
+                let mut i = 1;
+                while taken(&format!("{base} {i}")) {
+                    i += 1;
+                }
+                name = format!("{base} {i}");
+            }
+            c.codebook
+                .0
+                .push((name, phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()));
+        }
+        CommentsEdit::RenameCode { from, to } => {
+            let to = to.trim().to_string();
+            for (k, _) in c.codebook.0.iter_mut().filter(|(k, _)| *k == from) {
+                *k = to.clone();
+            }
+            for (k, _) in c.descriptions.0.iter_mut().filter(|(k, _)| *k == from) {
+                *k = to.clone();
+            }
+            for (_, rows) in c.manual.0.iter_mut() {
+                for (_, codes) in rows.0.iter_mut() {
+                    for code in codes.iter_mut().filter(|x| **x == from) {
+                        *code = to.clone();
+                    }
+                }
+            }
+        }
+        CommentsEdit::SetPhrases { code, phrases } => {
+            *c.codebook.entry(&code) =
+                phrases.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+        }
+        CommentsEdit::SetDescription { code, description } => {
+            if description.trim().is_empty() {
+                c.descriptions.remove(&code);
+            } else {
+                *c.descriptions.entry(&code) = description.trim().to_string();
+            }
+        }
+        CommentsEdit::RemoveCode(code) => {
+            c.codebook.remove(&code);
+            c.descriptions.remove(&code);
+            for (_, rows) in c.manual.0.iter_mut() {
+                for (_, codes) in rows.0.iter_mut() {
+                    codes.retain(|x| *x != code);
+                }
+                rows.0.retain(|(_, codes)| !codes.is_empty());
+            }
+            c.manual.0.retain(|(_, rows)| !rows.is_empty());
+        }
+        CommentsEdit::AddStarter => {
+            for s in STARTER_CODEBOOK {
+                if c.codebook.get(s.code).is_none() {
+                    c.codebook.0.push((s.code.to_string(), s.phrases.iter().map(|p| p.to_string()).collect()));
+                    *c.descriptions.entry(s.code) = s.description.to_string();
+                }
+            }
+        }
+        CommentsEdit::ToggleManual { column, row, code } => {
+            let rows = c.manual.entry(&column);
+            let codes = rows.entry(&row.to_string());
+            match codes.iter().position(|x| *x == code) {
+                Some(i) => {
+                    codes.remove(i);
+                }
+                None => codes.push(code),
+            }
+            rows.0.retain(|(_, codes)| !codes.is_empty());
+            c.manual.0.retain(|(_, rows)| !rows.is_empty());
+        }
+        CommentsEdit::ToggleQuote { column, row } => {
+            let rows = c.quotes.entry(&column);
+            match rows.iter().position(|r| *r == row) {
+                Some(i) => {
+                    rows.remove(i);
+                }
+                None => rows.push(row),
+            }
+            c.quotes.0.retain(|(_, rows)| !rows.is_empty());
+        }
+        CommentsEdit::RedactWords(words) => {
+            c.redact = words.into_iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect()
+        }
+        CommentsEdit::StopWords(words) => c.stop_words = words,
+    }
+}
+
 /// One change to the recipe, as the page makes it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RecipeEdit {
@@ -190,6 +334,8 @@ pub enum RecipeEdit {
     BootstrapB(u64),
     /// The share each cost ingredient is varied by in the one-way sensitivity.
     Sensitivity(f64),
+    /// The comment columns, codebook, hand tags, quotes and word lists (CONTRACT §6).
+    Comments(CommentsEdit),
 }
 
 impl super::Columns {
@@ -305,6 +451,7 @@ impl Recipe {
                 "sensitivity",
                 serde_json::Value::from(share.clamp(SENSITIVITY_RANGE.0, SENSITIVITY_RANGE.1)),
             ),
+            RecipeEdit::Comments(edit) => apply_comments_edit(&mut self.comments, edit),
         }
     }
 
@@ -322,6 +469,37 @@ impl Recipe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comment_edits_keep_tags_quotes_and_names_consistent() {
+        use CommentsEdit::*;
+        let mut r = Recipe::default();
+        let edit = |r: &mut Recipe, e: CommentsEdit| r.apply(RecipeEdit::Comments(e));
+        edit(&mut r, ToggleColumn("why".into()));
+        edit(&mut r, AddCode { name: "help".into(), phrases: vec![" help* ".into(), "".into()] });
+        edit(&mut r, AddCode { name: "help".into(), phrases: vec!["support".into()] });
+        edit(&mut r, AddCode { name: " ".into(), phrases: vec![] });
+        let names: Vec<&str> = r.comments.codebook.0.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["help", "help 1", "code 1"]);
+        assert_eq!(r.comments.codebook.get("help"), Some(&vec!["help*".to_string()]));
+        edit(&mut r, ToggleManual { column: "why".into(), row: 3, code: "help".into() });
+        edit(&mut r, ToggleQuote { column: "why".into(), row: 3 });
+        edit(&mut r, RenameCode { from: "help".into(), to: " seeking help ".into() });
+        assert!(r.comments.codebook.get("seeking help").is_some() && r.comments.codebook.get("help").is_none());
+        assert_eq!(r.comments.manual.0[0].1 .0[0].1, vec!["seeking help".to_string()]);
+        edit(&mut r, RemoveCode("seeking help".into()));
+        assert!(r.comments.manual.0.is_empty(), "a removed code leaves no empty hand tags");
+        assert_eq!(r.comments.quotes.0[0].1, vec![3], "quotes are not codes: they stay");
+        edit(&mut r, ToggleQuote { column: "why".into(), row: 3 });
+        assert!(r.comments.quotes.0.is_empty());
+        edit(&mut r, AddStarter);
+        let n = r.comments.codebook.0.len();
+        edit(&mut r, AddStarter);
+        assert_eq!(r.comments.codebook.0.len(), n, "the starter codes are added once");
+        assert_eq!(n, 2 + super::super::starter::STARTER_CODEBOOK.len());
+        edit(&mut r, ToggleColumn("why".into()));
+        assert!(r.comments.columns.is_empty());
+    }
 
     #[test]
     fn a_click_and_a_recipe_file_give_the_same_recipe() {

@@ -5,6 +5,7 @@
 pub mod edit;
 pub mod process;
 pub mod settings;
+pub mod starter;
 
 use serde::{Deserialize, Serialize};
 
