@@ -88,6 +88,15 @@ fn qualtrics_tab_separated_utf16() {
     for m in ["StartDate", "IPAddress", "ResponseId", "LocationLatitude", "UserLanguage"] {
         assert!(ds.metadata_columns.iter().any(|c| c == m), "{m} is metadata");
     }
+    // Qualtrics' own identifying columns are flagged when they hold anything (the recipient
+    // columns are blank in an anonymous distribution).
+    let found: Vec<String> = ds.summary().identifying.into_iter().map(|i| i.column).collect();
+    for c in ["IPAddress", "LocationLatitude", "LocationLongitude"] {
+        assert!(found.iter().any(|f| f == c), "{c} is flagged: {found:?}");
+    }
+    for c in ["RecipientEmail", "RecipientFirstName", "ExternalReference", "Q1", "Q3_1", "Q5"] {
+        assert!(!found.iter().any(|f| f == c), "{c} is not flagged: {found:?}");
+    }
 }
 
 #[test]
