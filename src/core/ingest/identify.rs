@@ -53,6 +53,11 @@ pub struct IdentifyingColumn {
     pub share: f64,
     /// Why, in plain language.
     pub reason: String,
+    /// Only possibly identifying (judged from the cells alone, such as single capitalised words
+    /// that may be given names): shown as a warning for the user to check, and kept in the
+    /// cleaned data unless the user confirms it ([`columns_to_leave_out_confirmed`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub possible: bool,
 }
 
 /// Share needed when the column name also says what the column is.
@@ -214,8 +219,145 @@ pub(crate) fn identify_sampled(
     }
     // The question text of a multi-row header (Qualtrics' second row, SurveyMonkey's first):
     // "Q2" asked "What is your first name?".
-    let label = ds.labels.iter().find(|(c, _)| *c == col.name).map(|(_, l)| l.as_str())?;
-    judge(ds, col, s, label, &format!("its question (“{}”)", shorten(label)))
+    if let Some(label) = ds.labels.iter().find(|(c, _)| *c == col.name).map(|(_, l)| l.as_str()) {
+        if let Some(found) = judge(ds, col, s, label, &format!("its question (“{}”)", shorten(label))) {
+            return Some(found);
+        }
+    }
+    possible_given_names(ds, col, s)
+}
+
+/// Answer words that are capitalised single words but not names (a one-word feedback
+/// column, labels, frequencies).
+const NOT_GIVEN_NAMES: &[&str] = &[
+    "good",
+    "great",
+    "fine",
+    "ok",
+    "okay",
+    "helpful",
+    "useful",
+    "excellent",
+    "bad",
+    "poor",
+    "fair",
+    "boring",
+    "interesting",
+    "fun",
+    "nothing",
+    "none",
+    "everything",
+    "yes",
+    "no",
+    "maybe",
+    "agree",
+    "disagree",
+    "neutral",
+    "male",
+    "female",
+    "other",
+    "never",
+    "rarely",
+    "sometimes",
+    "often",
+    "always",
+    "daily",
+    "weekly",
+    "monthly",
+    "intervention",
+    "control",
+    "treatment",
+    "waitlist",
+    "baseline",
+    "pre",
+    "post",
+    "followup",
+    "low",
+    "medium",
+    "high",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "urban",
+    "rural",
+    "single",
+    "married",
+    "divorced",
+    "widowed",
+    "employed",
+    "unemployed",
+    "student",
+    "retired",
+    "english",
+    "spanish",
+    "french",
+    "online",
+    "group",
+    "individual",
+    "morning",
+    "afternoon",
+    "evening",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "bien",
+    "bon",
+    "bueno",
+    "malo",
+    "mal",
+    "oui",
+    "non",
+    "si",
+    "sí",
+];
+
+/// A column whose cells are mostly one capitalised word each, different from row to row (given
+/// names in a column called "Q7" with no question text to say so): flagged as *possibly* names,
+/// for the user to check. Never left out without the user's word.
+fn possible_given_names(ds: &Dataset, col: &Column, s: &Sample<'_>) -> Option<IdentifyingColumn> {
+    if ds.value_map(&col.name).is_some() || s.n_filled < 3 || s.n_distinct() < 3 {
+        return None;
+    }
+    let one_word = |v: &str| {
+        let n = v.chars().count();
+        !v.contains(char::is_whitespace) && (2..=20).contains(&n) && is_name_like(v) && !v.ends_with('.')
+    };
+    let share = s.share(one_word);
+    // Mostly different from row to row (labels and answer words repeat).
+    let varied = s.n_distinct() * 2 >= s.n_filled;
+    let common = s.values.iter().filter(|(v, _)| NOT_GIVEN_NAMES.contains(&v.to_lowercase().as_str())).count();
+    if share < CONTENT_ONLY || !varied || common * 5 > s.n_distinct() {
+        return None;
+    }
+    let name = &col.name;
+    Some(IdentifyingColumn {
+        column: name.clone(),
+        kind: IdentifyingKind::Name,
+        share,
+        reason: format!(
+            "“{name}” might hold given names: {} of its filled cells are single capitalised words that differ from row to row. It is kept in the cleaned data, since it may be an answer column: check it before sharing the file.",
+            percent(share)
+        ),
+        possible: true,
+    })
 }
 
 /// The rules of [`identify_sampled`], reading the header words of `header` (the column's name
@@ -225,7 +367,7 @@ fn judge(ds: &Dataset, col: &Column, s: &Sample<'_>, header: &str, its: &str) ->
     let flat = compact(header);
     let name = &col.name;
     let found = |kind: IdentifyingKind, share: f64, reason: String| {
-        Some(IdentifyingColumn { column: name.clone(), kind, share, reason })
+        Some(IdentifyingColumn { column: name.clone(), kind, share, reason, possible: false })
     };
 
     // The survey tools' own identifying columns, by their names alone.
@@ -516,6 +658,7 @@ fn location(
         kind: IdentifyingKind::Location,
         share,
         reason,
+        possible: false,
     };
     if best >= WITH_HEADER {
         return Some(place(best, format!(
@@ -551,8 +694,21 @@ pub fn identifying_columns(ds: &Dataset) -> Vec<IdentifyingColumn> {
 
 /// The identifying columns to leave out of exports: all of them except those named in `keep`
 /// (the recipe's `keep_identifying`).
+/// Columns flagged only as *possibly* identifying are not left out (a legitimate answer column
+/// is never dropped without the user's word; see [`columns_to_leave_out_confirmed`]).
 pub fn columns_to_leave_out(ds: &Dataset, keep: &[String]) -> Vec<String> {
-    identifying_columns(ds).into_iter().map(|c| c.column).filter(|c| !keep.contains(c)).collect()
+    columns_to_leave_out_confirmed(ds, keep, &[])
+}
+
+/// [`columns_to_leave_out`], with the possibly identifying columns the user confirmed
+/// (`confirmed`) left out too.
+pub fn columns_to_leave_out_confirmed(ds: &Dataset, keep: &[String], confirmed: &[String]) -> Vec<String> {
+    identifying_columns(ds)
+        .into_iter()
+        .filter(|c| !c.possible || confirmed.contains(&c.column))
+        .map(|c| c.column)
+        .filter(|c| !keep.contains(c))
+        .collect()
 }
 
 #[cfg(test)]
@@ -730,6 +886,31 @@ mod tests {
         assert_eq!(kind("Quel est votre courriel ? | Open-Ended Response"), Some(IdentifyingKind::Email));
         assert_eq!(kind("G01Q02. Apellido"), Some(IdentifyingKind::Name), "{found:?}");
         assert_eq!(kind("Did you change address? | Response"), None, "yes/no answers are not addresses");
+    }
+
+    #[test]
+    fn single_capitalised_words_that_differ_are_possible_names_kept_until_confirmed() {
+        // "Q7" has no question text: its cells alone suggest given names.
+        let csv = "id,Q7,feedback,arm,city\nP01,Ana,Good,Intervention,Leeds\nP02,Benoît,Helpful,Control,Leeds\n\
+                   P03,Chloé,Good,Intervention,York\nP04,Dev,Boring,Control,Leeds\nP05,Fatima,Great,Intervention,York\n\
+                   P06,Grace,Good,Control,Leeds\n";
+        let ds = read_csv(csv.as_bytes(), "p.csv").unwrap();
+        let found = identifying_columns(&ds);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let q7 = &found[0];
+        assert_eq!((q7.column.as_str(), q7.kind, q7.possible), ("Q7", IdentifyingKind::Name, true));
+        assert!(q7.reason.contains("might hold given names"), "{}", q7.reason);
+        // Kept in the cleaned data until the user confirms.
+        assert!(columns_to_leave_out(&ds, &[]).is_empty());
+        assert_eq!(columns_to_leave_out_confirmed(&ds, &[], &["Q7".into()]), vec!["Q7"]);
+        // A name header makes it certain, and left out.
+        let ds = read_csv(csv.replace("Q7", "first_name").as_bytes(), "p.csv").unwrap();
+        let found = identifying_columns(&ds);
+        assert!(!found[0].possible);
+        assert_eq!(columns_to_leave_out(&ds, &[]), vec!["first_name"]);
+        // One-word answers that repeat, or are common answer words, are not names.
+        let csv = "id,mood\nP1,Good\nP2,Great\nP3,Fine\nP4,Good\nP5,Bad\nP6,Helpful\n";
+        assert!(identifying_columns(&read_csv(csv.as_bytes(), "m.csv").unwrap()).is_empty());
     }
 
     #[test]
