@@ -60,6 +60,10 @@ fn data_summary() -> Html {
                         let name = c.column.clone();
                         let ctx2 = ctx.clone();
                         let toggle = Callback::from(move |_: MouseEvent| ctx2.dispatch(Action::ToggleKeepIdentifying(name.clone())));
+                        if c.possible {
+                            // Only possibly identifying: a warning to check, kept in the cleaned data.
+                            return html! { <li data-possible="true">{&c.reason}</li> };
+                        }
                         html! { <li>{&c.reason}{" "}{if kept { "It is kept in the cleaned data, as you chose. " } else { "It is left out of the cleaned data. " }}
                             <button type="button" class="secondary small" onclick={toggle}>{if kept { "Leave it out" } else { "Keep it" }}</button></li> }
                     }) }</ul>

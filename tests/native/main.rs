@@ -3,6 +3,7 @@
 
 mod comments_reference;
 mod cost_reference;
+mod exports;
 mod formats;
 mod icc_reference;
 mod ingest_properties;

@@ -310,14 +310,13 @@ impl Dataset {
             }
             // The common case first: no value map and a plain decimal (what `parse_number`
             // would try first too).
-            if map.is_none() {
+            if map.is_none() && !comma {
                 if let Some(v) = parse_plain_decimal(t) {
                     return Ok(Some(v));
                 }
             }
             map.and_then(|m| m.lookup(cell))
-                .or_else(|| parse_number(cell))
-                .or_else(|| if comma { parse_decimal_comma(cell) } else { None })
+                .or_else(|| if comma { parse_comma_number(cell) } else { parse_number(cell) })
                 .map(Some)
                 .ok_or(())
         };
@@ -478,7 +477,10 @@ fn parse_plain_decimal(t: &str) -> Option<f64> {
 pub fn parse_decimal_comma(cell: &str) -> Option<f64> {
     let t = cell.trim();
     let (int, frac) = t.split_once(',')?;
+    let sign = if int.starts_with('-') { "-" } else { "" };
     let digits = int.strip_prefix(['-', '+']).unwrap_or(int);
+    // "1.234,5": points between groups of three digits are thousands separators.
+    let digits = if digits.contains('.') { grouped_thousands(digits)? } else { digits.to_string() };
     let ok = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
         && !frac.is_empty()
@@ -486,7 +488,42 @@ pub fn parse_decimal_comma(cell: &str) -> Option<f64> {
     if !ok {
         return None;
     }
-    format!("{int}.{frac}").parse::<f64>().ok().filter(|v| v.is_finite())
+    format!("{sign}{digits}.{frac}").parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// "1.234" or "12.345.678" → the digits without the points: one to three digits, then groups
+/// of exactly three, joined by points (thousands separators in a decimal-comma number).
+fn grouped_thousands(int: &str) -> Option<String> {
+    let mut parts = int.split('.');
+    let first = parts.next()?;
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if first.is_empty() || first.len() > 3 || !digits(first) {
+        return None;
+    }
+    let mut out = first.to_string();
+    let mut groups = 0;
+    for p in parts {
+        if p.len() != 3 || !digits(p) {
+            return None;
+        }
+        out.push_str(p);
+        groups += 1;
+    }
+    (groups > 0).then_some(out)
+}
+
+/// A cell of a column written with decimal commas: "2,5", "1.234,5", and "1.234" (there a point
+/// between groups of three digits separates thousands: 1234); anything else as [`parse_number`].
+pub fn parse_comma_number(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    if let Some(v) = parse_decimal_comma(t) {
+        return Some(v);
+    }
+    let sign = if t.starts_with('-') { "-" } else { "" };
+    if let Some(g) = grouped_thousands(t.strip_prefix(['-', '+']).unwrap_or(t)) {
+        return format!("{sign}{g}").parse::<f64>().ok().filter(|v| v.is_finite());
+    }
+    parse_number(t)
 }
 
 /// Answer text compared for value maps: lower case, single spaces, no spaces at the ends.
@@ -611,6 +648,16 @@ mod tests {
     fn decimal_comma_parsing_is_strict() {
         assert_eq!(parse_decimal_comma("2,5"), Some(2.5));
         assert_eq!(parse_decimal_comma(" -0,75 "), Some(-0.75));
+        // Thousands separators (an Excel file saved with German or Spanish settings).
+        assert_eq!(parse_decimal_comma("1.234,5"), Some(1234.5));
+        assert_eq!(parse_decimal_comma("-12.345.678,25"), Some(-12_345_678.25));
+        assert_eq!(parse_decimal_comma("1.23,5"), None);
+        assert_eq!(parse_decimal_comma("1234.567,5"), None);
+        assert_eq!(parse_comma_number("1.234"), Some(1234.0));
+        assert_eq!(parse_comma_number("-2.500"), Some(-2500.0));
+        assert_eq!(parse_comma_number("0.5"), Some(0.5), "not thousands: read as written");
+        assert_eq!(parse_comma_number("3"), Some(3.0));
+        assert_eq!(parse_comma_number("1.2.3"), None);
         assert_eq!(parse_decimal_comma("1,5 hours"), None);
         assert_eq!(parse_decimal_comma("1,2,3"), None);
         assert_eq!(parse_decimal_comma(",5"), None);

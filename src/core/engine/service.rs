@@ -769,6 +769,7 @@ impl Service {
                         kind: crate::core::ingest::identify::IdentifyingKind::ParticipantCode,
                         share: 1.0,
                         reason: format!("“{c}” holds the participant codes the wave files were linked by."),
+                        possible: false,
                     });
                 }
                 // The preview hides them too.

@@ -128,6 +128,28 @@ fn has(names: &[String], want: &str) -> bool {
     position(names, want).is_some()
 }
 
+/// A header marker as compared between versions of an export: letters and digits only, in
+/// lower case ("Respondent ID", "RespondentID" and "respondent_id" are one marker).
+pub fn marker_key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// [`position`] with the names compared as markers ([`marker_key`]).
+fn marker_position(names: &[String], want: &str) -> Option<usize> {
+    let want = marker_key(want);
+    names.iter().position(|n| marker_key(n) == want)
+}
+
+fn has_marker(names: &[String], want: &str) -> bool {
+    marker_position(names, want).is_some()
+}
+
+/// True when `name` is one of the markers in `list`, compared as markers.
+fn is_marker(name: &str, list: &[&str]) -> bool {
+    let k = marker_key(name);
+    !k.is_empty() && list.iter().any(|m| marker_key(m) == k)
+}
+
 /// Names taken from one record, trimmed.
 fn names_of(r: Option<&Record>) -> Vec<String> {
     r.map(|r| r.fields.iter().map(|f| f.trim().to_string()).collect()).unwrap_or_default()
@@ -170,12 +192,7 @@ pub fn combine_header_rows(rows: &[&Record]) -> Vec<String> {
 }
 
 fn meta_indexes(names: &[String], list: &[&str]) -> Vec<usize> {
-    names
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| list.iter().any(|m| m.eq_ignore_ascii_case(n.trim())))
-        .map(|(i, _)| i)
-        .collect()
+    names.iter().enumerate().filter(|(_, n)| is_marker(n, list)).map(|(i, _)| i).collect()
 }
 
 fn metadata_note(format: ExportFormat, names: &[String], meta: &[usize]) -> Option<String> {
@@ -207,11 +224,75 @@ fn metadata_note(format: ExportFormat, names: &[String], meta: &[usize]) -> Opti
 fn is_qualtrics(r0: &[String], r1: Option<&Record>, r2: Option<&Record>) -> bool {
     let import_id =
         |r: Option<&Record>| r.is_some_and(|r| r.fields.iter().any(|f| f.trim_start().starts_with("{\"ImportId\"")));
-    (has(r0, "StartDate")
-        && has(r0, "EndDate")
-        && ["Status", "Progress", "IPAddress", "ResponseId", "Finished"].iter().any(|n| has(r0, n)))
+    (has_marker(r0, "StartDate")
+        && has_marker(r0, "EndDate")
+        && ["Status", "Progress", "IPAddress", "ResponseId", "Finished"].iter().any(|n| has_marker(r0, n)))
         || import_id(r1)
         || import_id(r2)
+}
+
+/// `V1`, `V2`, … (the metadata columns of the legacy Qualtrics export).
+fn is_v_name(name: &str) -> bool {
+    name.trim()
+        .strip_prefix('V')
+        .is_some_and(|d| !d.is_empty() && d.len() <= 3 && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The legacy Qualtrics export: row 1 `V1…V10` then `Q1, Q2, …`; row 2 the metadata names
+/// (`ResponseID`, `ResponseSet`, `Name`, `ExternalDataReference`, `EmailAddress`, `IPAddress`,
+/// `Status`, `StartDate`, `EndDate`, `Finished`) and then the question texts.
+fn is_qualtrics_legacy(r0: &[String], r1: Option<&Record>) -> bool {
+    let row2 = names_of(r1);
+    r0.iter().filter(|n| is_v_name(n)).count() >= 3
+        && has_marker(&row2, "ResponseID")
+        && (has_marker(&row2, "StartDate") || has_marker(&row2, "EndDate"))
+}
+
+fn qualtrics_legacy(records: &[Record], override_rows: Option<usize>) -> Layout {
+    let r0 = names_of(records.first());
+    let r1 = names_of(records.get(1));
+    let header_rows = override_rows.unwrap_or(2);
+    let (names, labels): (Vec<String>, Vec<(usize, String)>) = if header_rows >= 2 {
+        let mut labels = Vec::new();
+        let names = r0
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let below = r1.get(i).map_or("", String::as_str);
+                if is_v_name(n) && !below.is_empty() {
+                    // A metadata column: its real name is on row 2.
+                    below.to_string()
+                } else {
+                    if !below.is_empty() {
+                        labels.push((i, below.to_string()));
+                    }
+                    n.clone()
+                }
+            })
+            .collect();
+        (names, labels)
+    } else {
+        (r0.clone(), Vec::new())
+    };
+    let metadata = meta_indexes(&names, QUALTRICS_META);
+    let mut notes = vec![if header_rows >= 2 {
+        "Recognised a Qualtrics export (legacy layout): row 1 gives the column names (“V1”, “V2”, … for Qualtrics’ own \
+         columns, named from row 2) and row 2 the question text."
+            .to_string()
+    } else {
+        format!("Recognised a Qualtrics export (legacy layout) with {header_rows} header row(s).")
+    }];
+    notes.extend(metadata_note(ExportFormat::Qualtrics, &names, &metadata));
+    Layout {
+        format: ExportFormat::Qualtrics,
+        header_rows,
+        status_column: marker_position(&names, "Status"),
+        finished_column: marker_position(&names, "Finished"),
+        names,
+        labels,
+        metadata,
+        notes,
+    }
 }
 
 fn qualtrics(records: &[Record], override_rows: Option<usize>) -> Layout {
@@ -221,7 +302,7 @@ fn qualtrics(records: &[Record], override_rows: Option<usize>) -> Layout {
         |r: Option<&Record>| r.is_some_and(|r| r.fields.iter().any(|f| f.trim_start().starts_with("{\"ImportId\"")));
     // Row 2 is question text when row 3 holds import IDs, or when it does not look like data
     // (its StartDate cell does not start with a digit).
-    let start_col = position(&names, "StartDate").unwrap_or(0);
+    let start_col = marker_position(&names, "StartDate").unwrap_or(0);
     let row2_is_labels = import_id(r2)
         || (r1.is_some() && !cell(r1, start_col).starts_with(|c: char| c.is_ascii_digit()) && !import_id(r1));
     let auto_rows = if import_id(r2) {
@@ -248,8 +329,8 @@ fn qualtrics(records: &[Record], override_rows: Option<usize>) -> Layout {
     Layout {
         format: ExportFormat::Qualtrics,
         header_rows,
-        status_column: position(&names, "Status"),
-        finished_column: position(&names, "Finished"),
+        status_column: marker_position(&names, "Status"),
+        finished_column: marker_position(&names, "Finished"),
         names,
         labels,
         metadata,
@@ -257,9 +338,33 @@ fn qualtrics(records: &[Record], override_rows: Option<usize>) -> Layout {
     }
 }
 
+/// A cell of SurveyMonkey's second header row under a question with one answer column.
+fn is_response_cell(cell: &str) -> bool {
+    matches!(marker_key(cell).as_str(), "response" | "openendedresponse")
+}
+
+/// SurveyMonkey's second header row, by its shape: blank under the metadata columns (and under
+/// the first column), "Response" or "Open-Ended Response" under single-answer questions, and
+/// no numbers (it holds answer labels, not answers).
+fn is_surveymonkey_second_row(r0: &[String], r1: Option<&Record>) -> bool {
+    let Some(r1) = r1 else { return false };
+    let meta = meta_indexes(r0, SURVEYMONKEY_META);
+    let blank_under_meta = meta.iter().chain(std::iter::once(&0)).all(|&i| cell(Some(r1), i).is_empty());
+    let responses = r1.fields.iter().filter(|f| is_response_cell(f)).count();
+    let numbers = r1.fields.iter().filter(|f| crate::core::dataset::parse_number(f).is_some()).count();
+    blank_under_meta && responses >= 1 && numbers == 0 && !r0.first().is_some_and(|f| f.is_empty())
+}
+
+fn is_surveymonkey(r0: &[String], r1: Option<&Record>) -> bool {
+    (has_marker(r0, "Respondent ID") && (has_marker(r0, "Collector ID") || has_marker(r0, "Start Date")))
+        || is_surveymonkey_second_row(r0, r1)
+}
+
 fn surveymonkey(records: &[Record], override_rows: Option<usize>) -> Layout {
     let r0 = names_of(records.first());
-    let id_col = position(&r0, "Respondent ID").unwrap_or(0);
+    let id_col = marker_position(&r0, "Respondent ID")
+        .or_else(|| meta_indexes(&r0, SURVEYMONKEY_META).first().copied())
+        .unwrap_or(0);
     let r1 = records.get(1);
     // The second header row has no respondent ID (data rows always do).
     let auto_rows = if r1.is_some() && cell(r1, id_col).is_empty() { 2 } else { 1 };
@@ -270,7 +375,7 @@ fn surveymonkey(records: &[Record], override_rows: Option<usize>) -> Layout {
         .iter()
         .enumerate()
         // "Custom Data" columns are the survey owner's (often the group), so not metadata.
-        .filter(|(_, n)| SURVEYMONKEY_META.iter().any(|m| m.eq_ignore_ascii_case(n)))
+        .filter(|(_, n)| is_marker(n, SURVEYMONKEY_META))
         .map(|(i, _)| i)
         .collect();
     let labels: Vec<(usize, String)> = if header_rows >= 2 {
@@ -481,16 +586,19 @@ pub fn recognise(records: &[Record], delimiter: char, override_rows: Option<usiz
             ],
         };
     }
+    // SurveyMonkey first: its full export has "Start Date", "End Date" and "IP Address" too.
+    if is_surveymonkey(&r0, records.get(1)) {
+        return surveymonkey(records, override_rows);
+    }
+    if is_qualtrics_legacy(&r0, records.get(1)) {
+        return qualtrics_legacy(records, override_rows);
+    }
     if is_qualtrics(&r0, records.get(1), records.get(2)) {
         return qualtrics(records, override_rows);
     }
-    if has(&r0, "Respondent ID") && (has(&r0, "Collector ID") || has(&r0, "Start Date")) {
-        return surveymonkey(records, override_rows);
-    }
-    if r0.first().is_some_and(|f| GOOGLE_TIMESTAMP.contains(&f.to_lowercase().as_str())) {
+    if r0.first().is_some_and(|f| is_marker(f, GOOGLE_TIMESTAMP)) {
         return single_header(ExportFormat::GoogleForms, records, override_rows, &|n| {
-            let l = n.to_lowercase();
-            GOOGLE_META.contains(&l.as_str()) || GOOGLE_TIMESTAMP.contains(&l.as_str())
+            is_marker(n, GOOGLE_META) || is_marker(n, GOOGLE_TIMESTAMP)
         });
     }
     let kobo_marks = [
@@ -604,6 +712,74 @@ mod tests {
             vec!["Respondent ID", "Collector ID", "First Name", "Matrix? | Row A", "Matrix? | Row B", "Sex | Response"]
         );
         assert_eq!(l.metadata, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn markers_compare_without_spaces_punctuation_or_case() {
+        assert_eq!(marker_key("Respondent ID"), "respondentid");
+        assert_eq!(marker_key("respondent_id"), marker_key("RespondentID"));
+        assert_eq!(marker_key("Duration (in seconds)"), "durationinseconds");
+        // The older SurveyMonkey spelling: no spaces.
+        let l = layout(
+            "RespondentID,CollectorID,StartDate,EndDate,IP Address,Email Address,First Name,LastName,Custom Data,How was it?\n\
+             ,,,,,,,,,Response\n101,202,2013-01-01,2013-01-01,10.0.0.1,,,,grp A,Good\n",
+            ',',
+        );
+        assert_eq!(l.format, ExportFormat::SurveyMonkey, "{:?}", l.notes);
+        assert_eq!(l.header_rows, 2);
+        assert_eq!(l.metadata, vec![0, 1, 2, 3, 4, 5, 6, 7], "Custom Data is the survey owner's, not metadata");
+        assert_eq!(l.names.last().map(String::as_str), Some("How was it? | Response"));
+    }
+
+    #[test]
+    fn surveymonkey_second_row_by_its_shape_with_one_metadata_column_left() {
+        // An anonymised, trimmed copy: only the ID column is left of SurveyMonkey's own.
+        let l = layout(
+            "Respondent ID,Rate the sessions,,Did you seek help?,Anything else?\n\
+             ,Useful,Enjoyable,Response,Open-Ended Response\n\
+             1001,Agree,Disagree,Yes,fine\n1002,Agree,Agree,No,\n",
+            ',',
+        );
+        assert_eq!(l.format, ExportFormat::SurveyMonkey);
+        assert_eq!(l.header_rows, 2);
+        assert_eq!(
+            l.names,
+            vec![
+                "Respondent ID",
+                "Rate the sessions | Useful",
+                "Rate the sessions | Enjoyable",
+                "Did you seek help? | Response",
+                "Anything else? | Open-Ended Response"
+            ]
+        );
+        assert_eq!(l.metadata, vec![0]);
+        assert!(l.labels.contains(&(3, "Did you seek help?".to_string())));
+        // The ID column renamed too: the second row's shape is enough.
+        let l = layout("id,Did you seek help?\n,Response\n1,Yes\n2,No\n", ',');
+        assert_eq!((l.format, l.header_rows), (ExportFormat::SurveyMonkey, 2));
+        // A second row of data is not a header row.
+        let p = layout("id,answer\n,Response\n1,2\n", ',');
+        assert_eq!(p.format, ExportFormat::SurveyMonkey);
+        let p = layout("id,answer\n,3\n1,2\n", ',');
+        assert_eq!(p.format, ExportFormat::Plain);
+    }
+
+    #[test]
+    fn legacy_qualtrics_v_columns_named_from_row_two() {
+        let l = layout(
+            "V1,V2,V3,V4,V5,V6,V7,V8,V9,V10,Q1,Q2_1\n\
+             ResponseID,ResponseSet,Name,ExternalDataReference,EmailAddress,IPAddress,Status,StartDate,EndDate,Finished,How old are you?,I felt welcome\n\
+             R_1,Default Response Set,Anonymous,,,10.0.0.1,0,2014-03-01 10:00:00,2014-03-01 10:05:00,1,34,4\n",
+            ',',
+        );
+        assert_eq!(l.format, ExportFormat::Qualtrics);
+        assert_eq!(l.header_rows, 2);
+        assert_eq!(l.names.get(..3), Some(&["ResponseID".to_string(), "ResponseSet".into(), "Name".into()][..]));
+        assert_eq!(l.names.get(10..), Some(&["Q1".to_string(), "Q2_1".into()][..]));
+        assert_eq!(l.metadata, (0..10).collect::<Vec<_>>());
+        assert_eq!(l.labels, vec![(10, "How old are you?".to_string()), (11, "I felt welcome".to_string())]);
+        assert_eq!(l.status_column, Some(6));
+        assert_eq!(l.finished_column, Some(9));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! cleaned-data export leaves them out unless the recipe keeps them (`keep_identifying`).
 
 use super::types::{compact, header_words, parse_date, sample, Sample};
-use crate::core::dataset::{parse_number, Column, Dataset};
+use crate::core::dataset::{parse_number, shorten, Column, Dataset};
 use serde::{Deserialize, Serialize};
 
 /// What kind of identifying data a column holds.
@@ -18,8 +18,13 @@ pub enum IdentifyingKind {
     DateOfBirth,
     /// Latitude, longitude or GPS coordinates.
     Location,
+    /// Postal addresses or postcodes.
+    Address,
     /// The participant code wave files were linked by (`link_code` and the code columns).
     ParticipantCode,
+    /// A reference that links the response to a person elsewhere: Qualtrics'
+    /// `ExternalReference` (a contact list's ID), REDCap's `redcap_survey_identifier`.
+    ExternalReference,
 }
 
 impl IdentifyingKind {
@@ -32,7 +37,9 @@ impl IdentifyingKind {
             IdentifyingKind::IpAddress => "IP addresses",
             IdentifyingKind::DateOfBirth => "exact dates of birth",
             IdentifyingKind::Location => "map coordinates (latitude/longitude)",
+            IdentifyingKind::Address => "postal addresses",
             IdentifyingKind::ParticipantCode => "participant codes",
+            IdentifyingKind::ExternalReference => "references to a contact list",
         }
     }
 }
@@ -46,6 +53,11 @@ pub struct IdentifyingColumn {
     pub share: f64,
     /// Why, in plain language.
     pub reason: String,
+    /// Only possibly identifying (judged from the cells alone, such as single capitalised words
+    /// that may be given names): shown as a warning for the user to check, and kept in the
+    /// cleaned data unless the user confirms it ([`columns_to_leave_out_confirmed`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub possible: bool,
 }
 
 /// Share needed when the column name also says what the column is.
@@ -98,7 +110,7 @@ pub fn is_phone(cell: &str, plain_digits: bool) -> bool {
         return false;
     }
     let n = t.chars().filter(char::is_ascii_digit).count();
-    if !(7..=15).contains(&n) || parse_date(t).is_some() {
+    if !(7..=15).contains(&n) || parse_date(t).is_some() || is_coordinate_pair(t) {
         return false;
     }
     let written = t.starts_with('+')
@@ -142,9 +154,41 @@ fn is_coordinate(cell: &str, limit: f64) -> bool {
 /// A latitude and longitude in one cell ("51.5074, -0.1278", KoboToolbox's
 /// "51.5074 -0.1278 35 5" with altitude and precision).
 fn is_coordinate_pair(cell: &str) -> bool {
-    let parts: Vec<&str> = cell.split([',', ';', ' ']).filter(|s| !s.is_empty()).collect();
+    // (KoboToolbox's `_geolocation` is written "[-1.2921, 36.8219]".)
+    let t = cell.trim().trim_start_matches(['[', '(']).trim_end_matches([']', ')']);
+    let parts: Vec<&str> = t.split([',', ';', ' ']).filter(|s| !s.is_empty()).collect();
     matches!(parts.as_slice(), [lat, lon, rest @ ..]
         if rest.len() <= 2 && is_coordinate(lat, 90.0) && is_coordinate(lon, 180.0) && rest.iter().all(|r| parse_number(r).is_some()))
+}
+
+/// A KoboToolbox / ODK geopoint: "latitude longitude altitude accuracy", four numbers
+/// separated by spaces, the first two a latitude and a longitude with three or more decimals.
+pub fn is_geopoint(cell: &str) -> bool {
+    let parts: Vec<&str> = cell.split_whitespace().collect();
+    matches!(parts.as_slice(), [lat, lon, alt, acc]
+        if is_coordinate(lat, 90.0) && is_coordinate(lon, 180.0) && parse_number(alt).is_some() && parse_number(acc).is_some())
+}
+
+/// Columns the survey tools name for identifying data, compared as markers (no spaces,
+/// punctuation or case): the kind, and what the tool puts there.
+const TOOL_COLUMNS: &[(&str, IdentifyingKind, &str)] = &[
+    ("RecipientEmail", IdentifyingKind::Email, "Qualtrics’ column for the e-mail address the survey was sent to"),
+    ("RecipientFirstName", IdentifyingKind::Name, "Qualtrics’ column for the first name of the person the survey was sent to"),
+    ("RecipientLastName", IdentifyingKind::Name, "Qualtrics’ column for the last name of the person the survey was sent to"),
+    ("EmailAddress", IdentifyingKind::Email, "the e-mail address column of Qualtrics’ and SurveyMonkey’s exports"),
+    ("IPAddress", IdentifyingKind::IpAddress, "the survey tool’s column for the internet (IP) address the answers came from"),
+    ("LocationLatitude", IdentifyingKind::Location, "Qualtrics’ column for the latitude the answers came from"),
+    ("LocationLongitude", IdentifyingKind::Location, "Qualtrics’ column for the longitude the answers came from"),
+    ("_geolocation", IdentifyingKind::Location, "KoboToolbox’s column for the first location question’s latitude and longitude"),
+    ("ExternalReference", IdentifyingKind::ExternalReference, "Qualtrics’ column for the ID of the person in a contact list or another system"),
+    ("ExternalDataReference", IdentifyingKind::ExternalReference, "Qualtrics’ column for the ID of the person in a contact list or another system"),
+    ("redcap_survey_identifier", IdentifyingKind::ExternalReference, "REDCap’s column for the identifier given to each person in a survey’s participant list (often a name or e-mail address)"),
+];
+
+/// A survey tool's own identifying column ([`TOOL_COLUMNS`]), when it holds anything.
+fn tool_column(name: &str) -> Option<(IdentifyingKind, &'static str)> {
+    let key = compact(name);
+    TOOL_COLUMNS.iter().find(|(m, _, _)| compact(m) == key).map(|&(_, k, why)| (k, why))
 }
 
 /// "all" or "87%".
@@ -170,15 +214,174 @@ pub(crate) fn identify_sampled(
     if s.n_filled == 0 {
         return None;
     }
-    let words = header_words(&col.name);
-    let flat = compact(&col.name);
+    if let Some(found) = judge(ds, col, s, &col.name, "its name") {
+        return Some(found);
+    }
+    // The question text of a multi-row header (Qualtrics' second row, SurveyMonkey's first):
+    // "Q2" asked "What is your first name?".
+    if let Some(label) = ds.labels.iter().find(|(c, _)| *c == col.name).map(|(_, l)| l.as_str()) {
+        if let Some(found) = judge(ds, col, s, label, &format!("its question (“{}”)", shorten(label))) {
+            return Some(found);
+        }
+    }
+    possible_given_names(ds, col, s)
+}
+
+/// Answer words that are capitalised single words but not names (a one-word feedback
+/// column, labels, frequencies).
+const NOT_GIVEN_NAMES: &[&str] = &[
+    "good",
+    "great",
+    "fine",
+    "ok",
+    "okay",
+    "helpful",
+    "useful",
+    "excellent",
+    "bad",
+    "poor",
+    "fair",
+    "boring",
+    "interesting",
+    "fun",
+    "nothing",
+    "none",
+    "everything",
+    "yes",
+    "no",
+    "maybe",
+    "agree",
+    "disagree",
+    "neutral",
+    "male",
+    "female",
+    "other",
+    "never",
+    "rarely",
+    "sometimes",
+    "often",
+    "always",
+    "daily",
+    "weekly",
+    "monthly",
+    "intervention",
+    "control",
+    "treatment",
+    "waitlist",
+    "baseline",
+    "pre",
+    "post",
+    "followup",
+    "low",
+    "medium",
+    "high",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "urban",
+    "rural",
+    "single",
+    "married",
+    "divorced",
+    "widowed",
+    "employed",
+    "unemployed",
+    "student",
+    "retired",
+    "english",
+    "spanish",
+    "french",
+    "online",
+    "group",
+    "individual",
+    "morning",
+    "afternoon",
+    "evening",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "bien",
+    "bon",
+    "bueno",
+    "malo",
+    "mal",
+    "oui",
+    "non",
+    "si",
+    "sí",
+];
+
+/// A column whose cells are mostly one capitalised word each, different from row to row (given
+/// names in a column called "Q7" with no question text to say so): flagged as *possibly* names,
+/// for the user to check. Never left out without the user's word.
+fn possible_given_names(ds: &Dataset, col: &Column, s: &Sample<'_>) -> Option<IdentifyingColumn> {
+    if ds.value_map(&col.name).is_some() || s.n_filled < 3 || s.n_distinct() < 3 {
+        return None;
+    }
+    let one_word = |v: &str| {
+        let n = v.chars().count();
+        !v.contains(char::is_whitespace) && (2..=20).contains(&n) && is_name_like(v) && !v.ends_with('.')
+    };
+    let share = s.share(one_word);
+    // Mostly different from row to row (labels and answer words repeat).
+    let varied = s.n_distinct() * 2 >= s.n_filled;
+    let common = s.values.iter().filter(|(v, _)| NOT_GIVEN_NAMES.contains(&v.to_lowercase().as_str())).count();
+    if share < CONTENT_ONLY || !varied || common * 5 > s.n_distinct() {
+        return None;
+    }
+    let name = &col.name;
+    Some(IdentifyingColumn {
+        column: name.clone(),
+        kind: IdentifyingKind::Name,
+        share,
+        reason: format!(
+            "“{name}” might hold given names: {} of its filled cells are single capitalised words that differ from row to row. It is kept in the cleaned data, since it may be an answer column: check it before sharing the file.",
+            percent(share)
+        ),
+        possible: true,
+    })
+}
+
+/// The rules of [`identify_sampled`], reading the header words of `header` (the column's name
+/// or its question text), which `its` names in the reasons ("its name", "its question (…)").
+fn judge(ds: &Dataset, col: &Column, s: &Sample<'_>, header: &str, its: &str) -> Option<IdentifyingColumn> {
+    let words = header_words(header);
+    let flat = compact(header);
     let name = &col.name;
     let found = |kind: IdentifyingKind, share: f64, reason: String| {
-        Some(IdentifyingColumn { column: name.clone(), kind, share, reason })
+        Some(IdentifyingColumn { column: name.clone(), kind, share, reason, possible: false })
     };
 
+    // The survey tools' own identifying columns, by their names alone.
+    if let Some((kind, why)) = tool_column(name) {
+        return found(
+            kind,
+            1.0,
+            format!("“{name}” is {why}: it can identify people whatever its cells look like ({}).", kind.name()),
+        );
+    }
+
     // E-mail addresses.
-    let email_header = any_word(&words, &["email", "mail", "correo"]) || flat.contains("email");
+    let email_header =
+        any_word(&words, &["email", "mail", "correo", "courriel", "contact", "contacto"]) || flat.contains("email");
     let share = s.share(is_email);
     if share >= CONTENT_ONLY || (email_header && share >= WITH_HEADER) {
         return found(
@@ -217,7 +420,7 @@ pub(crate) fn identify_sampled(
                 IdentifyingKind::DateOfBirth,
                 share,
                 format!(
-                    "“{name}” looks like exact dates of birth: its name mentions birth and {} of its filled cells are full dates. An age or age band is enough for the analyses.",
+                    "“{name}” looks like exact dates of birth: {its} mentions birth and {} of its filled cells are full dates. An age or age band is enough for the analyses.",
                     percent(share)
                 ),
             );
@@ -225,7 +428,7 @@ pub(crate) fn identify_sampled(
     }
 
     // Latitude / longitude.
-    if let Some(found_location) = location(s, &words, &flat, name) {
+    if let Some(found_location) = location(ds, s, &words, &flat, name, its) {
         return Some(found_location);
     }
 
@@ -244,6 +447,10 @@ pub(crate) fn identify_sampled(
             "teléfono",
             "celular",
             "sms",
+            "contact",
+            "contacto",
+            "téléphone",
+            "portable",
         ],
     ) || flat.contains("phone");
     let share = s.share(|v| is_phone(v, phone_header));
@@ -255,7 +462,51 @@ pub(crate) fn identify_sampled(
         );
     }
 
-    // People's names: the column name must say so.
+    // Postal addresses and postcodes: the name (or question) must say so, and the cells differ
+    // and look like addresses (a house number or several words), not yes/no or scale answers.
+    let address_header = any_word(
+        &words,
+        &[
+            "address",
+            "addresses",
+            "street",
+            "postcode",
+            "zip",
+            "zipcode",
+            "postal",
+            "adresse",
+            "dirección",
+            "direccion",
+            "domicilio",
+            "calle",
+            "rue",
+        ],
+    ) || flat.contains("postcode")
+        || flat.contains("zipcode")
+        || flat.contains("homeaddress");
+    let not_postal =
+        any_word(&words, &["email", "mail", "ip", "ipaddress", "web", "url", "website", "correo", "courriel"])
+            || flat.contains("email")
+            || flat.contains("ipaddress");
+    if address_header && !not_postal && ds.value_map(name).is_none() {
+        let share = s.share(|v| {
+            v.chars().any(char::is_alphanumeric)
+                && (v.chars().any(|c| c.is_ascii_digit()) || v.split_whitespace().count() >= 2)
+        });
+        let varied = s.n_distinct() >= 2 && s.n_distinct() * 10 >= s.n_filled * 3;
+        if share >= WITH_HEADER && varied {
+            return found(
+                IdentifyingKind::Address,
+                share,
+                format!(
+                    "“{name}” looks like postal addresses or postcodes: {its} says so and {} of its filled cells differ from row to row and hold a house number or several words.",
+                    percent(share)
+                ),
+            );
+        }
+    }
+
+    // People's names: the column name (or its question) must say so.
     let name_header = any_word(
         &words,
         &[
@@ -336,7 +587,7 @@ pub(crate) fn identify_sampled(
                 IdentifyingKind::Name,
                 share,
                 format!(
-                    "“{name}” looks like people’s names: its name says so and {} of its filled cells are capitalised words that differ from row to row.",
+                    "“{name}” looks like people’s names: {its} says so and {} of its filled cells are capitalised words that differ from row to row.",
                     percent(share)
                 ),
             );
@@ -345,8 +596,35 @@ pub(crate) fn identify_sampled(
     None
 }
 
-/// Latitude, longitude or GPS columns: the name must say so and the cells be precise coordinates.
-fn location(s: &Sample<'_>, words: &[String], flat: &str, name: &str) -> Option<IdentifyingColumn> {
+/// True when the dataset has KoboToolbox's split columns of the geopoint question `name`:
+/// `_<name>_latitude` or `_<name>_longitude` (for a question in a group, `group/name`, the
+/// split columns may carry the group too).
+fn has_split_siblings(ds: &Dataset, name: &str) -> bool {
+    let last = name.rsplit('/').next().unwrap_or(name).to_lowercase();
+    if last.is_empty() {
+        return false;
+    }
+    ds.columns.iter().any(|c| {
+        let l = c.name.to_lowercase();
+        let Some(inner) = l.strip_prefix('_') else { return false };
+        let Some(q) = inner.strip_suffix("_latitude").or_else(|| inner.strip_suffix("_longitude")) else {
+            return false;
+        };
+        q == last || q == name.to_lowercase() || q.ends_with(&format!("/{last}"))
+    })
+}
+
+/// Latitude, longitude or GPS columns: the name says so and the cells are precise
+/// coordinates; or the cells are geopoints ("lat lon altitude accuracy"); or the column has
+/// KoboToolbox's split `_<name>_latitude` / `_<name>_longitude` siblings and holds coordinates.
+fn location(
+    ds: &Dataset,
+    s: &Sample<'_>,
+    words: &[String],
+    flat: &str,
+    name: &str,
+    its: &str,
+) -> Option<IdentifyingColumn> {
     let lat = any_word(words, &["lat", "latitude", "latitud"]) || flat.contains("latitude");
     let lon = any_word(words, &["lon", "lng", "long", "longitude", "longitud"]) || flat.contains("longitude");
     let pair = any_word(
@@ -375,15 +653,38 @@ fn location(s: &Sample<'_>, words: &[String], flat: &str, name: &str) -> Option<
     if pair || lat || lon {
         best = best.max(s.share(is_coordinate_pair));
     }
-    (best >= WITH_HEADER).then(|| IdentifyingColumn {
+    let place = |share: f64, reason: String| IdentifyingColumn {
         column: name.to_string(),
         kind: IdentifyingKind::Location,
-        share: best,
-        reason: format!(
-            "“{name}” holds map coordinates: its name says latitude, longitude or GPS and {} of its filled cells are coordinates with three or more decimals, precise enough to find where someone lives.",
+        share,
+        reason,
+        possible: false,
+    };
+    if best >= WITH_HEADER {
+        return Some(place(best, format!(
+            "“{name}” holds map coordinates: {its} says latitude, longitude or GPS and {} of its filled cells are coordinates with three or more decimals, precise enough to find where someone lives.",
             percent(best)
-        ),
-    })
+        )));
+    }
+    // Geopoints, whatever the column is called (a KoboToolbox location question).
+    let geo = s.share(is_geopoint);
+    if geo >= CONTENT_ONLY {
+        return Some(place(geo, format!(
+            "“{name}” holds map locations: {} of its filled cells are GPS points (latitude, longitude, altitude and accuracy), precise enough to find where someone lives.",
+            percent(geo)
+        )));
+    }
+    // The combined column of a geopoint whose parts are split out beside it.
+    let pairs = s.share(is_coordinate_pair);
+    if pairs >= WITH_HEADER && has_split_siblings(ds, name) {
+        return Some(place(pairs, format!(
+            "“{name}” holds map locations: its latitude and longitude are also split into the columns “_{}_latitude” and “_{}_longitude”, and {} of its filled cells are coordinates.",
+            name.rsplit('/').next().unwrap_or(name),
+            name.rsplit('/').next().unwrap_or(name),
+            percent(pairs)
+        )));
+    }
+    None
 }
 
 /// Every column that looks like it identifies people, in column order.
@@ -393,8 +694,21 @@ pub fn identifying_columns(ds: &Dataset) -> Vec<IdentifyingColumn> {
 
 /// The identifying columns to leave out of exports: all of them except those named in `keep`
 /// (the recipe's `keep_identifying`).
+/// Columns flagged only as *possibly* identifying are not left out (a legitimate answer column
+/// is never dropped without the user's word; see [`columns_to_leave_out_confirmed`]).
 pub fn columns_to_leave_out(ds: &Dataset, keep: &[String]) -> Vec<String> {
-    identifying_columns(ds).into_iter().map(|c| c.column).filter(|c| !keep.contains(c)).collect()
+    columns_to_leave_out_confirmed(ds, keep, &[])
+}
+
+/// [`columns_to_leave_out`], with the possibly identifying columns the user confirmed
+/// (`confirmed`) left out too.
+pub fn columns_to_leave_out_confirmed(ds: &Dataset, keep: &[String], confirmed: &[String]) -> Vec<String> {
+    identifying_columns(ds)
+        .into_iter()
+        .filter(|c| !c.possible || confirmed.contains(&c.column))
+        .map(|c| c.column)
+        .filter(|c| !keep.contains(c))
+        .collect()
 }
 
 #[cfg(test)]
@@ -422,6 +736,7 @@ mod tests {
                 && !is_phone("-1234567", false)
                 && !is_phone("12", true)
                 && !is_phone("3.25", true)
+                && !is_phone("-1.2921 36.8219", false)
         );
         assert!(
             is_name_like("Ana López")
@@ -472,6 +787,130 @@ mod tests {
             found.iter().map(|f| (f.column.as_str(), f.kind)).collect::<Vec<_>>(),
             vec![("contact", IdentifyingKind::Email), ("x", IdentifyingKind::IpAddress)]
         );
+    }
+
+    #[test]
+    fn kobo_geopoints_by_content_and_by_their_split_siblings() {
+        // A geopoint question named by the form's author ("point"), its split columns beside it;
+        // "where" holds geopoints under a name that says nothing; "visits" is a select_multiple
+        // answer (space-separated codes), not a place.
+        let csv = "point;_point_latitude;_point_longitude;_point_altitude;_point_precision;where;visits;score;_geolocation\n\
+                   -1.2921 36.8219 1795.0 5.0;-1.2921;36.8219;1795.0;5.0;-1.2833 36.8167 1700 4.5;1 3 4 5;3;[-1.2921, 36.8219]\n\
+                   -1.3000 36.8000 1790.0 8.0;-1.3000;36.8000;1790.0;8.0;-1.2950 36.8250 1710 3.9;2 4;4;[-1.3000, 36.8000]\n\
+                   -1.3100 36.7900 1801.0 6.5;-1.3100;36.7900;1801.0;6.5;-1.3011 36.8101 1690 5.0;1 2 3 4;2;[-1.3100, 36.7900]\n";
+        let ds = read_csv(csv.as_bytes(), "kobo.csv").unwrap();
+        let found = identifying_columns(&ds);
+        let kind = |c: &str| found.iter().find(|x| x.column == c).map(|x| x.kind);
+        for c in ["point", "_point_latitude", "_point_longitude", "where", "_geolocation"] {
+            assert_eq!(kind(c), Some(IdentifyingKind::Location), "{c}: {found:?}");
+        }
+        for c in ["_point_altitude", "_point_precision", "visits", "score"] {
+            assert_eq!(kind(c), None, "{c}: {found:?}");
+        }
+        let left_out = columns_to_leave_out(&ds, &[]);
+        assert!(left_out.contains(&"point".to_string()) && left_out.contains(&"where".to_string()));
+        assert!(
+            is_geopoint("-1.2921 36.8219 1795.0 5.0") && !is_geopoint("1 3 4 5") && !is_geopoint("-1.2921 36.8219")
+        );
+
+        // Two-number points (no altitude) are found only beside their split columns.
+        let csv = "spot,_spot_latitude,_spot_longitude,other\n-1.2921 36.8219,-1.2921,36.8219,-1.2921 36.8219\n\
+                   -1.3000 36.8000,-1.3000,36.8000,-1.3000 36.8000\n";
+        let ds = read_csv(csv.as_bytes(), "kobo2.csv").unwrap();
+        let found = identifying_columns(&ds);
+        let spot = found.iter().find(|x| x.column == "spot").expect("spot is flagged");
+        assert!(spot.reason.contains("“_spot_latitude”"), "{}", spot.reason);
+        assert!(!found.iter().any(|x| x.column == "other"), "{found:?}");
+    }
+
+    #[test]
+    fn survey_tools_identifying_columns_by_name() {
+        let csv =
+            "RecipientEmail,RecipientFirstName,RecipientLastName,ExternalReference,ExternalDataReference,IPAddress,\
+                   LocationLatitude,LocationLongitude,redcap_survey_identifier,score\n\
+                   a@example.org,Ana,Silva,EMP-0042,X1,anonymised,40.7,-74.0,ana.silva,3\n\
+                   b@example.org,Ben,Okafor,EMP-0043,X2,anonymised,40.8,-73.9,ben.okafor,4\n";
+        let ds = read_csv(csv.as_bytes(), "q.csv").unwrap();
+        let found = identifying_columns(&ds);
+        let kind = |c: &str| found.iter().find(|x| x.column == c).map(|x| x.kind);
+        assert_eq!(kind("RecipientEmail"), Some(IdentifyingKind::Email));
+        assert_eq!(kind("RecipientFirstName"), Some(IdentifyingKind::Name));
+        assert_eq!(kind("RecipientLastName"), Some(IdentifyingKind::Name));
+        assert_eq!(kind("ExternalReference"), Some(IdentifyingKind::ExternalReference));
+        assert_eq!(kind("ExternalDataReference"), Some(IdentifyingKind::ExternalReference));
+        assert_eq!(kind("IPAddress"), Some(IdentifyingKind::IpAddress), "by its name, even when the cells are not IPs");
+        assert_eq!(kind("LocationLatitude"), Some(IdentifyingKind::Location), "by its name, even with one decimal");
+        assert_eq!(kind("LocationLongitude"), Some(IdentifyingKind::Location));
+        assert_eq!(kind("redcap_survey_identifier"), Some(IdentifyingKind::ExternalReference));
+        assert_eq!(kind("score"), None);
+        let r = found.iter().find(|x| x.column == "ExternalReference").unwrap();
+        assert!(r.reason.starts_with("“ExternalReference” is Qualtrics’ column"), "{}", r.reason);
+        assert_eq!(columns_to_leave_out(&ds, &["score".into()]).len(), 9);
+        // Blank, they identify no one.
+        let ds = read_csv(b"RecipientEmail,ExternalReference,score\n,,3\n,,4\n", "b.csv").unwrap();
+        assert!(identifying_columns(&ds).is_empty());
+    }
+
+    #[test]
+    fn question_texts_of_multi_row_headers_are_read() {
+        // A Qualtrics export: names Q1…, question text on row 2.
+        let csv = "StartDate,EndDate,Status,Q1,Q2,Q3,Q4,Q5,Q6,Q7\n\
+                   Start Date,End Date,Response Type,Participant code,What is your first name?,Date de naissance,\
+                   ¿Cuál es su dirección?,Nombre de séances suivies,How long did the sessions feel?,Votre prénom\n\
+                   2024-03-04,2024-03-04,IP Address,P01,Ana,02/04/1990,Calle Mayor 12,4,Too short,Chloé\n\
+                   2024-03-04,2024-03-04,IP Address,P02,Benoît,15/11/1985,Rue de la Paix 3,6,About right,Marc\n\
+                   2024-03-05,2024-03-05,IP Address,P03,Dev,30/07/2001,12 High Street,5,About right,Léa\n\
+                   2024-03-05,2024-03-05,IP Address,P04,Grace,01/01/1979,Av. Libertad 40,6,Too long,Hugo\n";
+        let ds = read_csv(csv.as_bytes(), "q.csv").unwrap();
+        assert_eq!(ds.header_rows, 2);
+        let found = identifying_columns(&ds);
+        let kind = |c: &str| found.iter().find(|x| x.column == c).map(|x| x.kind);
+        assert_eq!(kind("Q2"), Some(IdentifyingKind::Name), "{found:?}");
+        assert_eq!(kind("Q3"), Some(IdentifyingKind::DateOfBirth), "{found:?}");
+        assert_eq!(kind("Q4"), Some(IdentifyingKind::Address), "{found:?}");
+        assert_eq!(kind("Q7"), Some(IdentifyingKind::Name), "{found:?}");
+        for c in ["Q1", "Q5", "Q6"] {
+            assert_eq!(kind(c), None, "{c}: {found:?}");
+        }
+        let q2 = found.iter().find(|x| x.column == "Q2").unwrap();
+        assert!(q2.reason.contains("its question (“What is your first name?”) says so"), "{}", q2.reason);
+        assert!(columns_to_leave_out(&ds, &[]).contains(&"Q2".to_string()));
+        // SurveyMonkey: the question on row 1 becomes part of the name; LimeSurvey writes
+        // "code. question" in one header.
+        let csv = "Respondent ID,Quel est votre courriel ?,G01Q02. Apellido,Did you change address?\n\
+                   ,Open-Ended Response,,Response\n\
+                   1,ana@example.org,García,Yes\n2,ben@example.org,López,No\n3,,Pérez,No\n";
+        let ds = read_csv(csv.as_bytes(), "sm.csv").unwrap();
+        let found = identifying_columns(&ds);
+        let kind = |c: &str| found.iter().find(|x| x.column == c).map(|x| x.kind);
+        assert_eq!(kind("Quel est votre courriel ? | Open-Ended Response"), Some(IdentifyingKind::Email));
+        assert_eq!(kind("G01Q02. Apellido"), Some(IdentifyingKind::Name), "{found:?}");
+        assert_eq!(kind("Did you change address? | Response"), None, "yes/no answers are not addresses");
+    }
+
+    #[test]
+    fn single_capitalised_words_that_differ_are_possible_names_kept_until_confirmed() {
+        // "Q7" has no question text: its cells alone suggest given names.
+        let csv = "id,Q7,feedback,arm,city\nP01,Ana,Good,Intervention,Leeds\nP02,Benoît,Helpful,Control,Leeds\n\
+                   P03,Chloé,Good,Intervention,York\nP04,Dev,Boring,Control,Leeds\nP05,Fatima,Great,Intervention,York\n\
+                   P06,Grace,Good,Control,Leeds\n";
+        let ds = read_csv(csv.as_bytes(), "p.csv").unwrap();
+        let found = identifying_columns(&ds);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let q7 = &found[0];
+        assert_eq!((q7.column.as_str(), q7.kind, q7.possible), ("Q7", IdentifyingKind::Name, true));
+        assert!(q7.reason.contains("might hold given names"), "{}", q7.reason);
+        // Kept in the cleaned data until the user confirms.
+        assert!(columns_to_leave_out(&ds, &[]).is_empty());
+        assert_eq!(columns_to_leave_out_confirmed(&ds, &[], &["Q7".into()]), vec!["Q7"]);
+        // A name header makes it certain, and left out.
+        let ds = read_csv(csv.replace("Q7", "first_name").as_bytes(), "p.csv").unwrap();
+        let found = identifying_columns(&ds);
+        assert!(!found[0].possible);
+        assert_eq!(columns_to_leave_out(&ds, &[]), vec!["first_name"]);
+        // One-word answers that repeat, or are common answer words, are not names.
+        let csv = "id,mood\nP1,Good\nP2,Great\nP3,Fine\nP4,Good\nP5,Bad\nP6,Helpful\n";
+        assert!(identifying_columns(&read_csv(csv.as_bytes(), "m.csv").unwrap()).is_empty());
     }
 
     #[test]

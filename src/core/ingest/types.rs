@@ -4,7 +4,7 @@
 //! The rules read the column's distinct values (once each for a dictionary column). Columns
 //! longer than [`SAMPLE_ROWS`] are judged on evenly spaced rows; `n_missing` is always exact.
 
-use crate::core::dataset::{parse_decimal_comma, parse_number, shorten, Column, Dataset};
+use crate::core::dataset::{parse_comma_number, parse_number, shorten, Column, Dataset};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -381,8 +381,7 @@ fn kind_of(ds: &Dataset, col: &Column, s: &Sample<'_>) -> ValueKind {
         map.is_some_and(|m| m.is_missing_answer(v))
             || map
                 .and_then(|m| m.lookup(v))
-                .or_else(|| parse_number(v))
-                .or_else(|| if comma { parse_decimal_comma(v) } else { None })
+                .or_else(|| if comma { parse_comma_number(v) } else { parse_number(v) })
                 .is_some()
     };
     // Spreadsheet error values ("#DIV/0!", "#N/A") in a column of numbers are failed formulas:

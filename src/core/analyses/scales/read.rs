@@ -4,7 +4,7 @@
 //! key does not give it.
 
 use crate::core::analyses::scales::spec::{DontKnow, ItemSource, ItemSpec};
-use crate::core::dataset::{parse_decimal_comma, parse_number, shorten, Dataset, Diagnostic, DiagnosticKind};
+use crate::core::dataset::{parse_comma_number, parse_number, shorten, Dataset, Diagnostic, DiagnosticKind};
 
 /// One cell of an item column, before the answer scale is known.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,8 +139,7 @@ pub fn cells(ds: &Dataset, column: Option<&str>, dont_know_codes: &[String]) -> 
                 Cell::Blank
             } else {
                 map.and_then(|m| m.lookup(cell))
-                    .or_else(|| parse_number(cell))
-                    .or_else(|| if comma { parse_decimal_comma(cell) } else { None })
+                    .or_else(|| if comma { parse_comma_number(cell) } else { parse_number(cell) })
                     .map_or_else(|| Cell::Text(cell.clone()), Cell::Number)
             }
         })
