@@ -55,7 +55,8 @@ test('pl1: a Google Forms before file and a Qualtrics after file, two arms', asy
 
 test('the Plan section offers the observed drop-out of the linked files as its attrition input', async () => {
   await loadCase('pl1_trial_ids_gforms_qualtrics');
-  await t.page.goto(t.server.url + '/#/plan?design=paired_t&solve_for=n&d=0.3&power=0.8&sig_level=0.05&alternative=two.sided');
+  // The planner's default plan: paired, d = 0.3, power 0.8, alpha 0.05, two-sided.
+  await t.page.click('a.tab[href="#/plan"]');
   const card = t.page.locator('[data-testid="plan-observed-dropout"]');
   await card.waitFor();
   // pl1: 52 of 69 found after → 17/69 = 0.2464 not followed up.
@@ -72,7 +73,7 @@ test('the Plan section offers the observed drop-out of the linked files as its a
   await t.page.fill('#plan-attrition', '0.1');
   await t.page.dispatchEvent('#plan-attrition', 'change');
   await t.page.waitForFunction(() => /Recruit 100 people in all, allowing for 10% drop-out/.test(document.querySelector('[data-testid="plan-result"]')?.textContent ?? ''));
-  await t.page.goto(t.server.url + '/#/change');
+  await t.page.click('a.tab[href="#/change"]');
   await waitReady(t.page);
 });
 
