@@ -138,7 +138,7 @@ fn codebook_editor() -> Html {
             if c.codebook.0.is_empty() {
                 <p class="hint">{"No codes yet: add one below, or start from the starter codebook for stigma programs and adapt it."}</p>
             }
-            <WideTable label="Codebook">
+            <WideTable label="Codes of the codebook">
             <table class="stats wide">
                 <thead><tr><th scope="col">{"Code"}</th><th scope="col">{"Phrases"}</th><th scope="col">{"Description"}</th><th scope="col"><span class="visually-hidden">{"Remove"}</span></th></tr></thead>
                 <tbody>{ for c.codebook.0.iter().enumerate().map(|(i, (code, phrases))| {
