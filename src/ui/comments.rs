@@ -1,12 +1,15 @@
 //! The Comments part of the Change section (free-text answers, CONTRACT §6): comment columns,
 //! the comment browser with highlighted matches, word and two-word frequencies, the codebook
-//! editor, hand tagging, starred quotes (shown redacted), results by code and group, and the
+//! editor, hand tagging, starred quotes (shown redacted), results by code and group (with
+//! co-occurring codes, and by wave for linked `pre_` / `post_` columns), a wave filter, and the
 //! coded-comments export. Everything is computed in the engine (`core::analyses::comments`);
 //! this file only shows it and turns clicks into [`CommentsEdit`]s and queries.
 
 use crate::core::analyses::comments::result::{Arm, ColumnResult};
 use crate::core::analyses::comments::view::{CommentsQuery, CommentsView, ViewComment};
-use crate::core::present::comments::{column_readings, comments_chart};
+use crate::core::present::comments::{
+    by_wave, co_occurrence, column_readings, comments_chart, wave_label, CoOccurrence,
+};
 use crate::core::present::explain::pval;
 use crate::core::recipe::edit::CommentsEdit;
 use crate::ui::app::AppContext;
@@ -136,7 +139,7 @@ fn codebook_editor() -> Html {
             if c.codebook.0.is_empty() {
                 <p class="hint">{"No codes yet: add one below, or start from the starter codebook for stigma programs and adapt it."}</p>
             }
-            <WideTable label="Codebook">
+            <WideTable label="Codes of the codebook">
             <table class="stats wide">
                 <thead><tr><th scope="col">{"Code"}</th><th scope="col">{"Phrases"}</th><th scope="col">{"Description"}</th><th scope="col"><span class="visually-hidden">{"Remove"}</span></th></tr></thead>
                 <tbody>{ for c.codebook.0.iter().enumerate().map(|(i, (code, phrases))| {
@@ -246,6 +249,20 @@ fn browser() -> Html {
             set.emit(q)
         })
     };
+    let on_wave = {
+        let set = set.clone();
+        let q = q.clone();
+        let column = column.clone();
+        Callback::from(move |e: Event| {
+            let mut q = q.clone();
+            let v = select_value(&e);
+            q.wave = (!v.is_empty()).then_some(v);
+            // From the column now shown: the worker picks the same question at that wave.
+            q.column = Some(column.clone());
+            q.page = 0;
+            set.emit(q)
+        })
+    };
     let on_uncoded = {
         let set = set.clone();
         let q = q.clone();
@@ -273,6 +290,13 @@ fn browser() -> Html {
                 if ctx.recipe.comments.columns.len() > 1 {
                     <div class="role"><label for="comment-column">{"Column"}</label>
                         <select id="comment-column" onchange={on_column}>{ for ctx.recipe.comments.columns.iter().map(|c| html! { <option value={c.clone()} selected={*c == column}>{c}</option> }) }</select></div>
+                }
+                if view.waves.len() > 1 {
+                    <div class="role"><label for="comment-wave">{"Wave"}</label>
+                        <select id="comment-wave" data-testid="comment-wave" onchange={on_wave}>
+                            <option value="" selected={q.wave.is_none()}>{"Any wave"}</option>
+                            { for view.waves.iter().map(|w| html! { <option value={w.clone()} selected={q.wave.as_deref() == Some(w.as_str())}>{wave_label(w)}</option> }) }
+                        </select></div>
                 }
                 <div class="role"><label for="comment-search">{"Search (words; * ends a stem)"}</label><Field id="comment-search" value={q.search.clone()} onchange={on_search} /></div>
                 if view.with_arms {
@@ -435,6 +459,21 @@ fn column_table(column: &str, r: &ColumnResult, alpha: f64) -> Html {
                 </tbody>
             </table>
             </WideTable>
+            if let Some(CoOccurrence { columns, rows, readings }) = co_occurrence(r) {
+                <details class="co-occurrence" data-testid="co-occurrence">
+                    <summary>{"Codes that come up together"}</summary>
+                    { for readings.iter().map(|s| html! { <p class="reading">{s}</p> }) }
+                    <WideTable label={format!("Codes together in {column}")}>
+                    <table class="stats">
+                        <caption>{"Comments with both codes (the diagonal: comments with the code)"}</caption>
+                        <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{c}</th> }) }</tr></thead>
+                        <tbody>{ for rows.iter().map(|row| html! {
+                            <tr>{ for row.iter().enumerate().map(|(i, c)| if i == 0 { html! { <th scope="row">{c}</th> } } else { html! { <td>{c}</td> } }) }</tr>
+                        }) }</tbody>
+                    </table>
+                    </WideTable>
+                </details>
+            }
             if let Some(chart) = comments_chart(r) {
                 <IntervalView {chart} caption={"Share of comments mentioning each code, by group, with 95% intervals. A comment can mention several codes.".to_string()} />
             }
@@ -454,6 +493,20 @@ fn comment_results() -> Html {
         <section aria-labelledby="comment-results-title">
             <h4 id="comment-results-title">{"How often each code comes up"}</h4>
             { for a.results.comments.0.iter().map(|(column, r)| column_table(column, r, alpha)) }
+            { for by_wave(&a.results).iter().map(|b| html! {
+                <div data-testid="comments-by-wave" data-question={b.question.clone()}>
+                    <h5>{format!("“{}” at each wave", b.question)}</h5>
+                    <p class="hint">{"Mostly the same people answered at each wave, so the shares are shown with their own 95% intervals and not tested against each other."}</p>
+                    <WideTable label={format!("{} by wave", b.question)}>
+                    <table class="stats">
+                        <thead><tr>{ for b.columns.iter().map(|c| html! { <th scope="col">{c}</th> }) }</tr></thead>
+                        <tbody>{ for b.rows.iter().map(|row| html! {
+                            <tr>{ for row.iter().enumerate().map(|(i, c)| if i == 0 { html! { <th scope="row">{c}</th> } } else { html! { <td>{c}</td> } }) }</tr>
+                        }) }</tbody>
+                    </table>
+                    </WideTable>
+                </div>
+            }) }
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! numbers or from the loaded data, with a power curve and a shareable link (the state lives
 //! in the URL fragment, which is never sent to a server).
 
+use crate::core::planning::observed::{allow_for_dropout, attrition_from_linkage};
 use crate::core::planning::power::explain::{
     curve_family, d_from_raw, dz_from_raw, effect_band, plan_reading, sensitivity_line, LITERATURE_EFFECTS, POWER_BANDS,
 };
@@ -124,7 +125,11 @@ fn from_data(ctx: &AppContext) -> Vec<(&'static str, f64, String)> {
             out.push(("m", m.round(), format!("average people per {one} in your file")));
         }
     }
-    if let Some(ds) = &ctx.dataset {
+    // Linked wave files: the observed drop-out between the before and after files (the linked
+    // table's rows include people found only later, so rows without a pair say less).
+    if let Some(obs) = a.results.linkage.as_ref().map(attrition_from_linkage).and_then(|v| v.into_iter().next()) {
+        out.push(("attrition", obs.attrition, obs.why));
+    } else if let Some(ds) = &ctx.dataset {
         let pairs: usize = a.results.paired.values().map(|p| p.n).sum();
         if ds.n_rows > 0 && pairs <= ds.n_rows {
             let att = 1.0 - pairs as f64 / ds.n_rows as f64;
@@ -367,6 +372,7 @@ pub fn plan_page() -> Html {
                     }}>{"Fill in from my data"}</button>
                 }
             </div>
+            <ObservedDropout />
             { match &solved {
                 Ok(out) => html! {
                     <section class="card" aria-labelledby="plan-answer" data-testid="plan-result">
@@ -388,6 +394,52 @@ pub fn plan_page() -> Html {
                     <XyView {chart} caption={"Power for other sample sizes, the other inputs as above, for your effect and for effects seen in anti-stigma studies. The usual target is 80%.".to_string()} />
                 </div>
             }
+        </section>
+    }
+}
+
+/// With linked wave files: the drop-out observed between the waves, offered as the plan's
+/// drop-out input (the number stays editable in the planner).
+#[function_component(ObservedDropout)]
+fn observed_dropout() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return html! {} };
+    let Some(observed) = ctx.analysis.as_ref().and_then(|a| a.results.linkage.as_ref()).map(attrition_from_linkage)
+    else {
+        return html! {};
+    };
+    if observed.is_empty() {
+        return html! {};
+    }
+    let case = ctx.plan.clone().unwrap_or_else(default_case);
+    let needed = solve(&case).ok().and_then(|o| o.n_ceiling);
+    let buttons = observed.iter().map(|obs| {
+        let ctx = ctx.clone();
+        let case = case.clone();
+        let o = obs.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let c = if case.design.input_names().contains(&"attrition") {
+                let mut c = case.clone();
+                c.set("attrition", o.attrition);
+                c
+            } else {
+                // The people the current plan needs at the end (or the planner's example
+                // 100 when it solves for something else), recruited allowing for drop-out.
+                allow_for_dropout(needed.filter(|_| case.solve_for == SolveFor::N).unwrap_or(100), &o)
+            };
+            ctx.dispatch(Action::SetPlan(c));
+        });
+        html! {
+            <button type="button" class="secondary" data-testid="plan-use-dropout" {onclick}>
+                {format!("Plan for {} drop-out ({})", num(Some(obs.attrition), 3), obs.wave)}
+            </button>
+        }
+    });
+    html! {
+        <section class="card" aria-labelledby="plan-dropout-title" data-testid="plan-observed-dropout">
+            <h3 id="plan-dropout-title">{"Drop-out seen in your linked files"}</h3>
+            { for observed.iter().map(|o| html! { <p class="reading">{format!("From {}: drop-out {}.", o.why, num(Some(o.attrition), 3))}</p> }) }
+            <p class="hint">{"Use it as the plan's expected drop-out: the planner works out how many people to recruit so that enough are left at the end. You can still change the number."}</p>
+            <div class="toolbar">{ for buttons }</div>
         </section>
     }
 }

@@ -126,3 +126,50 @@ test('pick the column, add a code, tag a comment by hand, star a quote: redacted
   assert.match(await page.textContent('[data-section="comments"]'), /What participants wrote/);
   assert.deepEqual(t.consoleErrors, []);
 });
+
+test('wave-linked files: pre_/post_ comment columns side by side by wave, co-occurring codes, the browser filtered by wave', async () => {
+  const page = t.page;
+  await fresh();
+  const before = 'code,group,stigma,feedback\n'
+    + 'A001,Peer workshop,20,I was scared of people with mental illness\n'
+    + 'A002,Peer workshop,22,Not sure what to expect\n'
+    + 'A003,Waiting list,18,\n'
+    + 'A004,Waiting list,25,I feel afraid to talk about it\n';
+  const afterCsv = 'code,stigma,feedback\n'
+    + 'A001,15,I understand now and the peer story helped\n'
+    + 'A002,17,The peer made it real\n'
+    + 'A003,18,I understand a bit more\n'
+    + 'A004,24,\n';
+  await page.setInputFiles('[data-testid="data-file"]', [
+    { name: 'survey before.csv', mimeType: 'text/csv', buffer: Buffer.from(before) },
+    { name: 'survey after.csv', mimeType: 'text/csv', buffer: Buffer.from(afterCsv) },
+  ]);
+  await page.waitForSelector('[data-testid="waves"]');
+  const recipe = {
+    link: { waves: { pre: 'survey before.csv', post: 'survey after.csv' }, code: ['code'], max_distance: 1 },
+    columns: { pre: 'pre_stigma', post: 'post_stigma', group: 'pre_group' },
+    group_levels: { intervention: 'Peer workshop', control: 'Waiting list' },
+    comments: { columns: ['pre_feedback', 'post_feedback'], codebook: { fear: ['scar*', 'afraid'], understanding: ['understand*'], contact: ['peer*'] } },
+  };
+  await page.setInputFiles('[data-testid="recipe-file"]', { name: 'lantern-recipe.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(recipe)) });
+  await page.waitForSelector('[data-testid="comments-by-wave"]');
+  await waitReady(page);
+  // By hand: before 3 comments (fear 2, none of the others), after 3 (understanding 2,
+  // contact 2). Wilson 95%: R prop.test(0, 3, correct = FALSE) 0–0.5615; (2, 3) 0.2077–0.9385.
+  const rows = await page.locator('[data-testid="comments-by-wave"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(await page.locator('[data-testid="comments-by-wave"] thead th').allTextContents(), ['Code', 'Before', 'After']);
+  assert.deepEqual(rows[1], ['understanding', '0 of 3 (0%; 0% to 56%)', '2 of 3 (67%; 21% to 94%)']);
+  assert.deepEqual(rows[0], ['fear', '2 of 3 (67%; 21% to 94%)', '0 of 3 (0%; 0% to 56%)']);
+  // Co-occurring codes of the after column: understanding and contact in one comment (A001).
+  const co = page.locator('[data-testid="comment-results"][data-column="post_feedback"] [data-testid="co-occurrence"]');
+  assert.match(await co.textContent(), /“understanding” and “contact” come up together in 1 comment \(33% of the comments\)/);
+  // The wave filter: the same question at the other wave.
+  await page.waitForSelector('[data-testid="comment-wave"]');
+  await page.selectOption('[data-testid="comment-wave"]', 'post');
+  await page.waitForFunction(() => /comments in “post_feedback”/.test(document.querySelector('[data-testid="comment-browser"]')?.textContent ?? ''));
+  assert.match(await page.textContent('[data-testid="comment-browser"] li.comment'), /I understand now/);
+  await page.selectOption('[data-testid="comment-wave"]', 'pre');
+  await page.waitForFunction(() => /comments in “pre_feedback”/.test(document.querySelector('[data-testid="comment-browser"]')?.textContent ?? ''));
+  assert.match(await page.textContent('[data-testid="comment-browser"] li.comment'), /scared/);
+  assert.deepEqual(t.consoleErrors, []);
+});

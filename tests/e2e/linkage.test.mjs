@@ -53,6 +53,30 @@ test('pl1: a Google Forms before file and a Qualtrics after file, two arms', asy
   assert.match(text, /52 of 69 people who answered before were found after: 50 by the same code, 2 by a code with one typing slip/);
 });
 
+test('the Plan section offers the observed drop-out of the linked files as its attrition input', async () => {
+  await loadCase('pl1_trial_ids_gforms_qualtrics');
+  // The planner's default plan: paired, d = 0.3, power 0.8, alpha 0.05, two-sided.
+  await t.page.click('a.tab[href="#/plan"]');
+  const card = t.page.locator('[data-testid="plan-observed-dropout"]');
+  await card.waitFor();
+  // pl1: 52 of 69 found after → 17/69 = 0.2464 not followed up.
+  assert.match(await card.textContent(), /52 of 69 people who answered before were found after, so 17 \(24\.6%\) were not followed up: drop-out 0\.246/);
+  assert.match(await t.page.textContent('[data-testid="plan-result"]'), /You need 90 people/);
+  await card.locator('[data-testid="plan-use-dropout"]').click();
+  // The paired plan's 90 pairs, recruited allowing for the drop-out: ⌈90 / 0.754⌉ = 120.
+  await t.page.waitForFunction(() => document.querySelector('[data-testid="plan-design"]')?.value === 'attrition');
+  assert.equal(await t.page.inputValue('#plan-n_required'), '90');
+  assert.equal(await t.page.inputValue('#plan-attrition'), '0.246');
+  assert.match(await t.page.textContent('[data-testid="plan-result"]'), /Recruit 120 people in all, allowing for 25% drop-out/);
+  assert.match(await t.page.textContent('.role:has(#plan-attrition) .hint'), /From your data: 0\.246 \(your linked wave files: 52 of 69/);
+  // Still the user's number to change.
+  await t.page.fill('#plan-attrition', '0.1');
+  await t.page.dispatchEvent('#plan-attrition', 'change');
+  await t.page.waitForFunction(() => /Recruit 100 people in all, allowing for 10% drop-out/.test(document.querySelector('[data-testid="plan-result"]')?.textContent ?? ''));
+  await t.page.click('a.tab[href="#/change"]');
+  await waitReady(t.page);
+});
+
 test('pl2: three waves, self-generated codes, a Windows-1252 ";" follow-up file with decimal commas', async () => {
   const spec = await loadCase('pl2_single_selfcode_three_waves');
   check(spec, await results());

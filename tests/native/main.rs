@@ -8,6 +8,7 @@ mod formats;
 mod icc_reference;
 mod ingest_properties;
 mod invariants;
+mod linkage_properties;
 mod linkage_reference;
 mod malformed;
 mod mixed_reference;

@@ -6,6 +6,7 @@
 
 use crate::core::analyses::comments::result::{CodeResult, ColumnResult};
 use crate::core::present::chart::{interval_chart, IntervalChart};
+use crate::core::present::comments_csv::wave_of_column;
 use crate::core::present::explain::pval;
 use crate::core::present::report::{ReportSection, ReportTable};
 use crate::core::results::Results;
@@ -162,6 +163,142 @@ pub fn comments_chart(r: &ColumnResult) -> Option<IntervalChart> {
     interval_chart(&rows, true, "Share of comments mentioning the code (95% Wilson interval)")
 }
 
+/// Codes that come up together in one column: the table (first column the code, then one
+/// column per code; a cell = comments with both codes, the diagonal = the code's count) and
+/// readings of the pairs met most often (up to three, most first). `None` with fewer than two
+/// codes.
+pub fn co_occurrence(r: &ColumnResult) -> Option<CoOccurrence> {
+    let codes: Vec<&str> = r.co_occurrence.0.iter().map(|(c, _)| c.as_str()).collect();
+    if codes.len() < 2 {
+        return None;
+    }
+    let mut columns = vec!["Code".to_string()];
+    columns.extend(codes.iter().map(|c| c.to_string()));
+    let rows = r
+        .co_occurrence
+        .0
+        .iter()
+        .map(|(a, row)| {
+            let mut cells = vec![a.clone()];
+            cells.extend(row.0.iter().map(|(_, n)| n.to_string()));
+            cells
+        })
+        .collect();
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, (_, row)) in r.co_occurrence.0.iter().enumerate() {
+        for (j, (_, n)) in row.0.iter().enumerate().skip(i + 1) {
+            if *n > 0 {
+                pairs.push((*n, i, j));
+            }
+        }
+    }
+    // Most often first; ties in codebook order.
+    pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut readings: Vec<String> = pairs
+        .iter()
+        .take(3)
+        .filter_map(|&(n, i, j)| {
+            let (a, b) = (codes.get(i)?, codes.get(j)?);
+            let of = r.n.max(1);
+            Some(format!(
+                "“{a}” and “{b}” come up together in {} ({:.0}% of the comments).",
+                if n == 1 { "1 comment".to_string() } else { format!("{n} comments") },
+                n as f64 * 100.0 / of as f64
+            ))
+        })
+        .collect();
+    if pairs.is_empty() {
+        readings.push("No comment has two of these codes.".into());
+    }
+    Some(CoOccurrence { columns, rows, readings })
+}
+
+/// The co-occurrence table of one comment column and its readings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoOccurrence {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub readings: Vec<String>,
+}
+
+/// The comment columns of a linked table that are one question asked at several waves
+/// (`pre_feedback`, `post_feedback`: the same name after the CONTRACT §5 prefix).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ByWave {
+    /// The question's name without the wave prefix.
+    pub question: String,
+    /// The waves present, in the order pre, post, follow-up: (wave, column).
+    pub waves: Vec<(&'static str, String)>,
+    /// Table columns: "Code", then one per wave.
+    pub columns: Vec<String>,
+    /// Per code (then "(no code)"): the code, then per wave "count of n (share, CI)".
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The results of comment columns asked at more than one wave, side by side. The waves are
+/// mostly the same people, so the shares are shown with their own intervals and not tested
+/// against each other.
+pub fn by_wave(r: &Results) -> Vec<ByWave> {
+    let mut out: Vec<ByWave> = Vec::new();
+    for (column, _) in &r.comments.0 {
+        let Some(wave) = wave_of_column(column) else { continue };
+        let question = column.get(wave.len() + 1..).unwrap_or("").to_string();
+        if out.iter().any(|b| b.question == question) {
+            continue;
+        }
+        let waves: Vec<(&'static str, String)> = ["pre", "post", "followup"]
+            .into_iter()
+            .map(|w| (w, format!("{w}_{question}")))
+            .filter(|(_, c)| r.comments.get(c).is_some())
+            .collect();
+        if waves.len() < 2 {
+            continue;
+        }
+        let results: Vec<&ColumnResult> = waves.iter().filter_map(|(_, c)| r.comments.get(c)).collect();
+        let mut codes: Vec<&str> = Vec::new();
+        for res in &results {
+            for (code, _) in &res.codes.0 {
+                if !codes.contains(&code.as_str()) {
+                    codes.push(code);
+                }
+            }
+        }
+        let cell = |count: usize, n: usize| {
+            let (lo, hi) = wilson(count, n, 0.05).map_or((None, None), |c| (Some(c.0), Some(c.1)));
+            let share = (n > 0).then(|| count as f64 / n as f64);
+            format!("{count} of {n} ({}; {} to {})", pct(share), pct(lo), pct(hi))
+        };
+        let mut rows: Vec<Vec<String>> = codes
+            .iter()
+            .map(|code| {
+                let mut row = vec![code.to_string()];
+                row.extend(
+                    results
+                        .iter()
+                        .map(|res| res.codes.get(code).map_or_else(|| "—".to_string(), |k| cell(k.count, res.n))),
+                );
+                row
+            })
+            .collect();
+        let mut uncoded = vec!["(no code)".to_string()];
+        uncoded.extend(results.iter().map(|res| cell(res.uncoded.count, res.n)));
+        rows.push(uncoded);
+        let mut columns = vec!["Code".to_string()];
+        columns.extend(waves.iter().map(|(w, _)| wave_label(w).to_string()));
+        out.push(ByWave { question, waves, columns, rows });
+    }
+    out
+}
+
+/// "Before", "After", "Follow-up".
+pub fn wave_label(wave: &str) -> &'static str {
+    match wave {
+        "pre" => "Before",
+        "post" => "After",
+        _ => "Follow-up",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +341,67 @@ mod tests {
         assert!(
             code_reading("x", &code(45, 88, None), 88, 0.05).starts_with("About half of the comments (51%) mention x.")
         );
+    }
+
+    fn coded(column: &str, cells: &[&str]) -> ColumnResult {
+        use crate::core::analyses::comments::matching::CompiledCodebook;
+        let book = CompiledCodebook::new(&[
+            ("understanding".to_string(), vec!["understand*".to_string()]),
+            ("contact".to_string(), vec!["peer*".to_string()]),
+            ("fear".to_string(), vec!["scar*".to_string()]),
+        ]);
+        let cells: Vec<Option<&str>> = cells.iter().map(|c| Some(*c)).collect();
+        let manual = rustc_hash::FxHashMap::default();
+        crate::core::analyses::comments::analyse_column(column, &cells, None, &book, &manual, |_| false).result
+    }
+
+    fn two_waves() -> Results {
+        let mut r = Results::default();
+        // pre: 4 comments, 1 blank. understanding 1, contact 2, fear 1; 1 uncoded; u & c once.
+        let pre = coded("pre_feedback", &["I understand the peer", "peers are great", "scary", " ", "nothing"]);
+        // post: 5 comments. understanding 2, contact 2, fear 1; "ok" and "understood" uncoded
+        // ("understood" does not start with "understand"); u & c once, c & f once.
+        let post = coded("post_feedback", &["understand", "understanding peers", "scared peer", "ok", "understood"]);
+        r.comments.0.push(("pre_feedback".into(), pre));
+        r.comments.0.push(("post_feedback".into(), post));
+        r.comments.0.push(("pre_other".into(), coded("pre_other", &["x"])));
+        r
+    }
+
+    #[test]
+    fn co_occurring_codes_table_and_readings() {
+        let r = two_waves();
+        let post = r.comments.get("post_feedback").unwrap();
+        let CoOccurrence { columns, rows, readings } = co_occurrence(post).unwrap();
+        assert_eq!(columns, ["Code", "understanding", "contact", "fear"]);
+        assert_eq!(rows[0], ["understanding", "2", "1", "0"]);
+        assert_eq!(rows[1], ["contact", "1", "2", "1"]);
+        assert_eq!(rows[2], ["fear", "0", "1", "1"]);
+        // Ties in codebook order; 1 of 5 comments = 20%.
+        assert_eq!(
+            readings,
+            [
+                "“understanding” and “contact” come up together in 1 comment (20% of the comments).",
+                "“contact” and “fear” come up together in 1 comment (20% of the comments).",
+            ]
+        );
+        let none = coded("c", &["scary", "peer"]);
+        assert_eq!(co_occurrence(&none).unwrap().readings, ["No comment has two of these codes."]);
+    }
+
+    #[test]
+    fn one_question_at_two_waves_side_by_side() {
+        let got = by_wave(&two_waves());
+        // pre_other has no post column: not a by-wave table.
+        assert_eq!(got.len(), 1);
+        let b = &got[0];
+        assert_eq!(b.question, "feedback");
+        assert_eq!(b.columns, ["Code", "Before", "After"]);
+        // Wilson intervals from R: prop.test(1, 4, correct = FALSE) 0.0456–0.6994;
+        // (2, 4) 0.1500–0.8500; (2, 5) 0.1176–0.7693; (1, 5) 0.0362–0.6245.
+        assert_eq!(b.rows[0], ["understanding", "1 of 4 (25%; 5% to 70%)", "2 of 5 (40%; 12% to 77%)"]);
+        assert_eq!(b.rows[1], ["contact", "2 of 4 (50%; 15% to 85%)", "2 of 5 (40%; 12% to 77%)"]);
+        assert_eq!(b.rows[2], ["fear", "1 of 4 (25%; 5% to 70%)", "1 of 5 (20%; 4% to 62%)"]);
+        assert_eq!(b.rows[3], ["(no code)", "1 of 4 (25%; 5% to 70%)", "2 of 5 (40%; 12% to 77%)"]);
     }
 }

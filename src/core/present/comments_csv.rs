@@ -30,10 +30,7 @@ pub struct ExportColumn<'a> {
     pub wave: Option<&'a str>,
 }
 
-/// The wave of a linked-table column (CONTRACT §5 prefixes), if any.
-pub fn wave_of_column(name: &str) -> Option<&'static str> {
-    ["pre", "post", "followup"].into_iter().find(|w| name.strip_prefix(w).is_some_and(|rest| rest.starts_with('_')))
-}
+pub use crate::core::analyses::comments::wave_of_column;
 
 /// One CSV field: neutralised, then quoted when it holds a comma, quote or line break.
 fn field(cell: &str) -> String {

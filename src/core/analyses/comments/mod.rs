@@ -32,6 +32,11 @@ use crate::core::analyses::{Analysis, Arms};
 use crate::core::dataset::Dataset;
 use crate::core::recipe::Recipe;
 
+/// The wave of a linked-table column (CONTRACT §5 prefixes `pre_`, `post_`, `followup_`), if any.
+pub fn wave_of_column(name: &str) -> Option<&'static str> {
+    ["pre", "post", "followup"].into_iter().find(|w| name.strip_prefix(w).is_some_and(|rest| rest.starts_with('_')))
+}
+
 /// Arm of each row for the comments (`None` without a group role, i.e. one arm `all`).
 pub fn comment_arms(arms: Option<&Arms>) -> Option<Vec<Option<Arm>>> {
     let arms = arms.filter(|a| a.names.len() == 2)?;

@@ -9,7 +9,7 @@ use crate::core::analyses::comments::frequencies::{pair_frequencies, word_freque
 use crate::core::analyses::comments::matching::CompiledCodebook;
 use crate::core::analyses::comments::redact::Redactor;
 use crate::core::analyses::comments::result::{Arm, CodedColumn};
-use crate::core::analyses::comments::{analyse_all, comment_arms, CommentsError};
+use crate::core::analyses::comments::{analyse_all, comment_arms, wave_of_column, CommentsError};
 use crate::core::analyses::Arms;
 use crate::core::dataset::{parse_number, Dataset};
 use crate::core::recipe::comments::CommentsRecipe;
@@ -40,6 +40,8 @@ pub struct CommentsQuery {
     pub code: Option<String>,
     /// Only comments with no code.
     pub uncoded_only: bool,
+    /// Only the comment columns of this wave (`pre`, `post`, `followup`) of a linked table.
+    pub wave: Option<String>,
     /// 0-based page.
     pub page: usize,
 }
@@ -107,6 +109,9 @@ pub struct CommentsView {
     pub candidates: Vec<CandidateColumn>,
     /// Problems with the recipe's `comments`, as plain sentences.
     pub problems: Vec<String>,
+    /// Waves of the comment columns (linked tables' `pre_` / `post_` / `followup_` columns),
+    /// in that order; empty when no column has a wave prefix.
+    pub waves: Vec<String>,
     /// The column browsed.
     pub column: Option<String>,
     /// Codes in codebook order (then hand-tag-only codes).
@@ -216,10 +221,28 @@ pub fn view(ds: &Dataset, recipe: &Recipe, arms: Option<&Arms>, query: &Comments
             });
         }
     }
-    // The column browsed.
-    let Some(col) =
-        query.column.as_deref().and_then(|q| coded.iter().find(|c| c.column == q)).or_else(|| coded.first())
-    else {
+    // The column browsed: the one asked for, within the wave asked for (the same question at
+    // that wave when the column asked for is of another wave).
+    v.waves = ["pre", "post", "followup"]
+        .into_iter()
+        .filter(|w| coded.iter().any(|c| wave_of_column(&c.column) == Some(*w)))
+        .map(String::from)
+        .collect();
+    let asked = query.column.as_deref().and_then(|q| coded.iter().find(|c| c.column == q));
+    let col = match query.wave.as_deref().filter(|w| v.waves.iter().any(|x| x == w)) {
+        Some(wave) => {
+            let question = asked.map(|c| {
+                let name = c.column.as_str();
+                wave_of_column(name).and_then(|w| name.get(w.len() + 1..)).unwrap_or(name)
+            });
+            asked
+                .filter(|c| wave_of_column(&c.column) == Some(wave))
+                .or_else(|| question.and_then(|q| coded.iter().find(|c| c.column == format!("{wave}_{q}"))))
+                .or_else(|| coded.iter().find(|c| wave_of_column(&c.column) == Some(wave)))
+        }
+        None => asked.or_else(|| coded.first()),
+    };
+    let Some(col) = col else {
         return v;
     };
     v.column = Some(col.column.clone());
@@ -351,6 +374,36 @@ mod tests {
         let s = view(&ds, &recipe, arms.as_ref(), &q);
         assert_eq!((s.matching, s.comments[0].highlights.len()), (1, 1));
         assert!(s.words.iter().any(|w| w.term == "changed"));
+    }
+
+    #[test]
+    fn the_wave_filter_browses_the_same_question_at_that_wave() {
+        let csv = "link_code,pre_group,pre_feedback,post_feedback,post_note\n\
+            AAA1,intervention,I was scared,I understand now,fine\n\
+            BBB2,control,,Nothing changed,ok then\n\
+            CCC3,control,Peers helped,,\n";
+        let ds = read_csv(csv.as_bytes(), "linked.csv").unwrap();
+        let recipe = Recipe::from_json(
+            r#"{"comments":{"columns":["pre_feedback","post_feedback","post_note"],"codebook":{"fear":["scar*"]}}}"#,
+        )
+        .unwrap();
+        let v = view(&ds, &recipe, None, &CommentsQuery::default());
+        assert_eq!(v.waves, ["pre", "post"]);
+        assert_eq!((v.column.as_deref(), v.total), (Some("pre_feedback"), 2));
+        // After: the same question's after column (2 comments), not post_note.
+        let q = CommentsQuery { column: Some("pre_feedback".into()), wave: Some("post".into()), ..Default::default() };
+        let v = view(&ds, &recipe, None, &q);
+        assert_eq!((v.column.as_deref(), v.total), (Some("post_feedback"), 2));
+        assert_eq!(v.comments[0].text, "I understand now");
+        // A column of the wave asked for stays.
+        let q = CommentsQuery { column: Some("post_note".into()), wave: Some("post".into()), ..Default::default() };
+        assert_eq!(view(&ds, &recipe, None, &q).column.as_deref(), Some("post_note"));
+        // Before, from post_note (no pre_note): the first before column.
+        let q = CommentsQuery { column: Some("post_note".into()), wave: Some("pre".into()), ..Default::default() };
+        assert_eq!(view(&ds, &recipe, None, &q).column.as_deref(), Some("pre_feedback"));
+        // A wave no column has is ignored.
+        let q = CommentsQuery { wave: Some("followup".into()), ..Default::default() };
+        assert_eq!(view(&ds, &recipe, None, &q).column.as_deref(), Some("pre_feedback"));
     }
 
     #[test]

@@ -329,14 +329,16 @@ pub fn score_scale(ds: &Dataset, spec: &ItemSpec, id_column: Option<&str>, ci_le
     ScaleScores { result, pre: pre.map(|t| t.scores), post: post.map(|t| t.scores), diagnostics: diags }
 }
 
-/// Scores keyed by participant id; rows with a blank or repeated id are keyed `row N`.
+/// Scores keyed by participant id; rows with a blank or repeated id are keyed `row N`. A linked
+/// table's participant codes (`link_code`, CONTRACT §5) never key the scores: the codes stay out
+/// of the results, so its rows are keyed `row N` (rows of the linked table).
 fn score_map(
     ds: &Dataset,
     id_column: Option<&str>,
     pre: Option<&Vec<Option<f64>>>,
     post: Option<&Vec<Option<f64>>>,
 ) -> BTreeMap<String, ScorePair> {
-    let ids = id_column.and_then(|c| ds.column(c));
+    let ids = id_column.filter(|c| *c != crate::core::ingest::link::LINK_CODE_COLUMN).and_then(|c| ds.column(c));
     let mut map = BTreeMap::new();
     for r in 0..ds.n_rows {
         let pair = ScorePair {
