@@ -101,7 +101,7 @@ fn data_summary() -> Html {
             }
             if !diags.is_empty() {
                 <div role="status" class="banner warning">
-                    <p>{format!("{} note(s) about the file:", diags.len())}</p>
+                    <p>{format!("{} about the file:", crate::core::dataset::count_of(diags.len(), "note", "notes"))}</p>
                     <ul>
                         { for diags.iter().take(20).map(|d| html! { <li>{&d.message}</li> }) }
                     </ul>

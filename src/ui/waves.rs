@@ -250,7 +250,7 @@ fn review_panel(p: &ViewProps) -> Html {
     let rejected: Vec<(String, String)> = pairs(ctx.recipe.link.as_ref().map(|l| &l.reject));
     html! {
         <details class="log" open={!v.review.is_empty()} data-testid="link-review">
-            <summary>{format!("Review: {} code(s) close to more than one other, {} code(s) shared within a file", v.review.len(), v.duplicates.len())}</summary>
+            <summary>{format!("Review: {} close to more than one other, {} shared within a file", crate::core::dataset::count_of(v.review.len(), "code", "codes"), crate::core::dataset::count_of(v.duplicates.len(), "code", "codes"))}</summary>
             if v.review.is_empty() {
                 <p>{"No code needs a decision."}</p>
             }
@@ -301,7 +301,7 @@ fn review_item(ctx: &AppContext, item: &ReviewItem) -> Html {
     let group = |g: &Option<String>| g.as_ref().map(|g| format!(" (group: {g})")).unwrap_or_default();
     html! {
         <li data-testid="review-item">
-            <p>{format!("Code “{}” {mine}{} is one typing slip or so from {} code(s) {theirs}:", item.code, group(&item.group), item.n_candidates)}</p>
+            <p>{format!("Code “{}” {mine}{} is one typing slip or so from {} {theirs}:", item.code, group(&item.group), crate::core::dataset::count_of(item.n_candidates, "code", "codes"))}</p>
             <ul>{ for item.candidates.iter().map(|c| {
                 let (pre, later) = match item.side {
                     Side::Pre => (item.code.clone(), c.code.clone()),
@@ -313,7 +313,7 @@ fn review_item(ctx: &AppContext, item: &ReviewItem) -> Html {
                     Callback::from(move |_: MouseEvent| ctx.dispatch(Action::ReviewPair { pre: pre.clone(), later: later.clone(), accept }))
                 };
                 html! { <li>
-                    {format!("“{}”{} — {} slip(s){} ", c.code, group(&c.group), c.distance, if c.linked_near { ", already linked to another code" } else { "" })}
+                    {format!("“{}”{} — {}{} ", c.code, group(&c.group), crate::core::dataset::count_of(c.distance, "slip", "slips"), if c.linked_near { ", already linked to another code" } else { "" })}
                     <button type="button" class="small" data-testid="accept-pair" data-pre={pre.clone()} data-later={later.clone()} onclick={on(true)}>{"Accept"}</button>
                     {" "}
                     <button type="button" class="secondary small" data-testid="reject-pair" onclick={on(false)}>{"Reject"}</button>

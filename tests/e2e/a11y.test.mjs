@@ -29,8 +29,21 @@ const P14_DIR = join(REFERENCE, 'pooling', 'p14_pool_four_sites');
 const P14_FILES = JSON.parse(readFileSync(join(P14_DIR, 'case.json'), 'utf8')).site_files
   .map((f) => ({ name: f, mimeType: 'application/json', buffer: readFileSync(join(P14_DIR, f)) }));
 
+// Two wave files of the public linkage case pl1 (an ambiguous code for the review panel).
+const PL1 = 'pl1_trial_ids_gforms_qualtrics';
+const PL1_DIR = join(REFERENCE, 'linkage');
+const PL1_SPEC = JSON.parse(readFileSync(join(PL1_DIR, `${PL1}.json`), 'utf8'));
+
 /** Section states beyond a plain load, each audited and laid out like the sections. */
 const STATES = {
+  'change with two wave files and the review panel open': async (page) => {
+    await open(page, 'change');
+    await page.setInputFiles('[data-testid="data-file"]', PL1_SPEC.files.map((f) => join(PL1_DIR, PL1, f)));
+    await page.waitForSelector('[data-testid="waves"]', { timeout: 60000 });
+    await page.setInputFiles('[data-testid="recipe-file"]', join(PL1_DIR, `${PL1}.json`));
+    await waitReady(page);
+    await page.waitForSelector('[data-testid="link-review"][open] [data-testid="accept-pair"]');
+  },
   'change with counts': async (page) => {
     await open(page, 'change');
     await page.setInputFiles('[data-testid="counts-file"]', { name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(COUNTS_CSV) });

@@ -368,7 +368,8 @@ fn subgroup_section(ds: &Dataset, recipe: &Recipe, sel: &Selection, pre: &[f64],
             let small_n_warning = (n < SUBGROUP_MIN_PAIRS).then(|| {
                 small.push(if arms.names.len() > 1 { format!("{level} ({arm}, {n})") } else { format!("{level} ({n})") });
                 format!(
-                    "Only {n} complete pair(s) in this subgroup (fewer than {SUBGROUP_MIN_PAIRS}): read these numbers as a rough description, not as evidence."
+                    "Only {} in this subgroup (fewer than {SUBGROUP_MIN_PAIRS}): read these numbers as a rough description, not as evidence.",
+                    crate::core::dataset::count_of(n, "complete pair", "complete pairs")
                 )
             });
             per_level.insert(level.to_string(), SubgroupStats { stats: paired(pairs, alpha), small_n_warning });

@@ -166,7 +166,11 @@ pub fn mixed_results(rows: &[PersonWaves], two_arm: bool, alpha: f64) -> MixedRe
     }
     let mut out = MixedResults::default();
     if skipped_arm > 0 {
-        out.notes.push(format!("{skipped_arm} row(s) without a valid arm are left out of the mixed model."));
+        out.notes.push(format!(
+            "{} without a valid arm {} left out of the mixed model.",
+            crate::core::dataset::count_of(skipped_arm, "row", "rows"),
+            if skipped_arm == 1 { "is" } else { "are" }
+        ));
     }
     match fit_random_intercept(&data, alpha) {
         Some(fit) => {

@@ -531,6 +531,12 @@ pub fn normalise_answer(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// A count with its noun in the right number, for messages: `count_of(1, "row", "rows")` is
+/// "1 row", `count_of(3, "row", "rows")` "3 rows" (never "row(s)").
+pub fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Cuts long cell text for messages (on a character boundary).
 pub fn shorten(s: &str) -> String {
     const MAX: usize = 40;

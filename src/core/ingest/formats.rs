@@ -280,7 +280,10 @@ fn qualtrics_legacy(records: &[Record], override_rows: Option<usize>) -> Layout 
          columns, named from row 2) and row 2 the question text."
             .to_string()
     } else {
-        format!("Recognised a Qualtrics export (legacy layout) with {header_rows} header row(s).")
+        format!(
+            "Recognised a Qualtrics export (legacy layout) with {}.",
+            crate::core::dataset::count_of(header_rows, "header row", "header rows")
+        )
     }];
     notes.extend(metadata_note(ExportFormat::Qualtrics, &names, &metadata));
     Layout {
@@ -323,7 +326,7 @@ fn qualtrics(records: &[Record], override_rows: Option<usize>) -> Layout {
         3 => "Recognised a Qualtrics export: row 1 gives the column names, row 2 the question text, and row 3 (import IDs) was skipped.".to_string(),
         2 if labels.is_empty() => "Recognised a Qualtrics export: row 1 gives the column names and row 2 (import IDs) was skipped.".to_string(),
         2 => "Recognised a Qualtrics export (older layout): row 1 gives the column names and row 2 the question text.".to_string(),
-        n => format!("Recognised a Qualtrics export with {n} header row(s)."),
+        n => format!("Recognised a Qualtrics export with {}.", crate::core::dataset::count_of(n, "header row", "header rows")),
     }];
     notes.extend(metadata_note(ExportFormat::Qualtrics, &names, &metadata));
     Layout {

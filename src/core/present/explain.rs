@@ -31,7 +31,10 @@ pub fn paired_reading(s: &PairedStats, lower_is_better: bool) -> String {
             (n, Some(m)) if s.sd_diff == Some(0.0) => format!(
                 "All {n} people changed by exactly the same amount ({m:.2}), so there is no spread to test against."
             ),
-            (n, _) => format!("With {n} complete pair(s), the change cannot be tested: at least 2 are needed."),
+            (n, _) => format!(
+                "With {}, the change cannot be tested: at least 2 are needed.",
+                crate::core::dataset::count_of(n, "complete pair", "complete pairs")
+            ),
         };
     };
     let level = (s.conf_level * 100.0).round();

@@ -676,7 +676,10 @@ fn items_section(r: &Results) -> Option<ReportSection> {
         None => sentences.push(format!("Cronbach's alpha for {name} could not be computed.")),
     }
     if !it.reverse.is_empty() {
-        sentences.push(format!("{} item(s) were reverse-scored before adding up.", it.reverse.len()));
+        sentences.push(format!(
+            "{} reverse-scored before adding up.",
+            crate::core::dataset::count_of(it.reverse.len(), "item was", "items were")
+        ));
     }
     sentences.extend(it.notes.iter().cloned());
     Some(ReportSection {
@@ -842,7 +845,10 @@ fn cleaning_sentences(diags: &[&Diagnostic]) -> Vec<String> {
                 Some(c) => format!("in the column “{c}”"),
                 None => "about the file".into(),
             };
-            format!("Lantern noted {k} problem(s) {what}{rows}; for example: {first}")
+            format!(
+                "Lantern noted {} {what}{rows}; for example: {first}",
+                crate::core::dataset::count_of(k, "problem", "problems")
+            )
         })
         .collect()
 }
@@ -903,10 +909,10 @@ fn data_section(
     notes: &[String],
 ) -> ReportSection {
     let mut sentences = vec![format!(
-        "The file “{}” has {} row(s) (one per participant) and {} column(s). Lantern read it on this device; the data were not sent anywhere.",
+        "The file “{}” has {} (one per participant) and {}. Lantern read it on this device; the data were not sent anywhere.",
         ds.file,
-        ds.n_rows,
-        ds.columns.len()
+        crate::core::dataset::count_of(ds.n_rows, "row", "rows"),
+        crate::core::dataset::count_of(ds.columns.len(), "column", "columns")
     )];
     let pairs = pairs_per_arm(r);
     if !pairs.is_empty() {

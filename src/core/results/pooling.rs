@@ -180,7 +180,10 @@ impl PoolWarning {
     pub fn message(&self) -> String {
         match self {
             PoolWarning::TooFewFiles { usable } => {
-                format!("Combining needs results files from at least two sites; {usable} usable file(s) were given.")
+                format!(
+                    "Combining needs results files from at least two sites; {} given.",
+                    crate::core::dataset::count_of(*usable, "usable file was", "usable files were")
+                )
             }
             PoolWarning::SameFileName { file } => {
                 format!("Two different files are both named {file}; rename one so the sites can be told apart.")
@@ -203,7 +206,11 @@ impl PoolWarning {
                 format!("{file} is left out of {}: {}.", measure.label(), reason.phrase())
             }
             PoolWarning::TooFewSites { measure, k } => {
-                format!("Only {k} site(s) report {}, so it is not combined (at least two are needed).", measure.label())
+                format!(
+                    "Only {} {}, so it is not combined (at least two are needed).",
+                    crate::core::dataset::count_of(*k, "site reports", "sites report"),
+                    measure.label()
+                )
             }
             PoolWarning::NotComputable { measure } => format!(
                 "{} could not be combined: the sites' standard errors are too far apart to weigh.",

@@ -432,7 +432,9 @@ pub fn parse_cost_csv(bytes: &[u8], levels: Option<&GroupLevels>) -> Result<Pars
             let first = &records[h].1;
             if h > 0 {
                 notes.push(format!(
-                    "The first {h} line(s) of the cost file, above its header row, were read as a title and left out."
+                    "{} of the cost file, above its header row, {} read as a title and left out.",
+                    if h == 1 { "The first line".to_string() } else { format!("The first {h} lines") },
+                    if h == 1 { "was" } else { "were" }
                 ));
             }
             let (roles, cur) = header_roles(first);
@@ -738,7 +740,11 @@ mod tests {
         assert_eq!(p.table.items.len(), 2);
         assert_eq!(p.table.items[0].value, CostValue::Amount { amount: 1200.5 });
         assert_eq!(p.table.items[1].arm, CostArm::Control);
-        assert!(p.notes.iter().any(|n| n.contains("first 1 line(s)")), "{:?}", p.notes);
+        assert!(
+            p.notes.iter().any(|n| n.contains("The first line of the cost file, above its header row, was read")),
+            "{:?}",
+            p.notes
+        );
         assert!(p.notes.iter().any(|n| n.contains("vertical bars")), "{:?}", p.notes);
         // A quote left open is located by its line; the rows before it are still read.
         let open = "category,arm,amount\nstipends,intervention,100\n\"training,control,20\n";

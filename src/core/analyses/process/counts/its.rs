@@ -316,7 +316,8 @@ pub fn its(rows: &[CountRow], start_t: f64, alpha: f64) -> Result<ItsFit, String
     let mut notes = Vec::new();
     if n_before < MIN_PERIODS_EACH_SIDE || n_after < MIN_PERIODS_EACH_SIDE {
         warnings.push(format!(
-            "Only {n_before} period(s) before and {n_after} after the start (fewer than {MIN_PERIODS_EACH_SIDE} on a side): the trend lines rest on few points, so read the level and slope changes as rough."
+            "Only {} before and {n_after} after the start (fewer than {MIN_PERIODS_EACH_SIDE} on a side): the trend lines rest on few points, so read the level and slope changes as rough.",
+            crate::core::dataset::count_of(n_before, "period", "periods")
         ));
     }
     match dispersion {

@@ -206,9 +206,9 @@ pub fn analyse_table(table: CountsTable, file_name: &str, inputs: &CountsInputs,
     if let Some(b) = &before_after {
         let r = |v: Option<f64>| v.map_or("–".to_string(), |v| num(v, 2));
         let mut s = format!(
-            "Before the program start: {} {rate_label} on average over {} period(s); from the start on: {} over {} period(s).",
+            "Before the program start: {} {rate_label} on average over {}; from the start on: {} over {}.",
             r(b.rate_before),
-            b.periods_before,
+            crate::core::dataset::count_of(b.periods_before, "period", "periods"),
             r(b.rate_after),
             b.periods_after
         );
@@ -228,7 +228,10 @@ pub fn analyse_table(table: CountsTable, file_name: &str, inputs: &CountsInputs,
         reading.push(i.reading.clone());
     }
     if reading.is_empty() {
-        reading.push(format!("{} period(s) read; mark the program start to compare before and after.", rows.len()));
+        reading.push(format!(
+            "{} read; mark the program start to compare before and after.",
+            crate::core::dataset::count_of(rows.len(), "period", "periods")
+        ));
     }
     CountsResult {
         file: file_name.to_string(),

@@ -514,7 +514,9 @@ fn counts_from_columns(
         let missing = (span as usize).saturating_sub(seen.len());
         if missing > 0 {
             notes.push(format!(
-                "{missing} period(s) between the first and the last are not in the table; the time trend keeps the gap{}.",
+                "{} between the first and the last {} not in the table; the time trend keeps the gap{}.",
+                crate::core::dataset::count_of(missing, "period", "periods"),
+                if missing == 1 { "is" } else { "are" },
                 if missing == 1 { "" } else { "s" }
             ));
         }
@@ -636,7 +638,7 @@ mod tests {
         let t = read("period,count\n3,5\n1,4\n2,6\n2,7\n6,8\n4,9\n", &inputs);
         assert_eq!(t.rows.iter().map(|r| r.t).collect::<Vec<_>>(), vec![1.0, 2.0, 3.0, 4.0, 6.0]);
         assert!(t.notes.iter().any(|n| n.contains("sorted")));
-        assert!(t.notes.iter().any(|n| n.contains("1 period(s)")));
+        assert!(t.notes.iter().any(|n| n.contains("1 period between the first and the last is not")), "{:?}", t.notes);
         assert!(t.diagnostics.iter().any(|d| d.message.contains("more than once")));
         assert_eq!(t.start_t, Some(4.0));
         // A start marker on the first programme period only works the same way.
