@@ -168,6 +168,9 @@ pub struct Dataset {
     pub header_rows: usize,
     /// Question text per column, when the export had it: (column name, text).
     pub labels: Vec<(String, String)>,
+    /// The header as written in the file, for columns whose name differs from it (a blank
+    /// header named `column_3`, a second `x` named `x_2`): (column name, header).
+    pub source_headers: Vec<(String, String)>,
     /// Columns the survey tool adds (dates, IP address, response IDs, ...): not answers.
     pub metadata_columns: Vec<String>,
     /// Cell values read as missing (compared after trimming; blank cells always are).
@@ -198,6 +201,7 @@ impl Default for Dataset {
             format: ExportFormat::Plain,
             header_rows: 1,
             labels: Vec::new(),
+            source_headers: Vec::new(),
             metadata_columns: Vec::new(),
             missing_codes: DEFAULT_MISSING_CODES.iter().map(|c| c.to_string()).collect(),
             value_maps: Vec::new(),
@@ -256,6 +260,11 @@ impl Dataset {
             }
             None => cells.strs().filter(|c| missing(c)).count(),
         }
+    }
+
+    /// The header a column had in the file (its name, unless the reader renamed it).
+    pub fn source_header<'a>(&'a self, name: &'a str) -> &'a str {
+        self.source_headers.iter().find(|(c, _)| c == name).map_or(name, |(_, h)| h.as_str())
     }
 
     /// The text → number map in force for a column, if any.
