@@ -306,29 +306,42 @@ impl Dataset {
         self.numeric_as(name, |v| v.unwrap_or(f64::NAN))
     }
 
-    fn numeric_as<T>(&self, name: &str, out: impl Fn(Option<f64>) -> T) -> Option<(Vec<T>, Vec<Diagnostic>)> {
-        let col = self.column(name)?;
+    /// How one cell of a column is read as a number: the reading rules of [`Dataset::numeric`]
+    /// (missing codes, the column's value map, decimal commas), one cell at a time (the cleaned
+    /// data export writes row by row with it, so it never holds a second copy of the table).
+    pub fn cell_reader<'a>(&'a self, name: &str) -> impl Fn(&str) -> CellReading + 'a {
         let map = self.value_map(name);
         let comma = self.decimal_comma_columns.iter().any(|c| c == name);
         let codes = self.trimmed_codes();
-        // `Err(())`: not a number (and not missing).
-        let read = |cell: &str| -> Result<Option<f64>, ()> {
+        move |cell: &str| {
             let t = trim_cell(cell);
             if t.is_empty() || codes.contains(t) || map.is_some_and(|m| m.is_missing_answer(t)) {
-                return Ok(None);
+                return CellReading::Missing;
             }
             // The common case first: no value map and a plain decimal (what `parse_number`
             // would try first too).
             if map.is_none() {
                 if let Some(v) = parse_plain_decimal(t) {
-                    return Ok(Some(v));
+                    return CellReading::Number(v);
                 }
             }
             map.and_then(|m| m.lookup(cell))
                 .or_else(|| parse_number(cell))
                 .or_else(|| if comma { parse_decimal_comma(cell) } else { None })
-                .map(Some)
-                .ok_or(())
+                .map_or(CellReading::NotANumber, CellReading::Number)
+        }
+    }
+
+    fn numeric_as<T>(&self, name: &str, out: impl Fn(Option<f64>) -> T) -> Option<(Vec<T>, Vec<Diagnostic>)> {
+        let col = self.column(name)?;
+        let reader = self.cell_reader(name);
+        // `Err(())`: not a number (and not missing).
+        let read = |cell: &str| -> Result<Option<f64>, ()> {
+            match reader(cell) {
+                CellReading::Missing => Ok(None),
+                CellReading::Number(v) => Ok(Some(v)),
+                CellReading::NotANumber => Err(()),
+            }
         };
         let mut diags = Vec::new();
         let mut not_a_number = |i: usize, cell: &str| {
@@ -375,6 +388,17 @@ impl Dataset {
         };
         Some((values, diags))
     }
+}
+
+/// One cell as [`Dataset::cell_reader`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellReading {
+    /// Blank, a missing code, or an answer the column's map reads as missing.
+    Missing,
+    /// The number the analyses use.
+    Number(f64),
+    /// Text that is not a number (left out of analyses, reported by [`Dataset::numeric`]).
+    NotANumber,
 }
 
 /// A per-row value that may be missing: an `Option`, or an `f64` with NaN for "no value"

@@ -1,19 +1,20 @@
 //! The cleaned-data export: the dataset as the analysis reads it, as CSV, safe to open in a
 //! spreadsheet, and beside it a data dictionary saying how each column was converted.
 //!
-//! Analysis-ready means the page's reading rules are applied, by the same functions the
-//! analyses use ([`Dataset::numeric`] and [`Dataset::text`]): in a number or yes/no column each
-//! cell is written as the number the analysis reads (Likert wording through the column's value
-//! map, yes/no as 1/0, a decimal comma as a point); blank cells, missing codes and answers a map
-//! reads as missing are written blank; rows the reader dropped (survey previews, the second
-//! header row) are not there; one header row holds the names the recipe uses. A cell of a
-//! number column that is not a number is written as it was (the analysis leaves it out; the
-//! dictionary counts them). Other columns (categories, text, dates, codes) keep their text.
+//! Analysis-ready means the page's reading rules are applied, by the function the analyses
+//! read cells with ([`Dataset::cell_reader`], used by [`Dataset::numeric`]): in a number or
+//! yes/no column each cell is written as the number the analysis reads (Likert wording through
+//! the column's value map, yes/no as 1/0, a decimal comma as a point); blank cells, missing
+//! codes and answers a map reads as missing are written blank; rows the reader dropped (survey
+//! previews, the second header row) are not there; one header row holds the names the recipe
+//! uses. A cell of a number column that is not a number is written as it was (the analysis
+//! leaves it out; the dictionary counts them). Other columns (categories, text, dates, codes)
+//! keep their text.
 //!
 //! Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
 //! carriage return) get a leading apostrophe, unless they are plain numbers such as `-2.5`.
 
-use crate::core::dataset::{parse_number, Column, Dataset};
+use crate::core::dataset::{parse_number, CellReading, Column, Dataset};
 use crate::core::ingest::types::{self, ValueKind};
 use crate::core::ingest::values::missing_code_counts;
 
@@ -44,10 +45,11 @@ fn plans<'a>(ds: &'a Dataset, columns: &[&'a Column]) -> Vec<Plan<'a>> {
             let kind = types::column_type(ds, col, &s).kind;
             // A yes/no column without a map (a tool's `True`/`False`) is written as numbers
             // only when every answer is one (0/1).
+            let read = ds.cell_reader(&col.name);
             let numeric = kind == ValueKind::Number
                 || ds.value_map(&col.name).is_some()
                 || ds.decimal_comma_columns.contains(&col.name)
-                || (kind == ValueKind::YesNo && ds.numeric(&col.name).is_some_and(|(_, d)| d.is_empty()));
+                || (kind == ValueKind::YesNo && s.values.iter().all(|(v, _)| read(v) != CellReading::NotANumber));
             Plan { col, kind, numeric }
         })
         .collect()
@@ -71,21 +73,22 @@ fn plain_decimal(t: &str) -> bool {
     !int.is_empty() && !frac.is_empty() && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
 }
 
-/// One column's cells as written: the numbers the analysis reads (number columns), else the
-/// text; blank for missing.
-fn written_cells(ds: &Dataset, p: &Plan<'_>) -> Vec<String> {
-    let text = ds.text(&p.col.name).unwrap_or_default();
-    let numbers = if p.numeric { ds.numeric(&p.col.name).map(|(v, _)| v) } else { None };
-    (0..ds.n_rows)
-        .map(|r| {
-            let t = text.get(r).cloned().flatten();
-            match (numbers.as_ref().and_then(|v| v.get(r).copied().flatten()), t) {
-                (Some(v), Some(t)) if plain_decimal(&t) && parse_number(&t) == Some(v) => t,
-                (Some(v), _) => number_text(v),
-                (None, t) => t.unwrap_or_default(),
+/// One cell as written: in a number column the number the analysis reads (a plain decimal
+/// copied as it is), else the text; blank for missing. `read` is the column's
+/// [`Dataset::cell_reader`], the analyses' own reading of a cell.
+fn written_cell(numeric: bool, read: &dyn Fn(&str) -> CellReading, cell: &str) -> String {
+    let t = cell.trim();
+    match read(cell) {
+        CellReading::Missing => String::new(),
+        CellReading::Number(v) if numeric => {
+            if plain_decimal(t) && parse_number(t) == Some(v) {
+                t.to_string()
+            } else {
+                number_text(v)
             }
-        })
-        .collect()
+        }
+        CellReading::Number(_) | CellReading::NotANumber => t.to_string(),
+    }
 }
 
 /// Writes rows as formula-safe CSV; empty on a write error.
@@ -113,9 +116,16 @@ pub fn safe_csv(ds: &Dataset) -> String {
 pub fn safe_csv_without(ds: &Dataset, drop: &[String]) -> String {
     let columns: Vec<&Column> = ds.columns.iter().filter(|c| !drop.contains(&c.name)).collect();
     let plans = plans(ds, &columns);
-    let cells: Vec<Vec<String>> = plans.iter().map(|p| written_cells(ds, p)).collect();
+    let readers: Vec<_> = plans.iter().map(|p| ds.cell_reader(&p.col.name)).collect();
     let header = std::iter::once(columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>());
-    let rows = (0..ds.n_rows).map(|r| cells.iter().map(|c| c.get(r).cloned().unwrap_or_default()).collect());
+    // Row by row from the stored cells: the table is never held twice.
+    let rows = (0..ds.n_rows).map(|r| {
+        plans
+            .iter()
+            .zip(&readers)
+            .map(|(p, read)| written_cell(p.numeric, read, p.col.cells.str_at(r).unwrap_or("")))
+            .collect()
+    });
     write_csv(header.chain(rows))
 }
 
@@ -160,7 +170,8 @@ fn dictionary_row(ds: &Dataset, p: &Plan<'_>) -> Vec<String> {
         if ds.decimal_comma_columns.contains(name) {
             notes.push("decimal commas written as points".to_string());
         }
-        let not_numbers = ds.numeric(name).map_or(0, |(_, d)| d.len());
+        let read = ds.cell_reader(name);
+        let not_numbers = p.col.cells.strs().filter(|c| read(c) == CellReading::NotANumber).count();
         if not_numbers > 0 {
             notes.push(format!(
                 "{not_numbers} {} not a number, written as in the file and left out of analyses",
