@@ -164,6 +164,15 @@ pub fn file_bar() -> Html {
             }
         })
     };
+    let on_export_dictionary = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| {
+            if ctx.dataset.is_some() {
+                mark_busy();
+                ctx.dispatch(Action::DataDictionary);
+            }
+        })
+    };
     let on_save_recipe = {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
@@ -203,6 +212,7 @@ pub fn file_bar() -> Html {
                 </label>
                 <button type="button" data-testid="export-results" onclick={on_export} disabled={!has_results}>{"Download results (JSON)"}</button>
                 <button type="button" class="secondary" data-testid="export-clean-csv" onclick={on_export_csv} disabled={!has_data}>{"Download cleaned data (CSV)"}</button>
+                <button type="button" class="secondary" data-testid="export-dictionary" onclick={on_export_dictionary} disabled={!has_data} title="Each column of the cleaned data: its header in the file, question text, type, the numbers given to answers and the missing codes">{"Download data dictionary (CSV)"}</button>
             </div>
         </section>
     }

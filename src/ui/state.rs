@@ -188,6 +188,8 @@ pub enum Action {
     Cancel,
     /// Ask for the cleaned data as CSV (downloaded when it arrives).
     CleanCsv,
+    /// Ask for the cleaned data's dictionary as CSV (downloaded when it arrives).
+    DataDictionary,
     /// Forget every file and setting, here and in the engine.
     ClearAll,
     /// The engine answered.
@@ -447,6 +449,7 @@ impl Reducible for AppState {
                 }
             }
             Action::CleanCsv => s.send(|seq| Request::CleanCsv { seq }, None),
+            Action::DataDictionary => s.send(|seq| Request::DataDictionary { seq }, None),
             Action::ClearAll => {
                 let engine = s.engine.take();
                 let route = std::mem::take(&mut s.route);

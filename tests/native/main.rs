@@ -1,6 +1,7 @@
 //! The one native integration-test binary: reference cases and architecture invariants.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod clean_export;
 mod comments_reference;
 mod cost_reference;
 mod exports;

@@ -168,6 +168,9 @@ pub struct Dataset {
     pub header_rows: usize,
     /// Question text per column, when the export had it: (column name, text).
     pub labels: Vec<(String, String)>,
+    /// The header as written in the file, for columns whose name differs from it (a blank
+    /// header named `column_3`, a second `x` named `x_2`): (column name, header).
+    pub source_headers: Vec<(String, String)>,
     /// Columns the survey tool adds (dates, IP address, response IDs, ...): not answers.
     pub metadata_columns: Vec<String>,
     /// Cell values read as missing (compared after trimming; blank cells always are).
@@ -198,6 +201,7 @@ impl Default for Dataset {
             format: ExportFormat::Plain,
             header_rows: 1,
             labels: Vec::new(),
+            source_headers: Vec::new(),
             metadata_columns: Vec::new(),
             missing_codes: DEFAULT_MISSING_CODES.iter().map(|c| c.to_string()).collect(),
             value_maps: Vec::new(),
@@ -258,6 +262,11 @@ impl Dataset {
         }
     }
 
+    /// The header a column had in the file (its name, unless the reader renamed it).
+    pub fn source_header<'a>(&'a self, name: &'a str) -> &'a str {
+        self.source_headers.iter().find(|(c, _)| c == name).map_or(name, |(_, h)| h.as_str())
+    }
+
     /// The text → number map in force for a column, if any.
     pub fn value_map(&self, name: &str) -> Option<&ValueMap> {
         self.value_maps.iter().find(|m| m.column == name)
@@ -297,28 +306,41 @@ impl Dataset {
         self.numeric_as(name, |v| v.unwrap_or(f64::NAN))
     }
 
-    fn numeric_as<T>(&self, name: &str, out: impl Fn(Option<f64>) -> T) -> Option<(Vec<T>, Vec<Diagnostic>)> {
-        let col = self.column(name)?;
+    /// How one cell of a column is read as a number: the reading rules of [`Dataset::numeric`]
+    /// (missing codes, the column's value map, decimal commas), one cell at a time (the cleaned
+    /// data export writes row by row with it, so it never holds a second copy of the table).
+    pub fn cell_reader<'a>(&'a self, name: &str) -> impl Fn(&str) -> CellReading + 'a {
         let map = self.value_map(name);
         let comma = self.decimal_comma_columns.iter().any(|c| c == name);
         let codes = self.trimmed_codes();
-        // `Err(())`: not a number (and not missing).
-        let read = |cell: &str| -> Result<Option<f64>, ()> {
+        move |cell: &str| {
             let t = trim_cell(cell);
             if t.is_empty() || codes.contains(t) || map.is_some_and(|m| m.is_missing_answer(t)) {
-                return Ok(None);
+                return CellReading::Missing;
             }
             // The common case first: no value map and a plain decimal (what `parse_number`
             // would try first too).
             if map.is_none() && !comma {
                 if let Some(v) = parse_plain_decimal(t) {
-                    return Ok(Some(v));
+                    return CellReading::Number(v);
                 }
             }
             map.and_then(|m| m.lookup(cell))
                 .or_else(|| if comma { parse_comma_number(cell) } else { parse_number(cell) })
-                .map(Some)
-                .ok_or(())
+                .map_or(CellReading::NotANumber, CellReading::Number)
+        }
+    }
+
+    fn numeric_as<T>(&self, name: &str, out: impl Fn(Option<f64>) -> T) -> Option<(Vec<T>, Vec<Diagnostic>)> {
+        let col = self.column(name)?;
+        let reader = self.cell_reader(name);
+        // `Err(())`: not a number (and not missing).
+        let read = |cell: &str| -> Result<Option<f64>, ()> {
+            match reader(cell) {
+                CellReading::Missing => Ok(None),
+                CellReading::Number(v) => Ok(Some(v)),
+                CellReading::NotANumber => Err(()),
+            }
         };
         let mut diags = Vec::new();
         let mut not_a_number = |i: usize, cell: &str| {
@@ -365,6 +387,17 @@ impl Dataset {
         };
         Some((values, diags))
     }
+}
+
+/// One cell as [`Dataset::cell_reader`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellReading {
+    /// Blank, a missing code, or an answer the column's map reads as missing.
+    Missing,
+    /// The number the analyses use.
+    Number(f64),
+    /// Text that is not a number (left out of analyses, reported by [`Dataset::numeric`]).
+    NotANumber,
 }
 
 /// A per-row value that may be missing: an `Option`, or an `f64` with NaN for "no value"

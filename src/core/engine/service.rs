@@ -19,7 +19,7 @@ use crate::core::ingest::{
     join_halves, read_first_half, read_with_options, too_large_message, FirstPass, IngestError, IngestOptions,
 };
 use crate::core::planning::simulate::{SimResult, SimRun, SimSettings};
-use crate::core::present::clean_csv::safe_csv_without;
+use crate::core::present::clean_csv::{dictionary_csv_without, safe_csv_without};
 use crate::core::present::comments_csv::{coded_comments_csv, ExportColumn, TextInExport};
 use crate::core::recipe::{IngestSettings, Recipe};
 use serde::{Deserialize, Serialize};
@@ -45,8 +45,10 @@ pub enum Request {
     LoadCounts { seq: u64, name: String, recipe: Recipe },
     /// Recompute with these settings.
     Analyse { seq: u64, recipe: Recipe },
-    /// The loaded data as formula-safe CSV.
+    /// The loaded data as analysis-ready, formula-safe CSV (`present::clean_csv`).
     CleanCsv { seq: u64 },
+    /// The data dictionary of that CSV (answered as [`Reply::CleanCsv`], `…-dictionary.csv`).
+    DataDictionary { seq: u64 },
     /// Stop the running bootstrap (its point estimates are kept, without an interval).
     Cancel,
     /// Forget everything loaded (data, cost table, settings).
@@ -72,6 +74,7 @@ impl Request {
             | Request::LoadCounts { seq, .. }
             | Request::Analyse { seq, .. }
             | Request::CleanCsv { seq }
+            | Request::DataDictionary { seq }
             | Request::Reset { seq }
             | Request::Simulate { seq, .. }
             | Request::Comments { seq, .. }
@@ -314,27 +317,32 @@ impl Service {
                 Ok((name, text)) => Reply::CleanCsv { seq, name, text },
                 Err(message) => Reply::Failed { seq, message },
             }),
-            Request::CleanCsv { seq } => Some(match &self.dataset {
-                Some(ds) => {
-                    let stem = if self.waves.is_empty() {
-                        ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s)
-                    } else {
-                        "linked"
-                    };
-                    // Identifying columns (names, e-mail, ...) stay out unless the recipe keeps them.
-                    let mut drop =
-                        crate::core::ingest::identify::columns_to_leave_out(ds, &self.recipe.keep_identifying);
-                    if !self.waves.is_empty() {
-                        drop.extend(
-                            code_columns(&self.recipe, ds)
-                                .into_iter()
-                                .filter(|c| !self.recipe.keep_identifying.contains(c)),
-                        );
-                    }
-                    Reply::CleanCsv { seq, name: format!("{stem}-clean.csv"), text: safe_csv_without(ds, &drop) }
-                }
-                None => Reply::Failed { seq, message: "Load a data file first.".into() },
-            }),
+            Request::CleanCsv { seq } => Some(self.clean_export(seq, false)),
+            Request::DataDictionary { seq } => Some(self.clean_export(seq, true)),
+        }
+    }
+
+    /// The cleaned data (or its data dictionary) as a download: identifying columns (names,
+    /// e-mail, ...) and, for linked wave files, the code columns stay out unless the recipe keeps them.
+    fn clean_export(&self, seq: u64, dictionary: bool) -> Reply {
+        let Some(ds) = &self.dataset else {
+            return Reply::Failed { seq, message: "Load a data file first.".into() };
+        };
+        let stem = if self.waves.is_empty() {
+            ds.file.rsplit_once('.').map_or(ds.file.as_str(), |(s, _)| s)
+        } else {
+            "linked"
+        };
+        let mut drop = crate::core::ingest::identify::columns_to_leave_out(ds, &self.recipe.keep_identifying);
+        if !self.waves.is_empty() {
+            drop.extend(
+                code_columns(&self.recipe, ds).into_iter().filter(|c| !self.recipe.keep_identifying.contains(c)),
+            );
+        }
+        if dictionary {
+            Reply::CleanCsv { seq, name: format!("{stem}-dictionary.csv"), text: dictionary_csv_without(ds, &drop) }
+        } else {
+            Reply::CleanCsv { seq, name: format!("{stem}-clean.csv"), text: safe_csv_without(ds, &drop) }
         }
     }
 

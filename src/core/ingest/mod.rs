@@ -1017,6 +1017,12 @@ fn finish(first: FirstPass) -> Dataset {
     }
 
     let labels = layout.labels.iter().filter_map(|(i, l)| Some((names.get(*i)?.clone(), l.clone()))).collect();
+    let source_headers = names
+        .iter()
+        .zip(&layout.names)
+        .filter(|(n, h)| n.as_str() != h.trim())
+        .map(|(n, h)| (n.clone(), h.trim().to_string()))
+        .collect();
     Dataset {
         file: file_name,
         columns,
@@ -1029,6 +1035,7 @@ fn finish(first: FirstPass) -> Dataset {
         format: layout.format,
         header_rows: layout.header_rows,
         labels,
+        source_headers,
         metadata_columns,
         missing_codes,
         value_maps,

@@ -1,7 +1,7 @@
 //! Layer `present`: what people read and take away, made from results (no statistics are
 //! computed here): plain-language readings (`explain`), the advisory-board report (`report`),
 //! chart geometry drawn by the UI as SVG (`chart`) and the formula-safe cleaned CSV
-//! (`clean_csv`).
+//! (`clean_csv`: the analysis-ready cleaned data and its data dictionary).
 
 pub mod chart;
 pub mod clean_csv;

@@ -61,6 +61,7 @@ pub fn linked_dataset(linkage: &Linkage, pre: &Dataset, post: &Dataset, followup
         ds.value_maps.extend(d.value_maps.iter().map(|m| ValueMap { column: p(&m.column), ..m.clone() }));
         ds.decimal_comma_columns.extend(d.decimal_comma_columns.iter().map(|c| p(c)));
         ds.labels.extend(d.labels.iter().map(|(c, l)| (p(c), l.clone())));
+        ds.source_headers.extend(d.columns.iter().map(|c| (p(&c.name), d.source_header(&c.name).to_string())));
         ds.metadata_columns.extend(d.metadata_columns.iter().map(|c| p(c)));
         ds.notes.extend(d.notes.iter().map(|n| format!("{} file “{}”: {n}", wave.name(), d.file)));
         ds.diagnostics.extend(d.diagnostics.iter().map(|g| Diagnostic {
