@@ -19,3 +19,4 @@ mod properties;
 mod reference;
 mod scoring;
 mod support;
+mod tipping_reference;

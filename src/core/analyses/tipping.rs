@@ -7,7 +7,8 @@
 //!   from it and is left out, counted in `left_out_no_pre`).
 //! - Imputation: within each arm, `post ~ 1 + pre` on the people with both scores, one proper
 //!   Bayesian draw of (β, σ) per imputation and arm, as `mice`'s `"norm"`
-//!   ([`crate::core::stats::impute`]); `imputations` completed data sets, seeded.
+//!   ([`crate::core::stats::impute`]); `imputations` completed data sets, seeded. The missing
+//!   scores are drawn in order of the pre score, so the table does not depend on row order.
 //! - Analysis of each completed data set: two arms, the ANCOVA `post ~ arm + pre` (the
 //!   coefficient of arm = intervention − control, adjusted for pre), as `results.ancova`; one
 //!   group, the mean of post − pre. Pooled by Rubin's rules with the Barnard–Rubin degrees of
@@ -68,6 +69,8 @@ pub struct TippingPoint {
     pub imputations: usize,
     pub seed: u64,
     pub rng: String,
+    /// The intervals' level, 1 − alpha.
+    pub conf_level: f64,
     /// People in the analysis (a valid arm and a pre score).
     pub n: usize,
     /// Per arm: people with a post score, and people whose post score was imputed.
@@ -92,7 +95,7 @@ pub struct TippingPoint {
 
 /// A round step (1, 2 or 5 × 10^k) at most a fortieth of `range`.
 fn step_for(range: f64) -> Option<f64> {
-    if !(range > 0.0) || !range.is_finite() {
+    if range.is_nan() || range <= 0.0 || !range.is_finite() {
         return None;
     }
     let target = range / 40.0;
@@ -113,6 +116,7 @@ pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<Tipping
         imputations: s.imputations,
         seed: s.seed,
         rng: RNG_NAME.to_string(),
+        conf_level: 1.0 - s.alpha,
         worse: if s.lower_is_better { "higher" } else { "lower" }.to_string(),
         ..TippingPoint::default()
     };
@@ -179,11 +183,22 @@ pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<Tipping
     let mut draws = Draws::new(s.seed);
     let mut fits: Vec<ShiftedFit> = Vec::with_capacity(s.imputations);
     let mut y: Vec<f64> = people.iter().map(|p| p.2.unwrap_or(0.0)).collect();
+    // Each arm's missing rows in order of their pre score, so that the draws do not depend on
+    // the order of the rows in the file (people with the same pre score are interchangeable).
+    let order: Vec<Vec<usize>> = models
+        .iter()
+        .map(|(arm, _)| {
+            let mut idx: Vec<usize> =
+                (0..people.len()).filter(|&i| people[i].0 == *arm && people[i].2.is_none()).collect();
+            idx.sort_by(|&a, &b| people[a].1.total_cmp(&people[b].1));
+            idx
+        })
+        .collect();
     for _ in 0..s.imputations {
-        for (arm, model) in &models {
+        for ((_, model), idx) in models.iter().zip(&order) {
             let draw = model.draw(&mut draws);
-            for (p, yi) in people.iter().zip(y.iter_mut()) {
-                if p.0 == *arm && p.2.is_none() {
+            for &i in idx {
+                if let (Some(p), Some(yi)) = (people.get(i), y.get_mut(i)) {
                     *yi = draw.impute(p.1, &mut draws);
                 }
             }

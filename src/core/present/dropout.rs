@@ -21,7 +21,8 @@ fn level_pct(alpha: f64) -> String {
 
 /// Plain reading of the tipping-point table: what the imputed analysis says at δ = 0, and the δ
 /// at which the program's advantage is no longer clear — or why there is none.
-pub fn tipping_reading(t: &TippingPoint, alpha: f64) -> Vec<String> {
+pub fn tipping_reading(t: &TippingPoint) -> Vec<String> {
+    let alpha = 1.0 - t.conf_level;
     let mut out = Vec::new();
     let imputed: usize = t.imputed.values().sum();
     let two_arm = t.estimand == "ancova_post";
@@ -113,7 +114,8 @@ pub fn tipping_rows(t: &TippingPoint) -> Vec<[String; 5]> {
 }
 
 /// Estimate and interval against δ, with the tipping δ marked.
-pub fn tipping_chart(t: &TippingPoint, alpha: f64) -> Option<XyChart> {
+pub fn tipping_chart(t: &TippingPoint) -> Option<XyChart> {
+    let alpha = 1.0 - t.conf_level;
     if t.rows.len() < 2 {
         return None;
     }
@@ -210,6 +212,45 @@ pub fn mixed_reading(m: &MixedResults, r: &Results, alpha: f64) -> Vec<String> {
     out
 }
 
+/// The significance level of these results (from the intervals' level; 0.05 when unknown).
+pub fn alpha_of(r: &Results) -> f64 {
+    let level = r
+        .tipping_point
+        .as_ref()
+        .map(|t| t.conf_level)
+        .or_else(|| r.ancova.as_ref().map(|a| a.conf_level))
+        .or_else(|| r.paired.values().next().map(|p| p.conf_level))
+        .unwrap_or(0.95);
+    let a = 1.0 - level;
+    if a > 0.0 && a < 0.5 {
+        a
+    } else {
+        0.05
+    }
+}
+
+/// The forest plot's line about the arm × subgroup test (two arms) or the ANOVA (one group).
+pub fn forest_test_line(r: &Results) -> Option<String> {
+    let t = r.subgroup_tests.as_ref()?;
+    let (name, what, test) = match (&t.interaction, &t.all) {
+        (Some(i), _) => ("Arm × subgroup interaction", "the program's effect", i),
+        (None, Some(a)) => ("Do the subgroups differ (one-way ANOVA)", "the change", a),
+        _ => return None,
+    };
+    Some(match test.p {
+        Some(p) => format!(
+            "{name}: {} — {}",
+            p_phrase(Some(p)),
+            if p < alpha_of(r) {
+                format!("{what} differs between subgroups more than chance would explain.")
+            } else {
+                format!("the data do not show that {what} differs between subgroups.")
+            }
+        ),
+        None => format!("{name}: not computable (fewer than 2 subgroups with at least 2 people with both scores)."),
+    })
+}
+
 /// One line of the subgroup tests table: which test, F (df1, df2), p, n, levels left out.
 pub fn subgroup_test_row(name: &str, t: &SubgroupTest) -> [String; 5] {
     let f = match (t.f, t.df1, t.df2) {
@@ -253,6 +294,7 @@ mod tests {
         TippingPoint {
             estimand: "ancova_post".into(),
             imputations: 100,
+            conf_level: 0.95,
             n: 160,
             imputed: [("control".to_string(), 20), ("intervention".to_string(), 14)].into_iter().collect(),
             rows: rows
@@ -276,11 +318,11 @@ mod tests {
     #[test]
     fn reading_names_the_tipping_point_and_the_interval() {
         let t = tp(&[(0.0, -0.32, -0.55, -0.09), (0.1, -0.2, -0.43, 0.03)], Some(0.1), Some(0.0));
-        let r = tipping_reading(&t, 0.05).join(" ");
+        let r = tipping_reading(&t).join(" ");
         assert!(r.contains("34 of 160 people"), "{r}");
         assert!(r.contains("-0.55 to -0.09, which excludes zero"), "{r}");
         assert!(r.contains("did about 0.1 points worse (or more)"), "{r}");
-        assert!(tipping_chart(&t, 0.05).is_some());
+        assert!(tipping_chart(&t).is_some());
         assert_eq!(tipping_rows(&t)[1], ["0.10", "-0.20", "-0.43 to 0.03", "0.040", "no"].map(String::from));
     }
 
@@ -288,10 +330,10 @@ mod tests {
     fn no_direction_words_when_the_interval_includes_zero() {
         let mut t = tp(&[(0.0, -0.1, -0.3, 0.1)], None, None);
         t.reason = Some("not clear even at δ = 0".into());
-        let r = tipping_reading(&t, 0.05).join(" ");
+        let r = tipping_reading(&t).join(" ");
         assert!(r.contains("which includes zero") && r.contains("not clear even at"), "{r}");
         assert!(!r.contains("excludes"), "{r}");
-        assert!(tipping_chart(&t, 0.05).is_none());
+        assert!(tipping_chart(&t).is_none());
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl NormModel {
             sxx += (x - x_mean) * (x - x_mean);
             sxy += (x - x_mean) * (y - y_mean);
         }
-        if !(sxx > 0.0) || !sxx.is_finite() {
+        if sxx.is_nan() || sxx <= 0.0 || !sxx.is_finite() {
             return None;
         }
         let b1 = sxy / sxx;
@@ -251,7 +251,8 @@ fn invert(m: &[f64], k: usize) -> Option<Vec<f64>> {
     let scale = (0..k).map(|i| m[i * k + i].abs()).fold(0.0, f64::max);
     for col in 0..k {
         let piv = (col..k).max_by(|&p, &q| a[p * k + col].abs().total_cmp(&a[q * k + col].abs()))?;
-        if !(a[piv * k + col].abs() > 1e-12 * scale) {
+        let pv = a[piv * k + col].abs();
+        if pv.is_nan() || pv <= 1e-12 * scale {
             return None;
         }
         for c in 0..k {
@@ -297,7 +298,7 @@ pub struct Pooled {
 /// non-finite input, or a total variance of 0.
 pub fn rubin(q: &[f64], u: &[f64], df_com: f64, alpha: f64) -> Option<Pooled> {
     let m = q.len();
-    if m < 2 || u.len() != m || q.iter().chain(u).any(|v| !v.is_finite()) || !(df_com > 0.0) {
+    if m < 2 || u.len() != m || q.iter().chain(u).any(|v| !v.is_finite()) || df_com.is_nan() || df_com <= 0.0 {
         return None;
     }
     let mf = m as f64;
@@ -305,7 +306,7 @@ pub fn rubin(q: &[f64], u: &[f64], df_com: f64, alpha: f64) -> Option<Pooled> {
     let ubar = u.iter().sum::<f64>() / mf;
     let b = q.iter().map(|x| (x - qbar).powi(2)).sum::<f64>() / (mf - 1.0);
     let t_var = ubar + (1.0 + 1.0 / mf) * b;
-    if !(t_var > 0.0) {
+    if t_var.is_nan() || t_var <= 0.0 {
         return None;
     }
     let lambda_raw = (1.0 + 1.0 / mf) * b / t_var;
