@@ -134,7 +134,7 @@ pub fn tipping_chart(t: &TippingPoint) -> Option<XyChart> {
     ];
     let tip_label = t.tipping_delta.map(|d| format!("tipping point δ = {}", num(Some(d), 2)));
     let two_arm = t.estimand == "ancova_post";
-    series_chart(
+    let mut chart = series_chart(
         &lines,
         &[],
         None,
@@ -147,7 +147,13 @@ pub fn tipping_chart(t: &TippingPoint) -> Option<XyChart> {
             num(t.rows.last().map(|r| r.delta), 2),
             t.tipping_delta.map(|d| format!(" The interval reaches zero at δ = {}.", num(Some(d), 2))).unwrap_or_default()
         ),
-    )
+    )?;
+    // Both limits of the interval in one style; the legend names it once (the upper line has
+    // no label).
+    if let [_, low, high] = chart.series.as_mut_slice() {
+        high.style = low.style.clone();
+    }
+    Some(chart)
 }
 
 /// The people with both scores: the complete-case analyses' n (ANCOVA for two arms, the paired
@@ -322,7 +328,10 @@ mod tests {
         assert!(r.contains("34 of 160 people"), "{r}");
         assert!(r.contains("-0.55 to -0.09, which excludes zero"), "{r}");
         assert!(r.contains("did about 0.1 points worse (or more)"), "{r}");
-        assert!(tipping_chart(&t).is_some());
+        let chart = tipping_chart(&t).unwrap();
+        assert_eq!(chart.series.len(), 3);
+        assert_eq!(chart.series[1].style, chart.series[2].style, "both interval limits look alike");
+        assert!(chart.series[2].label.is_empty());
         assert_eq!(tipping_rows(&t)[1], ["0.10", "-0.20", "-0.43 to 0.03", "0.040", "no"].map(String::from));
     }
 
