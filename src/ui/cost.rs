@@ -28,7 +28,7 @@ pub struct XyProps {
 }
 
 /// Draws an [`XyChart`] (scatter, line, or named lines over bands) as SVG, with a legend
-/// for named lines.
+/// for named lines (a line with an empty label is drawn but not listed).
 #[function_component(XyView)]
 pub fn xy_view(p: &XyProps) -> Html {
     let c = &p.chart;
@@ -71,7 +71,7 @@ pub fn xy_view(p: &XyProps) -> Html {
             </svg>
             if !c.series.is_empty() {
                 <ul class="legend">
-                    { for c.series.iter().map(|s| html! {
+                    { for c.series.iter().filter(|s| !s.label.is_empty()).map(|s| html! {
                         <li><svg class="swatch" viewBox="0 0 28 10" aria-hidden="true"><line class={classes!("sline", s.style.clone(), s.dashed.then_some("dashed"), s.bold.then_some("bold"))} x1="1" x2="27" y1="5" y2="5" /></svg>{&s.label}</li>
                     }) }
                 </ul>

@@ -8,6 +8,7 @@ mod charts;
 mod combine;
 mod comments;
 mod cost;
+mod dropout;
 mod engine;
 mod field;
 mod files;

@@ -308,12 +308,20 @@ pub fn subgroups_card(p: &ResultsProps) -> Html {
     if p.results.subgroups.is_empty() {
         return html! {};
     }
+    let test_line = crate::core::present::dropout::forest_test_line(&p.results);
+    let forest = subgroup_chart(&p.results).map(|mut c| {
+        if let Some(line) = &test_line {
+            c.description = format!("{} {line}", c.description);
+        }
+        c
+    });
     html! {
         <section class="card" aria-labelledby="sub-title">
             <h3 id="sub-title">{"For whom? Change by subgroup"}</h3>
             <p class="hint">{"Each row is a separate test. With many subgroups, some will look different by chance alone (multiple comparisons): read these as descriptions, not proof. Rows with fewer than 10 people are marked."}</p>
-            if let Some(chart) = subgroup_chart(&p.results) {
-                <IntervalView {chart} caption={"Forest plot: change in each subgroup with its 95% interval. Wide intervals mean few people.".to_string()} />
+            if let Some(chart) = forest {
+                <IntervalView {chart} caption={format!("Forest plot: change in each subgroup with its 95% interval. Wide intervals mean few people.{}", test_line.as_ref().map(|l| format!(" {l}")).unwrap_or_default())} />
+                if let Some(line) = &test_line { <p class="reading" data-testid="forest-interaction">{line}</p> }
             }
             <WideTable label="Change by subgroup, table">
             <table class="stats wide">
@@ -358,10 +366,13 @@ pub fn more_results(p: &ResultsProps) -> Html {
                     .map(|chart| html! { <XyView {chart} caption={format!("{}: how individual changes spread (each person's after − before).", arm_title(arm))} /> })
             }) }
             <GroupsCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
+            <crate::ui::dropout::MixedCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
+            <crate::ui::dropout::TippingCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <FollowupCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <HelpCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <RciCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <SubgroupsCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
+            <crate::ui::dropout::SubgroupTestsCard results={p.results.clone()} lower_is_better={p.lower_is_better} />
             <ProcessCard results={p.results.clone()} />
             <crate::ui::process::ClusteringCard results={p.results.clone()} />
             <CountsCard results={p.results.clone()} />

@@ -22,3 +22,4 @@ mod properties;
 mod reference;
 mod scoring;
 mod support;
+mod tipping_reference;

@@ -86,6 +86,12 @@ fn compare_values(a: &Value, b: &Value, path: &str, n: &mut usize) {
                 compare_values(v, &y[k], &format!("{path}.{k}"), n);
             }
         }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{path}");
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                compare_values(v, w, &format!("{path}[{i}]"), n);
+            }
+        }
         (Value::Number(x), Value::Number(y)) => {
             *n += 1;
             let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());

@@ -78,6 +78,10 @@ pub struct Results {
     /// (CONTRACT §7), when pre and post columns are chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mixed: Option<crate::core::analyses::waves::MixedResults>,
+    /// Drop-out sensitivity: multiple imputation of missing post scores and the δ at which the
+    /// program's advantage is no longer clear (pattern-mixture tipping point, issue 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tipping_point: Option<crate::core::analyses::tipping::TippingPoint>,
     /// Does the change differ between subgroup levels (per-arm ANOVA, arm × level test)?
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subgroup_tests: Option<crate::core::analyses::waves::SubgroupTests>,

@@ -8,5 +8,6 @@ pub mod clean_csv;
 pub mod combine;
 pub mod comments;
 pub mod comments_csv;
+pub mod dropout;
 pub mod explain;
 pub mod report;

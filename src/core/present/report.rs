@@ -357,6 +357,7 @@ fn between_section(r: &Results, lower_is_better: bool) -> Option<ReportSection> 
     if let Some(a) = &r.ancova {
         level = a.conf_level;
         sentences.push(explain::ancova_reading(a, lower_is_better));
+        sentences.extend(r.tipping_point.as_ref().and_then(crate::core::present::dropout::report_dropout_context));
         rows.push(vec![
             "After, for people with the same starting score".into(),
             a.n.to_string(),
@@ -1069,6 +1070,10 @@ fn summary(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Vec<String> {
         if let Some((d, (lo, hi))) = s.mean_diff.zip(s.ci_low.zip(s.ci_high)) {
             out.push(explain::report_certainty("average change", d, lo, hi, s.conf_level, s.p));
         }
+    }
+    // The headline uses only people with both scores: the drop-out context and tipping point.
+    if !out.is_empty() {
+        out.extend(r.tipping_point.as_ref().and_then(crate::core::present::dropout::report_dropout_context));
     }
     // Each group's own change, as supporting detail.
     if two_arms {

@@ -8,6 +8,7 @@ pub mod describe;
 pub mod dist;
 pub mod exact;
 pub mod icc;
+pub mod impute;
 pub mod meta;
 pub mod mixed;
 pub mod multiplicity;

@@ -36,10 +36,18 @@ fn demo_report_reads_in_the_right_direction() {
             && sure.contains("unlikely to be chance"),
         "{sure}"
     );
-    let program = &rep.summary[2];
+    // The headline uses people with both scores: the drop-out context and the tipping point follow.
+    let dropout = &rep.summary[2];
+    assert!(
+        dropout.starts_with("These results use the 113 people with scores before and after; 7 more")
+            && dropout
+                .contains("the conclusion holds unless the people who dropped out of the program group did about"),
+        "{dropout}"
+    );
+    let program = &rep.summary[3];
     assert!(program.starts_with("Among program participants"), "{program}");
     assert!(program.contains("fell") && program.contains("an improvement"), "{program}");
-    assert!(rep.summary[3].starts_with("Among people in the comparison group"), "{:?}", rep.summary);
+    assert!(rep.summary[4].starts_with("Among people in the comparison group"), "{:?}", rep.summary);
     // The change-score difference is not a second headline number.
     assert!(!rep.summary.iter().any(|s| s.contains("change in stigma scores")), "{:?}", rep.summary);
     assert!(
@@ -121,7 +129,8 @@ fn direction_follows_the_scale() {
     recipe.scale.as_mut().unwrap().lower_is_better = Some(false);
     let rep = report(&analyse(&ds, &recipe).results, &ds.summary(), &recipe);
     assert!(rep.summary[0].contains("against the program"), "{}", rep.summary[0]);
-    assert!(rep.summary[2].contains("a change for the worse"), "{}", rep.summary[2]);
+    assert!(rep.summary[2].contains("not clear even at δ = 0"), "{}", rep.summary[2]);
+    assert!(rep.summary[3].contains("a change for the worse"), "{}", rep.summary[3]);
 }
 
 #[test]
