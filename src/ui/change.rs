@@ -61,8 +61,15 @@ fn data_summary() -> Html {
                         let ctx2 = ctx.clone();
                         let toggle = Callback::from(move |_: MouseEvent| ctx2.dispatch(Action::ToggleKeepIdentifying(name.clone())));
                         if c.possible {
-                            // Only possibly identifying: a warning to check, kept in the cleaned data.
-                            return html! { <li data-possible="true">{&c.reason}</li> };
+                            // Only possibly identifying: a warning to check, kept in the cleaned
+                            // data until the user confirms it identifies people.
+                            let out = ctx.recipe.leave_out_possible.contains(&c.column);
+                            let name = c.column.clone();
+                            let ctx3 = ctx.clone();
+                            let confirm = Callback::from(move |_: MouseEvent| ctx3.dispatch(Action::ToggleLeaveOutPossible(name.clone())));
+                            return html! { <li data-possible="true">{&c.reason}{" "}
+                                {if out { "You confirmed it identifies people: it is left out of the cleaned data. " } else { "It is kept in the cleaned data unless you confirm. " }}
+                                <button type="button" class="secondary small" data-testid="confirm-possible" onclick={confirm}>{if out { "Keep it after all" } else { "Yes, leave it out" }}</button></li> };
                         }
                         html! { <li>{&c.reason}{" "}{if kept { "It is kept in the cleaned data, as you chose. " } else { "It is left out of the cleaned data. " }}
                             <button type="button" class="secondary small" onclick={toggle}>{if kept { "Leave it out" } else { "Keep it" }}</button></li> }

@@ -170,6 +170,8 @@ pub enum Action {
     SetRxx(Option<f64>),
     /// Keep (or again leave out) an identifying column in the cleaned-data export.
     ToggleKeepIdentifying(String),
+    /// Confirm that a possibly identifying column identifies people (left out of exports).
+    ToggleLeaveOutPossible(String),
     /// One edit of the reading settings, applied to the settings in force when it arrives (so
     /// quick successive edits are all kept); the file is read again.
     EditIngest(IngestEdit),
@@ -437,6 +439,7 @@ impl Reducible for AppState {
             }
             Action::SetRxx(rxx) => s.edit(RecipeEdit::Rxx(rxx)),
             Action::ToggleKeepIdentifying(col) => s.edit(RecipeEdit::ToggleKeepIdentifying(col)),
+            Action::ToggleLeaveOutPossible(col) => s.edit(RecipeEdit::ToggleLeaveOutPossible(col)),
             Action::EditItems(edit) => s.edit(RecipeEdit::Items(edit)),
             Action::EditIngest(edit) => s.edit(RecipeEdit::Ingest(edit)),
             Action::EditProcess(edit) => s.edit(RecipeEdit::Process(edit)),

@@ -333,7 +333,11 @@ impl Service {
         } else {
             "linked"
         };
-        let mut drop = crate::core::ingest::identify::columns_to_leave_out(ds, &self.recipe.keep_identifying);
+        let mut drop = crate::core::ingest::identify::columns_to_leave_out_confirmed(
+            ds,
+            &self.recipe.keep_identifying,
+            &self.recipe.leave_out_possible,
+        );
         if !self.waves.is_empty() {
             drop.extend(
                 code_columns(&self.recipe, ds).into_iter().filter(|c| !self.recipe.keep_identifying.contains(c)),
@@ -958,6 +962,26 @@ mod tests {
         handle_to_end(&mut s, Request::Analyse { seq: 3, recipe: keep }, None);
         let r = handle_to_end(&mut s, Request::CleanCsv { seq: 4 }, None);
         assert!(matches!(&r[0], Reply::CleanCsv { text, .. } if text.starts_with("id,email,pre,post\n")), "{r:?}");
+    }
+
+    #[test]
+    fn a_possible_names_column_is_kept_until_the_user_confirms_it() {
+        let mut s = Service::new();
+        let csv = b"id,Q7,pre,post\nP01,Ana,3,2\nP02,Beno\xc3\xaet,4,2\nP03,Chlo\xc3\xa9,5,4\nP04,Dev,4,4\nP05,Fatima,3,3\nP06,Grace,5,2\n";
+        let r = handle_to_end(
+            &mut s,
+            Request::LoadData { seq: 1, name: "a.csv".into(), recipe: Recipe::default(), keep_roles: false },
+            Some(csv),
+        );
+        let (ds, recipe, _) = last_analysis(&r);
+        assert!(ds.unwrap().identifying.iter().any(|i| i.column == "Q7" && i.possible));
+        let r = handle_to_end(&mut s, Request::CleanCsv { seq: 2 }, None);
+        assert!(matches!(&r[0], Reply::CleanCsv { text, .. } if text.starts_with("id,Q7,pre,post\n")), "{r:?}");
+        let mut confirmed = recipe;
+        confirmed.apply(crate::core::recipe::edit::RecipeEdit::ToggleLeaveOutPossible("Q7".into()));
+        handle_to_end(&mut s, Request::Analyse { seq: 3, recipe: confirmed }, None);
+        let r = handle_to_end(&mut s, Request::CleanCsv { seq: 4 }, None);
+        assert!(matches!(&r[0], Reply::CleanCsv { text, .. } if text.starts_with("id,pre,post\nP01,3,2\n")), "{r:?}");
     }
 
     #[test]

@@ -325,6 +325,9 @@ pub enum RecipeEdit {
     Rxx(Option<f64>),
     /// Keep (or again leave out) an identifying column in the cleaned-data export.
     ToggleKeepIdentifying(String),
+    /// Confirm (or take back) that a *possibly* identifying column identifies people: it is
+    /// then left out of the cleaned-data export.
+    ToggleLeaveOutPossible(String),
     Items(ItemsEdit),
     Ingest(IngestEdit),
     Process(ProcessEdit),
@@ -391,15 +394,8 @@ impl Recipe {
                 inputs.rxx = rxx.filter(|r| *r > 0.0 && *r < 1.0);
                 self.rci_inputs = Some(inputs);
             }
-            RecipeEdit::ToggleKeepIdentifying(col) => {
-                let keep = &mut self.keep_identifying;
-                match keep.iter().position(|c| *c == col) {
-                    Some(i) => {
-                        keep.remove(i);
-                    }
-                    None => keep.push(col),
-                }
-            }
+            RecipeEdit::ToggleKeepIdentifying(col) => toggle(&mut self.keep_identifying, col),
+            RecipeEdit::ToggleLeaveOutPossible(col) => toggle(&mut self.leave_out_possible, col),
             RecipeEdit::Items(edit) => {
                 self.items = apply_items_edit(&self.items, edit);
                 if self.items.is_some() {
@@ -463,6 +459,16 @@ impl Recipe {
         };
         ci.insert(key.into(), value);
         self.cost_inputs = Some(serde_json::Value::Object(ci));
+    }
+}
+
+/// Adds `item` to `list`, or removes it when it is there.
+fn toggle(list: &mut Vec<String>, item: String) {
+    match list.iter().position(|c| *c == item) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(item),
     }
 }
 

@@ -106,6 +106,10 @@ pub struct Recipe {
     /// cleaned-data export; every other such column is left out.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub keep_identifying: Vec<String>,
+    /// Columns flagged only as *possibly* identifying (capitalised single words that look like
+    /// given names) that the user confirmed as identifying: left out of the cleaned data too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leave_out_possible: Vec<String>,
     /// Free-text answers (CONTRACT §6): comment columns, codebook, hand tags, starred quotes.
     #[serde(default, skip_serializing_if = "comments::CommentsRecipe::is_empty")]
     pub comments: comments::CommentsRecipe,
