@@ -33,6 +33,14 @@ fn standalone_svg(svg: &web_sys::Element) -> String {
     copy.outer_html()
 }
 
+/// The class that keeps a chart at its own width on a phone (`w520` … `w800`, in steps of 20,
+/// rounded up; see `styles/main.css`): its text then stays at its set size. A class, not an
+/// inline style, because the page's CSP allows no inline styles.
+pub fn width_class(width: f64) -> String {
+    let w = if width.is_finite() { (width / 20.0).ceil() * 20.0 } else { 520.0 };
+    format!("w{}", w.clamp(520.0, 800.0) as u32)
+}
+
 /// Downloads the SVG of the figure that holds the clicked button.
 pub fn download_svg(e: MouseEvent) {
     let svg = e
@@ -141,7 +149,7 @@ pub fn interval_view(p: &IntervalProps) -> Html {
     let (l, t, r, b) = c.plot;
     html! {
         <figure class="chart">
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} style={format!("--w:{}px", c.width)} role="img" aria-label={c.description.clone()}>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={x.to_string()} x2={x.to_string()} y1={t.to_string()} y2={b.to_string()} /><text x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
                 if let Some(zx) = c.zero_x { <line class="zero" x1={zx.to_string()} x2={zx.to_string()} y1={t.to_string()} y2={b.to_string()} /> }
                 { for c.rows.iter().map(|row| html! {
@@ -183,7 +191,7 @@ pub fn tornado_view(p: &TornadoProps) -> Html {
     };
     html! {
         <figure class="chart">
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} style={format!("--w:{}px", c.width)} role="img" aria-label={c.description.clone()}>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={x.to_string()} x2={x.to_string()} y1={t.to_string()} y2={b.to_string()} /><text x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
                 { for c.bars.iter().map(|row| html! {
                     <g class="trow">

@@ -39,7 +39,7 @@ pub fn xy_view(p: &XyProps) -> Html {
     let line = path(&c.line);
     html! {
         <figure class="chart">
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} style={format!("--w:{}px", c.width)} role="img" aria-label={c.description.clone()}>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.bands.iter().map(|band| html! {
                     <g class={classes!("band", band.style.clone())}>
                         <rect x={l.to_string()} y={format!("{:.1}", band.top)} width={format!("{:.1}", r - l)} height={format!("{:.1}", (band.bottom - band.top).max(0.0))} />

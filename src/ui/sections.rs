@@ -45,7 +45,7 @@ pub fn means_chart(p: &ChartProps) -> Html {
     let c = &p.chart;
     html! {
         <figure class="chart">
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} style={format!("--w:{}px", c.width)} role="img" aria-label={c.description.clone()}>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.y_ticks.iter().map(|(y, t)| html! {
                     <g class="tick">
                         <line x1={c.plot_left.to_string()} x2={c.plot_right.to_string()} y1={y.to_string()} y2={y.to_string()} />
