@@ -21,7 +21,23 @@ async fn mount() -> Element {
     doc.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<lantern::ui::app::App>::with_root(root.clone()).render();
     settle().await;
+    until_ready(&root).await;
     root
+}
+
+/// Waits (up to 60 s) until the status says every result is up to date: the in-page engine
+/// works in steps between renders, and this debug build takes a while over the demo's
+/// drop-out sensitivity (100 imputations).
+async fn until_ready(root: &Element) {
+    for _ in 0..6000 {
+        let state =
+            root.query_selector("[data-testid=status]").ok().flatten().and_then(|s| s.get_attribute("data-state"));
+        if state.as_deref() == Some("ready") {
+            settle().await;
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
 }
 
 fn text(root: &Element, sel: &str) -> String {
@@ -49,6 +65,7 @@ async fn clearing_a_role_updates_the_results() {
     select.set_value("");
     select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     settle().await;
+    until_ready(&root).await;
     assert_eq!(root.query_selector_all("article.arm").unwrap().length(), 0);
     assert!(text(&root, "#main").contains("Choose a pre and a post column"));
 }
