@@ -57,7 +57,7 @@ test('p14: four sites through results-files, every key of lantern-pooled.json eq
   assert.match(lake, /change, single group/);
   const notes = await page.textContent('[data-testid="combine-notes"]');
   assert.match(notes, /lantern-results-lakeside\.json is left out of/);
-  assert.match(notes, /Only 1 site\(s\) report the change \(single group\), so it is not combined/);
+  assert.match(notes, /Only 1 site reports the change \(single group\), so it is not combined/);
 
   // One forest plot per pooled measure: a square per site, the diamond, the prediction interval.
   const plots = page.locator('[data-testid="forest-plot"] svg');
