@@ -213,12 +213,7 @@ pub enum CommentsEdit {
 pub fn apply_comments_edit(c: &mut super::comments::CommentsRecipe, edit: CommentsEdit) {
     use super::starter::STARTER_CODEBOOK;
     match edit {
-        CommentsEdit::ToggleColumn(col) => match c.columns.iter().position(|x| *x == col) {
-            Some(i) => {
-                c.columns.remove(i);
-            }
-            None => c.columns.push(col),
-        },
+        CommentsEdit::ToggleColumn(col) => toggle(&mut c.columns, col),
         CommentsEdit::AddCode { name, phrases } => {
             let taken = |n: &str| c.codebook.0.iter().any(|(k, _)| k == n);
             let mut name = name.trim().to_string();
@@ -282,24 +277,12 @@ pub fn apply_comments_edit(c: &mut super::comments::CommentsRecipe, edit: Commen
         }
         CommentsEdit::ToggleManual { column, row, code } => {
             let rows = c.manual.entry(&column);
-            let codes = rows.entry(&row.to_string());
-            match codes.iter().position(|x| *x == code) {
-                Some(i) => {
-                    codes.remove(i);
-                }
-                None => codes.push(code),
-            }
+            toggle(rows.entry(&row.to_string()), code);
             rows.0.retain(|(_, codes)| !codes.is_empty());
             c.manual.0.retain(|(_, rows)| !rows.is_empty());
         }
         CommentsEdit::ToggleQuote { column, row } => {
-            let rows = c.quotes.entry(&column);
-            match rows.iter().position(|r| *r == row) {
-                Some(i) => {
-                    rows.remove(i);
-                }
-                None => rows.push(row),
-            }
+            toggle(c.quotes.entry(&column), row);
             c.quotes.0.retain(|(_, rows)| !rows.is_empty());
         }
         CommentsEdit::RedactWords(words) => {
@@ -463,7 +446,7 @@ impl Recipe {
 }
 
 /// Adds `item` to `list`, or removes it when it is there.
-fn toggle(list: &mut Vec<String>, item: String) {
+fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
     match list.iter().position(|c| *c == item) {
         Some(i) => {
             list.remove(i);
