@@ -265,3 +265,18 @@ fn surveymonkey_older_spelling_and_a_trimmed_anonymised_copy() {
         assert!(ds.metadata_columns.iter().any(|m| m == first));
     }
 }
+
+#[test]
+fn whole_numbers_with_thousands_points_in_a_decimal_comma_file() {
+    // Excel in a decimal-comma language writes whole numbers as 2.500 (no comma at all): in a
+    // file whose other numbers have decimal commas, that is two thousand five hundred.
+    let text = "id;stunden;teilnehmer;kosten\n1;1,5;2.500;1.250.000\n2;2;75;980\n3;0,5;1.200;\n";
+    let ds = read_csv(text.as_bytes(), "kosten.csv").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ds.decimal_comma_columns, vec!["stunden", "teilnehmer", "kosten"]);
+    assert_eq!(numbers(&ds, "teilnehmer"), [2500.0, 75.0, 1200.0].map(Some));
+    assert_eq!(numbers(&ds, "kosten"), [Some(1_250_000.0), Some(980.0), None]);
+    // The same column in a file with decimal points stays 2.5.
+    let point = read_csv(b"id;stunden;x\n1;1.5;2.500\n2;2;1.250\n", "p.csv").unwrap_or_else(|e| panic!("{e}"));
+    assert!(point.decimal_comma_columns.is_empty());
+    assert_eq!(numbers(&point, "x"), [2.5, 1.25].map(Some));
+}

@@ -526,7 +526,7 @@ pub fn parse_decimal_comma(cell: &str) -> Option<f64> {
 
 /// "1.234" or "12.345.678" → the digits without the points: one to three digits, then groups
 /// of exactly three, joined by points (thousands separators in a decimal-comma number).
-fn grouped_thousands(int: &str) -> Option<String> {
+pub fn grouped_thousands(int: &str) -> Option<String> {
     let mut parts = int.split('.');
     let first = parts.next()?;
     let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());

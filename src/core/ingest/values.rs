@@ -321,6 +321,11 @@ pub fn detect_value_maps(columns: &[Column], is_missing: &dyn Fn(&str) -> bool, 
 /// when every non-missing value is a number, at least one has a comma, and either the
 /// delimiter is not a comma or some comma is not followed by exactly three digits (which
 /// would be a thousands separator).
+///
+/// In a file written with decimal commas (some column qualifies, or the mark is `Comma`), a
+/// column without any comma whose numbers with a point all have the point between groups of
+/// three digits ("2.500", "1.250.000") is written with thousands separators, as a spreadsheet
+/// in a decimal-comma language writes whole numbers: it qualifies too (2.500 is 2500, not 2.5).
 pub fn detect_decimal_comma(
     columns: &[Column],
     delimiter: char,
@@ -360,7 +365,42 @@ pub fn detect_decimal_comma(
             out.push(col.name.clone());
         }
     }
+    if mark == DecimalMark::Comma || !out.is_empty() {
+        for col in columns {
+            if !out.contains(&col.name) && thousands_only(col, is_missing) {
+                out.push(col.name.clone());
+            }
+        }
+        // In the columns' order, as the first pass gives them.
+        out.sort_by_key(|n| columns.iter().position(|c| &c.name == n));
+    }
     out
+}
+
+/// Every non-missing cell a whole number, at least one written with points between groups of
+/// three digits and none with another point ("2.500", "-1.250.000", "75").
+fn thousands_only(col: &Column, is_missing: &dyn Fn(&str) -> bool) -> bool {
+    if !col.cells.any_contains('.') || col.cells.any_contains(',') {
+        return false;
+    }
+    let cells: Box<dyn Iterator<Item = &str>> = match col.cells.dictionary() {
+        Some((values, _)) => Box::new(values.iter().map(String::as_str)),
+        None => Box::new(col.cells.strs()),
+    };
+    let mut grouped = 0usize;
+    for cell in cells.filter(|c| !is_missing(c)) {
+        let t = cell.trim();
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        if digits.contains('.') {
+            if crate::core::dataset::grouped_thousands(digits).is_none() {
+                return false;
+            }
+            grouped += 1;
+        } else if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    grouped > 0
 }
 
 /// How often each non-blank missing code occurs in cells as the reader stores them
@@ -681,6 +721,25 @@ mod tests {
         assert_eq!(detect_decimal_comma(&cols, ',', DecimalMark::Auto, &is_missing), vec!["h"]);
         assert_eq!(detect_decimal_comma(&cols, ',', DecimalMark::Comma, &is_missing), vec!["h", "k"]);
         assert!(detect_decimal_comma(&cols, ';', DecimalMark::Point, &is_missing).is_empty());
+    }
+
+    #[test]
+    fn thousands_only_columns_in_a_decimal_comma_file() {
+        let cols = [
+            col("cost", &["2.500", "1.250.000", "75", "", "NA"]),
+            col("score", &["2,5", "3"]),
+            col("p", &["2.5", "3"]),
+            col("odd", &["2.500", "2.50"]),
+            col("words", &["2.500", "many"]),
+        ];
+        // The file writes decimal commas (score), so 2.500 there is two thousand five hundred.
+        assert_eq!(detect_decimal_comma(&cols, ';', DecimalMark::Auto, &is_missing), vec!["cost", "score"]);
+        // Without a decimal-comma column, points stay decimal points.
+        let point_file = [col("cost", &["2.500", "1.250"]), col("p", &["2.5", "3"])];
+        assert!(detect_decimal_comma(&point_file, ';', DecimalMark::Auto, &is_missing).is_empty());
+        // Told the file writes decimal commas.
+        assert_eq!(detect_decimal_comma(&point_file, ';', DecimalMark::Comma, &is_missing), vec!["cost"]);
+        assert_eq!(crate::core::dataset::parse_comma_number("1.250.000"), Some(1_250_000.0));
     }
 
     #[test]
