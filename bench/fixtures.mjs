@@ -98,3 +98,45 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const info = await writeFixture(Number(rows), variant, out);
   console.log(JSON.stringify(info));
 }
+
+// ---- wave files for the linking benchmark ----------------------------------------------------
+const CODE_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/**
+ * Two wave files of `rows` people before (code, group, score) and about 0.85 × rows after
+ * (code, score): 80 % of the people answer after, 5 % of those with one typing slip in their
+ * 8-character code, plus rows / 20 people only after. Seeded: the same bytes on every run.
+ * `merged`: the same people already in one file, one row each (what linking builds), with the
+ * linked table's column names, to time the same analysis without the linking.
+ */
+export function waveFiles(rows) {
+  const r = mulberry32(0x11 + rows);
+  const code = () => Array.from({ length: 8 }, () => CODE_CHARS[Math.floor(r() * CODE_CHARS.length)]).join('');
+  const pre = ['code,group,score'];
+  const post = ['code,score'];
+  const merged = ['person,pre_group,pre_score,post_score'];
+  for (let i = 0; i < rows; i++) {
+    const c = code();
+    const score = 10 + Math.floor(r() * 30);
+    const group = r() < 0.5 ? 'program' : 'waiting';
+    pre.push(`${c},${group},${score}`);
+    let after = '';
+    if (r() < 0.8) {
+      let later = c;
+      if (r() < 0.05) {
+        const at = Math.floor(r() * 8);
+        later = c.slice(0, at) + CODE_CHARS[Math.floor(r() * CODE_CHARS.length)] + c.slice(at + 1);
+      }
+      after = String(Math.max(0, score - Math.floor(r() * 8)));
+      post.push(`${later},${after}`);
+    }
+    merged.push(`${i + 1},${group},${score},${after}`);
+  }
+  for (let i = 0; i < rows / 20; i++) {
+    const after = 10 + Math.floor(r() * 30);
+    post.push(`${code()},${after}`);
+    merged.push(`${rows + i + 1},,,${after}`);
+  }
+  const text = (lines) => lines.join('\n') + '\n';
+  return { pre: text(pre), post: text(post), merged: text(merged) };
+}

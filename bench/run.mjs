@@ -2,7 +2,7 @@
 // interleaved in one Debian Chromium run driven by playwright-core. See README.md, "Performance".
 //
 //   node bench/run.mjs [--quick] [--full] [--samples N] [--native] [--update-readme]
-//                      [--dist DIR] [--no-memory]
+//                      [--dist DIR] [--no-memory] [--linking-only]
 //
 // Writes bench/results/latest.json and bench/results/latest.md (and, with --update-readme, the
 // table between the bench markers in README.md). Exits 1 when the first-load bundle (gzip) grew
@@ -15,7 +15,7 @@ import { join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { serve } from './server.mjs';
-import { writeFixture, mulberry32 } from './fixtures.mjs';
+import { writeFixture, mulberry32, waveFiles } from './fixtures.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..');
@@ -329,6 +329,82 @@ async function startup(browser, url, n) {
   };
 }
 
+// ---- wave linking (issue #19) ------------------------------------------------------------------
+/** Arms a timer in the page: from the next change event of `sel` until the status is ready again. */
+async function armTimer(page, sel) {
+  await page.evaluate((s) => {
+    globalThis.__lt = { t0: null, t1: null, busy: false };
+    document.querySelector(s).addEventListener('change', () => { globalThis.__lt.t0 = performance.now(); }, { once: true, capture: true });
+    const status = document.querySelector('[data-testid="status"]');
+    const obs = new MutationObserver(() => {
+      if (status.getAttribute('data-state') !== 'ready') globalThis.__lt.busy = true;
+      else if (globalThis.__lt.busy && globalThis.__lt.t0 !== null) { globalThis.__lt.t1 = performance.now(); obs.disconnect(); }
+    });
+    obs.observe(status, { attributes: true, attributeFilter: ['data-state'] });
+  }, sel);
+}
+async function timed(page) {
+  await page.waitForFunction(() => globalThis.__lt.t1 !== null, null, { timeout: 120000 });
+  return page.evaluate(() => globalThis.__lt.t1 - globalThis.__lt.t0);
+}
+
+/**
+ * Two wave files chosen together with a recipe that links them (max_distance 1): time from the
+ * data-file input's change event until results are on screen (both files read in the worker,
+ * linked, the linked table built and analysed, drawn), against the same people already merged
+ * into one file (the same analysis without linking) in alternating runs, each in a fresh page.
+ * Lantern only: none of the JavaScript arms links files.
+ */
+async function linking(browser, url, rows, n) {
+  const w = waveFiles(rows);
+  const file = (name, text, type = 'text/csv') => ({ name, mimeType: type, buffer: Buffer.from(text) });
+  const recipe = JSON.stringify({
+    link: { waves: { pre: 'wave before.csv', post: 'wave after.csv' }, code: ['code'], max_distance: 1 },
+    columns: { pre: 'pre_score', post: 'post_score', group: 'pre_group' },
+    group_levels: { intervention: 'program', control: 'waiting' },
+  });
+  const mergedRecipe = JSON.stringify({
+    columns: { pre: 'pre_score', post: 'post_score', group: 'pre_group' },
+    group_levels: { intervention: 'program', control: 'waiting' },
+  });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const fresh = async () => {
+    await page.goto('about:blank');
+    await page.goto(`${url}/#/change`);
+    await page.waitForSelector('[data-testid="status"][data-state="ready"]', { timeout: 60000 });
+  };
+  const two = [], one = [];
+  let reading = '';
+  let merged_n = '';
+  try {
+    for (let run = 0; run <= n; run++) {
+      await fresh();
+      await page.setInputFiles('[data-testid="recipe-file"]', file('lantern-recipe.json', recipe, 'application/json'));
+      await page.waitForSelector('[data-testid="status"][data-state="ready"]');
+      await armTimer(page, '[data-testid="data-file"]');
+      await page.setInputFiles('[data-testid="data-file"]', [file('wave before.csv', w.pre), file('wave after.csv', w.post)]);
+      const t2 = await timed(page);
+      if (run === 0) reading = ((await page.textContent('[data-testid="linkage-summary"]').catch(() => '')) ?? '').replace(/\s+/g, ' ').slice(0, 240);
+      await fresh();
+      await page.setInputFiles('[data-testid="recipe-file"]', file('lantern-recipe.json', mergedRecipe, 'application/json'));
+      await page.waitForSelector('[data-testid="status"][data-state="ready"]');
+      await armTimer(page, '[data-testid="data-file"]');
+      await page.setInputFiles('[data-testid="data-file"]', file('merged.csv', w.merged));
+      const t1 = await timed(page);
+      if (run === 0) merged_n = await page.evaluate(() => document.querySelector('[data-testid="status"]')?.textContent ?? '');
+      if (run > 0) { two.push(t2); one.push(t1); } // run 0 warms up
+    }
+  } finally {
+    await context.close();
+  }
+  return {
+    rows, post_rows: w.post.split('\n').length - 2, samples: n,
+    two_files_ms: median(two), merged_file_ms: median(one), added_ms: median(two.map((x, i) => x - one[i])),
+    two_files_samples_ms: two.map((x) => +x.toFixed(1)), merged_file_samples_ms: one.map((x) => +x.toFixed(1)), reading, merged_status: merged_n.replace(/\s+/g, ' ').slice(0, 200),
+  };
+}
+
 // ---- native timing (optional) -------------------------------------------------------------------
 function nativeTiming(fxs) {
   // The worker's profile (opt-level 3), so the numbers compare with the browser's.
@@ -367,6 +443,14 @@ function markdown(res) {
     lines.push('');
     lines.push(`Start-up (median of ${s.samples} fresh tabs, localhost; the app's performance marks \`lantern:interactive\` and \`lantern:first-results\`): app drawn and taking input at ${fmtMs(s.mounted_ms)} ms, demo analysed and on screen at ${fmtMs(s.demo_ready_ms)} ms. `
       + `First-load bundle ${fmtMB(res.bundle.gzip)} MB gzip (${fmtMB(res.bundle.raw)} MB raw; ${res.bundle_check.baseline_gzip ? `baseline ${fmtMB(res.bundle_check.baseline_gzip)} MB, ${res.bundle_check.growth >= 0 ? '+' : ''}${(res.bundle_check.growth * 100).toFixed(1)} %` : 'no baseline'}).`);
+  }
+  if (res.linking?.length) {
+    lines.push('');
+    lines.push(`Wave linking (Lantern only; median of ${res.linking[0].samples} fresh pages): a before and an after file chosen together with a recipe that links them by an 8-character code, \`max_distance\` 1 (80 % answer after, 5 % of them with one typing slip, 5 % of the after rows new), from the input's change event to linked results on screen, against the same people already merged into one file (one row each, as linking builds it; the same analysis); the difference is what separate wave files cost: reading two files, linking them and building the linked table.`);
+    lines.push('');
+    lines.push('| rows per wave (before / after) | two wave files, linked ms | one merged file ms | added by separate files and linking ms |');
+    lines.push('|---|---:|---:|---:|');
+    for (const l of res.linking) lines.push(`| ${fmtRows(l.rows)} / ${l.post_rows} | ${fmtMs(l.two_files_ms)} | ${fmtMs(l.merged_file_ms)} | ${fmtMs(l.added_ms)} |`);
   }
   if (res.native?.length) {
     lines.push('');
@@ -409,6 +493,16 @@ async function main() {
   const res = { date: new Date().toISOString(), samples: SAMPLES, quick: QUICK, environment: environment(browser.version()), fixtures: [] };
   let failed = false;
   try {
+    res.linking = [];
+    for (const rows of QUICK ? [10000] : [10000, 100000]) {
+      const l = await linking(browser, server.url, rows, Math.min(SAMPLES, 5));
+      res.linking.push(l);
+      log(`linking ${fmtRows(rows)} per wave: ${fmtMs(l.two_files_ms)} ms two wave files, ${fmtMs(l.merged_file_ms)} ms one merged file (+${fmtMs(l.added_ms)} ms)`);
+    }
+    if (flag('--linking-only')) {
+      console.log(markdown(res));
+      return;
+    }
     const context = await browser.newContext();
     const errors = [];
     const pages = { lantern: await openApp(context, server.url, errors), js: await openJs(context, server.url, errors) };

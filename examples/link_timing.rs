@@ -133,13 +133,21 @@ fn main() {
                         recipe: recipe.clone(),
                         fresh: true,
                         replace: None,
+                        more: false,
                     },
                     Some(pre_csv.as_bytes()),
                 );
                 let t = Instant::now();
                 let r = handle_to_end(
                     &mut s,
-                    Request::LoadWave { seq: 2, name: "survey_after.csv".into(), recipe, fresh: false, replace: None },
+                    Request::LoadWave {
+                        seq: 2,
+                        name: "survey_after.csv".into(),
+                        recipe,
+                        fresh: false,
+                        replace: None,
+                        more: false,
+                    },
                     Some(post_csv.as_bytes()),
                 );
                 engine_ms.push(t.elapsed().as_secs_f64() * 1e3);

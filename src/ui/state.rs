@@ -358,16 +358,18 @@ impl Reducible for AppState {
                     s.recipe = Recipe::default();
                 }
                 s.error = None;
+                let last = files.len().saturating_sub(1);
                 for (i, (name, file)) in files.into_iter().enumerate() {
                     let recipe = s.recipe.clone();
-                    s.send(|seq| Request::LoadWave { seq, name, recipe, fresh: i == 0, replace: None }, Some(file));
+                    let (fresh, more) = (i == 0, i < last);
+                    s.send(|seq| Request::LoadWave { seq, name, recipe, fresh, replace: None, more }, Some(file));
                 }
             }
             Action::AddWave { name, file, replace } => {
                 s.reading = Some(format!("Reading “{name}” and linking the waves again"));
                 let recipe = s.recipe.clone();
                 s.error = None;
-                s.send(|seq| Request::LoadWave { seq, name, recipe, fresh: false, replace }, Some(file));
+                s.send(|seq| Request::LoadWave { seq, name, recipe, fresh: false, replace, more: false }, Some(file));
             }
             Action::SetWave { file, wave } => {
                 let link = s.recipe.link.get_or_insert_with(LinkSettings::default);

@@ -125,6 +125,7 @@ fn through_engine(pre: &str, post: &str, recipe: &Recipe) -> Value {
                 recipe: r.clone(),
                 fresh: seq == 0,
                 replace: None,
+                more: false,
             },
             Some(text.as_bytes()),
         );

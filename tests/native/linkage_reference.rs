@@ -261,15 +261,23 @@ fn through_engine(name: &str, recipe_first: bool) -> (Value, Value, Reply) {
     let mut seq = 0;
     let mut last = None;
     let mut r = if recipe_first { recipe.clone() } else { Recipe::default() };
-    for (i, f) in case["files"].as_array().unwrap().iter().enumerate() {
+    let files = case["files"].as_array().unwrap();
+    for (i, f) in files.iter().enumerate() {
         let f = f.as_str().unwrap();
         let bytes = std::fs::read(dir.join(name).join(f)).unwrap();
         seq += 1;
+        // With the recipe loaded first the files are chosen together, as in the page: every
+        // file but the last is only read and kept (`more`), and gives no reply.
+        let more = recipe_first && i + 1 < files.len();
         let replies = handle_to_end(
             &mut s,
-            Request::LoadWave { seq, name: f.into(), recipe: r.clone(), fresh: i == 0, replace: None },
+            Request::LoadWave { seq, name: f.into(), recipe: r.clone(), fresh: i == 0, replace: None, more },
             Some(&bytes),
         );
+        if more {
+            assert!(replies.is_empty(), "{name}: {f} answered before the last file: {replies:?}");
+            continue;
+        }
         let reply = replies.last().cloned().unwrap();
         if let Reply::Analysed { recipe, .. } = &reply {
             r = recipe.clone();
@@ -339,6 +347,7 @@ fn guessed_waves_and_codes_link_pl2_without_a_recipe() {
                 recipe: r.clone(),
                 fresh: i == 0,
                 replace: None,
+                more: false,
             },
             Some(&bytes),
         )
@@ -367,9 +376,13 @@ fn bad_input_gives_plain_messages_naming_the_file_and_the_others_stay() {
     let mut seq = 0;
     let mut load = |s: &mut Service, name: &str, recipe: Recipe, fresh: bool, bytes: &[u8]| {
         seq += 1;
-        handle_to_end(s, Request::LoadWave { seq, name: name.into(), recipe, fresh, replace: None }, Some(bytes))
-            .pop()
-            .unwrap()
+        handle_to_end(
+            s,
+            Request::LoadWave { seq, name: name.into(), recipe, fresh, replace: None, more: false },
+            Some(bytes),
+        )
+        .pop()
+        .unwrap()
     };
     let view = |r: &Reply| match r {
         Reply::Analysed { waves: Some(v), .. } => v.clone(),
@@ -450,6 +463,7 @@ fn the_cleaned_csv_leaves_the_codes_out_unless_kept() {
                 recipe: recipe.clone(),
                 fresh: i == 0,
                 replace: None,
+                more: false,
             },
             Some(&bytes),
         );

@@ -37,8 +37,18 @@ pub enum Request {
     /// A wave file of a study whose waves are separate files (CONTRACT §5): kept beside the
     /// others (up to three), linked with them when the waves and code columns are known.
     /// `fresh`: the first of files chosen together (the wave files loaded before are let go);
-    /// `replace`: the loaded wave file this one takes the place of (its wave is kept).
-    LoadWave { seq: u64, name: String, recipe: Recipe, fresh: bool, replace: Option<String> },
+    /// `replace`: the loaded wave file this one takes the place of (its wave is kept);
+    /// `more`: other files chosen with it follow, so it is only read and kept (no reply) and
+    /// the last one links and analyses them all.
+    LoadWave {
+        seq: u64,
+        name: String,
+        recipe: Recipe,
+        fresh: bool,
+        replace: Option<String>,
+        #[serde(default)]
+        more: bool,
+    },
     /// New cost table (category, arm, amount).
     LoadCosts { seq: u64, name: String, recipe: Recipe },
     /// New community counts table (period, count, exposure, program start).
@@ -384,8 +394,8 @@ impl Service {
                 let keep = (source.held() <= KEEP_FOR_REREAD).then_some(source);
                 self.loaded(seq, name, recipe, keep_roles, read, keep)
             }
-            Request::LoadWave { seq, name, recipe, fresh, replace } => {
-                self.load_wave(seq, name, recipe, fresh, replace, source)
+            Request::LoadWave { seq, name, recipe, fresh, replace, more } => {
+                self.load_wave(seq, name, recipe, (fresh, more), replace, source)
             }
             other => match source.bytes() {
                 Ok(bytes) => self.handle(other, Some(&bytes)),
@@ -653,7 +663,7 @@ impl Service {
         seq: u64,
         name: String,
         mut recipe: Recipe,
-        fresh: bool,
+        (fresh, more): (bool, bool),
         replace: Option<String>,
         source: Box<dyn FileSource>,
     ) -> Option<Reply> {
@@ -722,6 +732,10 @@ impl Service {
         }
         self.waves_generation += 1;
         self.read_with = recipe.ingest.clone();
+        if more {
+            // The files chosen with it follow; the last links and analyses them all.
+            return None;
+        }
         self.start(seq, recipe)
     }
 
