@@ -564,6 +564,33 @@ pub fn normalise_answer(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// The English month names, for dates written in words ("12 March 2024", "Mar-24").
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month written as a word, 1–12: its full name or a beginning of at least three letters, in
+/// any case, with or without a final point ("March", "mar", "Sept.").
+pub fn month_number(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 || !w.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let p = MONTHS.iter().position(|m| m.starts_with(w.as_str()))?;
+    u32::try_from(p + 1).ok()
+}
+
 /// A count with its noun in the right number, for messages: `count_of(1, "row", "rows")` is
 /// "1 row", `count_of(3, "row", "rows")` "3 rows" (never "row(s)").
 pub fn count_of(n: usize, one: &str, many: &str) -> String {

@@ -4,7 +4,7 @@
 //! The rules read the column's distinct values (once each for a dictionary column). Columns
 //! longer than [`SAMPLE_ROWS`] are judged on evenly spaced rows; `n_missing` is always exact.
 
-use crate::core::dataset::{parse_comma_number, parse_number, shorten, Column, Dataset};
+use crate::core::dataset::{month_number, parse_comma_number, parse_number, shorten, Column, Dataset};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -238,29 +238,6 @@ fn date(year: i32, month: u32, day: u32) -> Option<DateParts> {
         month,
         day,
     })
-}
-
-fn month_number(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let w = word.trim_end_matches('.').to_lowercase();
-    if w.len() < 3 || !w.chars().all(|c| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    let p = MONTHS.iter().position(|m| m.starts_with(w.as_str()))?;
-    u32::try_from(p + 1).ok()
 }
 
 fn digits(s: &str) -> Option<u32> {

@@ -18,7 +18,7 @@ use crate::core::dataset::Diagnostic;
 use crate::core::ingest::profile::DatasetSummary;
 use crate::core::planning::power::{solve, Design, PowerCase, SolveFor};
 use crate::core::present::explain;
-use crate::core::present::explain::{num, pval};
+use crate::core::present::explain::{arm_title, num, pval};
 use crate::core::recipe::Recipe;
 use crate::core::results::Results;
 use crate::core::stats::paired::PairedStats;
@@ -219,10 +219,6 @@ pub fn glossary() -> Vec<GlossaryEntry> {
 }
 
 /// Arm names for people.
-fn arm_label(arm: &str) -> String {
-    super::explain::arm_title(arm).to_string()
-}
-
 /// Arm names inside a sentence.
 fn arm_who(arm: &str) -> &str {
     match arm {
@@ -280,9 +276,9 @@ fn paired_section(
     for (arm, s) in arms_in_order(map) {
         level = s.conf_level;
         let reading = explain::paired_reading(s, lower_is_better);
-        sentences.push(if map.len() > 1 { format!("{}: {reading}", arm_label(arm)) } else { reading });
+        sentences.push(if map.len() > 1 { format!("{}: {reading}", arm_title(arm)) } else { reading });
         rows.push(vec![
-            arm_label(arm),
+            arm_title(arm).to_string(),
             s.n.to_string(),
             num(s.mean_pre, 2),
             num(s.mean_post, 2),
@@ -399,9 +395,9 @@ fn help_section(r: &Results) -> Option<ReportSection> {
     let mut rows = Vec::new();
     for (arm, s) in arms_in_order(&r.help_paired) {
         let reading = explain::help_paired_reading(s);
-        sentences.push(if r.help_paired.len() > 1 { format!("{}: {reading}", arm_label(arm)) } else { reading });
+        sentences.push(if r.help_paired.len() > 1 { format!("{}: {reading}", arm_title(arm)) } else { reading });
         rows.push(vec![
-            arm_label(arm),
+            arm_title(arm).to_string(),
             s.n.to_string(),
             pct(s.prop_pre),
             pct(s.prop_post),
@@ -453,9 +449,15 @@ fn rci_section(r: &Results) -> Option<ReportSection> {
             continue;
         }
         let reading = explain::rci_reading(c);
-        sentences.push(if rci.groups.len() > 1 { format!("{}: {reading}", arm_label(arm)) } else { reading });
+        sentences.push(if rci.groups.len() > 1 { format!("{}: {reading}", arm_title(arm)) } else { reading });
         let opt = |v: Option<usize>| v.map(|v| v.to_string()).unwrap_or_else(|| "not computable".into());
-        rows.push(vec![arm_label(arm), c.n.to_string(), opt(c.improved), opt(c.unchanged), opt(c.deteriorated)]);
+        rows.push(vec![
+            arm_title(arm).to_string(),
+            c.n.to_string(),
+            opt(c.improved),
+            opt(c.unchanged),
+            opt(c.deteriorated),
+        ]);
     }
     Some(ReportSection {
         id: "rci".into(),
@@ -501,7 +503,7 @@ fn process_section(r: &Results) -> Option<ReportSection> {
     if let Some(ret) = ret {
         for (name, g) in arms_in_order(&ret.arms).into_iter().filter(|(k, _)| ret.arms.len() == 1 || *k != "all") {
             rows.push(vec![
-                arm_label(name),
+                arm_title(name).to_string(),
                 g.enrolled.to_string(),
                 g.completed.to_string(),
                 match (g.attrition_ci_low, g.attrition_ci_high) {
@@ -621,7 +623,7 @@ fn subgroup_section(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Opti
     for (arm, levels) in arms_in_order(&r.subgroups) {
         for (level, s) in levels {
             rows.push(vec![
-                arm_label(arm),
+                arm_title(arm).to_string(),
                 level.clone(),
                 s.stats.n.to_string(),
                 num(s.stats.mean_diff, 2),
@@ -923,7 +925,7 @@ fn data_section(
                 " ({})",
                 pairs
                     .iter()
-                    .map(|(a, n)| format!("{}: {n}", arm_label(a).to_lowercase()))
+                    .map(|(a, n)| format!("{}: {n}", arm_title(a).to_lowercase()))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -1018,7 +1020,7 @@ fn limitations(r: &Results, ds: &DatasetSummary, recipe: &Recipe) -> Vec<String>
             k += 1;
             if s.small_n_warning.is_some() {
                 small.push(if r.subgroups.len() > 1 {
-                    format!("{level} in the {}, {}", arm_label(arm).to_lowercase(), s.stats.n)
+                    format!("{level} in the {}, {}", arm_title(arm).to_lowercase(), s.stats.n)
                 } else {
                     format!("{level}, {}", s.stats.n)
                 });

@@ -144,28 +144,6 @@ pub fn parse_amount(cell: &str, decimal_comma: bool) -> Option<f64> {
 }
 
 /// A month name or its abbreviation (3 letters or more) → 1..=12.
-fn month_name(s: &str) -> Option<i64> {
-    const FULL: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let l = s.to_lowercase();
-    if l.chars().count() < 3 {
-        return None;
-    }
-    FULL.iter().position(|f| f.starts_with(l.as_str())).map(|i| i as i64 + 1)
-}
-
 /// A month as year·12 + month − 1, plus the day when the label has one.
 fn month_of(label: &str) -> Option<(i64, Option<i64>)> {
     let parts: Vec<&str> = label.trim().split(['-', '/', '.', ' ', '_']).filter(|p| !p.is_empty()).collect();
@@ -176,7 +154,7 @@ fn month_of(label: &str) -> Option<(i64, Option<i64>)> {
         if p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 2 {
             p.parse().ok().filter(|m| (1..=12).contains(m))
         } else {
-            month_name(p)
+            crate::core::dataset::month_number(p).map(i64::from)
         }
     };
     let day =
