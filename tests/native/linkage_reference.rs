@@ -367,6 +367,8 @@ fn guessed_waves_and_codes_link_pl2_without_a_recipe() {
         (Some("pre_stigma_mean"), Some("post_stigma_mean")),
         "the pair is proposed"
     );
+    // The follow-up form calls the same score "Stigma (mean)"; the case's recipe picks it.
+    assert_eq!(recipe.columns.followup.as_deref(), Some("followup_Stigma (mean)"), "the follow-up is proposed");
     assert!(a.results.paired.contains_key("all"));
 }
 

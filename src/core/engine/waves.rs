@@ -351,19 +351,33 @@ pub fn suggest_linked_roles(recipe: &mut Recipe, ds: &Dataset, codes: &[String])
             .filter_map(|n| n.strip_prefix("pre_"))
             .filter(|s| !codes.contains(&format!("pre_{s}")))
             .collect();
-        let pairs: Vec<&str> = stems
+        // The same question in another wave: its name without case, spaces or punctuation
+        // ("stigma_mean" in one form, "Stigma (mean)" in another); the same spelling first.
+        let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let same_in = |prefix: &str, s: &str| -> Option<String> {
+            let exact = format!("{prefix}{s}");
+            if names.contains(&exact) && numeric(&exact) {
+                return Some(exact);
+            }
+            let k = key(s);
+            names
+                .iter()
+                .filter(|n| n.strip_prefix(prefix).is_some_and(|t| key(t) == k) && !codes.contains(*n) && numeric(n))
+                .min()
+                .cloned()
+        };
+        let pairs: Vec<(&str, String)> = stems
             .iter()
             .copied()
-            .filter(|s| {
-                names.contains(&format!("post_{s}")) && numeric(&format!("pre_{s}")) && numeric(&format!("post_{s}"))
-            })
+            .filter(|s| numeric(&format!("pre_{s}")))
+            .filter_map(|s| Some((s, same_in("post_", s)?)))
             .collect();
-        let stem = pairs.iter().find(|s| score_like(s)).or(pairs.first()).copied();
-        if let Some(s) = stem {
+        let pair = pairs.iter().find(|(s, _)| score_like(s)).or(pairs.first());
+        if let Some((s, post)) = pair {
             c.pre = Some(format!("pre_{s}"));
-            c.post = Some(format!("post_{s}"));
-            if c.followup.is_none() && names.contains(&format!("followup_{s}")) {
-                c.followup = Some(format!("followup_{s}"));
+            c.post = Some(post.clone());
+            if c.followup.is_none() {
+                c.followup = same_in("followup_", s);
             }
         } else {
             // One score-like number per wave.
