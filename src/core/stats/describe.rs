@@ -59,7 +59,8 @@ pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     let mut ticks = Vec::new();
     let mut v = start;
     while v <= hi + step * 1e-9 && ticks.len() < 50 {
-        ticks.push((v / step).round() * step);
+        // (+ 0.0: a tick at −0 is written "-0"; it is 0.)
+        ticks.push((v / step).round() * step + 0.0);
         v += step;
     }
     if ticks.last().is_some_and(|&t| t < hi - step * 1e-9) {
@@ -71,6 +72,16 @@ pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_tick_is_minus_zero() {
+        for (lo, hi) in [(-0.3, 0.2), (-1.0, 0.0), (-0.58, 0.03), (-2.5, 2.5)] {
+            let t = nice_ticks(lo, hi, 6);
+            assert!(t.contains(&0.0), "{t:?}");
+            assert!(t.iter().all(|x| !(*x == 0.0 && x.is_sign_negative())), "{lo}..{hi}: {t:?}");
+            assert!(t.iter().all(|x| format!("{x}") != "-0"), "{t:?}");
+        }
+    }
 
     #[test]
     fn matches_r() {
