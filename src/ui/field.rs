@@ -6,6 +6,11 @@
 //! plain `<input value=… onchange=…>` lost half-typed text whenever a reply arrived. [`Field`]
 //! renders the draft the user is typing (updated on every `input`), commits it with `onchange`,
 //! and follows the committed value when it changes elsewhere (a loaded recipe, a reset).
+//!
+//! `live` fields (the planner's numbers) also commit while the user types, 400 ms after the
+//! last keystroke, but only a text that is already a whole number as written ("0.45", "120"):
+//! a half-typed "0." or "-" waits for `change`, so the committed value written back never
+//! rewrites what is being typed.
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -38,6 +43,18 @@ pub struct FieldProps {
     /// `data-level` (the population form's subgroup level).
     #[prop_or_default]
     pub data_level: Option<AttrValue>,
+    /// Commit a complete number while typing (debounced), not only on `change`.
+    #[prop_or_default]
+    pub live: bool,
+}
+
+/// How long typing must pause before a `live` field commits.
+const LIVE_DELAY_MS: u32 = 400;
+
+/// A text that is a number exactly as it would be written back (so committing it while the
+/// user types changes nothing on screen): "0.45", "120", "-1.5"; not "0.", "0.50", "1e3", "".
+pub fn complete_number(text: &str) -> bool {
+    text.parse::<f64>().is_ok_and(|x| x.is_finite() && x.to_string() == text)
 }
 
 fn text_of(e: &Event) -> Option<String> {
@@ -54,17 +71,28 @@ pub fn field(p: &FieldProps) -> Html {
             draft.set(v.clone());
         });
     }
+    // The pending live commit (dropping it cancels it).
+    let pending = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
     let oninput = {
         let draft = draft.clone();
+        let pending = pending.clone();
+        let cb = p.onchange.clone();
+        let live = p.live;
         Callback::from(move |e: InputEvent| {
             if let Some(v) = text_of(&e) {
-                draft.set(v);
+                draft.set(v.clone());
+                let timer = (live && complete_number(v.trim())).then(|| {
+                    let cb = cb.clone();
+                    gloo_timers::callback::Timeout::new(LIVE_DELAY_MS, move || cb.emit(v))
+                });
+                *pending.borrow_mut() = timer;
             }
         })
     };
     let onchange = {
         let cb = p.onchange.clone();
         Callback::from(move |e: Event| {
+            pending.borrow_mut().take();
             if let Some(v) = text_of(&e) {
                 cb.emit(v);
             }

@@ -67,6 +67,23 @@ fn label(name: &str) -> &'static str {
     }
 }
 
+/// The test's directions, in words (the value is the planning link's and R's).
+const ALTERNATIVES: [(&str, &str); 3] = [
+    ("two.sided", "Either direction (two-sided)"),
+    ("greater", "Only an increase (one-sided)"),
+    ("less", "Only a decrease (one-sided)"),
+];
+
+/// The step of an input's arrow keys: whole numbers for counts, small steps for shares and
+/// effects.
+fn step_of(name: &str) -> &'static str {
+    match name {
+        "n" | "n1" | "n2" | "J" | "g" | "m" | "n_individual" | "n_required" => "1",
+        "sig_level" | "rho" | "icc" => "0.01",
+        _ => "0.05",
+    }
+}
+
 fn text_of(case: &PowerCase, name: &str) -> String {
     case.inputs.get(name).map(InputValue::to_text).unwrap_or_default()
 }
@@ -334,10 +351,10 @@ pub fn plan_page() -> Html {
                                 <label for={id.clone()}>{label(&name)}</label>
                                 if name == "alternative" {
                                     <select id={id} {onchange}>
-                                        { for ["two.sided", "greater", "less"].iter().map(|a| html! { <option value={*a} selected={text_of(&case, "alternative") == *a || (*a == "two.sided" && text_of(&case, "alternative").is_empty())}>{*a}</option> }) }
+                                        { for ALTERNATIVES.iter().map(|(a, words)| html! { <option value={*a} selected={text_of(&case, "alternative") == *a || (*a == "two.sided" && text_of(&case, "alternative").is_empty())}>{*words}</option> }) }
                                     </select>
                                 } else {
-                                    <Field {id} inputmode="decimal" value={text_of(&case, &name)} onchange={commit} />
+                                    <Field {id} kind="number" step={step_of(&name)} min="0" inputmode="decimal" live=true value={text_of(&case, &name)} onchange={commit} />
                                 }
                                 if let Some(h) = hint { <span class="hint">{h}</span> }
                             </div>

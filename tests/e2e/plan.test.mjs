@@ -44,6 +44,22 @@ test('editing the planner updates the link and the answer; junk links give a pla
   await t.page.dispatchEvent('#plan-d', 'change');
   await t.page.waitForFunction(() => location.hash.includes('d=0.5'));
   assert.match(await t.page.textContent('[data-testid="plan-result"]'), /You need 34 people/);
+  // Typing recomputes without leaving the field (R: power.t.test(delta = 0.45, power = 0.8,
+  // type = "paired") → n = 40.7, so 41; delta = 0.35 → 67), and a half-typed "0." is left alone.
+  await t.page.fill('#plan-d', '');
+  await t.page.locator('#plan-d').pressSequentially('0.45', { delay: 60 });
+  await t.page.waitForFunction(() => /You need 41 people/.test(document.querySelector('[data-testid="plan-result"]')?.textContent ?? ''));
+  assert.equal(await t.page.inputValue('#plan-d'), '0.45', 'what was typed stays');
+  assert.equal(await t.page.evaluate(() => document.activeElement?.id), 'plan-d', 'still typing in the field');
+  // The arrow keys step d by 0.05 (0.45 → 0.40 → 0.35).
+  await t.page.keyboard.press('ArrowDown');
+  await t.page.keyboard.press('ArrowDown');
+  await t.page.waitForFunction(() => /You need 67 people/.test(document.querySelector('[data-testid="plan-result"]')?.textContent ?? ''));
+  assert.equal(await t.page.getAttribute('#plan-d', 'type'), 'number');
+  assert.match(await t.page.textContent('#plan-alternative'), /Either direction \(two-sided\)/);
+  await t.page.fill('#plan-d', '0.5');
+  await t.page.dispatchEvent('#plan-d', 'change');
+  await t.page.waitForFunction(() => /You need 34 people/.test(document.querySelector('[data-testid="plan-result"]')?.textContent ?? ''));
   assert.equal(await t.page.locator('figure.chart > svg').count(), 1, 'a power chart');
   // Curves for the plan's effect and for the literature's, over the four named bands.
   assert.ok(await t.page.locator('[data-testid="plan-curve"] path.sline').count() >= 3, 'several effect curves');
