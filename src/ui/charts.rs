@@ -147,11 +147,8 @@ pub struct IntervalProps {
 pub fn interval_view(p: &IntervalProps) -> Html {
     let c = &p.chart;
     let (l, t, r, b) = c.plot;
-    let node = use_node_ref();
-    let scrolls = crate::ui::wide::use_scrolls(node.clone());
     html! {
-        <>
-        <figure ref={node} class={classes!("chart", scrolls.then_some("scrolls"))} tabindex={scrolls.then_some("0")}>
+        <crate::ui::wide::ChartFigure>
             <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={x.to_string()} x2={x.to_string()} y1={t.to_string()} y2={b.to_string()} /><text x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
                 if let Some(zx) = c.zero_x { <line class="zero" x1={zx.to_string()} x2={zx.to_string()} y1={t.to_string()} y2={b.to_string()} /> }
@@ -167,9 +164,7 @@ pub fn interval_view(p: &IntervalProps) -> Html {
                 <text class="xlabel" x={((l + r) / 2.0).to_string()} y={(c.height - 4.0).to_string()} text-anchor="middle">{&c.x_label}</text>
             </svg>
             <figcaption>{&p.caption}{" "}{svg_button(&p.caption)}</figcaption>
-        </figure>
-        {crate::ui::wide::chart_scroll_cue(scrolls)}
-        </>
+        </crate::ui::wide::ChartFigure>
     }
 }
 
@@ -195,7 +190,7 @@ pub fn tornado_view(p: &TornadoProps) -> Html {
         None => html! {},
     };
     html! {
-        <figure class="chart">
+        <crate::ui::wide::ChartFigure>
             <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={x.to_string()} x2={x.to_string()} y1={t.to_string()} y2={b.to_string()} /><text x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
                 { for c.bars.iter().map(|row| html! {
@@ -213,6 +208,6 @@ pub fn tornado_view(p: &TornadoProps) -> Html {
                 <li><svg class="swatch" viewBox="0 0 28 10" aria-hidden="true"><rect class="thigh" x="1" y="1" width="26" height="8" /></svg>{&p.high_name}</li>
             </ul>
             <figcaption>{&p.caption}{" "}{svg_button(&p.caption)}</figcaption>
-        </figure>
+        </crate::ui::wide::ChartFigure>
     }
 }

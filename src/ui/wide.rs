@@ -68,10 +68,29 @@ pub fn use_scrolls(node: NodeRef) -> bool {
     *scrolls
 }
 
-/// The line under a chart whose figure scrolls sideways (on a phone a chart keeps its width and
-/// its text size, and scrolls in its figure).
-pub fn chart_scroll_cue(scrolls: bool) -> Html {
+#[derive(Properties, PartialEq)]
+pub struct ChartFigureProps {
+    /// Classes besides `chart`.
+    #[prop_or_default]
+    pub class: Classes,
+    #[prop_or_default]
+    pub testid: Option<AttrValue>,
+    pub children: Html,
+}
+
+/// A chart's `<figure>`. On a phone a chart keeps its width and text size and scrolls sideways in
+/// its figure (`styles/main.css`); while it does, the figure takes the keyboard focus (to scroll
+/// with the arrow keys) and a line under it says so, as under a wide table.
+#[function_component(ChartFigure)]
+pub fn chart_figure(p: &ChartFigureProps) -> Html {
+    let node = use_node_ref();
+    let scrolls = use_scrolls(node.clone());
     html! {
+        <>
+        <figure ref={node} class={classes!("chart", p.class.clone(), scrolls.then_some("scrolls"))} data-testid={p.testid.clone()} tabindex={scrolls.then_some("0")}>
+            {p.children.clone()}
+        </figure>
         if scrolls { <p class="scroll-cue no-print" aria-hidden="true">{"More of the chart: swipe or scroll it sideways →"}</p> }
+        </>
     }
 }
