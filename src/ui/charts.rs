@@ -148,7 +148,7 @@ pub fn interval_view(p: &IntervalProps) -> Html {
     let c = &p.chart;
     let (l, t, r, b) = c.plot;
     html! {
-        <figure class="chart">
+        <crate::ui::wide::ChartFigure>
             <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={x.to_string()} x2={x.to_string()} y1={t.to_string()} y2={b.to_string()} /><text x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
                 if let Some(zx) = c.zero_x { <line class="zero" x1={zx.to_string()} x2={zx.to_string()} y1={t.to_string()} y2={b.to_string()} /> }
@@ -164,7 +164,7 @@ pub fn interval_view(p: &IntervalProps) -> Html {
                 <text class="xlabel" x={((l + r) / 2.0).to_string()} y={(c.height - 4.0).to_string()} text-anchor="middle">{&c.x_label}</text>
             </svg>
             <figcaption>{&p.caption}{" "}{svg_button(&p.caption)}</figcaption>
-        </figure>
+        </crate::ui::wide::ChartFigure>
     }
 }
 
@@ -190,7 +190,7 @@ pub fn tornado_view(p: &TornadoProps) -> Html {
         None => html! {},
     };
     html! {
-        <figure class="chart">
+        <crate::ui::wide::ChartFigure>
             <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={x.to_string()} x2={x.to_string()} y1={t.to_string()} y2={b.to_string()} /><text x={x.to_string()} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
                 { for c.bars.iter().map(|row| html! {
@@ -208,6 +208,6 @@ pub fn tornado_view(p: &TornadoProps) -> Html {
                 <li><svg class="swatch" viewBox="0 0 28 10" aria-hidden="true"><rect class="thigh" x="1" y="1" width="26" height="8" /></svg>{&p.high_name}</li>
             </ul>
             <figcaption>{&p.caption}{" "}{svg_button(&p.caption)}</figcaption>
-        </figure>
+        </crate::ui::wide::ChartFigure>
     }
 }

@@ -137,7 +137,7 @@ pub fn forest_view(p: &ForestProps) -> Html {
     let (l, t, r, b) = c.plot;
     let f = |v: f64| format!("{v:.1}");
     html! {
-        <figure class="chart forest" data-testid="forest-plot">
+        <crate::ui::wide::ChartFigure class="forest" testid="forest-plot">
             <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.x_ticks.iter().map(|(x, s)| html! { <g class="tick"><line x1={f(*x)} x2={f(*x)} y1={t.to_string()} y2={b.to_string()} /><text x={f(*x)} y={(b + 16.0).to_string()} text-anchor="middle">{s}</text></g> }) }
                 if let Some(zx) = c.null_x { <line class="zero" x1={f(zx)} x2={f(zx)} y1={t.to_string()} y2={b.to_string()} /> }
@@ -164,7 +164,7 @@ pub fn forest_view(p: &ForestProps) -> Html {
                 <text class="xlabel" x={((l + r) / 2.0).to_string()} y={(c.height - 4.0).to_string()} text-anchor="middle">{&c.x_label}</text>
             </svg>
             <figcaption>{&p.caption}{" "}{svg_button(&p.caption)}</figcaption>
-        </figure>
+        </crate::ui::wide::ChartFigure>
     }
 }
 

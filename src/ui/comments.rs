@@ -140,8 +140,8 @@ fn codebook_editor() -> Html {
                 <p class="hint">{"No codes yet: add one below, or start from the starter codebook for stigma programs and adapt it."}</p>
             }
             <WideTable label="Codes of the codebook">
-            <table class="stats wide">
-                <thead><tr><th scope="col">{"Code"}</th><th scope="col">{"Phrases"}</th><th scope="col">{"Description"}</th><th scope="col"><span class="visually-hidden">{"Remove"}</span></th></tr></thead>
+            <table class="stats wide codebook">
+                <thead><tr><th scope="col">{"Code"}</th><th scope="col" class="phrases">{"Phrases"}</th><th scope="col">{"Description"}</th><th scope="col"><span class="visually-hidden">{"Remove"}</span></th></tr></thead>
                 <tbody>{ for c.codebook.0.iter().enumerate().map(|(i, (code, phrases))| {
                     let rename = { let ctx = ctx.clone(); let from = code.clone(); Callback::from(move |to: String| ctx.dispatch(Action::EditComments(CommentsEdit::RenameCode { from: from.clone(), to }))) };
                     let set = { let ctx = ctx.clone(); let code = code.clone(); Callback::from(move |v: String| ctx.dispatch(Action::EditComments(CommentsEdit::SetPhrases { code: code.clone(), phrases: list(&v) }))) };
@@ -149,9 +149,9 @@ fn codebook_editor() -> Html {
                     let remove = { let ctx = ctx.clone(); let code = code.clone(); Callback::from(move |_: MouseEvent| ctx.dispatch(Action::EditComments(CommentsEdit::RemoveCode(code.clone())))) };
                     html! {
                         <tr data-code={code.clone()}>
-                            <td><Field value={code.clone()} onchange={rename} aria_label={format!("Name of code {}", i + 1)} /></td>
-                            <td><Field value={phrases.join(", ")} onchange={set} aria_label={format!("Phrases of {code}")} /></td>
-                            <td><Field value={c.descriptions.get(code).cloned().unwrap_or_default()} onchange={describe} aria_label={format!("Description of {code}")} /></td>
+                            <td><Field class="code-name" value={code.clone()} onchange={rename} aria_label={format!("Name of code {}", i + 1)} /></td>
+                            <td><Field class="phrases" value={phrases.join(", ")} onchange={set} aria_label={format!("Phrases of {code}")} /></td>
+                            <td><Field class="description" value={c.descriptions.get(code).cloned().unwrap_or_default()} onchange={describe} aria_label={format!("Description of {code}")} /></td>
                             <td><button type="button" class="secondary small" onclick={remove} aria-label={format!("Remove code {code}")}>{"Remove"}</button></td>
                         </tr>
                     }

@@ -38,7 +38,7 @@ pub fn xy_view(p: &XyProps) -> Html {
     };
     let line = path(&c.line);
     html! {
-        <figure class="chart">
+        <crate::ui::wide::ChartFigure>
             <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.bands.iter().map(|band| html! {
                     <g class={classes!("band", band.style.clone())}>
@@ -77,7 +77,7 @@ pub fn xy_view(p: &XyProps) -> Html {
                 </ul>
             }
             <figcaption>{&p.caption}{" "}{crate::ui::charts::svg_button(&p.caption)}</figcaption>
-        </figure>
+        </crate::ui::wide::ChartFigure>
     }
 }
 

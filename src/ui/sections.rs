@@ -44,7 +44,7 @@ pub struct ChartProps {
 pub fn means_chart(p: &ChartProps) -> Html {
     let c = &p.chart;
     html! {
-        <figure class="chart">
+        <crate::ui::wide::ChartFigure>
             <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {} {}", c.width, c.height)} class={crate::ui::charts::width_class(c.width)} role="img" aria-label={c.description.clone()}>
                 { for c.y_ticks.iter().map(|(y, t)| html! {
                     <g class="tick">
@@ -73,7 +73,7 @@ pub fn means_chart(p: &ChartProps) -> Html {
                 }) }
             </svg>
             <figcaption>{"Average stigma score at each time (lower = less stigma). "}{&c.description}{" "}{crate::ui::charts::svg_button(&c.description)}</figcaption>
-        </figure>
+        </crate::ui::wide::ChartFigure>
     }
 }
 

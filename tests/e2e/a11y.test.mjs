@@ -34,6 +34,12 @@ const PL1 = 'pl1_trial_ids_gforms_qualtrics';
 const PL1_DIR = join(REFERENCE, 'linkage');
 const PL1_SPEC = JSON.parse(readFileSync(join(PL1_DIR, `${PL1}.json`), 'utf8'));
 
+// The public comments case pc1 (a two-arm trial with a free-text column and a six-code
+// codebook; one comment holds an e-mail address and a phone number).
+const PC1_DIR = join(REFERENCE, 'comments');
+const PC1_CSV = readFileSync(join(PC1_DIR, 'pc1_trial_comments_n80.csv'));
+const PC1_RECIPE = readFileSync(join(PC1_DIR, 'pc1_trial_comments_n80.json'));
+
 /** Section states beyond a plain load, each audited and laid out like the sections. */
 const STATES = {
   'change with two wave files and the review panel open': async (page) => {
@@ -43,6 +49,31 @@ const STATES = {
     await page.setInputFiles('[data-testid="recipe-file"]', join(PL1_DIR, `${PL1}.json`));
     await waitReady(page);
     await page.waitForSelector('[data-testid="link-review"][open] [data-testid="accept-pair"]');
+  },
+  'change with comments: codebook editor with a code being edited, highlighted matches, a starred quote': async (page) => {
+    await open(page, 'change');
+    await page.setInputFiles('[data-testid="data-file"]', { name: 'pc1.csv', mimeType: 'text/csv', buffer: PC1_CSV });
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('pc1.csv'), null, { timeout: 60000 });
+    await waitReady(page);
+    await page.setInputFiles('[data-testid="recipe-file"]', { name: 'recipe.json', mimeType: 'application/json', buffer: PC1_RECIPE });
+    await page.waitForSelector('[data-testid="comment-results"]', { timeout: 60000 });
+    await waitReady(page);
+    // Star the comment with an e-mail address and a phone number: its redacted preview shows.
+    await page.fill('#comment-search', 'bloggs');
+    await page.dispatchEvent('#comment-search', 'change');
+    await page.waitForSelector('[data-testid="comment-browser"] li.comment mark.search');
+    await page.click('[data-testid="comment-browser"] li.comment [data-testid="star"]');
+    await page.waitForSelector('[data-testid="quote-preview"]');
+    await waitReady(page);
+    // Search for a word the codebook also finds: code and search highlights side by side.
+    await page.fill('#comment-search', 'help');
+    await page.dispatchEvent('#comment-search', 'change');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="comment-browser"] mark.hit.search').length > 0
+      && document.querySelectorAll('[data-testid="comment-browser"] mark.hit:not(.search)').length > 0);
+    await waitReady(page);
+    // A code being edited (typed, not yet committed) and a new one half typed.
+    await page.fill('[data-testid="codebook"] tr[data-code="fear"] input.phrases', 'scared, afraid, uncomfortable, awkward, fear*, nervous');
+    await page.fill('[data-testid="new-code-name"]', 'hope');
   },
   'change with counts': async (page) => {
     await open(page, 'change');

@@ -1,7 +1,9 @@
 // Free-text answers end to end (CONTRACT §6, issue 21): the public case pc1 through the page
 // (data file + case file as recipe → results.comments within tolerance), then in the page:
 // pick the comment column, add a code, tag one comment by hand, star a quote holding an
-// e-mail address and a phone number and find it redacted in the report.
+// e-mail address and a phone number and find it redacted in the report; and at 390 px (a phone)
+// nothing in the Comments part or the report's comments is wider than the screen except inside
+// a scrolling box that says so.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -171,5 +173,73 @@ test('wave-linked files: pre_/post_ comment columns side by side by wave, co-occ
   await page.selectOption('[data-testid="comment-wave"]', 'pre');
   await page.waitForFunction(() => /comments in “pre_feedback”/.test(document.querySelector('[data-testid="comment-browser"]')?.textContent ?? ''));
   assert.match(await page.textContent('[data-testid="comment-browser"] li.comment'), /scared/);
+  assert.deepEqual(t.consoleErrors, []);
+});
+
+test('on a 390 px phone nothing in the Comments part or the report\'s comments sticks out, except inside a scrolling box with its cue; fields are readable', async () => {
+  const page = t.page;
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await fresh();
+    await loadData(page);
+    await page.setInputFiles('[data-testid="recipe-file"]', { name: `${CASE}.json`, mimeType: 'application/json', buffer: Buffer.from(specText) });
+    await page.waitForSelector('[data-testid="comment-results"]');
+    await waitReady(page);
+    await page.fill('#comment-search', 'bloggs');
+    await page.dispatchEvent('#comment-search', 'change');
+    await page.waitForSelector('[data-testid="comment-browser"] li.comment mark.search');
+    await page.click('[data-testid="comment-browser"] li.comment [data-testid="star"]');
+    await page.waitForSelector('[data-testid="quote-preview"]');
+    // The quote preview shows each removed detail once.
+    assert.equal(await page.textContent('[data-testid="quote-preview"]'), 'In the report: “Happy to talk more about it: [removed] or [removed]”');
+    await page.fill('#comment-search', 'help');
+    await page.dispatchEvent('#comment-search', 'change');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="comment-browser"] li.comment').length > 1);
+    await waitReady(page);
+    await page.evaluate(() => document.querySelectorAll('[data-testid="comments"] details:not([open])').forEach((d) => { d.open = true; }));
+    await page.waitForTimeout(300); // scrolling boxes measure themselves after rendering
+    // What sticks out on the right of the viewport, outside a scrolling box (`.scrolls`).
+    const layout = (root) => page.evaluate((sel) => {
+      const part = document.querySelector(sel);
+      const out = [...part.querySelectorAll('*')]
+        .filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.scrolls'))
+        .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)})`);
+      const boxes = [...part.querySelectorAll('.scrolls')].map((b) => ({
+        tag: b.tagName.toLowerCase(),
+        overflows: b.scrollWidth > b.clientWidth + 1,
+        cue: b.nextElementSibling?.classList.contains('scroll-cue') ?? false,
+        focusable: b.getAttribute('tabindex') === '0',
+      }));
+      return { out: out.slice(0, 12), boxes, pageWidth: document.scrollingElement.scrollWidth };
+    }, root);
+    const part = await layout('[data-testid="comments"]');
+    assert.deepEqual(part.out, []);
+    assert.ok(part.pageWidth <= 390, `the page scrolls sideways: ${part.pageWidth}`);
+    // The codebook and results tables and the chart scroll in their own boxes, each with its cue.
+    assert.ok(part.boxes.some((b) => b.tag === 'figure'), 'the chart scrolls in its figure');
+    assert.ok(part.boxes.filter((b) => b.tag === 'div').length >= 2, 'the codebook and the results table scroll in their boxes');
+    for (const b of part.boxes) assert.deepEqual({ overflows: b.overflows, cue: b.cue, focusable: b.focusable }, { overflows: true, cue: true, focusable: true }, b.tag);
+    // Phrase fields wide enough to read (not the browser's default 20 characters squeezed).
+    const widths = await page.evaluate(() => ({
+      phrases: [...document.querySelectorAll('[data-testid="codebook"] input.phrases')].map((i) => i.getBoundingClientRect().width),
+      fields: ['#new-code-phrases', '#comment-search', '#redact-words'].map((s) => {
+        const i = document.querySelector(s);
+        return Math.round(i.getBoundingClientRect().width - i.parentElement.getBoundingClientRect().width);
+      }),
+    }));
+    assert.ok(widths.phrases.length === 6 && widths.phrases.every((w) => w >= 250), `phrase fields: ${widths.phrases}`);
+    assert.deepEqual(widths.fields, [0, 0, 0], 'the new code, search and words-to-remove fields are as wide as their box');
+
+    await page.click('a[href="#/report"]');
+    await page.waitForSelector('[data-testid="report-quote"]');
+    await page.waitForTimeout(300);
+    const report = await layout('[data-section="comments"]');
+    assert.deepEqual(report.out, []);
+    assert.ok(report.pageWidth <= 390, `the report scrolls sideways: ${report.pageWidth}`);
+    for (const b of report.boxes) assert.equal(b.cue, b.overflows, b.tag);
+    assert.ok(report.boxes.some((b) => b.tag === 'figure' && b.cue), 'the report chart says it scrolls');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }
   assert.deepEqual(t.consoleErrors, []);
 });

@@ -11,12 +11,18 @@
 //!   or two or more digit groups with 7–15 digits (`555-123-4567`, `(020) 7946 0958`,
 //!   `06 12 34 56 78`), separated by one space, `-` or `.`, with brackets around a group.
 //!   Not: dates (`12.03.2023`, `2023-05-01`), year ranges (`2019-2023`), clock times and
-//!   ranges of small numbers (`10.30-11.45`), years, ages, scores;
+//!   ranges of small numbers (`10.30-11.45`), years, ages, scores. A number may follow a `/`
+//!   (`07700 900123/07700 900124`);
 //! - numbers of five or more digits in a row (`12345`);
 //! - the user's words, whole words, case-insensitive (Unicode), with the words and `*` stems of
 //!   the codebook rules (an entry of several words is a phrase); `Smith` also removes `Smith's`.
 //!
-//! Overlapping findings are joined and each joined stretch becomes one `[removed]`.
+//! Findings that overlap, touch or have only spaces between them are joined, and each joined
+//! stretch becomes one `[removed]` (`Jo Bloggs` with the words `Jo` and `Bloggs`, or a phone
+//! number and its extension, is one `[removed]`, not `[removed] [removed]`). Several numbers in
+//! one run of digit groups are found one by one: each is the longest phone number from its
+//! first group, so a too-long run is never passed over whole and left to the five-digit rule
+//! group by group.
 
 use crate::core::analyses::comments::matching::CompiledCodebook;
 
@@ -57,8 +63,12 @@ impl Redactor {
         spans.sort_unstable();
         let mut joined: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
         for (a, b) in spans {
+            // Findings that overlap, touch or have only spaces between them become one.
+            let between_blank = |last: (usize, usize)| {
+                a >= last.1 && text.get(last.1..a).is_some_and(|s| s.bytes().all(|c| c == b' ' || c == b'\t'))
+            };
             match joined.last_mut() {
-                Some(last) if a < last.1 => last.1 = last.1.max(b),
+                Some(last) if a < last.1 || between_blank(*last) => last.1 = last.1.max(b),
                 _ => joined.push((a, b)),
             }
         }
@@ -212,24 +222,30 @@ fn digits_at(b: &[u8], from: usize) -> usize {
     b.get(from..).map_or(0, |s| s.iter().take_while(|c| c.is_ascii_digit()).count())
 }
 
-/// One phone-number candidate from `i`: (end, digits, group sizes, separators) or `None`.
-/// Groups of digits, each maybe in brackets, joined by at most one space, `-` or `.`.
-fn phone_at(b: &[u8], i: usize) -> Option<(usize, usize, Vec<usize>, Vec<u8>)> {
+/// A run of digit groups from `i`, each maybe in brackets, joined by at most one space, `-` or
+/// `.`: each group's byte range (brackets included) and the separators between groups.
+struct DigitRun {
+    groups: Vec<(usize, usize)>,
+    digits: Vec<usize>,
+    seps: Vec<u8>,
+}
+
+fn digit_run(b: &[u8], i: usize) -> Option<DigitRun> {
     let mut j = i + usize::from(b.get(i) == Some(&b'+'));
-    let (mut groups, mut seps) = (Vec::new(), Vec::new());
-    let mut end = j;
+    let mut run = DigitRun { groups: Vec::new(), digits: Vec::new(), seps: Vec::new() };
     loop {
         let open = b.get(j) == Some(&b'(');
         let d = digits_at(b, j + usize::from(open));
         let close = open && b.get(j + 1 + d) == Some(&b')');
         if d == 0 || (open && !close) {
-            // An unclosed bracket or no digits: the number ended with the previous group.
-            seps.truncate(groups.len().saturating_sub(1));
+            // An unclosed bracket or no digits: the run ended with the previous group.
+            run.seps.truncate(run.groups.len().saturating_sub(1));
             break;
         }
-        j += usize::from(open) + d + usize::from(close);
-        groups.push(d);
-        end = j;
+        let end = j + usize::from(open) + d + usize::from(close);
+        run.groups.push((j, end));
+        run.digits.push(d);
+        j = end;
         let sep = b.get(j).copied().filter(|c| matches!(c, b' ' | b'-' | b'.'));
         let k = j + usize::from(sep.is_some());
         let next = b.get(k).is_some_and(u8::is_ascii_digit)
@@ -237,10 +253,10 @@ fn phone_at(b: &[u8], i: usize) -> Option<(usize, usize, Vec<usize>, Vec<u8>)> {
         if !next {
             break;
         }
-        seps.push(sep.unwrap_or(b'('));
+        run.seps.push(sep.unwrap_or(b'('));
         j = k;
     }
-    (!groups.is_empty()).then(|| (end, groups.iter().sum(), groups, seps))
+    (!run.groups.is_empty()).then_some(run)
 }
 
 /// Whether groups look like a date, a year range or small numbers joined by `.`/`-`.
@@ -258,22 +274,49 @@ fn not_a_phone(groups: &[usize], seps: &[u8], b: &[u8], start: usize) -> bool {
     date || year_range || small_groups
 }
 
+/// Phone numbers in a run of digit groups: from each group the longest run of groups that is a
+/// phone number (7–15 digits; a `+` before the first group, or two or more groups that are not
+/// a date, a year range or small numbers), then on from the group after it. So two numbers
+/// written one after the other (`0113 496 0000 07700 900123`), or a number and an extension,
+/// are each found, not rejected together as one number of too many digits.
+fn phones_in_run(b: &[u8], from: usize, run: &DigitRun, out: &mut Vec<(usize, usize)>) {
+    let plus = b.get(from) == Some(&b'+');
+    let n = run.groups.len();
+    let mut g = 0;
+    while g < n {
+        let is_phone = |k: usize| {
+            let (Some(digits), Some(seps), Some(&(start, _))) =
+                (run.digits.get(g..=k), run.seps.get(g..k), run.groups.get(g))
+            else {
+                return false;
+            };
+            (7..=15).contains(&digits.iter().sum::<usize>())
+                && ((plus && g == 0) || (k > g && !not_a_phone(digits, seps, b, start)))
+        };
+        match (g..n).rev().find(|&k| is_phone(k)) {
+            Some(k) => {
+                let start = if plus && g == 0 { Some(from) } else { run.groups.get(g).map(|r| r.0) };
+                if let (Some(start), Some(&(_, end))) = (start, run.groups.get(k)) {
+                    out.push((start, end));
+                }
+                g = k + 1;
+            }
+            None => g += 1,
+        }
+    }
+}
+
 fn phones(text: &str, out: &mut Vec<(usize, usize)>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         let starts = c.is_ascii_digit() || ((c == b'+' || c == b'(') && b.get(i + 1).is_some_and(u8::is_ascii_digit));
-        let free = !(word_before(text, i) || i > 0 && matches!(b[i - 1], b'.' | b'+' | b'-' | b'/' | b',' | b'_'));
+        let free = !(word_before(text, i) || i > 0 && matches!(b[i - 1], b'.' | b'+' | b'-' | b',' | b'_'));
         if starts && free {
-            if let Some((end, digits, groups, seps)) = phone_at(b, i) {
-                let plus = c == b'+';
-                let ok =
-                    (7..=15).contains(&digits) && (plus || (groups.len() >= 2 && !not_a_phone(&groups, &seps, b, i)));
-                if ok {
-                    out.push((i, end));
-                }
-                i = end.max(i + 1);
+            if let Some(run) = digit_run(b, i) {
+                phones_in_run(b, i, &run, out);
+                i = run.groups.last().map_or(i + 1, |&(_, end)| end.max(i + 1));
                 continue;
             }
         }

@@ -392,7 +392,7 @@ fn frequencies_leave_out_stop_words() {
 
 #[test]
 fn redaction_table() {
-    let list = ["Smith", "Jo Bloggs", "Okafor*"];
+    let list = ["Smith", "Jo Bloggs", "Okafor*", "Jo", "Leeds"];
     let cases: &[(&str, &str)] = &[
         // Must not change.
         ("I'm 19", "I'm 19"),
@@ -422,6 +422,18 @@ fn redaction_table() {
         ("SMITH's and smith’s", "[removed] and [removed]"),
         ("with Jo  Bloggs today", "with [removed] today"),
         ("Mrs Okafor-Jones", "Mrs [removed]-Jones"),
+        // One finding, one `[removed]`: two listed words side by side, a number and what
+        // follows it, several numbers in one run of digit groups (each found, none left).
+        ("with Jo Smith today", "with [removed] today"),
+        ("Leeds, Smith", "[removed], [removed]"),
+        ("07700 900123 12345", "[removed]"),
+        ("call 0113 496 0000 ext. 12345", "call [removed] ext. [removed]"),
+        ("(0113) 496 0000 (07700) 900123", "[removed]"),
+        ("0113-496-0000-12345", "[removed]-[removed]"),
+        ("07700 900123/07700 900124", "[removed]/[removed]"),
+        ("+44 7700 900123 +44 7700 900124", "[removed]"),
+        ("me: jo@example.org or 07700 900123", "me: [removed] or [removed]"),
+        ("on 12/03/2023 at 10.30-11.45", "on 12/03/2023 at 10.30-11.45"),
     ];
     let r = Redactor::new(&list);
     let mut failures = Vec::new();
