@@ -22,7 +22,9 @@
 //!   number near a fortieth of the scale's range) until the program's advantage is no longer
 //!   clear — the interval no longer excludes zero on the side of the program — and five steps
 //!   beyond, not past the range. The same imputations serve every δ (the shift is added to
-//!   them; the fit of each shifted data set is computed exactly, [`ShiftedOls`]).
+//!   them; the fit of each shifted data set is computed exactly, [`ShiftedOls`]), and each
+//!   imputation's fit adds only its imputed rows to sums over the rest computed once
+//!   ([`ShiftedOls::fixed_part`]), so its time grows with the number imputed, not with n.
 //! - `tipping_delta`: the first δ of the table at which the advantage is no longer clear;
 //!   `null` with `reason` when nobody is missing a post score, when the advantage is not clear
 //!   even at δ = 0, when it stays clear over the whole range, or when something cannot be
@@ -238,7 +240,6 @@ pub fn tipping_point_of(rows: &[PersonWaves], outcome: Outcome, s: TippingSettin
     // The imputations.
     let mut draws = Draws::new(s.seed);
     let mut fits: Vec<ShiftedFit> = Vec::with_capacity(s.imputations);
-    let mut y: Vec<f64> = people.iter().map(|p| p.2.unwrap_or(0.0)).collect();
     // Each arm's missing rows in order of their pre score, so that the draws do not depend on
     // the order of the rows in the file (people with the same pre score are interchangeable).
     let order: Vec<Vec<usize>> = models
@@ -250,18 +251,31 @@ pub fn tipping_point_of(rows: &[PersonWaves], outcome: Outcome, s: TippingSettin
             idx
         })
         .collect();
+    // The analysed outcome (two arms: the score; one group: score − pre). Only the imputed
+    // rows change between imputations: the rest is summed once, and the imputed rows are kept
+    // side by side (their pre scores and values), in the order they are drawn.
+    let analysed = |pre: f64, yi: f64| if s.two_arm { yi } else { yi - pre };
+    let analysed_y: Vec<f64> = people.iter().map(|p| p.2.map_or(0.0, |yi| analysed(p.1, yi))).collect();
+    let changing: Vec<usize> = order.concat();
+    let pre_changing: Vec<f64> = changing.iter().filter_map(|&i| people.get(i).map(|p| p.1)).collect();
+    let mut values = vec![0.0; changing.len()];
+    let Some(fixed) = ols.fixed_part(&x, &analysed_y, &changing) else {
+        out.reason = Some("The scores could not be analysed.".to_string());
+        return Some(out);
+    };
     for _ in 0..s.imputations {
+        let mut at = 0;
         for ((_, model), idx) in models.iter().zip(&order) {
             let draw = model.draw(&mut draws);
-            for &i in idx {
-                if let (Some(p), Some(yi)) = (people.get(i), y.get_mut(i)) {
-                    *yi = draw.impute(p.1, &mut draws);
+            let end = at + idx.len();
+            if let (Some(vals), Some(pres)) = (values.get_mut(at..end), pre_changing.get(at..end)) {
+                for (v, &pre) in vals.iter_mut().zip(pres) {
+                    *v = analysed(pre, draw.impute(pre, &mut draws));
                 }
             }
+            at = end;
         }
-        let outcome: Vec<f64> =
-            if s.two_arm { y.clone() } else { people.iter().zip(&y).map(|(p, yi)| yi - p.1).collect() };
-        match ols.summarise(&x, &outcome) {
+        match ols.summarise_changed(&fixed, &values) {
             Some(f) => fits.push(f),
             None => {
                 out.reason = Some("An imputed data set could not be analysed.".to_string());
