@@ -196,6 +196,12 @@ pub fn tipping_point_of(rows: &[PersonWaves], outcome: Outcome, s: TippingSettin
         });
         return Some(out);
     }
+    if out.observed.values().all(|k| *k == 0) {
+        out.reason = Some(format!(
+            "Nobody has both a pre and a {wave} score: the missing {wave} scores cannot be imputed (there is nobody to learn from)."
+        ));
+        return Some(out);
+    }
     // The imputation model per arm with missing scores.
     let mut models: Vec<(Arm, NormModel)> = Vec::new();
     for &arm in arms {

@@ -227,6 +227,10 @@ fn complete_case_n(r: &Results) -> Option<usize> {
 /// the difference in change of the complete cases; one group: post vs the paired mean change).
 pub fn mixed_reading(m: &MixedResults, r: &Results, alpha: f64) -> Vec<String> {
     let mut out = Vec::new();
+    if m.sd_residual.is_none() {
+        // Not fitted: the card's notes say why; no comparison of people or estimates.
+        return out;
+    }
     let (term, cc) = if m.terms.contains_key("post:arm") {
         ("post:arm", r.two_group_change.as_ref().map(|s| (s.mean_diff, s.welch_ci_low, s.welch_ci_high)))
     } else {
