@@ -16,24 +16,18 @@ const RECIPE: &str = r#"{
   "scale": {"min": 1, "max": 5, "lower_is_better": true}
 }"#;
 
-/// 20 rows, arms alternating (intervention first); `post(i, pre)` gives the post cell, `band(i)`
-/// the subgroup.
+/// 20 rows, arms alternating (intervention first); `pre(i)`, `post(i)` the score cells (`None`
+/// = blank), `band(i)` the subgroup.
 fn csv(
-    post: impl Fn(usize, f64) -> Option<f64>,
-    pre_of: impl Fn(usize) -> Option<f64>,
+    pre: impl Fn(usize) -> Option<f64>,
+    post: impl Fn(usize) -> Option<f64>,
     band: impl Fn(usize) -> &'static str,
 ) -> String {
+    let cell = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
     let mut s = String::from("id,group,band,score_pre,score_post\n");
     for i in 0..20 {
         let arm = if i % 2 == 0 { "intervention" } else { "control" };
-        let pre = pre_of(i);
-        let cell = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
-        s.push_str(&format!(
-            "P{i:02},{arm},{},{},{}\n",
-            band(i),
-            cell(pre),
-            cell(pre.and_then(|p| post(i, p)).or_else(|| post(i, 0.0).filter(|_| pre.is_none())))
-        ));
+        s.push_str(&format!("P{i:02},{arm},{},{},{}\n", band(i), cell(pre(i)), cell(post(i))));
     }
     s
 }
@@ -55,15 +49,15 @@ fn run(text: &str) -> (Analysis, String) {
 
 /// Nobody has both a pre and a post score: the first ten rows only pre, the rest only post.
 pub fn no_two_waves() -> String {
-    csv(|i, _| (i >= 10).then(|| 1.8 + (i % 4) as f64 * 0.3), |i| (i < 10).then(|| pre(i)), |_| "A")
+    csv(|i| (i < 10).then(|| pre(i)), |i| (i >= 10).then_some(1.8 + (i % 4) as f64 * 0.3), |_| "A")
 }
 
 /// Post = 6 − pre (− 0.3 in the program) + a little: within a person the scores move in
 /// opposite directions, so the participant variance is estimated at 0. One subgroup level.
 pub fn boundary_single_level() -> String {
     csv(
-        |i, p| Some(6.0 - p - if i % 2 == 0 { 0.3 } else { 0.0 } + ((i * 7) % 5) as f64 * 0.05 - 0.1),
         |i| Some(pre(i)),
+        |i| Some(6.0 - pre(i) - if i % 2 == 0 { 0.3 } else { 0.0 } + ((i * 7) % 5) as f64 * 0.05 - 0.1),
         |_| "all ages",
     )
 }
@@ -71,8 +65,8 @@ pub fn boundary_single_level() -> String {
 /// Two bands of 9 or 10 people, and row 0 (program group) alone in band C.
 pub fn one_person_level() -> String {
     csv(
-        |i, p| Some(p - if i % 2 == 0 { 0.4 } else { 0.0 } + ((i * 3) % 7) as f64 * 0.1 - 0.3),
         |i| Some(pre(i)),
+        |i| Some(pre(i) - if i % 2 == 0 { 0.4 } else { 0.0 } + ((i * 3) % 7) as f64 * 0.1 - 0.3),
         |i| {
             if i == 0 {
                 "C"
