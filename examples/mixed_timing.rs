@@ -1,9 +1,9 @@
-//! Time of the mixed model (`results.mixed`) and the drop-out sensitivity
-//! (`results.tipping_point`) for 100,000 people × 3 waves, with a fifth of the later scores
-//! missing. Run: `cargo run --release --example mixed_timing` (prints the times; native, one
+//! Time of the mixed model (`results.mixed`) and the drop-out sensitivity of the post and the
+//! follow-up score (`results.tipping_point`, `results.tipping_point_followup`) for 100,000
+//! people × 3 waves, with a fifth of the post and a third of the follow-up scores missing. Run: `cargo run --release --example mixed_timing` (prints the times; native, one
 //! thread — the worker runs the same code compiled to wasm, typically 1.5–3× slower).
 
-use lantern::core::analyses::tipping::{tipping_point, TippingSettings};
+use lantern::core::analyses::tipping::{tipping_point_of, Outcome, TippingSettings};
 use lantern::core::analyses::waves::{mixed_results, Arm, PersonWaves};
 use std::time::Instant;
 
@@ -35,7 +35,6 @@ fn main() {
         t_mixed.as_secs_f64() * 1e3,
         m.terms.get("post:arm").and_then(|e| e.estimate)
     );
-    let t1 = Instant::now();
     let s = TippingSettings {
         two_arm: true,
         lower_is_better: true,
@@ -44,11 +43,16 @@ fn main() {
         seed: 1,
         scale: Some((1.0, 5.0)),
     };
-    let t = tipping_point(&rows, s);
-    println!(
-        "tipping point: 100 imputations, {} δ rows, {:.0} ms (tipping δ {:?})",
-        t.as_ref().map_or(0, |t| t.rows.len()),
-        t1.elapsed().as_secs_f64() * 1e3,
-        t.and_then(|t| t.tipping_delta)
-    );
+    for outcome in [Outcome::Post, Outcome::Followup] {
+        let t1 = Instant::now();
+        let t = tipping_point_of(&rows, outcome, s);
+        println!(
+            "tipping point ({}): 100 imputations of {} scores, {} δ rows, {:.0} ms (tipping δ {:?})",
+            outcome.words(),
+            t.as_ref().map_or(0, |t| t.imputed.values().sum::<usize>()),
+            t.as_ref().map_or(0, |t| t.rows.len()),
+            t1.elapsed().as_secs_f64() * 1e3,
+            t.and_then(|t| t.tipping_delta)
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //! subgroup tests with adjusted p-values, and the drop-out sensitivity (tipping point). Every
 //! number and sentence comes from `crate::core` (`present::dropout`).
 
+use crate::core::analyses::tipping::TippingPoint;
 use crate::core::present::dropout::{
     alpha_of, interaction_reading, mixed_reading, subgroup_test_row, tipping_chart, tipping_reading, tipping_rows,
     why_adjust,
@@ -111,30 +112,52 @@ pub fn subgroup_tests_card(p: &ResultsProps) -> Html {
     }
 }
 
-/// Drop-out sensitivity: the tipping-point table and chart.
-#[function_component(TippingCard)]
-pub fn tipping_card(p: &ResultsProps) -> Html {
-    let Some(t) = &p.results.tipping_point else { return html! {} };
+/// One tipping-point analysis (post or follow-up): reading, chart, table and method. The part
+/// is `tipping-post` / `tipping-followup`, its table `tipping-table` / `tipping-table-followup`.
+fn tipping_part(t: &TippingPoint, followup: bool, heading: Option<&str>) -> Html {
     let level = format!("{:.0}% CI", t.conf_level * 100.0);
     let chart = tipping_chart(t);
+    let (part, table, wave, scores) = if followup {
+        ("tipping-followup", "tipping-table-followup", "follow-up", "missing follow-up scores")
+    } else {
+        ("tipping-post", "tipping-table", "post", "missing after-scores")
+    };
     html! {
-        <section class="card" aria-labelledby="tipping-title" data-testid="tipping-point">
-            <h3 id="tipping-title">{"If the people who dropped out had done worse"}</h3>
+        <div data-testid={part}>
+            if let Some(h) = heading { <h4>{h}</h4> }
             { for tipping_reading(t).into_iter().map(|s| html! { <p class="reading">{s}</p> }) }
             if let Some(chart) = chart {
-                <XyView {chart} caption={"Drop-out sensitivity: the estimate (solid) and its interval (dashed) as the program's missing scores are made worse by δ; where the dashed line crosses zero, the advantage is no longer clear.".to_string()} />
+                <XyView {chart} caption={format!("Drop-out sensitivity ({wave}): the estimate (solid) and its interval (dashed) as the program's missing {wave} scores are made worse by δ; where the dashed line crosses zero, the advantage is no longer clear.")} />
             }
             if !t.rows.is_empty() {
-                <WideTable label="Drop-out sensitivity, table">
-                <table class="stats wide" data-testid="tipping-table">
+                <WideTable label={format!("Drop-out sensitivity ({wave}), table")}>
+                <table class="stats wide" data-testid={table}>
                     <thead><tr><th>{"δ (points worse)"}</th><th>{"Estimate"}</th><th>{level}</th><th>{"p"}</th><th>{"Advantage clear?"}</th></tr></thead>
                     <tbody>
                     { for tipping_rows(t).iter().map(|row| html! { <tr>{ for row.iter().map(|c| html! { <td>{c}</td> }) }</tr> }) }
                     </tbody>
                 </table>
                 </WideTable>
-                <p class="hint">{format!("Method: missing after-scores imputed {} times within each group by Bayesian regression on the before score (as R mice, method norm), combined by Rubin's rules; the program's imputed scores shifted by δ (pattern-mixture δ-adjustment). Seed {}.", t.imputations, t.seed)}</p>
+                <p class="hint">{format!("Method: {scores} imputed {} times within each group by Bayesian regression on the before score (as R mice, method norm), combined by Rubin's rules; the program's imputed scores shifted by δ (pattern-mixture δ-adjustment). Seed {}.", t.imputations, t.seed)}</p>
             }
+        </div>
+    }
+}
+
+/// Drop-out sensitivity: the tipping-point table and chart of the post score, and beside it
+/// those of the follow-up score when a follow-up column is chosen.
+#[function_component(TippingCard)]
+pub fn tipping_card(p: &ResultsProps) -> Html {
+    let r = &p.results;
+    if r.tipping_point.is_none() && r.tipping_point_followup.is_none() {
+        return html! {};
+    }
+    let both = r.tipping_point.is_some() && r.tipping_point_followup.is_some();
+    html! {
+        <section class="card" aria-labelledby="tipping-title" data-testid="tipping-point">
+            <h3 id="tipping-title">{"If the people who dropped out had done worse"}</h3>
+            if let Some(t) = &r.tipping_point { { tipping_part(t, false, both.then_some("After the program")) } }
+            if let Some(t) = &r.tipping_point_followup { { tipping_part(t, true, Some("At follow-up")) } }
         </section>
     }
 }

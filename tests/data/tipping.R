@@ -1,5 +1,6 @@
-# Reference for Lantern's drop-out sensitivity (results.tipping_point, issue 20), written by
-# R + mice (not by Lantern): missing post scores imputed within arm by mice's own
+# Reference for Lantern's drop-out sensitivity (results.tipping_point and, with the follow-up
+# score as the outcome, results.tipping_point_followup; issue 20), written by R + mice (not by
+# Lantern): missing post (or follow-up) scores imputed within arm by mice's own
 # `mice.impute.norm` (Bayesian linear regression on the pre score, proper draws of beta and
 # sigma), M = 100 imputations, the program arm's imputed scores made worse by delta
 # (pattern-mixture delta-adjustment, added after imputation), each completed data set analysed by
@@ -8,7 +9,7 @@
 # does for lm fits); interval and p from its qbar, t and df. Repeated over 30 seeds: the fixture records, for each delta,
 # the mean and the SD over seeds of every pooled quantity (the Monte-Carlo error of one run of
 # M = 100), and every seed's tipping delta (the first delta whose interval no longer excludes 0
-# on the program's side). Lantern uses a different generator, so it is compared within that MC
+# on the program's side; null when even delta = 0 does not). Lantern uses a different generator, so it is compared within that MC
 # error (tests/native/tipping_reference.rs).
 #
 # Run from the repository root: Rscript tests/data/tipping.R > tests/data/tipping_reference.json
@@ -19,7 +20,7 @@ M <- 100
 SEEDS <- 1:30
 ALPHA <- 0.05
 
-run_case <- function(id, csv, pre, post, group, levels, lower_is_better, step, range) {
+run_case <- function(id, csv, pre, post, group, levels, lower_is_better, step, range, outcome = "post") {
   d <- read.csv(file.path("tests/reference/analysis", csv), stringsAsFactors = FALSE)
   if (is.null(group)) {
     d$arm <- "all"
@@ -91,12 +92,12 @@ run_case <- function(id, csv, pre, post, group, levels, lower_is_better, step, r
   nrow_min <- min(sapply(per_seed, function(p) nrow(p$rows)))
   stat <- function(k, f) sapply(seq_len(nrow_min), function(i) f(sapply(per_seed, function(p) p$rows[i, k])))
   table <- lapply(c("estimate", "se", "df", "ci_low", "ci_high", "p"), function(k)
-    list(mean = stat(k, mean), mc_sd = stat(k, sd)))
+    list(mean = I(stat(k, mean)), mc_sd = I(stat(k, sd))))
   names(table) <- c("estimate", "se", "df", "ci_low", "ci_high", "p")
   list(
-    id = id, two_arm = two_arm, imputations = M, seeds = length(SEEDS), step = step, range = range,
+    id = id, outcome = outcome, two_arm = two_arm, imputations = M, seeds = length(SEEDS), step = step, range = range,
     n = nrow(d), imputed = as.list(tapply(miss, d$arm, sum)),
-    delta = deltas[seq_len(nrow_min)], table = table,
+    delta = I(deltas[seq_len(nrow_min)]), table = table,
     tipping_delta_by_seed = sapply(per_seed, function(p) p$tip)
   )
 }
@@ -108,7 +109,13 @@ out <- list(
     run_case("p12_trial_n160_waves", "p12_trial_n160_waves.csv", "stigma_pre", "stigma_post",
              "group", c("intervention", "control"), TRUE, 0.1, 4),
     run_case("p13_single_group_n70_waves", "p13_single_group_n70_waves.csv", "score_t0", "score_t1",
-             NULL, NULL, TRUE, 2, 100)
+             NULL, NULL, TRUE, 2, 100),
+    # The follow-up score as the outcome (results.tipping_point_followup): the same method with
+    # the follow-up column in place of the post column (imputed from pre within arm).
+    run_case("p12_trial_n160_waves", "p12_trial_n160_waves.csv", "stigma_pre", "stigma_fu6m",
+             "group", c("intervention", "control"), TRUE, 0.1, 4, outcome = "followup"),
+    run_case("p13_single_group_n70_waves", "p13_single_group_n70_waves.csv", "score_t0", "score_t2",
+             NULL, NULL, TRUE, 2, 100, outcome = "followup")
   )
 )
-cat(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE))
+cat(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null"))

@@ -23,3 +23,4 @@ mod reference;
 mod scoring;
 mod support;
 mod tipping_reference;
+mod waves_edges;

@@ -304,17 +304,18 @@ fn waves_section(
         .collect();
     out.results.mixed = Some(waves::mixed_results(&rows, two_arm, recipe.alpha()));
     let scale = recipe.scale.as_ref().and_then(|s| Some((s.min?, s.max?)));
-    out.results.tipping_point = tipping::tipping_point(
-        &rows,
-        tipping::TippingSettings {
-            two_arm,
-            lower_is_better: crate::core::recipe::settings::Settings::resolve(recipe).lower_is_better,
-            alpha: recipe.alpha(),
-            imputations: crate::core::recipe::settings::IMPUTATIONS,
-            seed: crate::core::recipe::settings::IMPUTATION_SEED,
-            scale,
-        },
-    );
+    let settings = tipping::TippingSettings {
+        two_arm,
+        lower_is_better: crate::core::recipe::settings::Settings::resolve(recipe).lower_is_better,
+        alpha: recipe.alpha(),
+        imputations: crate::core::recipe::settings::IMPUTATIONS,
+        seed: crate::core::recipe::settings::IMPUTATION_SEED,
+        scale,
+    };
+    out.results.tipping_point = tipping::tipping_point_of(&rows, tipping::Outcome::Post, settings);
+    if followup.is_some() {
+        out.results.tipping_point_followup = tipping::tipping_point_of(&rows, tipping::Outcome::Followup, settings);
+    }
     if levels.is_some() {
         out.results.subgroup_tests = Some(waves::subgroup_tests(&rows, two_arm));
         let family: Vec<waves::SubgroupP> = arms

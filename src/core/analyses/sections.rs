@@ -82,6 +82,10 @@ pub struct Results {
     /// program's advantage is no longer clear (pattern-mixture tipping point, issue 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tipping_point: Option<crate::core::analyses::tipping::TippingPoint>,
+    /// The same with the follow-up score as the outcome (`ancova_followup` /
+    /// `mean_change_followup`), when a follow-up column is chosen; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tipping_point_followup: Option<crate::core::analyses::tipping::TippingPoint>,
     /// Does the change differ between subgroup levels (per-arm ANOVA, arm × level test)?
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subgroup_tests: Option<crate::core::analyses::waves::SubgroupTests>,

@@ -1,10 +1,14 @@
-//! Drop-out sensitivity (`results.tipping_point`, issue 20): multiple imputation of missing post
+//! Drop-out sensitivity (`results.tipping_point`, issue 20; with the follow-up score as the
+//! outcome, `results.tipping_point_followup`): multiple imputation of missing post (follow-up)
 //! scores, then the same with the program's imputed scores made worse by δ (pattern-mixture
 //! δ-adjustment; Carpenter & Kenward, *Multiple Imputation and its Application*, 2013, ch. 10;
 //! van Buuren, *Flexible Imputation of Missing Data*, 2nd ed., §9.2).
 //!
 //! - Who: rows with a valid arm and a pre score (a row without a pre score cannot be imputed
 //!   from it and is left out, counted in `left_out_no_pre`).
+//! - The outcome ([`Outcome`]) is the post score or the follow-up score; everything below is the
+//!   same for both, with the outcome in place of post (the follow-up score is imputed from the
+//!   pre score only, like the post score, with the same seed).
 //! - Imputation: within each arm, `post ~ 1 + pre` on the people with both scores, one proper
 //!   Bayesian draw of (β, σ) per imputation and arm, as `mice`'s `"norm"`
 //!   ([`crate::core::stats::impute`]); `imputations` completed data sets, seeded. The missing
@@ -18,7 +22,9 @@
 //!   number near a fortieth of the scale's range) until the program's advantage is no longer
 //!   clear — the interval no longer excludes zero on the side of the program — and five steps
 //!   beyond, not past the range. The same imputations serve every δ (the shift is added to
-//!   them; the fit of each shifted data set is computed exactly, [`ShiftedOls`]).
+//!   them; the fit of each shifted data set is computed exactly, [`ShiftedOls`]), and each
+//!   imputation's fit adds only its imputed rows to sums over the rest computed once
+//!   ([`ShiftedOls::fixed_part`]), so its time grows with the number imputed, not with n.
 //! - `tipping_delta`: the first δ of the table at which the advantage is no longer clear;
 //!   `null` with `reason` when nobody is missing a post score, when the advantage is not clear
 //!   even at δ = 0, when it stays clear over the whole range, or when something cannot be
@@ -32,6 +38,49 @@ use std::collections::BTreeMap;
 
 /// How many rows past the tipping δ the table goes on.
 const ROWS_AFTER_TIP: usize = 5;
+
+/// Which later score is the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Outcome {
+    #[default]
+    Post,
+    Followup,
+}
+
+impl Outcome {
+    /// The outcome's score of one row.
+    fn of(self, r: &PersonWaves) -> Option<f64> {
+        match self {
+            Outcome::Post => r.post,
+            Outcome::Followup => r.followup,
+        }
+    }
+
+    /// The estimands' suffix: `post` or `followup`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Post => "post",
+            Outcome::Followup => "followup",
+        }
+    }
+
+    /// The wave in words: `post` or `follow-up`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Outcome::Post => "post",
+            Outcome::Followup => "follow-up",
+        }
+    }
+
+    /// From an estimand name (`ancova_followup`, `mean_change_post`, …).
+    pub fn of_estimand(estimand: &str) -> Outcome {
+        if estimand.ends_with("_followup") {
+            Outcome::Followup
+        } else {
+            Outcome::Post
+        }
+    }
+}
 
 /// What the tipping-point analysis needs besides the rows.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,11 +109,12 @@ pub struct TippingRow {
     pub clear: bool,
 }
 
-/// `results.tipping_point`.
+/// `results.tipping_point` (and `results.tipping_point_followup`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TippingPoint {
     /// `ancova_post` (two arms: intervention − control in post, adjusted for pre) or
-    /// `mean_change_post` (one group: mean of post − pre).
+    /// `mean_change_post` (one group: mean of post − pre); `ancova_followup` /
+    /// `mean_change_followup` with the follow-up score as the outcome.
     pub estimand: String,
     pub imputations: usize,
     pub seed: u64,
@@ -73,7 +123,7 @@ pub struct TippingPoint {
     pub conf_level: f64,
     /// People in the analysis (a valid arm and a pre score).
     pub n: usize,
-    /// Per arm: people with a post score, and people whose post score was imputed.
+    /// Per arm: people with an outcome score, and people whose outcome score was imputed.
     pub observed: BTreeMap<String, usize>,
     pub imputed: BTreeMap<String, usize>,
     /// Rows with a valid arm but no pre score (left out).
@@ -106,13 +156,20 @@ fn step_for(range: f64) -> Option<f64> {
 
 /// `results.tipping_point`: `None` when no row has a valid arm.
 pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<TippingPoint> {
+    tipping_point_of(rows, Outcome::Post, s)
+}
+
+/// The tipping-point analysis with `outcome` as the later score (`results.tipping_point` for
+/// [`Outcome::Post`], `results.tipping_point_followup` for [`Outcome::Followup`]): `None` when
+/// no row has a valid arm.
+pub fn tipping_point_of(rows: &[PersonWaves], outcome: Outcome, s: TippingSettings) -> Option<TippingPoint> {
     let arms: &[Arm] = if s.two_arm { &[Arm::Intervention, Arm::Control] } else { &[Arm::All] };
     let valid: Vec<&PersonWaves> = rows.iter().filter(|r| r.arm.is_some_and(|a| arms.contains(&a))).collect();
     if valid.is_empty() {
         return None;
     }
     let mut out = TippingPoint {
-        estimand: if s.two_arm { "ancova_post" } else { "mean_change_post" }.to_string(),
+        estimand: format!("{}_{}", if s.two_arm { "ancova" } else { "mean_change" }, outcome.key()),
         imputations: s.imputations,
         seed: s.seed,
         rng: RNG_NAME.to_string(),
@@ -122,7 +179,7 @@ pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<Tipping
     };
     let fin = |v: Option<f64>| v.filter(|x| x.is_finite());
     let people: Vec<(Arm, f64, Option<f64>)> =
-        valid.iter().filter_map(|r| Some((r.arm?, fin(r.pre)?, fin(r.post)))).collect();
+        valid.iter().filter_map(|r| Some((r.arm?, fin(r.pre)?, fin(outcome.of(r))))).collect();
     out.left_out_no_pre = valid.len() - people.len();
     out.n = people.len();
     for &arm in arms {
@@ -130,12 +187,19 @@ pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<Tipping
         out.observed.insert(arm.key().to_string(), of_arm.clone().filter(|p| p.2.is_some()).count());
         out.imputed.insert(arm.key().to_string(), of_arm.filter(|p| p.2.is_none()).count());
     }
+    let wave = outcome.words();
     if out.imputed.values().all(|k| *k == 0) {
         out.reason = Some(if out.n == 0 {
-            "Nobody has a pre score: the missing post scores cannot be imputed from it.".to_string()
+            format!("Nobody has a pre score: the missing {wave} scores cannot be imputed from it.")
         } else {
-            "Nobody in the analysis is missing a post score: there is nothing to impute, and the results above already use everyone.".to_string()
+            format!("Nobody in the analysis is missing a {wave} score: there is nothing to impute, and the results above already use everyone.")
         });
+        return Some(out);
+    }
+    if out.observed.values().all(|k| *k == 0) {
+        out.reason = Some(format!(
+            "Nobody has both a pre and a {wave} score: the missing {wave} scores cannot be imputed (there is nobody to learn from)."
+        ));
         return Some(out);
     }
     // The imputation model per arm with missing scores.
@@ -149,7 +213,7 @@ pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<Tipping
             Some(m) => models.push((arm, m)),
             None => {
                 out.reason = Some(format!(
-                    "{}: the missing post scores cannot be imputed — it needs at least 3 people with both scores and pre scores that vary ({} with both scores).",
+                    "{}: the missing {wave} scores cannot be imputed — it needs at least 3 people with both a pre and a {wave} score and pre scores that vary ({} with both).",
                     arm.key(),
                     pairs.len()
                 ));
@@ -182,7 +246,6 @@ pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<Tipping
     // The imputations.
     let mut draws = Draws::new(s.seed);
     let mut fits: Vec<ShiftedFit> = Vec::with_capacity(s.imputations);
-    let mut y: Vec<f64> = people.iter().map(|p| p.2.unwrap_or(0.0)).collect();
     // Each arm's missing rows in order of their pre score, so that the draws do not depend on
     // the order of the rows in the file (people with the same pre score are interchangeable).
     let order: Vec<Vec<usize>> = models
@@ -194,18 +257,31 @@ pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<Tipping
             idx
         })
         .collect();
+    // The analysed outcome (two arms: the score; one group: score − pre). Only the imputed
+    // rows change between imputations: the rest is summed once, and the imputed rows are kept
+    // side by side (their pre scores and values), in the order they are drawn.
+    let analysed = |pre: f64, yi: f64| if s.two_arm { yi } else { yi - pre };
+    let analysed_y: Vec<f64> = people.iter().map(|p| p.2.map_or(0.0, |yi| analysed(p.1, yi))).collect();
+    let changing: Vec<usize> = order.concat();
+    let pre_changing: Vec<f64> = changing.iter().filter_map(|&i| people.get(i).map(|p| p.1)).collect();
+    let mut values = vec![0.0; changing.len()];
+    let Some(fixed) = ols.fixed_part(&x, &analysed_y, &changing) else {
+        out.reason = Some("The scores could not be analysed.".to_string());
+        return Some(out);
+    };
     for _ in 0..s.imputations {
+        let mut at = 0;
         for ((_, model), idx) in models.iter().zip(&order) {
             let draw = model.draw(&mut draws);
-            for &i in idx {
-                if let (Some(p), Some(yi)) = (people.get(i), y.get_mut(i)) {
-                    *yi = draw.impute(p.1, &mut draws);
+            let end = at + idx.len();
+            if let (Some(vals), Some(pres)) = (values.get_mut(at..end), pre_changing.get(at..end)) {
+                for (v, &pre) in vals.iter_mut().zip(pres) {
+                    *v = analysed(pre, draw.impute(pre, &mut draws));
                 }
             }
+            at = end;
         }
-        let outcome: Vec<f64> =
-            if s.two_arm { y.clone() } else { people.iter().zip(&y).map(|(p, yi)| yi - p.1).collect() };
-        match ols.summarise(&x, &outcome) {
+        match ols.summarise_changed(&fixed, &values) {
             Some(f) => fits.push(f),
             None => {
                 out.reason = Some("An imputed data set could not be analysed.".to_string());
@@ -249,12 +325,13 @@ pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<Tipping
             row.clear = favours(p.ci_low, p.ci_high);
         }
         if i == 0 && !row.clear {
+            let at = if outcome == Outcome::Followup { " at follow-up" } else { "" };
             out.reason = Some(if pooled.is_none() {
                 "The imputed data sets could not be pooled (no variance).".to_string()
             } else if s.two_arm {
-                "The program's advantage is not clear even at δ = 0 (people who dropped out like similar people who stayed in their group): there is no conclusion for drop-out to tip.".to_string()
+                format!("The program's advantage{at} is not clear even at δ = 0 (people who dropped out like similar people who stayed in their group): there is no conclusion for drop-out to tip.")
             } else {
-                "The improvement is not clear even at δ = 0 (people who dropped out like similar people who stayed): there is no conclusion for drop-out to tip.".to_string()
+                format!("The improvement{at} is not clear even at δ = 0 (people who dropped out like similar people who stayed): there is no conclusion for drop-out to tip.")
             });
             out.rows.push(row);
             return Some(out);
@@ -269,8 +346,9 @@ pub fn tipping_point(rows: &[PersonWaves], s: TippingSettings) -> Option<Tipping
         out.rows.push(row);
     }
     if out.tipping_delta.is_none() {
+        let at = if outcome == Outcome::Followup { " at follow-up" } else { "" };
         out.reason = Some(format!(
-            "The advantage stays clear even when the program's drop-outs are {} points worse — the whole range of the scale.",
+            "The advantage{at} stays clear even when the program's drop-outs are {} points worse — the whole range of the scale.",
             round9(range)
         ));
     }

@@ -1,9 +1,10 @@
-//! Words, tables and the chart for the drop-out sensitivity (`results.tipping_point`), the mixed
+//! Words, tables and the chart for the drop-out sensitivity (`results.tipping_point`, and
+//! `results.tipping_point_followup` with the follow-up score as the outcome), the mixed
 //! model next to the complete-case results (`results.mixed`), and the subgroup tests
 //! (`results.subgroup_tests`, `results.multiplicity`). Direction words only when an interval
 //! excludes zero ([`excludes_zero`]).
 
-use crate::core::analyses::tipping::TippingPoint;
+use crate::core::analyses::tipping::{Outcome, TippingPoint};
 use crate::core::analyses::waves::{MixedResults, SubgroupTest};
 use crate::core::present::chart::{series_chart, LineSpec, XyChart};
 use crate::core::present::explain::{excludes_zero, num, p_phrase};
@@ -19,29 +20,59 @@ fn level_pct(alpha: f64) -> String {
     format!("{:.0}%", (1.0 - alpha) * 100.0)
 }
 
+/// Two arms (an ANCOVA estimand) or one group.
+fn is_two_arm(t: &TippingPoint) -> bool {
+    t.estimand.starts_with("ancova")
+}
+
+/// The words that differ between the post and the follow-up analysis.
+struct Wave {
+    /// "have no {missing}": "score after the program" / "follow-up score".
+    missing: &'static str,
+    /// " at follow-up" or "".
+    at: &'static str,
+    /// " before the follow-up" or "".
+    before: &'static str,
+}
+
+fn wave(t: &TippingPoint) -> Wave {
+    match Outcome::of_estimand(&t.estimand) {
+        Outcome::Post => Wave { missing: "score after the program", at: "", before: "" },
+        Outcome::Followup => Wave { missing: "follow-up score", at: " at follow-up", before: " before the follow-up" },
+    }
+}
+
 /// Plain reading of the tipping-point table: what the imputed analysis says at δ = 0, and the δ
-/// at which the program's advantage is no longer clear — or why there is none.
+/// at which the program's advantage is no longer clear — or why there is none. The follow-up
+/// analysis (`*_followup`) says so in every sentence.
 pub fn tipping_reading(t: &TippingPoint) -> Vec<String> {
     let alpha = 1.0 - t.conf_level;
     let mut out = Vec::new();
     let imputed: usize = t.imputed.values().sum();
-    let two_arm = t.estimand == "ancova_post";
+    let two_arm = is_two_arm(t);
+    let w = wave(t);
     let who = if two_arm { "the program group" } else { "the program" };
     if imputed > 0 {
         let per_arm: Vec<String> = t.imputed.iter().map(|(a, k)| format!("{k} in {a}")).collect();
         out.push(format!(
-            "{imputed} of {} people have no score after the program ({}). Their scores were filled in {} times from people in the same group who started at a similar score (multiple imputation), and the results combined.",
+            "{imputed} of {} people have no {} ({}). Their scores were filled in {} times from people in the same group who started at a similar score (multiple imputation), and the results combined.",
             t.n,
+            w.missing,
             per_arm.join(", "),
             t.imputations
         ));
     }
     if let Some(row) = t.rows.first() {
         if let (Some(e), Some(lo), Some(hi)) = (row.estimate, row.ci_low, row.ci_high) {
-            let what = if two_arm {
-                "the difference between the groups after the program, for people with the same starting score"
-            } else {
-                "the mean change"
+            let what = match (two_arm, w.at.is_empty()) {
+                (true, true) => {
+                    "the difference between the groups after the program, for people with the same starting score"
+                }
+                (true, false) => {
+                    "the difference between the groups at follow-up, for people with the same starting score"
+                }
+                (false, true) => "the mean change",
+                (false, false) => "the mean change from before to follow-up",
             };
             let clear = if excludes_zero(lo, hi) { "which excludes zero" } else { "which includes zero" };
             out.push(format!(
@@ -56,33 +87,55 @@ pub fn tipping_reading(t: &TippingPoint) -> Vec<String> {
     }
     match (t.tipping_delta, t.last_clear_delta) {
         (Some(tip), Some(last)) => out.push(format!(
-            "The conclusion holds unless the people who dropped out of {who} did about {} worse (or more) than similar people who stayed: up to {} worse the interval still excludes zero; at {} worse it no longer does.",
+            "The conclusion{} holds unless the people who dropped out of {who}{} did about {} worse (or more) than similar people who stayed: up to {} worse the interval still excludes zero; at {} worse it no longer does.",
+            w.at,
+            w.before,
             pts(tip),
             pts(last),
             pts(tip)
         )),
-        (Some(tip), None) => out.push(format!("The program's advantage is no longer clear once the people who dropped out of {who} did {} worse.", pts(tip))),
+        (Some(tip), None) => out.push(format!(
+            "The program's advantage{} is no longer clear once the people who dropped out of {who}{} did {} worse.",
+            w.at,
+            w.before,
+            pts(tip)
+        )),
         (None, _) => out.extend(t.reason.clone()),
     }
     out
 }
 
-/// For the report: a completer-only statement's drop-out context and the tipping point. `None`
-/// when nobody is missing a post score.
+/// For the report: a completer-only statement's drop-out context and the tipping point (of the
+/// post score, or with a `*_followup` estimand of the follow-up score). `None` when nobody is
+/// missing that score.
 pub fn report_dropout_context(t: &TippingPoint) -> Option<String> {
     let imputed: usize = t.imputed.values().sum();
     if imputed == 0 {
         return None;
     }
     let complete: usize = t.observed.values().sum();
-    let who = if t.estimand == "ancova_post" { "the program group" } else { "the program" };
-    let head = format!(
-        "These results use the {complete} people with scores before and after; {imputed} more have no score after the program."
-    );
+    let who = if is_two_arm(t) { "the program group" } else { "the program" };
+    let w = wave(t);
+    let head = if w.at.is_empty() {
+        format!(
+            "These results use the {complete} people with scores before and after; {imputed} more have no score after the program."
+        )
+    } else {
+        format!(
+            "The follow-up results use the {complete} people with scores before and at follow-up; {imputed} more have no follow-up score."
+        )
+    };
     Some(match (t.tipping_delta, t.last_clear_delta) {
-        (Some(tip), Some(_)) => format!(
+        (Some(tip), Some(_)) if w.at.is_empty() => format!(
             "{head} Filling in their scores from similar people who stayed ({} imputations), the conclusion holds unless the people who dropped out of {who} did about {} worse (or more) than similar people who stayed.",
             t.imputations,
+            pts(tip)
+        ),
+        // (The report states no conclusion at follow-up by itself: say which one holds.)
+        (Some(tip), Some(_)) => format!(
+            "{head} Filling in their scores from similar people who stayed ({} imputations), the {} at follow-up is clear (its interval excludes zero), and it stays clear unless the people who dropped out of {who} before the follow-up did about {} worse (or more) than similar people who stayed.",
+            t.imputations,
+            if is_two_arm(t) { "program's advantage" } else { "improvement" },
             pts(tip)
         ),
         _ => match &t.reason {
@@ -133,7 +186,8 @@ pub fn tipping_chart(t: &TippingPoint) -> Option<XyChart> {
         LineSpec { label: String::new(), dashed: true, bold: false, data: line(&|r| r.ci_high) },
     ];
     let tip_label = t.tipping_delta.map(|d| format!("tipping point δ = {}", num(Some(d), 2)));
-    let two_arm = t.estimand == "ancova_post";
+    let two_arm = is_two_arm(t);
+    let fu = !wave(t).at.is_empty();
     let mut chart = series_chart(
         &lines,
         &[],
@@ -141,9 +195,15 @@ pub fn tipping_chart(t: &TippingPoint) -> Option<XyChart> {
         &[],
         t.tipping_delta.zip(tip_label.as_deref()),
         "δ: how much worse the program's drop-outs did (scale points)",
-        if two_arm { "Program − comparison, after" } else { "Mean change" },
+        match (two_arm, fu) {
+            (true, false) => "Program − comparison, after",
+            (true, true) => "Program − comparison, follow-up",
+            (false, false) => "Mean change",
+            (false, true) => "Mean change to follow-up",
+        },
         format!(
-            "The estimate and its interval as the missing scores of the program's drop-outs are made worse by δ, from 0 to {}.{}",
+            "The estimate and its interval as the missing {}scores of the program's drop-outs are made worse by δ, from 0 to {}.{}",
+            if fu { "follow-up " } else { "" },
             num(t.rows.last().map(|r| r.delta), 2),
             t.tipping_delta.map(|d| format!(" The interval reaches zero at δ = {}.", num(Some(d), 2))).unwrap_or_default()
         ),
@@ -167,6 +227,10 @@ fn complete_case_n(r: &Results) -> Option<usize> {
 /// the difference in change of the complete cases; one group: post vs the paired mean change).
 pub fn mixed_reading(m: &MixedResults, r: &Results, alpha: f64) -> Vec<String> {
     let mut out = Vec::new();
+    if m.sd_residual.is_none() {
+        // Not fitted: the card's notes say why; no comparison of people or estimates.
+        return out;
+    }
     let (term, cc) = if m.terms.contains_key("post:arm") {
         ("post:arm", r.two_group_change.as_ref().map(|s| (s.mean_diff, s.welch_ci_low, s.welch_ci_high)))
     } else {
@@ -343,6 +407,41 @@ mod tests {
         assert!(r.contains("which includes zero") && r.contains("not clear even at"), "{r}");
         assert!(!r.contains("excludes"), "{r}");
         assert!(tipping_chart(&t).is_none());
+    }
+
+    #[test]
+    fn the_follow_up_reading_speaks_of_the_follow_up() {
+        let mut t = tp(&[(0.0, -0.32, -0.55, -0.09), (0.1, -0.2, -0.43, 0.03)], Some(0.1), Some(0.0));
+        t.estimand = "ancova_followup".into();
+        t.observed = [("control".to_string(), 50), ("intervention".to_string(), 50)].into_iter().collect();
+        let r = tipping_reading(&t).join(" ");
+        assert!(r.contains("34 of 160 people have no follow-up score (20 in control, 14 in intervention)"), "{r}");
+        assert!(
+            r.contains(
+                "the difference between the groups at follow-up, for people with the same starting score is -0.32"
+            ),
+            "{r}"
+        );
+        assert!(r.contains("The conclusion at follow-up holds unless the people who dropped out of the program group before the follow-up did about 0.1 points worse (or more)"), "{r}");
+        assert!(!r.contains("after the program"), "{r}");
+        let c = report_dropout_context(&t).unwrap();
+        assert!(c.starts_with("The follow-up results use the 100 people with scores before and at follow-up; 34 more have no follow-up score. "), "{c}");
+        assert!(c.contains("the program's advantage at follow-up is clear (its interval excludes zero), and it stays clear unless the people who dropped out of the program group before the follow-up did about 0.1 points worse"), "{c}");
+        let chart = tipping_chart(&t).unwrap();
+        assert_eq!(chart.y_label, "Program − comparison, follow-up");
+        assert!(chart.description.contains("missing follow-up scores"), "{}", chart.description);
+        // One group, not clear at δ = 0: the reason, no direction words.
+        let mut t = tp(&[(0.0, -0.1, -0.3, 0.1)], None, None);
+        t.estimand = "mean_change_followup".into();
+        t.reason = Some("The improvement at follow-up is not clear even at δ = 0".into());
+        let r = tipping_reading(&t).join(" ");
+        assert!(
+            r.contains("the mean change from before to follow-up is -0.10") && r.contains("which includes zero"),
+            "{r}"
+        );
+        assert!(!r.contains("excludes"), "{r}");
+        let c = report_dropout_context(&t).unwrap();
+        assert!(c.contains("no follow-up score. Drop-out check: The improvement at follow-up is not clear"), "{c}");
     }
 
     #[test]

@@ -1073,9 +1073,11 @@ fn summary(r: &Results, recipe: &Recipe, lower_is_better: bool) -> Vec<String> {
             out.push(explain::report_certainty("average change", d, lo, hi, s.conf_level, s.p));
         }
     }
-    // The headline uses only people with both scores: the drop-out context and tipping point.
+    // The headline uses only people with both scores: the drop-out context and tipping point
+    // (and, beside it, those of the follow-up score).
     if !out.is_empty() {
         out.extend(r.tipping_point.as_ref().and_then(crate::core::present::dropout::report_dropout_context));
+        out.extend(r.tipping_point_followup.as_ref().and_then(crate::core::present::dropout::report_dropout_context));
     }
     // Each group's own change, as supporting detail.
     if two_arms {
@@ -1128,7 +1130,14 @@ fn build(r: &Results, ds: &DatasetSummary, recipe: &Recipe, extra_diags: &[Diagn
             "at follow-up",
             &r.paired_followup,
             lower_is_better,
-        ),
+        )
+        .map(|mut s| {
+            // Completers at follow-up: their drop-out context and tipping point.
+            s.sentences.extend(
+                r.tipping_point_followup.as_ref().and_then(crate::core::present::dropout::report_dropout_context),
+            );
+            s
+        }),
         between_section(r, lower_is_better),
         help_section(r),
         rci_section(r),

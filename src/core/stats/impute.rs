@@ -156,6 +156,28 @@ pub struct ShiftedOls {
     df: f64,
 }
 
+/// Sums over the rows that stay fixed between completed data sets ([`ShiftedOls::fixed_part`]).
+#[derive(Debug, Clone)]
+pub struct FixedPart {
+    centre: f64,
+    xty: Vec<f64>,
+    yty: f64,
+    cross: f64,
+    /// The design rows and residuals of d of the changing rows, in their order.
+    x_changing: Vec<f64>,
+    rd_changing: Vec<f64>,
+}
+
+impl FixedPart {
+    fn add(&mut self, row: &[f64], y: f64, rd: f64) {
+        for (acc, xa) in self.xty.iter_mut().zip(row) {
+            *acc += xa * y;
+        }
+        self.yty += y * y;
+        self.cross += y * rd;
+    }
+}
+
 /// What one completed data set contributes, for every δ.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ShiftedFit {
@@ -227,6 +249,70 @@ impl ShiftedOls {
             beta: beta.get(self.j).copied()?,
             beta_d: self.beta_d,
             rss,
+            cross,
+            rss_d: self.rss_d,
+            df: self.df,
+            v_jj: self.inv.get(self.j * self.k + self.j).copied()?,
+        })
+    }
+
+    /// What the rows outside `changing` contribute to a fit of `y` (centred at their mean, so
+    /// that sums of squares keep their precision), and the design of the rows `changing` (no
+    /// repeats) side by side: for [`ShiftedOls::summarise_changed`] when only those rows differ
+    /// between outcomes (their values in `y` are not read). `None` unless the design's first
+    /// column is the intercept (every row's first value 1), or on a non-finite value, or when
+    /// `changing` names a row that does not exist.
+    pub fn fixed_part(&self, x: &[f64], y: &[f64], changing: &[usize]) -> Option<FixedPart> {
+        let k = self.k;
+        if y.len() != self.r_d.len() || x.len() != y.len() * k || x.chunks_exact(k).any(|row| row.first() != Some(&1.0))
+        {
+            return None;
+        }
+        let mut fixed = vec![true; y.len()];
+        let (mut x_changing, mut rd_changing) = (Vec::with_capacity(changing.len() * k), Vec::new());
+        for &i in changing {
+            *fixed.get_mut(i)? = false;
+            x_changing.extend_from_slice(x.get(i * k..(i + 1) * k)?);
+            rd_changing.push(*self.r_d.get(i)?);
+        }
+        let kept = || y.iter().zip(&fixed).filter(|(_, f)| **f).map(|(v, _)| *v);
+        let count = fixed.iter().filter(|f| **f).count();
+        let centre = if count == 0 { 0.0 } else { kept().sum::<f64>() / count as f64 };
+        if !centre.is_finite() {
+            return None;
+        }
+        let mut part = FixedPart { centre, xty: vec![0.0; k], yty: 0.0, cross: 0.0, x_changing, rd_changing };
+        for (((row, yi), rd), _) in x.chunks_exact(k).zip(y).zip(&self.r_d).zip(&fixed).filter(|(_, f)| **f) {
+            part.add(row, yi - centre, *rd);
+        }
+        part.xty.iter().all(|v| v.is_finite()).then_some(part)
+    }
+
+    /// The fit of the outcome given to [`ShiftedOls::fixed_part`] with the rows `changing`
+    /// replaced by `values` (in the order of `changing`): as [`ShiftedOls::summarise`] (up to
+    /// rounding), in time proportional to the number of those rows (RSS = y'ᵀy' − β'ᵀXᵀy' of
+    /// the centred y' = y − c, whose fit differs from that of y only in the intercept, by c).
+    pub fn summarise_changed(&self, fixed: &FixedPart, values: &[f64]) -> Option<ShiftedFit> {
+        let k = self.k;
+        if values.len() != fixed.rd_changing.len() || values.iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+        let (mut xty, mut yty, mut cross) = (fixed.xty.clone(), fixed.yty, fixed.cross);
+        for ((row, v), rd) in fixed.x_changing.chunks_exact(k).zip(values).zip(&fixed.rd_changing) {
+            let yc = v - fixed.centre;
+            for (acc, xa) in xty.iter_mut().zip(row) {
+                *acc += xa * yc;
+            }
+            yty += yc * yc;
+            cross += yc * rd;
+        }
+        let beta: Vec<f64> = (0..k).map(|a| (0..k).map(|b| self.inv[a * k + b] * xty[b]).sum()).collect();
+        let rss = (yty - dot(&beta, &xty)).max(0.0);
+        Some(ShiftedFit {
+            beta: beta.get(self.j).copied()? + if self.j == 0 { fixed.centre } else { 0.0 },
+            beta_d: self.beta_d,
+            rss,
+            // Σ y r_d = Σ y' r_d + c Σ r_d, and Σ r_d = 0 with an intercept.
             cross,
             rss_d: self.rss_d,
             df: self.df,
@@ -406,6 +492,31 @@ mod tests {
             let shifted = fit.at(delta);
             assert!((direct.0 - shifted.0).abs() < 1e-12 && (direct.1 - shifted.1).abs() < 1e-12);
         }
+        // Only rows 1 and 3 change: the split fit is the full one.
+        let changing = [3, 1];
+        let fixed = s.fixed_part(&x, &y, &changing).unwrap();
+        for (a1, a3) in [(4.0, 6.0), (-2.0, 10.5), (100.0, 0.25)] {
+            let mut yc = y;
+            yc[1] = a1;
+            yc[3] = a3;
+            let full = s.summarise(&x, &yc).unwrap();
+            let split = s.summarise_changed(&fixed, &[a3, a1]).unwrap();
+            for delta in [0.0, 0.7] {
+                let (f, g) = (full.at(delta), split.at(delta));
+                assert!((f.0 - g.0).abs() < 1e-12 && (f.1 - g.1).abs() < 1e-10 * f.1.max(1.0), "{f:?} {g:?}");
+            }
+        }
+        // The intercept as the coefficient (one group's mean): the centre is added back.
+        let ones = [1.0; 6];
+        let m = ShiftedOls::new(&ones, 1, &d, 0).unwrap();
+        let fixed = m.fixed_part(&ones, &y, &[0]).unwrap();
+        let mut yc = y;
+        yc[0] = 7.0;
+        let (f, g) = (m.summarise(&ones, &yc).unwrap().at(0.4), m.summarise_changed(&fixed, &[7.0]).unwrap().at(0.4));
+        assert!((f.0 - g.0).abs() < 1e-12 && (f.1 - g.1).abs() < 1e-12, "{f:?} {g:?}");
+        // No intercept column, or a row that does not exist: no split fit.
+        assert!(s.fixed_part(&x.map(|v| v * 2.0), &y, &changing).is_none());
+        assert!(s.fixed_part(&x, &y, &[6]).is_none());
         // Singular design: g constant.
         let flat = [1.0, 1.0, 3.0, 1.0, 1.0, 5.0, 1.0, 1.0, 4.0, 1.0, 1.0, 6.0];
         assert!(ShiftedOls::new(&flat, 3, &[0.0; 4], 1).is_none());

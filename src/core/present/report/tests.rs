@@ -44,10 +44,21 @@ fn demo_report_reads_in_the_right_direction() {
                 .contains("the conclusion holds unless the people who dropped out of the program group did about"),
         "{dropout}"
     );
-    let program = &rep.summary[3];
+    // Beside it, the same for the follow-up score (its own completers and tipping point).
+    let dropout_fu = &rep.summary[3];
+    assert!(
+        dropout_fu.starts_with("The follow-up results use the 94 people with scores before and at follow-up; 26 more have no follow-up score.")
+            && dropout_fu.contains("the program's advantage at follow-up is clear (its interval excludes zero)"),
+        "{dropout_fu}"
+    );
+    assert!(
+        rep.sections.iter().any(|s| s.id == "paired_followup" && s.sentences.iter().any(|x| x == dropout_fu)),
+        "the follow-up section carries it too"
+    );
+    let program = &rep.summary[4];
     assert!(program.starts_with("Among program participants"), "{program}");
     assert!(program.contains("fell") && program.contains("an improvement"), "{program}");
-    assert!(rep.summary[4].starts_with("Among people in the comparison group"), "{:?}", rep.summary);
+    assert!(rep.summary[5].starts_with("Among people in the comparison group"), "{:?}", rep.summary);
     // The change-score difference is not a second headline number.
     assert!(!rep.summary.iter().any(|s| s.contains("change in stigma scores")), "{:?}", rep.summary);
     assert!(
@@ -130,7 +141,12 @@ fn direction_follows_the_scale() {
     let rep = report(&analyse(&ds, &recipe).results, &ds.summary(), &recipe);
     assert!(rep.summary[0].contains("against the program"), "{}", rep.summary[0]);
     assert!(rep.summary[2].contains("not clear even at δ = 0"), "{}", rep.summary[2]);
-    assert!(rep.summary[3].contains("a change for the worse"), "{}", rep.summary[3]);
+    assert!(
+        rep.summary[3].contains("Drop-out check: The program's advantage at follow-up is not clear even at δ = 0"),
+        "{}",
+        rep.summary[3]
+    );
+    assert!(rep.summary[4].contains("a change for the worse"), "{}", rep.summary[4]);
 }
 
 #[test]
