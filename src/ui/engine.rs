@@ -329,6 +329,13 @@ impl Engine {
 }
 
 impl Engine {
+    /// Answers like a failed request, later (never while the app state is being changed): for
+    /// an effect the page could not perform (a text made into a file, a download).
+    pub fn fail(&self, seq: u64, message: String) {
+        let on_reply = self.on_reply.clone();
+        wasm_bindgen_futures::spawn_local(async move { on_reply(Reply::Failed { seq, message }) });
+    }
+
     /// The engine's worker, once it has started (a handle: the mode's borrow ends here).
     fn running_worker(&self) -> Option<web_sys::Worker> {
         match &*self.mode.borrow() {
