@@ -11,7 +11,8 @@
 //!   - `core::engine::demo`: the built-in synthetic demo dataset.
 //!   - `core::engine::service`: the engine that holds the loaded data and answers requests.
 //! - `worker` (wasm only): the Web Worker that runs `core::engine::service` off the main thread.
-//! - `ui` (wasm only): the Yew app. Holds state, renders, never computes statistics.
+//! - `ui`: the Yew app (wasm only). Holds state, renders, never computes statistics; its
+//!   `ui::model` (the state and the pure transition `step`) is built natively too.
 //!
 //! # Architecture invariants
 //! - Invariant: nothing under `src/core` imports `yew`, `web_sys`, `js_sys`, `gloo` or
@@ -22,7 +23,6 @@
 
 pub mod core;
 
-#[cfg(target_arch = "wasm32")]
 pub mod ui;
 
 #[cfg(target_arch = "wasm32")]

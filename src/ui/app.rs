@@ -68,7 +68,7 @@ pub fn app() -> Html {
     }
 
     // The first results are on screen (the demo's, at start-up).
-    use_effect_with(state.ready_at.is_some(), |ready| {
+    use_effect_with(state.results_shown, |ready| {
         if *ready {
             performance_mark("lantern:first-results");
         }

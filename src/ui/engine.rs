@@ -9,7 +9,7 @@
 
 use crate::core::engine::service::{Reply, Request};
 use crate::core::ingest::split;
-use crate::worker::{decode_message, encode_message, field, message};
+use crate::worker::Message;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -218,11 +218,11 @@ impl Engine {
         let weak = Rc::downgrade(self);
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let Some(engine) = weak.upgrade() else { return };
-            if field(&e.data(), "helper_done").is_some_and(|v| v.is_truthy()) {
-                return engine.renew_helper();
-            }
-            let reply = decode_message(&e.data())
-                .and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string()));
+            let reply = match Message::decode(&e.data()) {
+                Some(Message::HelperDone) => return engine.renew_helper(),
+                Some(Message::Json { json, .. }) => serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string()),
+                _ => Err("not a reply".to_string()),
+            };
             match reply {
                 Ok(Reply::Ready) => engine.worker_ready(),
                 Ok(Reply::Failed { seq: 0, message }) if message.starts_with("worker:") => engine.fall_back(),
@@ -329,6 +329,13 @@ impl Engine {
 }
 
 impl Engine {
+    /// Answers like a failed request, later (never while the app state is being changed): for
+    /// an effect the page could not perform (a text made into a file, a download).
+    pub fn fail(&self, seq: u64, message: String) {
+        let on_reply = self.on_reply.clone();
+        wasm_bindgen_futures::spawn_local(async move { on_reply(Reply::Failed { seq, message }) });
+    }
+
     /// The engine's worker, once it has started (a handle: the mode's borrow ends here).
     fn running_worker(&self) -> Option<web_sys::Worker> {
         match &*self.mode.borrow() {
@@ -373,10 +380,8 @@ impl Engine {
             return;
         };
         let (to_engine, to_helper) = (channel.port1(), channel.port2());
-        if engine_worker
-            .post_message_with_transfer(&message(&[("engine", &to_engine)]), &js_sys::Array::of1(&to_engine))
-            .is_err()
-        {
+        let msg = Message::Engine(to_engine);
+        if engine_worker.post_message_with_transfer(&msg.encode(), &msg.transfer().unwrap_or_default()).is_err() {
             helper.terminate();
             return;
         }
@@ -387,23 +392,22 @@ impl Engine {
                 h.terminate();
             }
             if let Some(w) = engine.running_worker() {
-                let _ = w.post_message(&message(&[("helper_lost", &JsValue::TRUE)]));
+                let _ = w.post_message(&Message::HelperLost.encode());
             }
         };
         let lost = Rc::new(lost);
         let on_lost = lost.clone();
         let helper_for_ready = helper.clone();
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            match decode_message(&e.data())
-                .and_then(|(json, _)| serde_json::from_str::<Reply>(&json).map_err(|e| e.to_string()))
-            {
-                Ok(Reply::Ready) => {
-                    let _ = helper_for_ready.post_message_with_transfer(
-                        &message(&[("helper", &to_helper)]),
-                        &js_sys::Array::of1(&to_helper),
-                    );
-                }
-                _ => on_lost(),
+            let ready = match Message::decode(&e.data()) {
+                Some(Message::Json { json, .. }) => matches!(serde_json::from_str(&json), Ok(Reply::Ready)),
+                _ => false,
+            };
+            if ready {
+                let msg = Message::Helper(to_helper.clone());
+                let _ = helper_for_ready.post_message_with_transfer(&msg.encode(), &msg.transfer().unwrap_or_default());
+            } else {
+                on_lost();
             }
         });
         helper.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -420,9 +424,5 @@ impl Engine {
 
 fn post(worker: &web_sys::Worker, req: &Request, file: Option<web_sys::Blob>) {
     let json = serde_json::to_string(req).unwrap_or_default();
-    let msg = encode_message(&json);
-    if let Some(file) = file {
-        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("file"), &file);
-    }
-    let _ = worker.post_message(&msg);
+    let _ = worker.post_message(&Message::Json { json, file }.encode());
 }

@@ -21,9 +21,17 @@ struct PrivacyCheck {
     policy: String,
 }
 
-fn run_check(ready_at: Option<f64>) -> PrivacyCheck {
+/// The privacy check: what this page loaded (and what after the first results were shown, the
+/// `lantern:first-results` mark), what the browser stores for it, and the policy in force.
+fn run_check() -> PrivacyCheck {
     let mut c = PrivacyCheck::default();
     let Some(window) = web_sys::window() else { return c };
+    let ready_at = window
+        .performance()
+        .and_then(|p| {
+            p.get_entries_by_name("lantern:first-results").get(0).dyn_into::<web_sys::PerformanceEntry>().ok()
+        })
+        .map(|e| e.start_time());
     let origin = window.location().origin().unwrap_or_default();
     if let Some(perf) = window.performance() {
         for entry in perf.get_entries_by_type("resource").iter() {
@@ -56,18 +64,17 @@ fn run_check(ready_at: Option<f64>) -> PrivacyCheck {
 #[function_component(AboutPage)]
 pub fn about_page() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return html! {} };
-    let check = use_state(|| run_check(ctx.ready_at));
+    let check = use_state(run_check);
     let on_check = {
         let check = check.clone();
-        let ready_at = ctx.ready_at;
-        Callback::from(move |_: MouseEvent| check.set(run_check(ready_at)))
+        Callback::from(move |_: MouseEvent| check.set(run_check()))
     };
     let on_clear = {
         let ctx = ctx.clone();
         let check = check.clone();
         Callback::from(move |_: MouseEvent| {
             ctx.dispatch(Action::ClearAll);
-            check.set(run_check(ctx.ready_at));
+            check.set(run_check());
         })
     };
     let c = &*check;

@@ -2,8 +2,8 @@
 //! [`crate::core::engine::service::Service`], posts replies. The bootstrap runs in steps with a
 //! macrotask between them, so a Cancel message is seen while it runs.
 //!
-//! Messages are plain objects `{json, file?}`: `json` is a serialised request or reply, `file`
-//! a `Blob` (the user's `File`, or the demo's text): a handle, not a copy. The worker reads its
+//! Messages are [`Message`]s, encoded in `message.rs` only. A request or reply is `{json, file?}`:
+//! `json` is a serialised request or reply, `file` a `Blob` (the user's `File`, or the demo's text): a handle, not a copy. The worker reads its
 //! bytes straight into wasm memory in slices ([`BlobSource`]), so no second copy of a big file
 //! is ever held by the page or by JavaScript, and it reads it again from the same handle when
 //! the reading settings change (never a serde codec for bytes).
@@ -14,6 +14,8 @@
 //! helper reads the second into columns and hands them back as one transferred buffer
 //! ([`crate::core::ingest::split`]), so the two cores parse at once.
 
+mod message;
+
 use crate::core::engine::service::{FileSource, Reply, Request, Service};
 use crate::core::ingest::split;
 use std::borrow::Cow;
@@ -21,6 +23,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+pub use message::Message;
 
 /// Runs the service and sends its replies through `post`, in a worker or in the page.
 pub struct Host {
@@ -50,10 +54,8 @@ impl Host {
         let weak = Rc::downgrade(self);
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let Some(host) = weak.upgrade() else { return };
-            let data = e.data();
-            let job = field(&data, "job").and_then(|v| v.as_f64()).unwrap_or(-1.0);
-            let part = field(&data, "part").and_then(|v| v.dyn_into::<js_sys::ArrayBuffer>().ok());
-            if job != host.job.get() as f64 {
+            let Some(Message::Part { job, part }) = Message::decode(&e.data()) else { return };
+            if job != host.job.get() {
                 // A half of a file loaded before the newest: the helper is still to read the
                 // newest one's (it queued), so it is neither used nor replaced now.
                 if let Some(b) = part {
@@ -68,9 +70,9 @@ impl Host {
             });
             // (The page replaces the helper now: its memory is let go before the analysis.)
             if let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() {
-                let _ = scope.post_message(&message(&[("helper_done", &JsValue::TRUE)]));
+                let _ = scope.post_message(&Message::HelperDone.encode());
             }
-            let reply = host.service.borrow_mut().second_half(job as u64, bytes.as_deref());
+            let reply = host.service.borrow_mut().second_half(job, bytes.as_deref());
             drop(bytes);
             if let Some(r) = reply {
                 (host.post)(r);
@@ -107,13 +109,8 @@ impl Host {
             .unwrap_or_default();
         let job = self.job.get() + 1;
         self.job.set(job);
-        let msg = message(&[
-            ("job", &JsValue::from_f64(job as f64)),
-            ("file", file),
-            ("mid", &JsValue::from_f64(mid as f64)),
-            ("opts", &JsValue::from_str(&opts)),
-        ]);
-        if port.post_message(&msg).is_err() {
+        let msg = Message::Half { job, file: file.clone(), mid, opts };
+        if port.post_message(&msg.encode()).is_err() {
             return false;
         }
         drop(helper);
@@ -175,14 +172,6 @@ async fn next_macrotask() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Decodes a `{json, file?}` message.
-pub fn decode_message(data: &JsValue) -> Result<(String, Option<web_sys::Blob>), String> {
-    let json =
-        field(data, "json").and_then(|v| v.as_string()).ok_or("A message without a request reached the worker.")?;
-    let file = field(data, "file").and_then(|v| v.dyn_into::<web_sys::Blob>().ok());
-    Ok((json, file))
 }
 
 /// Bytes read from a `Blob` at a time: each slice is copied into wasm memory and let go at once.
@@ -251,22 +240,16 @@ fn release(buffer: &JsValue) {
 pub fn serve_as_helper(port: web_sys::MessagePort) {
     let reply_port = port.clone();
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        let data = e.data();
-        let job = JsValue::from_f64(field(&data, "job").and_then(|v| v.as_f64()).unwrap_or(-1.0));
-        let part = match (
-            field(&data, "file").and_then(|v| v.dyn_into::<web_sys::Blob>().ok()),
-            field(&data, "mid").and_then(|v| v.as_f64()),
-        ) {
-            (Some(file), Some(mid)) => {
-                let opts = field(&data, "opts")
-                    .and_then(|v| v.as_string())
-                    .and_then(|j| serde_json::from_str(&j).ok())
-                    .unwrap_or_default();
-                read_second_half(&BlobSource(file), mid as u64, &opts)
+        let (job, part) = match Message::decode(&e.data()) {
+            Some(Message::Half { job, file, mid, opts }) => {
+                let opts = serde_json::from_str(&opts).unwrap_or_default();
+                (job, read_second_half(&BlobSource(file), mid, &opts))
             }
-            _ => None,
+            // (A job without a file it can read: answered, so the engine reads it whole.)
+            Some(Message::Part { job, .. }) => (job, None),
+            _ => return,
         };
-        match part {
+        let msg = match part {
             Some(part) => {
                 // Written in pieces straight into the buffer that is handed over.
                 let buffer = js_sys::Uint8Array::new_with_length(part.encoded_len() as u32);
@@ -277,13 +260,14 @@ pub fn serve_as_helper(port: web_sys::MessagePort) {
                     at = end;
                 });
                 drop(part);
-                let msg = message(&[("job", &job), ("part", &buffer.buffer())]);
-                let _ = reply_port.post_message_with_transferable(&msg, &js_sys::Array::of1(&buffer.buffer()));
+                Message::Part { job, part: Some(buffer.buffer()) }
             }
-            None => {
-                let _ = reply_port.post_message(&message(&[("job", &job)]));
-            }
-        }
+            None => Message::Part { job, part: None },
+        };
+        let _ = match msg.transfer() {
+            Some(transfer) => reply_port.post_message_with_transferable(&msg.encode(), &transfer),
+            None => reply_port.post_message(&msg.encode()),
+        };
     });
     port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
@@ -300,25 +284,6 @@ fn read_second_half(file: &BlobSource, mid: u64, opts: &crate::core::ingest::Ing
     split::read_part(&head, tail.get(from..)?, start, opts).ok()
 }
 
-/// Builds a `{json}` message.
-pub fn encode_message(json: &str) -> JsValue {
-    message(&[("json", &JsValue::from_str(json))])
-}
-
-/// A plain object with these keys and values (a message between the page and the workers).
-pub fn message(entries: &[(&str, &JsValue)]) -> JsValue {
-    let obj = js_sys::Object::new();
-    for (key, value) in entries {
-        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), value);
-    }
-    obj.into()
-}
-
-/// `data[key]` (`undefined` when absent; `None` only if reading it threw).
-pub fn field(data: &JsValue, key: &str) -> Option<JsValue> {
-    js_sys::Reflect::get(data, &JsValue::from_str(key)).ok()
-}
-
 /// Entry point of the worker binary.
 pub fn start() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
@@ -327,36 +292,31 @@ pub fn start() {
         let json = serde_json::to_string(&reply).unwrap_or_else(|e| {
             format!("{{\"failed\":{{\"seq\":0,\"message\":\"The worker could not send its answer ({e}).\"}}}}")
         });
-        let _ = post_scope.post_message(&encode_message(&json));
+        let _ = post_scope.post_message(&Message::json(json).encode());
     }));
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        // `{helper: port}`: this worker becomes a helper; `{engine: port}`: this one gets a helper.
-        let port = |k: &str| field(&e.data(), k).and_then(|v| v.dyn_into::<web_sys::MessagePort>().ok());
-        if let Some(p) = port("helper") {
-            return serve_as_helper(p);
-        }
-        if let Some(p) = port("engine") {
-            return host.use_helper(p);
-        }
-        if field(&e.data(), "helper_lost").is_some_and(|v| v.is_truthy()) {
-            return host.helper_lost();
-        }
-        match decode_message(&e.data()).and_then(|(json, file)| {
-            serde_json::from_str::<Request>(&json)
+        // `Helper`: this worker becomes a helper; `Engine`: this one gets a helper.
+        let request = match Message::decode(&e.data()) {
+            Some(Message::Helper(p)) => return serve_as_helper(p),
+            Some(Message::Engine(p)) => return host.use_helper(p),
+            Some(Message::HelperLost) => return host.helper_lost(),
+            Some(Message::Json { json, file }) => serde_json::from_str::<Request>(&json)
                 .map(|r| (r, file))
-                .map_err(|e| format!("The worker got a request it does not understand ({e})."))
-        }) {
+                .map_err(|e| format!("The worker got a request it does not understand ({e}).")),
+            _ => Err("A message without a request reached the worker.".to_string()),
+        };
+        match request {
             Ok((req, Some(file))) if host.receive_in_halves(&req, &file) => {}
             Ok((req, file)) => host.receive(req, file.map(|f| Box::new(BlobSource(f)) as Box<dyn FileSource>)),
             Err(message) => {
                 let json = serde_json::to_string(&Reply::Failed { seq: 0, message }).unwrap_or_default();
-                let _ = reply_scope.post_message(&encode_message(&json));
+                let _ = reply_scope.post_message(&Message::json(json).encode());
             }
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     let ready = serde_json::to_string(&Reply::Ready).unwrap_or_default();
-    let _ = scope.post_message(&encode_message(&ready));
+    let _ = scope.post_message(&Message::json(ready).encode());
 }
