@@ -9,7 +9,25 @@ use crate::core::stats::two_group::TwoGroupStats;
 /// Formats a number with `dp` decimals, or "not computable".
 pub fn num(v: Option<f64>, dp: usize) -> String {
     match v {
-        Some(x) => format!("{x:.dp$}"),
+        Some(x) => {
+            let text = format!("{x:.dp$}");
+            if !text.bytes().any(|b| (b'1'..=b'9').contains(&b)) && x != 0.0 && x.is_finite() {
+                // A small number that rounds to zero keeps its sign and first digit ("−0.46 to
+                // −0.004", not "−0.46 to −0.00"), up to four more places; below that it is 0.
+                for more in dp + 1..=dp + 4 {
+                    let t = format!("{x:.more$}");
+                    if t.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+                        return t;
+                    }
+                }
+                return format!("{:.dp$}", 0.0);
+            }
+            // (−0 is 0.)
+            if text.starts_with('-') && !text.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+                return format!("{:.dp$}", 0.0);
+            }
+            text
+        }
         None => "not computable".into(),
     }
 }
@@ -213,6 +231,18 @@ mod tests {
         assert!(paired_reading(&flat, true).contains("exactly the same amount"));
         assert_eq!(pval(Some(0.0001)), "< 0.001");
         assert_eq!(num(None, 2), "not computable");
+    }
+
+    #[test]
+    fn numbers_that_round_to_zero_keep_their_sign_honestly() {
+        assert_eq!(num(Some(-0.46), 2), "-0.46");
+        assert_eq!(num(Some(-0.0042), 2), "-0.004");
+        assert_eq!(num(Some(0.0042), 2), "0.004");
+        assert_eq!(num(Some(-0.000049), 2), "-0.00005");
+        assert_eq!(num(Some(-1e-9), 2), "0.00");
+        assert_eq!(num(Some(-0.0), 2), "0.00");
+        assert_eq!(num(Some(0.0), 1), "0.0");
+        assert_eq!(num(Some(2.0), 0), "2");
     }
 }
 
