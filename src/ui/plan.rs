@@ -4,7 +4,8 @@
 
 use crate::core::planning::observed::{allow_for_dropout, attrition_from_linkage};
 use crate::core::planning::power::explain::{
-    curve_family, d_from_raw, dz_from_raw, effect_band, plan_reading, sensitivity_line, LITERATURE_EFFECTS, POWER_BANDS,
+    curve_family, d_from_raw, dz_from_raw, effect_band, output_details, plan_reading, sensitivity_line,
+    LITERATURE_EFFECTS, POWER_BANDS,
 };
 use crate::core::planning::power::link::to_fragment;
 use crate::core::planning::power::{solve, Design, InputValue, PowerCase, SolveFor};
@@ -81,6 +82,26 @@ fn step_of(name: &str) -> &'static str {
         "n" | "n1" | "n2" | "J" | "g" | "m" | "n_individual" | "n_required" => "1",
         "sig_level" | "rho" | "icc" => "0.01",
         _ => "0.05",
+    }
+}
+
+/// The answer's numbers in words, the analysts' details folded under them.
+fn detail_tables(out: &crate::core::planning::power::PowerOutput) -> Html {
+    let rows = output_details(out);
+    let table = |analysts: bool| {
+        html! {
+            <table class="stats" data-testid={if analysts { "plan-details" } else { "plan-numbers" }}><tbody>
+                { for rows.iter().filter(|r| r.for_analysts == analysts).map(|r| html! { <tr><th scope="row">{r.label}</th><td>{r.value.clone()}</td></tr> }) }
+            </tbody></table>
+        }
+    };
+    html! {
+        <>
+            { table(false) }
+            if rows.iter().any(|r| r.for_analysts) {
+                <details><summary>{"Details for analysts"}</summary>{ table(true) }</details>
+            }
+        </>
     }
 }
 
@@ -396,11 +417,7 @@ pub fn plan_page() -> Html {
                         <h3 id="plan-answer">{"Answer"}</h3>
                         <p class="reading lead">{plan_reading(&case, out)}</p>
                         if let Some(line) = sensitivity_line(&case) { <p class="reading" data-testid="plan-sensitivity">{line}</p> }
-                        <table class="stats"><tbody>
-                            { for serde_json::to_value(out).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default().iter()
-                                .filter(|(_, v)| !v.is_null())
-                                .map(|(k, v)| html! { <tr><th scope="row">{k}</th><td>{v.as_f64().map(|x| num(Some(x), 4)).unwrap_or_else(|| v.to_string())}</td></tr> }) }
-                        </tbody></table>
+                        { detail_tables(out) }
                         <p class="hint">{"Share this plan: "}<a href={to_fragment(&case)} data-testid="plan-link">{link}</a>{" (the link holds only these numbers, never your data)."}</p>
                     </section>
                 },

@@ -37,6 +37,11 @@ test('editing the planner updates the link and the answer; junk links give a pla
   await waitReady(t.page);
   assert.match(await t.page.textContent('[data-testid="plan-result"]'), /You need 90 people/);
   assert.match(await t.page.textContent('[data-testid="plan-sensitivity"]'), /With 90 pairs you can detect d ≥ 0\.30/);
+  // The answer's numbers in words (R pwr: n = 89.149, so 90), the exact n under "Details for analysts".
+  assert.match(await t.page.textContent('[data-testid="plan-numbers"]'), /Sample size, rounded up.*90/);
+  assert.match(await t.page.textContent('[data-testid="plan-details"]'), /Sample size before rounding up\s*89\.1494/);
+  const labels = await t.page.locator('[data-testid="plan-result"] th').allTextContents();
+  assert.ok(labels.length >= 3 && labels.every((l) => !l.includes('_')), `field names in the answer: ${labels}`);
   await t.page.click('text=d = 0.26');
   await t.page.waitForFunction(() => location.hash.includes('d=0.26'));
   assert.match(await t.page.textContent('[data-testid="plan-result"]'), /You need 119 people/);

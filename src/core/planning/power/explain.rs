@@ -265,10 +265,80 @@ pub fn curve_family(case: &PowerCase, out: &PowerOutput, points: usize) -> Optio
     }
 }
 
+/// A line of the answer's table: its label in words, the value as shown, and whether it is a
+/// detail for analysts (shown folded) rather than the answer itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailRow {
+    pub label: &'static str,
+    pub value: String,
+    pub for_analysts: bool,
+}
+
+/// The solved case's numbers in words, the answer first ("People needed, rounded up: 90",
+/// "Power with that many: 80.1%"), then the analysts' details (exact n before rounding, degrees
+/// of freedom, noncentrality, …). Never a field name of the output.
+pub fn output_details(out: &PowerOutput) -> Vec<DetailRow> {
+    let share = |v: f64| format!("{:.1}%", v * 100.0);
+    let fixed = |v: f64, dp: usize| format!("{v:.dp$}");
+    let count = |v: u64| v.to_string();
+    let rows: [(&'static str, Option<String>, bool); 21] = [
+        (
+            "Sample size, rounded up (n; per group, pairs or per cluster as the design says)",
+            out.n_ceiling.map(count),
+            false,
+        ),
+        ("Power with that sample size", out.power_at_n_ceiling.map(share), false),
+        ("Group 2 size, rounded up", out.n2_ceiling.map(count), false),
+        ("Power with those group sizes", out.power_at_n2_ceiling.map(share), false),
+        ("Clusters needed", out.clusters.map(count), false),
+        ("Power", out.power.map(share), false),
+        ("Smallest effect it can detect (d)", out.d.map(|v| fixed(v, 3)), false),
+        ("Smallest effect it can detect (h)", out.h_detectable.map(|v| fixed(v, 3)), false),
+        ("Smallest effect it can detect (MDES, in SDs)", out.mdes.map(|v| fixed(v, 3)), false),
+        ("Power at that effect", out.power_at_mdes.map(share), false),
+        ("Design effect (how much clustering or drop-out inflates n)", out.design_effect.map(|v| fixed(v, 3)), false),
+        ("Sample size before rounding up", out.n_real.map(|v| fixed(v, 4)), true),
+        ("Group 2 size before rounding up", out.n2_real.map(|v| fixed(v, 4)), true),
+        ("Effect size adjusted for the pre–post correlation (d)", out.d_adjusted.map(|v| fixed(v, 4)), true),
+        ("Effect size h (arcsine difference of the shares)", out.h.map(|v| fixed(v, 4)), true),
+        ("Share of pairs that change (discordant)", out.psi_discordant.map(|v| fixed(v, 4)), true),
+        ("Effect size (delta)", out.delta.map(|v| fixed(v, 4)), true),
+        ("Degrees of freedom", out.df.map(|v| fixed(v, 2)), true),
+        ("Standard error of the effect (in SDs)", out.se_standardized.map(|v| fixed(v, 4)), true),
+        ("Multiplier M (critical values for alpha and power)", out.multiplier_M.map(|v| fixed(v, 4)), true),
+        ("Noncentrality of the test statistic", out.ncp.map(|v| fixed(v, 4)), true),
+    ];
+    rows.into_iter()
+        .filter_map(|(label, value, for_analysts)| Some(DetailRow { label, value: value?, for_analysts }))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::solve;
     use super::*;
+
+    #[test]
+    fn the_answer_table_speaks_words() {
+        // power.json P-paired-n-d0.3-two.sided: n_real 89.14936435360336, n_ceiling 90 (R pwr).
+        let case = PowerCase::new(Design::PairedT, SolveFor::N)
+            .with("d", 0.3)
+            .with("power", 0.8)
+            .with("sig_level", 0.05)
+            .with("alternative", "two.sided");
+        let rows = output_details(&solve(&case).unwrap());
+        let first = rows.first().unwrap();
+        assert_eq!((first.label.starts_with("Sample size, rounded up"), first.value.as_str()), (true, "90"));
+        let exact = rows.iter().find(|r| r.label == "Sample size before rounding up").unwrap();
+        assert_eq!((exact.value.as_str(), exact.for_analysts), ("89.1494", true));
+        for r in &rows {
+            assert!(!r.label.contains('_'), "a field name: {}", r.label);
+            assert!(!r.value.is_empty());
+        }
+        // The answer rows come before the analysts' details.
+        let first_detail = rows.iter().position(|r| r.for_analysts).unwrap_or(rows.len());
+        assert!(rows.iter().skip(first_detail).all(|r| r.for_analysts));
+    }
 
     #[test]
     fn bands_and_sensitivity() {
