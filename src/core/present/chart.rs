@@ -3,6 +3,7 @@
 
 use crate::core::results::Results;
 
+use crate::core::present::explain::arm_title;
 pub use crate::core::stats::describe::nice_ticks;
 
 /// A linear map from data values to pixels.
@@ -97,7 +98,7 @@ pub fn means_over_time(r: &Results) -> Option<LineChart> {
                 .map(|&(t, m)| Point {
                     x: xs.px(t as f64),
                     y: ys.px(m),
-                    label: format!("{arm}, {}: mean {m:.2}", times[t].to_lowercase()),
+                    label: format!("{}, {}: mean {m:.2}", arm_title(&arm), times[t].to_lowercase()),
                 })
                 .collect(),
             arm,
@@ -108,7 +109,7 @@ pub fn means_over_time(r: &Results) -> Option<LineChart> {
         .map(|s| {
             format!(
                 "{}: {}",
-                s.arm,
+                arm_title(&s.arm),
                 s.points.iter().map(|p| p.label.split(": ").nth(1).unwrap_or("")).collect::<Vec<_>>().join(" → ")
             )
         })
@@ -544,6 +545,18 @@ mod tests {
         assert!(pts[0].x < pts[1].x);
         assert!(c.description.contains("mean 4.00") && c.description.contains("mean 3.00"), "{}", c.description);
         assert!(means_over_time(&Results::default()).is_none());
+        // Arms in the words of the page, never the results' keys.
+        r.paired.insert("intervention".into(), paired(&[(4.0, 3.0), (4.5, 3.5), (3.5, 3.0)], 0.05));
+        r.paired.insert("control".into(), paired(&[(4.0, 4.0), (4.5, 4.0), (3.5, 3.5)], 0.05));
+        let c = means_over_time(&r).unwrap();
+        assert!(
+            c.description.starts_with(
+                "Mean scores over time. Program group: mean 4.00 → mean 3.17; Comparison group: mean 4.00 → mean 3.83"
+            ),
+            "{}",
+            c.description
+        );
+        assert_eq!(c.series[0].points[1].label, "Program group, after: mean 3.17");
     }
 
     #[test]
