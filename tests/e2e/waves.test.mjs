@@ -62,7 +62,7 @@ test('p12: the exported tipping point and the page agree; the mixed model is rea
   const part = card.locator('[data-testid="tipping-followup"]');
   const fuText = await part.textContent();
   assert.match(fuText, /^At follow-up/);
-  assert.match(fuText, /60 of 160 people have no follow-up score \(27 in control, 33 in intervention\)/);
+  assert.match(fuText, /60 of 160 people have no follow-up score \(33 in the program group, 27 in the comparison group\)/);
   assert.match(fuText, /the difference between the groups at follow-up, for people with the same starting score is -?\d/);
   assert.match(fuText, new RegExp(`The conclusion at follow-up holds unless the people who dropped out of the program group before the follow-up did about ${fu.tipping_delta} points? worse \\(or more\\)`));
   assert.doesNotMatch(fuText, /after the program/);

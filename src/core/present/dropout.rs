@@ -53,13 +53,18 @@ pub fn tipping_reading(t: &TippingPoint) -> Vec<String> {
     let w = wave(t);
     let who = if two_arm { "the program group" } else { "the program" };
     if imputed > 0 {
-        let per_arm: Vec<String> = t.imputed.iter().map(|(a, k)| format!("{k} in {a}")).collect();
+        // Per arm in the page's words, the program group first (one group: no split).
+        let per_arm: Vec<String> = ["intervention", "control"]
+            .iter()
+            .filter_map(|a| {
+                let k = t.imputed.get(*a)?;
+                Some(format!("{k} in the {}", crate::core::present::explain::arm_title(a).to_lowercase()))
+            })
+            .collect();
+        let split = if two_arm && !per_arm.is_empty() { format!(" ({})", per_arm.join(", ")) } else { String::new() };
         out.push(format!(
-            "{imputed} of {} people have no {} ({}). Their scores were filled in {} times from people in the same group who started at a similar score (multiple imputation), and the results combined.",
-            t.n,
-            w.missing,
-            per_arm.join(", "),
-            t.imputations
+            "{imputed} of {} people have no {}{split}. Their scores were filled in {} times from people in the same group who started at a similar score (multiple imputation), and the results combined.",
+            t.n, w.missing, t.imputations
         ));
     }
     if let Some(row) = t.rows.first() {
@@ -415,7 +420,12 @@ mod tests {
         t.estimand = "ancova_followup".into();
         t.observed = [("control".to_string(), 50), ("intervention".to_string(), 50)].into_iter().collect();
         let r = tipping_reading(&t).join(" ");
-        assert!(r.contains("34 of 160 people have no follow-up score (20 in control, 14 in intervention)"), "{r}");
+        assert!(
+            r.contains(
+                "34 of 160 people have no follow-up score (14 in the program group, 20 in the comparison group)"
+            ),
+            "{r}"
+        );
         assert!(
             r.contains(
                 "the difference between the groups at follow-up, for people with the same starting score is -0.32"
