@@ -121,3 +121,31 @@ fn adding_a_constant_to_pre_and_post_changes_no_test() {
     close(c.mw_W, d.mw_W, "change W");
     close(a.ancova.as_ref().unwrap().t_group, b.ancova.as_ref().unwrap().t_group, "ancova t");
 }
+
+#[test]
+fn p07_report_states_the_subgroup_test_before_any_ranking() {
+    // Issue 20: the report of p07 no longer ranks subgroups without the interaction test.
+    // R (CONTRACT §7: the levels with ≥ 2 people with both scores in each arm, 18-24, 25-34 and
+    //   35-54; 55+ has 1 in control, 4 rows have no band):
+    //   anova(lm(change ~ group + age_band), lm(change ~ group * age_band)) → F(2, 155) = 0.4305,
+    //   p = 0.650932, n = 161.
+    let (csv, recipe) = load("p07_trial_n200_subgroups");
+    let ds = read_csv(csv.as_bytes(), "p07.csv").unwrap();
+    let a = analyse(&ds, &recipe);
+    let report = lantern::core::present::report::report(&a.results, &ds.summary(), &recipe);
+    let for_whom = report.summary.iter().find(|s| s.starts_with("For whom")).expect("a For whom sentence");
+    assert!(
+        for_whom.starts_with(
+            "For whom: the data do not show that the change differs between subgroups (test of whether the program's effect differs between subgroups, p = 0.651)."
+        ),
+        "{for_whom}"
+    );
+    // Any best or worst level comes after the test, as description only.
+    let test_at = for_whom.find("p = 0.651").unwrap();
+    for word in ["best", "largest", "most"] {
+        if let Some(i) = for_whom.find(word) {
+            assert!(i > test_at, "“{word}” before the test: {for_whom}");
+        }
+    }
+    assert!(for_whom.contains("As a description only"), "{for_whom}");
+}
