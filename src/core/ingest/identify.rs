@@ -228,7 +228,7 @@ pub(crate) fn identify_sampled(
 }
 
 /// Answer words that are capitalised single words but not names (a one-word feedback
-/// column, labels, frequencies).
+/// column, labels, frequencies; month names are `dataset::MONTHS`).
 const NOT_GIVEN_NAMES: &[&str] = &[
     "good",
     "great",
@@ -306,18 +306,6 @@ const NOT_GIVEN_NAMES: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "bien",
     "bon",
     "bueno",
@@ -343,7 +331,14 @@ fn possible_given_names(ds: &Dataset, col: &Column, s: &Sample<'_>) -> Option<Id
     let share = s.share(one_word);
     // Mostly different from row to row (labels and answer words repeat).
     let varied = s.n_distinct() * 2 >= s.n_filled;
-    let common = s.values.iter().filter(|(v, _)| NOT_GIVEN_NAMES.contains(&v.to_lowercase().as_str())).count();
+    let common = s
+        .values
+        .iter()
+        .filter(|(v, _)| {
+            let l = v.to_lowercase();
+            NOT_GIVEN_NAMES.contains(&l.as_str()) || crate::core::dataset::MONTHS.contains(&l.as_str())
+        })
+        .count();
     if share < CONTENT_ONLY || !varied || common * 5 > s.n_distinct() {
         return None;
     }
