@@ -274,8 +274,7 @@ fn qualtrics_legacy(records: &[Record], override_rows: Option<usize>) -> Layout 
     } else {
         (r0.clone(), Vec::new())
     };
-    let metadata = meta_indexes(&names, QUALTRICS_META);
-    let mut notes = vec![if header_rows >= 2 {
+    let note = if header_rows >= 2 {
         "Recognised a Qualtrics export (legacy layout): row 1 gives the column names (“V1”, “V2”, … for Qualtrics’ own \
          columns, named from row 2) and row 2 the question text."
             .to_string()
@@ -284,18 +283,8 @@ fn qualtrics_legacy(records: &[Record], override_rows: Option<usize>) -> Layout 
             "Recognised a Qualtrics export (legacy layout) with {}.",
             crate::core::dataset::count_of(header_rows, "header row", "header rows")
         )
-    }];
-    notes.extend(metadata_note(ExportFormat::Qualtrics, &names, &metadata));
-    Layout {
-        format: ExportFormat::Qualtrics,
-        header_rows,
-        status_column: marker_position(&names, "Status"),
-        finished_column: marker_position(&names, "Finished"),
-        names,
-        labels,
-        metadata,
-        notes,
-    }
+    };
+    qualtrics_layout(names, header_rows, labels, note)
 }
 
 fn qualtrics(records: &[Record], override_rows: Option<usize>) -> Layout {
@@ -321,13 +310,20 @@ fn qualtrics(records: &[Record], override_rows: Option<usize>) -> Layout {
     } else {
         Vec::new()
     };
-    let metadata = meta_indexes(&names, QUALTRICS_META);
-    let mut notes = vec![match header_rows {
+    let note = match header_rows {
         3 => "Recognised a Qualtrics export: row 1 gives the column names, row 2 the question text, and row 3 (import IDs) was skipped.".to_string(),
         2 if labels.is_empty() => "Recognised a Qualtrics export: row 1 gives the column names and row 2 (import IDs) was skipped.".to_string(),
         2 => "Recognised a Qualtrics export (older layout): row 1 gives the column names and row 2 the question text.".to_string(),
         n => format!("Recognised a Qualtrics export with {}.", crate::core::dataset::count_of(n, "header row", "header rows")),
-    }];
+    };
+    qualtrics_layout(names, header_rows, labels, note)
+}
+
+/// A Qualtrics layout (current or legacy) from its column names, header rows, question texts
+/// and the note on how it was read: the metadata columns, their note, Status and Finished.
+fn qualtrics_layout(names: Vec<String>, header_rows: usize, labels: Vec<(usize, String)>, note: String) -> Layout {
+    let metadata = meta_indexes(&names, QUALTRICS_META);
+    let mut notes = vec![note];
     notes.extend(metadata_note(ExportFormat::Qualtrics, &names, &metadata));
     Layout {
         format: ExportFormat::Qualtrics,
